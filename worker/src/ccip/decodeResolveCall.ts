@@ -1,0 +1,85 @@
+import {
+  AbiFunctionSignatureNotFoundError,
+  decodeFunctionData,
+  type Hex,
+  hexToBytes,
+  isHex,
+  size,
+  slice,
+} from "viem";
+import { namehash } from "viem/ens";
+import { offchainResolverAbi, recordResolverAbi } from "../abi";
+import { assertNormalizedName } from "../ens/assertNormalizedName";
+import { decodeDnsName } from "../ens/decodeDnsName";
+import { NodeMismatchError } from "../ens/errors";
+import { InvalidCallDataError, UnsupportedRecordError } from "./errors";
+
+/** Largest `resolve(bytes,bytes)` call data accepted (bytes). Real lookups are a few hundred. */
+export const MAX_CALL_DATA_BYTES = 8 * 1024;
+
+/** One record of one node, as asked by the inner record call. */
+export type RecordQuery =
+  | { kind: "addr"; node: Hex }
+  | { kind: "addrByCoinType"; node: Hex; coinType: bigint }
+  | { kind: "text"; node: Hex; key: string }
+  | { kind: "contenthash"; node: Hex };
+
+/** A decoded and checked ENSIP-10 `resolve(name, data)` call. */
+export type ResolveCall = { name: string; record: RecordQuery };
+
+/**
+ * Decodes `resolve(bytes dnsName, bytes data)` call data (the EIP-3668 `callData`) and checks it:
+ * the DNS name is well formed and ENSIP-15 normalized, the record call is one we answer, and its
+ * node is `namehash(name)`.
+ *
+ * @example decodeResolveCall("0x9061b923…") // { name: "alice.demo.eth", record: { kind: "text", node, key } }
+ * @see https://docs.ens.domains/ensip/10
+ * @throws {InvalidCallDataError | UnsupportedRecordError | InvalidDnsNameError | NameNotNormalizedError | NodeMismatchError}
+ */
+export function decodeResolveCall(callData: Hex): ResolveCall {
+  if (!isHex(callData, { strict: true }) || callData.length % 2 !== 0) {
+    throw new InvalidCallDataError("Call data is not 0x-prefixed hex of whole bytes");
+  }
+  if (size(callData) > MAX_CALL_DATA_BYTES) {
+    throw new InvalidCallDataError(`Call data is larger than ${MAX_CALL_DATA_BYTES} bytes`);
+  }
+  const [dnsName, data] = decodeResolveArguments(callData);
+  const name = decodeDnsName(hexToBytes(dnsName));
+  assertNormalizedName(name);
+  const record = decodeRecordCall(data);
+  if (record.node.toLowerCase() !== namehash(name)) throw new NodeMismatchError(name);
+  return { name, record };
+}
+
+function decodeResolveArguments(callData: Hex): readonly [Hex, Hex] {
+  try {
+    const { functionName, args } = decodeFunctionData({ abi: offchainResolverAbi, data: callData });
+    if (functionName === "resolve") return args;
+  } catch (cause) {
+    throw new InvalidCallDataError("Call data is not a decodable resolve(bytes,bytes) call", { cause });
+  }
+  throw new InvalidCallDataError("Call data is not a resolve(bytes,bytes) call");
+}
+
+function decodeRecordCall(data: Hex): RecordQuery {
+  let decoded: ReturnType<typeof decodeFunctionData<typeof recordResolverAbi>>;
+  try {
+    decoded = decodeFunctionData({ abi: recordResolverAbi, data });
+  } catch (cause) {
+    if (cause instanceof AbiFunctionSignatureNotFoundError) {
+      throw new UnsupportedRecordError(size(data) >= 4 ? slice(data, 0, 4) : data, { cause });
+    }
+    throw new InvalidCallDataError("Record call inside resolve() cannot be decoded", { cause });
+  }
+  const { functionName, args } = decoded;
+  switch (functionName) {
+    case "addr":
+      return args.length === 2
+        ? { kind: "addrByCoinType", node: args[0], coinType: args[1] }
+        : { kind: "addr", node: args[0] };
+    case "text":
+      return { kind: "text", node: args[0], key: args[1] };
+    case "contenthash":
+      return { kind: "contenthash", node: args[0] };
+  }
+}

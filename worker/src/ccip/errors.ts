@@ -1,0 +1,29 @@
+import { AppError, BadRequestError } from "../http/AppError";
+
+/** The CCIP-Read request itself is malformed (sender, data, JSON body). */
+export class InvalidCcipRequestError extends BadRequestError {
+  override readonly code = "invalid_request";
+}
+
+/** The call data is not a decodable `resolve(bytes,bytes)` call or record call. */
+export class InvalidCallDataError extends BadRequestError {
+  override readonly code = "invalid_call_data";
+}
+
+/** The record call's selector is not a record this gateway answers. */
+export class UnsupportedRecordError extends BadRequestError {
+  override readonly code = "unsupported_record";
+  constructor(selector: string, options?: { cause?: unknown }) {
+    super(`Unsupported record function selector ${selector}`, options);
+  }
+}
+
+/** The name is under no domain this gateway serves: 404, so clients stop instead of retrying. */
+export class DomainNotServedError extends AppError {
+  override readonly name = "DomainNotServedError";
+  readonly code = "domain_not_served";
+  readonly status = 404;
+  constructor(name: string) {
+    super(`"${name}" is not under a domain this gateway serves`);
+  }
+}

@@ -1,0 +1,43 @@
+import { isHex, type PrivateKeyAccount } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { AppError } from "./http/AppError";
+
+/** Default lifetime of a signed gateway answer. */
+export const DEFAULT_SIGNATURE_TTL_SECONDS = 300;
+const MAX_SIGNATURE_TTL_SECONDS = 7 * 24 * 60 * 60;
+
+/** Validated settings derived from the worker's bindings (`Env` comes from `wrangler types`). */
+export type Config = {
+  /** Signs CCIP-Read answers; its address must be a signer of every served resolver. */
+  signer: PrivateKeyAccount;
+  signatureTtlSeconds: number;
+};
+
+/** A binding is missing or malformed: the deployment, not the client, is at fault (500). */
+export class ConfigError extends AppError {
+  override readonly name = "ConfigError";
+  readonly code = "misconfigured";
+  readonly status = 500;
+  constructor(problem: string) {
+    super("The gateway is misconfigured", { metaMessages: [problem] });
+  }
+}
+
+const configByEnv = new WeakMap<object, Config>();
+
+/** Parses and validates `env` once per isolate (the signer key derivation is not free). */
+export function parseConfig(env: Env): Config {
+  const cached = configByEnv.get(env);
+  if (cached) return cached;
+  const key = env.SIGNER_PRIVATE_KEY?.trim();
+  if (!key || !isHex(key) || key.length !== 66) {
+    throw new ConfigError("SIGNER_PRIVATE_KEY must be a 0x-prefixed 32-byte hex secret (.dev.vars or `wrangler secret put`)");
+  }
+  const ttl = env.SIGNATURE_TTL_SECONDS === undefined ? DEFAULT_SIGNATURE_TTL_SECONDS : Number(env.SIGNATURE_TTL_SECONDS);
+  if (!Number.isInteger(ttl) || ttl <= 0 || ttl > MAX_SIGNATURE_TTL_SECONDS) {
+    throw new ConfigError(`SIGNATURE_TTL_SECONDS must be a whole number of seconds in 1..${MAX_SIGNATURE_TTL_SECONDS}`);
+  }
+  const config: Config = { signer: privateKeyToAccount(key), signatureTtlSeconds: ttl };
+  configByEnv.set(env, config);
+  return config;
+}

@@ -1,0 +1,40 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { AppError, RouteNotFoundError } from "./AppError";
+
+/** JSON body of every error answer; `message` is what EIP-3668 clients read. */
+export type ErrorBody = { message: string; code: string };
+
+/**
+ * The single error mapper (`app.onError`): an {@link AppError} or hono `HTTPException` answers with
+ * its own status; anything else is a server fault, logged with its causes, and answers 500.
+ */
+export function onError(error: Error, c: Context): Response {
+  if (error instanceof AppError) {
+    if (error.status >= 500) logError(error);
+    return c.json<ErrorBody>({ message: error.shortMessage, code: error.code }, error.status);
+  }
+  if (error instanceof HTTPException) {
+    const status = error.status as ContentfulStatusCode;
+    return c.json<ErrorBody>({ message: error.message || "Request failed", code: "http_error" }, status);
+  }
+  logError(error);
+  return c.json<ErrorBody>({ message: "Internal server error", code: "internal_error" }, 500);
+}
+
+/** `app.notFound`: unknown routes answer a JSON 404 like every other error. */
+export function onNotFound(c: Context): Response {
+  return onError(new RouteNotFoundError(c.req.method, c.req.path), c);
+}
+
+function logError(error: unknown): void {
+  const chain: string[] = [];
+  for (let current = error, depth = 0; current !== undefined && depth < 8; depth++) {
+    if (current instanceof AppError) chain.push(`${current.name}: ${current.shortMessage}`, ...current.metaMessages);
+    else if (current instanceof Error) chain.push(`${current.name}: ${current.message}`);
+    else chain.push(String(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  console.error(chain.join("\n  caused by "));
+}

@@ -1,0 +1,46 @@
+import type { Address } from "viem";
+import type { Database } from "../db/client";
+import { listDomains } from "../db/domains";
+
+/** A parent name the gateway answers for, and the resolver contract that verifies its answers. */
+export type ServedDomain = { name: string; resolverAddress: Address; chainId: number };
+
+/**
+ * How long an isolate reuses the domain list. Domains change rarely (admin only) while every lookup
+ * needs them, so this saves one D1 round trip per lookup; writes in this isolate call
+ * {@link forgetServedDomains}, other isolates see a change within this window.
+ */
+export const SERVED_DOMAINS_CACHE_MS = 30_000;
+
+type CacheEntry = { expiresAtMs: number; domains: Promise<ServedDomain[]> };
+const cacheByBinding = new WeakMap<D1Database, CacheEntry>();
+
+/** Every served domain, from the isolate's cache when fresh. */
+export function listServedDomains(d1: D1Database, db: Database, nowMs = Date.now()): Promise<ServedDomain[]> {
+  const cached = cacheByBinding.get(d1);
+  if (cached && cached.expiresAtMs > nowMs) return cached.domains;
+  const domains = listDomains(db).then((rows) =>
+    rows.map((row) => ({ name: row.name, resolverAddress: row.resolverAddress as Address, chainId: row.chainId })),
+  );
+  cacheByBinding.set(d1, { expiresAtMs: nowMs + SERVED_DOMAINS_CACHE_MS, domains });
+  domains.catch(() => cacheByBinding.delete(d1));
+  return domains;
+}
+
+/** Drops the cached list so the next lookup reads D1 (call after changing domains). */
+export function forgetServedDomains(d1: D1Database): void {
+  cacheByBinding.delete(d1);
+}
+
+/**
+ * The served domain `name` belongs to: the longest served suffix (`alice.demo.eth` → `demo.eth`),
+ * including the domain itself. Any depth of subname matches (ENSIP-10 wildcard).
+ */
+export function findServingDomain(domains: readonly ServedDomain[], name: string): ServedDomain | undefined {
+  let best: ServedDomain | undefined;
+  for (const domain of domains) {
+    const matches = name === domain.name || name.endsWith(`.${domain.name}`);
+    if (matches && (!best || domain.name.length > best.name.length)) best = domain;
+  }
+  return best;
+}

@@ -1,0 +1,13 @@
+import { applyD1Migrations, type D1Migration, env } from "cloudflare:test";
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      /** Read from `migrations/` by vitest.config.ts. */
+      TEST_MIGRATIONS: D1Migration[];
+    }
+  }
+}
+
+// Setup files run before each test file; applyD1Migrations skips what is already applied.
+await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);

@@ -1,0 +1,248 @@
+import {
+  decodeAbiParameters,
+  encodeFunctionData,
+  type Hex,
+  recoverAddress,
+  toHex,
+  zeroAddress,
+} from "viem";
+import { namehash, packetToBytes } from "viem/ens";
+import { beforeAll, describe, expect, test } from "vitest";
+import { recordResolverAbi } from "../src/abi";
+import { signatureHash } from "../src/ccip/signatureHash";
+import { adminPut, call, gatewaySigner, RESOLVER, registerDomain, resolveCallData, SENDER } from "./fixtures";
+
+const OWNER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const OPTIMISM_ADDRESS = "0x1111111111111111111111111111111111111111";
+const DEFAULT_EVM_ADDRESS = "0x2222222222222222222222222222222222222222";
+const CONTENTHASH = "0xe301017012201687de19f1516b9e560ab8655faa678e3a023ebff43494ac06a36581aafc957e";
+const RESPONSE_TYPES = [{ type: "bytes" }, { type: "uint64" }, { type: "bytes" }] as const;
+
+beforeAll(async () => {
+  await registerDomain("demo.eth");
+  const response = await adminPut("/v1/names/alice.demo.eth", {
+    owner: OWNER,
+    texts: { description: "Alice on demo", url: "https://alice.example" },
+    addresses: { "2147483658": OPTIMISM_ADDRESS, "2147483648": DEFAULT_EVM_ADDRESS },
+    contenthash: CONTENTHASH,
+  });
+  expect(response.status).toBe(200);
+});
+
+/** GETs a lookup, checks the answer is signed by the gateway for RESOLVER, returns the record result. */
+async function lookup(callData: Hex, sender: string = SENDER): Promise<Hex> {
+  const response = await call(`/ccip/${sender}/${callData}.json`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
+  const { data } = (await response.json()) as { data: Hex };
+  return verifyAnswer(callData, data);
+}
+
+async function verifyAnswer(callData: Hex, data: Hex): Promise<Hex> {
+  const [result, expires, signature] = decodeAbiParameters(RESPONSE_TYPES, data);
+  expect(signature.length).toBe(2 + 65 * 2);
+  const nowSeconds = BigInt(Math.floor(Date.now() / 1000));
+  expect(expires >= nowSeconds + 299n && expires <= nowSeconds + 301n).toBe(true);
+  const hash = signatureHash({ resolver: RESOLVER, expiresSeconds: expires, request: callData, result });
+  expect(await recoverAddress({ hash, signature })).toBe(gatewaySigner.address);
+  return result;
+}
+
+async function expectError(response: Response, status: number, code: string): Promise<void> {
+  expect(response.status).toBe(status);
+  const body = (await response.json()) as { message: string; code: string };
+  expect(body.code).toBe(code);
+  expect(body.message.length).toBeGreaterThan(0);
+}
+
+const decodeString = (result: Hex) => decodeAbiParameters([{ type: "string" }], result)[0];
+const decodeBytes = (result: Hex) => decodeAbiParameters([{ type: "bytes" }], result)[0];
+const decodeAddress = (result: Hex) => decodeAbiParameters([{ type: "address" }], result)[0];
+
+describe("GET /ccip/{sender}/{data}.json", () => {
+  test("answers a text record, signed for the domain's resolver", async () => {
+    const result = await lookup(resolveCallData("alice.demo.eth", { functionName: "text", key: "description" }));
+    expect(decodeString(result)).toBe("Alice on demo");
+  });
+
+  test("signs for the registered resolver even when another contract is the sender", async () => {
+    const callData = resolveCallData("alice.demo.eth", { functionName: "text", key: "url" });
+    expect(decodeString(await lookup(callData, "0xce01f8eee7E479C928F8919abD53E553a36CeF67"))).toBe("https://alice.example");
+  });
+
+  test("accepts the sender in any hex case and the path without .json", async () => {
+    const callData = resolveCallData("alice.demo.eth", { functionName: "text", key: "url" });
+    const response = await call(`/ccip/${SENDER.toUpperCase().replace("0X", "0x")}/${callData}`);
+    expect(response.status).toBe(200);
+    const { data } = (await response.json()) as { data: Hex };
+    expect(decodeString(await verifyAnswer(callData, data))).toBe("https://alice.example");
+  });
+
+  test("answers addr(bytes32) with the owner's address", async () => {
+    expect(decodeAddress(await lookup(resolveCallData("alice.demo.eth", { functionName: "addr" })))).toBe(OWNER);
+  });
+
+  test("answers addr(bytes32,60) with the owner's 20 address bytes", async () => {
+    const result = await lookup(resolveCallData("alice.demo.eth", { functionName: "addrByCoinType", coinType: 60n }));
+    expect(decodeBytes(result)).toBe(OWNER.toLowerCase());
+  });
+
+  test("answers an EVM coin type with its own address", async () => {
+    const result = await lookup(resolveCallData("alice.demo.eth", { functionName: "addrByCoinType", coinType: 0x8000000an }));
+    expect(decodeBytes(result)).toBe(OPTIMISM_ADDRESS);
+  });
+
+  test("falls back to the default EVM address for an unset EVM coin type (ENSIP-19)", async () => {
+    const result = await lookup(resolveCallData("alice.demo.eth", { functionName: "addrByCoinType", coinType: 0x80002105n }));
+    expect(decodeBytes(result)).toBe(DEFAULT_EVM_ADDRESS);
+  });
+
+  test("answers an unset non-EVM coin type with empty bytes", async () => {
+    const result = await lookup(resolveCallData("alice.demo.eth", { functionName: "addrByCoinType", coinType: 0n }));
+    expect(decodeBytes(result)).toBe("0x");
+  });
+
+  test("answers a coin type beyond 64 bits with empty bytes", async () => {
+    const result = await lookup(resolveCallData("alice.demo.eth", { functionName: "addrByCoinType", coinType: 2n ** 200n }));
+    expect(decodeBytes(result)).toBe("0x");
+  });
+
+  test("answers the contenthash bytes", async () => {
+    expect(decodeBytes(await lookup(resolveCallData("alice.demo.eth", { functionName: "contenthash" })))).toBe(CONTENTHASH);
+  });
+
+  test("answers unset records of a registered name as unset, signed", async () => {
+    expect(decodeString(await lookup(resolveCallData("alice.demo.eth", { functionName: "text", key: "avatar" })))).toBe("");
+  });
+
+  test("answers an unregistered name under a served domain as unset, signed (wildcard, any depth)", async () => {
+    expect(decodeAddress(await lookup(resolveCallData("nobody.demo.eth", { functionName: "addr" })))).toBe(zeroAddress);
+    expect(decodeString(await lookup(resolveCallData("a.b.nobody.demo.eth", { functionName: "text", key: "x" })))).toBe("");
+    expect(decodeBytes(await lookup(resolveCallData("nobody.demo.eth", { functionName: "contenthash" })))).toBe("0x");
+  });
+
+  test("answers a name under no served domain with 404", async () => {
+    const callData = resolveCallData("alice.other.eth", { functionName: "addr" });
+    await expectError(await call(`/ccip/${SENDER}/${callData}.json`), 404, "domain_not_served");
+  });
+
+  test.each([
+    ["non-hex data", "0xzz12", "invalid_request"],
+    ["data without 0x", "9061b923", "invalid_request"],
+    ["odd-length hex", "0x9061b923a", "invalid_call_data"],
+    ["a call that is not resolve()", "0x3b3b57de0000000000000000000000000000000000000000000000000000000000000000", "invalid_call_data"],
+    ["truncated resolve() arguments", "0x9061b9230000000000000000000000000000000000000000000000000000000000000040", "invalid_call_data"],
+  ])("rejects %s with 400", async (_, data, code) => {
+    await expectError(await call(`/ccip/${SENDER}/${data}.json`), 400, code);
+  });
+
+  test("rejects a malformed sender with 400", async () => {
+    const callData = resolveCallData("alice.demo.eth", { functionName: "addr" });
+    await expectError(await call(`/ccip/0x1234/${callData}.json`), 400, "invalid_request");
+  });
+
+  test("rejects an unknown record selector with 400", async () => {
+    const node = namehash("alice.demo.eth");
+    const nameCall = `0x691f3431${node.slice(2)}` as Hex; // name(bytes32)
+    const callData = encodeFunctionData({
+      abi: [{ type: "function", name: "resolve", stateMutability: "view", inputs: [{ type: "bytes" }, { type: "bytes" }], outputs: [{ type: "bytes" }] }],
+      functionName: "resolve",
+      args: [toHex(packetToBytes("alice.demo.eth")), nameCall],
+    });
+    await expectError(await call(`/ccip/${SENDER}/${callData}.json`), 400, "unsupported_record");
+  });
+
+  test("rejects a malformed DNS name with 400", async () => {
+    const inner = encodeFunctionData({ abi: recordResolverAbi, functionName: "addr", args: [namehash("demo.eth")] });
+    const callData = encodeFunctionData({
+      abi: [{ type: "function", name: "resolve", stateMutability: "view", inputs: [{ type: "bytes" }, { type: "bytes" }], outputs: [{ type: "bytes" }] }],
+      functionName: "resolve",
+      args: ["0x0464656d6f09657468", inner],
+    });
+    await expectError(await call(`/ccip/${SENDER}/${callData}.json`), 400, "invalid_dns_name");
+  });
+
+  test("rejects a node that is not namehash(name) with 400", async () => {
+    const callData = resolveCallData("alice.demo.eth", { functionName: "addr" }, namehash("bob.demo.eth"));
+    await expectError(await call(`/ccip/${SENDER}/${callData}.json`), 400, "node_mismatch");
+  });
+
+  test.each([["Alice.demo.eth"], ["alice..demo.eth".replace("..", ".\u200b.")], ["al ice.demo.eth"]])(
+    "rejects the non-normalized name %j with 400",
+    async (name) => {
+      const callData = resolveCallData(name, { functionName: "addr" }, namehash("alice.demo.eth"));
+      await expectError(await call(`/ccip/${SENDER}/${callData}.json`), 400, "name_not_normalized");
+    },
+  );
+
+  test("rejects oversized call data with 400", async () => {
+    const callData = resolveCallData("alice.demo.eth", { functionName: "text", key: "k".repeat(9000) });
+    await expectError(await call(`/ccip/${SENDER}/${callData}.json`), 400, "invalid_call_data");
+  });
+});
+
+describe("POST /ccip", () => {
+  test("answers {sender, data} whatever the Content-Type", async () => {
+    const callData = resolveCallData("alice.demo.eth", { functionName: "text", key: "description" });
+    for (const contentType of ["application/json", "text/plain", ""]) {
+      const response = await call("/ccip", {
+        method: "POST",
+        headers: contentType ? { "Content-Type": contentType } : {},
+        body: JSON.stringify({ sender: SENDER, data: callData }),
+      });
+      expect(response.status).toBe(200);
+      const { data } = (await response.json()) as { data: Hex };
+      expect(decodeString(await verifyAnswer(callData, data))).toBe("Alice on demo");
+    }
+  });
+
+  test.each([
+    ["invalid JSON", "{not json", "invalid_json"],
+    ["a JSON array", "[]", "invalid_request"],
+    ["missing data", JSON.stringify({ sender: SENDER }), "invalid_request"],
+    ["a numeric sender", JSON.stringify({ sender: 5, data: "0x" }), "invalid_request"],
+  ])("rejects %s with 400", async (_, body, code) => {
+    await expectError(await call("/ccip", { method: "POST", body }), 400, code);
+  });
+
+  test("rejects an oversized body with 413", async () => {
+    const body = JSON.stringify({ sender: SENDER, data: `0x${"00".repeat(40_000)}` });
+    await expectError(await call("/ccip", { method: "POST", body }), 413, "payload_too_large");
+  });
+});
+
+describe("CORS and unknown routes", () => {
+  test("answers the preflight", async () => {
+    const response = await call("/ccip", {
+      method: "OPTIONS",
+      headers: { Origin: "https://app.ens.domains", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(response.headers.get("Access-Control-Allow-Methods")).toContain("POST");
+    expect(response.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("content-type");
+  });
+
+  test("sets CORS headers on answers and errors", async () => {
+    const callData = resolveCallData("alice.demo.eth", { functionName: "addr" });
+    const ok = await call(`/ccip/${SENDER}/${callData}.json`, { headers: { Origin: "https://example.org" } });
+    expect(ok.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    const bad = await call(`/ccip/${SENDER}/0xzz.json`, { headers: { Origin: "https://example.org" } });
+    expect(bad.headers.get("Access-Control-Allow-Origin")).toBe("*");
+  });
+
+  test("answers an unknown route with a JSON 404", async () => {
+    await expectError(await call("/nope"), 404, "not_found");
+  });
+});
+
+describe("GET /health", () => {
+  test("reports version, signer and configured resolvers", async () => {
+    const response = await call("/health");
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ status: "ok", signer: gatewaySigner.address, signatureTtlSeconds: 300 });
+    expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(body.resolvers).toContainEqual({ domain: "demo.eth", resolver: RESOLVER, chainId: 31337 });
+  });
+});

@@ -1,0 +1,63 @@
+import { exports } from "cloudflare:workers";
+import { type Address, encodeFunctionData, type Hex, toHex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { namehash, packetToBytes } from "viem/ens";
+import { offchainResolverAbi, recordResolverAbi } from "../src/abi";
+import { TEST_SECRETS } from "./testSecrets";
+
+/** The signer the worker runs with in tests (see vitest.config.ts). */
+export const gatewaySigner = privateKeyToAccount(TEST_SECRETS.SIGNER_PRIVATE_KEY);
+export const ADMIN_TOKEN = TEST_SECRETS.ADMIN_TOKEN;
+export const RESOLVER: Address = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+export const SENDER: Address = "0x000000000000000000000000000000000000dEaD";
+
+/** Hardhat's well-known account #2: a profile owner in tests. */
+export const alice = privateKeyToAccount("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a");
+
+/** Calls the worker under test. */
+export function call(path: string, init?: RequestInit): Promise<Response> {
+  return exports.default.fetch(new Request(`http://gateway.test${path}`, init));
+}
+
+/** Admin JSON write. */
+export function adminPut(path: string, body: unknown, token: string = ADMIN_TOKEN): Promise<Response> {
+  return call(path, {
+    method: "PUT",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Registers `domain` behind {@link RESOLVER}. */
+export async function registerDomain(domain: string, resolverAddress: Address = RESOLVER): Promise<void> {
+  const response = await adminPut(`/v1/domains/${domain}`, { resolverAddress, chainId: 31337 });
+  if (response.status !== 200) throw new Error(`domain setup failed: ${await response.text()}`);
+}
+
+type RecordCall =
+  | { functionName: "text"; key: string }
+  | { functionName: "addr" }
+  | { functionName: "addrByCoinType"; coinType: bigint }
+  | { functionName: "contenthash" };
+
+/** The `resolve(dnsName, recordCall)` call data a client sends for `name`. */
+export function resolveCallData(name: string, record: RecordCall, node: Hex = namehash(name)): Hex {
+  return encodeFunctionData({
+    abi: offchainResolverAbi,
+    functionName: "resolve",
+    args: [toHex(packetToBytes(name)), recordCallData(record, node)],
+  });
+}
+
+function recordCallData(record: RecordCall, node: Hex): Hex {
+  switch (record.functionName) {
+    case "text":
+      return encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [node, record.key] });
+    case "addr":
+      return encodeFunctionData({ abi: recordResolverAbi, functionName: "addr", args: [node] });
+    case "addrByCoinType":
+      return encodeFunctionData({ abi: recordResolverAbi, functionName: "addr", args: [node, record.coinType] });
+    case "contenthash":
+      return encodeFunctionData({ abi: recordResolverAbi, functionName: "contenthash", args: [node] });
+  }
+}

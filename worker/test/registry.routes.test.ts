@@ -1,0 +1,111 @@
+import { decodeAbiParameters, type Hex } from "viem";
+import { beforeAll, describe, expect, test } from "vitest";
+import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY, signUserProfile, type UserProfile } from "../src/dm3/profile";
+import { stringify } from "../src/dm3/stringify";
+import { adminPut, alice, call, registerDomain, resolveCallData, SENDER } from "./fixtures";
+
+const profile: UserProfile = {
+  publicEncryptionKey: "ZG0zLWVuY3J5cHRpb24ta2V5LWZvci10ZXN0cy0xMjM=",
+  publicSigningKey: "ZG0zLXNpZ25pbmcta2V5LWZvci10ZXN0cy0wMTIzNDU=",
+  deliveryServices: ["ds.demo.eth"],
+};
+
+beforeAll(async () => {
+  await registerDomain("demo.eth");
+});
+
+async function expectError(response: Response, status: number, code: string): Promise<string> {
+  expect(response.status).toBe(status);
+  const body = (await response.json()) as { message: string; code: string };
+  expect(body.code).toBe(code);
+  return body.message;
+}
+
+describe("admin authorization", () => {
+  test("refuses writes without a bearer token", async () => {
+    const response = await call("/v1/names/x.demo.eth", { method: "PUT", body: JSON.stringify({ owner: alice.address }) });
+    await expectError(response, 401, "unauthorized");
+  });
+
+  test("refuses writes with a wrong token", async () => {
+    await expectError(await adminPut("/v1/names/x.demo.eth", { owner: alice.address }, "wrong"), 401, "unauthorized");
+    await expectError(await adminPut("/v1/domains/evil.eth", { resolverAddress: SENDER, chainId: 1 }, "wrong"), 401, "unauthorized");
+  });
+});
+
+describe("PUT /v1/names/{name}", () => {
+  test("stores a DM3 profile signed by the owner and serves it through the gateway", async () => {
+    const signed = await signUserProfile(alice, profile);
+    const response = await adminPut("/v1/names/alice.demo.eth", { owner: alice.address, dm3Profile: signed });
+    expect(response.status).toBe(200);
+
+    const callData = resolveCallData("alice.demo.eth", { functionName: "text", key: DM3_PROFILE_TEXT_KEY });
+    const answer = await call(`/ccip/${SENDER}/${callData}.json`);
+    const { data } = (await answer.json()) as { data: Hex };
+    const [result] = decodeAbiParameters([{ type: "bytes" }, { type: "uint64" }, { type: "bytes" }], data);
+    const [text] = decodeAbiParameters([{ type: "string" }], result);
+    expect(text).toBe(DM3_PROFILE_RECORD_PREFIX + stringify(signed));
+  });
+
+  test("refuses a profile signed by someone else with 422, storing nothing", async () => {
+    const signed = await signUserProfile(alice, profile);
+    const response = await adminPut("/v1/names/mallory.demo.eth", { owner: SENDER, dm3Profile: signed });
+    expect(await expectError(response, 422, "invalid_profile_signature")).toContain(SENDER);
+    await expectError(await call("/v1/names/mallory.demo.eth"), 404, "name_not_found");
+  });
+
+  test("refuses a tampered profile", async () => {
+    const signed = await signUserProfile(alice, profile);
+    const tampered = { ...signed, profile: { ...signed.profile, deliveryServices: ["evil.eth"] } };
+    await expectError(await adminPut("/v1/names/alice.demo.eth", { owner: alice.address, dm3Profile: tampered }), 422, "invalid_profile_signature");
+  });
+
+  test.each([
+    ["a missing owner", {}],
+    ["a malformed owner", { owner: "0x12" }],
+    ["a non-string text", { owner: SENDER, texts: { a: 1 } }],
+    ["the profile key as a plain text", { owner: SENDER, texts: { [DM3_PROFILE_TEXT_KEY]: "data:," } }],
+    ["a short EVM address", { owner: SENDER, addresses: { "60": "0x1234" } }],
+    ["a bad coin type", { owner: SENDER, addresses: { "-1": SENDER } }],
+    ["a non-hex contenthash", { owner: SENDER, contenthash: "ipfs://x" }],
+    ["a profile without keys", { owner: SENDER, dm3Profile: { profile: {}, signature: "0x" } }],
+  ])("refuses %s with 400", async (_, body) => {
+    await expectError(await adminPut("/v1/names/bob.demo.eth", body), 400, "invalid_input");
+  });
+
+  test("refuses names under no registered domain with 404", async () => {
+    await expectError(await adminPut("/v1/names/bob.unknown.eth", { owner: SENDER }), 404, "unknown_domain");
+  });
+
+  test("refuses non-normalized names with 400", async () => {
+    await expectError(await adminPut("/v1/names/Bob.demo.eth", { owner: SENDER }), 400, "name_not_normalized");
+  });
+
+  test("refuses invalid JSON with 400", async () => {
+    const response = await call("/v1/names/bob.demo.eth", {
+      method: "PUT",
+      headers: { Authorization: "Bearer test-admin-token" },
+      body: "{",
+    });
+    await expectError(response, 400, "invalid_json");
+  });
+
+  test("replaces every record of the name", async () => {
+    await adminPut("/v1/names/carol.demo.eth", { owner: SENDER, texts: { a: "1", b: "2" } });
+    await adminPut("/v1/names/carol.demo.eth", { owner: SENDER, texts: { b: "3" } });
+    const response = await call("/v1/names/carol.demo.eth");
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { texts: Record<string, string>; addresses: Record<string, string> };
+    expect(body.texts).toEqual({ b: "3" });
+    expect(body.addresses).toEqual({ "60": SENDER.toLowerCase() });
+  });
+});
+
+describe("PUT /v1/domains/{name}", () => {
+  test.each([
+    ["a bad resolver", { resolverAddress: "0x1", chainId: 1 }],
+    ["a bad chain id", { resolverAddress: SENDER, chainId: 0 }],
+  ])("refuses %s with 400", async (_, body) => {
+    await expectError(await adminPut("/v1/domains/acme.eth", body), 400, "invalid_input");
+  });
+});

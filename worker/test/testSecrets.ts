@@ -1,0 +1,8 @@
+/**
+ * Secrets the worker runs with in tests (vitest.config.ts passes them to wrangler). The signer is
+ * Hardhat's well-known account #1: public, never a real key.
+ */
+export const TEST_SECRETS = {
+  SIGNER_PRIVATE_KEY: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+  ADMIN_TOKEN: "test-admin-token",
+} as const;

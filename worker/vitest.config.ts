@@ -1,0 +1,28 @@
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { TEST_SECRETS } from "./test/testSecrets";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+// wrangler reads the required secrets from process.env.
+Object.assign(process.env, TEST_SECRETS);
+
+// Worker tests run inside workerd with a real (local) D1, migrated from `migrations/`.
+export default defineConfig(async () => ({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: path.join(root, "wrangler.toml") },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations(path.join(root, "migrations")),
+        },
+      },
+    }),
+  ],
+  test: {
+    root: import.meta.dirname,
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    setupFiles: ["./test/applyMigrations.ts"],
+  },
+}));
