@@ -16,7 +16,7 @@ import {
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { namehash, packetToBytes } from "viem/ens";
-import { EXTENDED_RESOLVER_INTERFACE_ID, recordResolverAbi } from "../../worker/src/abi";
+import { EXTENDED_RESOLVER_INTERFACE_ID, offchainResolverAbi, recordResolverAbi } from "../../worker/src/abi";
 import { encodeResolveResponse } from "../../worker/src/ccip/encodeResolveResponse";
 import { signatureHash } from "../../worker/src/ccip/signatureHash";
 
@@ -52,15 +52,14 @@ async function latestTimestamp(): Promise<bigint> {
 }
 
 /** The OffchainLookup error a `resolve()` call reverts with, decoded. */
-async function offchainLookup(resolver: { address: Hex; abi: readonly unknown[] }) {
+async function offchainLookup(resolver: { address: Hex }) {
   try {
     await publicClient.call({
       to: resolver.address,
-      data: encodeFunctionData({ abi: resolver.abi as never, functionName: "resolve" as never, args: [dnsName, innerCall] as never }),
+      data: encodeFunctionData({ abi: offchainResolverAbi, functionName: "resolve", args: [dnsName, innerCall] }),
     });
   } catch (error) {
-    const data = findRevertData(error);
-    return decodeErrorResult({ abi: resolver.abi as never, data });
+    return decodeErrorResult({ abi: offchainResolverAbi, data: findRevertData(error) });
   }
   assert.fail("resolve() did not revert");
 }
@@ -79,7 +78,7 @@ describe("OffchainResolver", () => {
       const { resolver } = await networkHelpers.loadFixture(deployResolver);
       const decoded = await offchainLookup(resolver);
       assert.equal(decoded.errorName, "OffchainLookup");
-      const [sender, urls, lookupCallData, callback, extraData] = decoded.args as [Hex, string[], Hex, Hex, Hex];
+      const [sender, urls, lookupCallData, callback, extraData] = decoded.args;
       assert.equal(sender, getAddress(resolver.address));
       assert.deepEqual(urls, URLS);
       assert.equal(lookupCallData, callData);

@@ -1,0 +1,13 @@
+import path from "node:path";
+
+/** The repository root (scripts/lib/ is two levels down). */
+export const projectRoot = path.resolve(import.meta.dirname, "..", "..");
+
+/** Local-stack state: logs, local D1, `stack.json` (git-ignored). */
+export const devDir = path.join(projectRoot, ".dev");
+
+/** What `npm start` started, for the CLI and for humans. */
+export const stackFile = path.join(devDir, "stack.json");
+
+/** A binary from `node_modules/.bin`. */
+export const binPath = (name: string) => path.join(projectRoot, "node_modules", ".bin", name);

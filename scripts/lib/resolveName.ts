@@ -1,0 +1,97 @@
+import {
+  type Address,
+  decodeAbiParameters,
+  encodeFunctionData,
+  type Hex,
+  type PublicClient,
+  toHex,
+  zeroAddress,
+} from "viem";
+import { namehash, normalize, packetToBytes } from "viem/ens";
+import { ensRegistryAbi, EXTENDED_RESOLVER_INTERFACE_ID, offchainResolverAbi, recordResolverAbi } from "../../worker/src/abi";
+
+/** One record to look up. */
+export type RecordRequest =
+  | { kind: "text"; key: string }
+  | { kind: "addr"; coinType?: bigint }
+  | { kind: "contenthash" };
+
+/** Where a name's resolution starts: the resolver found by the ENSIP-10 walk. */
+export type ResolverLocation = { resolver: Address; resolverName: string; extended: boolean };
+
+/**
+ * ENSIP-10 resolver walk: the resolver of the name or of its closest ancestor that has one, and
+ * whether it is an `IExtendedResolver` (required when the resolver is set on an ancestor).
+ *
+ * @see https://docs.ens.domains/ensip/10#pseudocode
+ */
+export async function findResolver(client: PublicClient, registry: Address, name: string): Promise<ResolverLocation> {
+  const labels = name.split(".");
+  for (let index = 0; index < labels.length; index++) {
+    const candidate = labels.slice(index).join(".");
+    const resolver = await client.readContract({
+      address: registry,
+      abi: ensRegistryAbi,
+      functionName: "resolver",
+      args: [namehash(candidate)],
+    });
+    if (resolver === zeroAddress) continue;
+    const extended = await client.readContract({
+      address: resolver,
+      abi: offchainResolverAbi,
+      functionName: "supportsInterface",
+      args: [EXTENDED_RESOLVER_INTERFACE_ID],
+    });
+    if (candidate !== name && !extended) {
+      throw new Error(`Resolver of ${candidate} (${resolver}) does not support ENSIP-10 wildcard resolution of ${name}`);
+    }
+    return { resolver, resolverName: candidate, extended };
+  }
+  throw new Error(`No resolver is set for ${name} or any of its parents`);
+}
+
+/** The record's return value, decoded: a string, address, or hex bytes. */
+export type RecordValue = string;
+
+/**
+ * Looks `record` up for `name` the way any ENS client does: registry walk, then `resolve()` on the
+ * extended resolver, letting viem follow the EIP-3668 OffchainLookup (CCIP-Read) and verify it on chain.
+ */
+export async function resolveRecord(
+  client: PublicClient,
+  registry: Address,
+  name: string,
+  record: RecordRequest,
+): Promise<RecordValue> {
+  const normalized = normalize(name);
+  const { resolver, extended } = await findResolver(client, registry, normalized);
+  const recordCall = encodeRecordCall(namehash(normalized), record);
+  const raw = extended
+    ? await client.readContract({
+        address: resolver,
+        abi: offchainResolverAbi,
+        functionName: "resolve",
+        args: [toHex(packetToBytes(normalized)), recordCall],
+      })
+    : ((await client.call({ to: resolver, data: recordCall })).data ?? "0x");
+  return decodeRecordResult(record, raw);
+}
+
+function encodeRecordCall(node: Hex, record: RecordRequest): Hex {
+  switch (record.kind) {
+    case "text":
+      return encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [node, record.key] });
+    case "addr":
+      return record.coinType === undefined
+        ? encodeFunctionData({ abi: recordResolverAbi, functionName: "addr", args: [node] })
+        : encodeFunctionData({ abi: recordResolverAbi, functionName: "addr", args: [node, record.coinType] });
+    case "contenthash":
+      return encodeFunctionData({ abi: recordResolverAbi, functionName: "contenthash", args: [node] });
+  }
+}
+
+function decodeRecordResult(record: RecordRequest, raw: Hex): RecordValue {
+  if (record.kind === "text") return decodeAbiParameters([{ type: "string" }], raw)[0];
+  if (record.kind === "addr" && record.coinType === undefined) return decodeAbiParameters([{ type: "address" }], raw)[0];
+  return decodeAbiParameters([{ type: "bytes" }], raw)[0];
+}

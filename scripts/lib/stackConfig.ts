@@ -1,0 +1,19 @@
+import { existsSync, readFileSync } from "node:fs";
+import type { Address } from "viem";
+import { stackFile } from "./paths";
+import { UsageError } from "./cliErrors";
+
+/** Where the CLI finds the chain, the registry and the worker. */
+export type Target = { rpcUrl: string; ensRegistry: Address; gatewayUrl: string };
+
+/** Flags override `.dev/stack.json` (written by `npm start`), which overrides nothing else. */
+export function resolveTarget(flags: { rpc?: string; registry?: string; gateway?: string }): Target {
+  const stack = existsSync(stackFile) ? (JSON.parse(readFileSync(stackFile, "utf8")) as Partial<Target>) : {};
+  const rpcUrl = flags.rpc ?? process.env.RPC_URL ?? stack.rpcUrl;
+  const ensRegistry = (flags.registry ?? process.env.ENS_REGISTRY ?? stack.ensRegistry) as Address | undefined;
+  const gatewayUrl = flags.gateway ?? process.env.GATEWAY_URL ?? stack.gatewayUrl;
+  if (!rpcUrl || !ensRegistry) {
+    throw new UsageError("No chain to talk to: run `npm start` first, or pass --rpc and --registry");
+  }
+  return { rpcUrl, ensRegistry, gatewayUrl: gatewayUrl ?? "" };
+}

@@ -1,0 +1,44 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { type Hex, isHex } from "viem";
+import { generatePrivateKey } from "viem/accounts";
+import { projectRoot } from "../lib/paths";
+
+/** The local worker secrets, from the git-ignored `.dev.vars`. */
+export type DevSecrets = { signerPrivateKey: Hex; adminToken: string };
+
+const DEV_VARS_FILE = path.join(projectRoot, ".dev.vars");
+
+/**
+ * Reads `.dev.vars`, creating it with a fresh signer key and admin token when it is missing, so
+ * `wrangler dev` and the stack share one set of secrets that never leaves this machine.
+ */
+export async function ensureDevSecrets(): Promise<DevSecrets> {
+  if (!existsSync(DEV_VARS_FILE)) {
+    const body = [
+      "# Created by `npm start` for local development only. Never commit this file.",
+      `SIGNER_PRIVATE_KEY=${generatePrivateKey()}`,
+      `ADMIN_TOKEN=${randomBytes(24).toString("base64url")}`,
+      "",
+    ].join("\n");
+    await writeFile(DEV_VARS_FILE, body, { mode: 0o600 });
+  }
+  const values = parseDotenv(await readFile(DEV_VARS_FILE, "utf8"));
+  const signerPrivateKey = values.SIGNER_PRIVATE_KEY;
+  const adminToken = values.ADMIN_TOKEN;
+  if (!signerPrivateKey || !isHex(signerPrivateKey) || signerPrivateKey.length !== 66 || !adminToken) {
+    throw new Error(".dev.vars needs SIGNER_PRIVATE_KEY (0x + 64 hex) and ADMIN_TOKEN; see .dev.vars.example");
+  }
+  return { signerPrivateKey, adminToken };
+}
+
+function parseDotenv(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (match?.[1] && match[2] !== undefined) values[match[1]] = match[2].replace(/^"(.*)"$/, "$1");
+  }
+  return values;
+}

@@ -1,0 +1,104 @@
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import type { Address } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { deployContracts } from "./deployContracts";
+import { ensureDevSecrets } from "./devVars";
+import { stopProcessGroup } from "./processes";
+import { type DemoUser, seedDemo } from "./seedDemo";
+import { startHardhatNode } from "./startHardhatNode";
+import { migrateLocalD1, startWorker } from "./startWorker";
+
+/** What a running local stack is made of (written to `.dev/stack.json`). */
+export type StackInfo = {
+  chainId: number;
+  rpcUrl: string;
+  ensRegistry: Address;
+  resolver: Address;
+  gatewayUrl: string;
+  signer: Address;
+  domain: string;
+  names: { name: string; address: Address }[];
+  pids: { hardhat: number; worker: number };
+};
+
+export type Stack = { info: StackInfo; demoUsers: DemoUser[]; stop: () => Promise<void> };
+
+export type StackOptions = {
+  rpcPort: number;
+  workerPort: number;
+  inspectorPort: number;
+  /** Logs and the local D1 go here; the D1 is recreated on every start, like the chain. */
+  stateDir: string;
+  domain?: string;
+  log?: (line: string) => void;
+};
+
+/**
+ * Brings up the whole local stack: Hardhat node, registry + resolver (signer = the worker's key,
+ * URL = the local worker), `wrangler dev` on a freshly migrated local D1, demo data. On failure
+ * it stops what it had started.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const log = options.log ?? (() => {});
+  const domain = options.domain ?? "demo.eth";
+  const d1Dir = path.join(options.stateDir, "d1");
+  await mkdir(options.stateDir, { recursive: true });
+  await rm(d1Dir, { recursive: true, force: true });
+
+  // wrangler dev reads the same secrets from .dev.vars.
+  const secrets = await ensureDevSecrets();
+  const started: number[] = [];
+  const stop = async () => {
+    await Promise.all(started.map((pid) => stopProcessGroup(pid)));
+  };
+  try {
+    log(`starting Hardhat node on 127.0.0.1:${options.rpcPort}`);
+    const node = await startHardhatNode({ port: options.rpcPort, logFile: path.join(options.stateDir, "hardhat.log") });
+    started.push(node.child.pid as number);
+
+    const gatewayUrl = `http://127.0.0.1:${options.workerPort}`;
+    const signer = privateKeyToAccount(secrets.signerPrivateKey).address;
+    log("deploying ENS registry and OffchainResolver");
+    const contracts = await deployContracts({
+      rpcUrl: node.rpcUrl,
+      gatewayUrl: `${gatewayUrl}/ccip/{sender}/{data}.json`,
+      signer,
+      domain,
+    });
+
+    log("migrating the local D1 and starting wrangler dev");
+    await migrateLocalD1(d1Dir);
+    const worker = await startWorker({
+      port: options.workerPort,
+      inspectorPort: options.inspectorPort,
+      stateDir: d1Dir,
+      logFile: path.join(options.stateDir, "worker.log"),
+    });
+    started.push(worker.child.pid as number);
+
+    log("registering demo data");
+    const demoUsers = await seedDemo({
+      gatewayUrl,
+      adminToken: secrets.adminToken,
+      domain,
+      resolver: contracts.resolver,
+      chainId: contracts.chainId,
+    });
+    const info: StackInfo = {
+      chainId: contracts.chainId,
+      rpcUrl: node.rpcUrl,
+      ensRegistry: contracts.ensRegistry,
+      resolver: contracts.resolver,
+      gatewayUrl,
+      signer,
+      domain,
+      names: demoUsers.map(({ name, address }) => ({ name, address })),
+      pids: { hardhat: node.child.pid as number, worker: worker.child.pid as number },
+    };
+    return { info, demoUsers, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

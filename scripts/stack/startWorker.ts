@@ -1,0 +1,52 @@
+import type { ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { binPath, projectRoot } from "../lib/paths";
+import { QUIET_ENV, spawnLogged, waitUntil } from "./processes";
+
+const run = promisify(execFile);
+const WORKER_START_TIMEOUT_MS = 90_000;
+
+/** Applies `migrations/` to the local D1 kept under `stateDir` (wrangler's own migration runner). */
+export async function migrateLocalD1(stateDir: string): Promise<void> {
+  await run(binPath("wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], {
+    cwd: projectRoot,
+    env: { ...process.env, ...QUIET_ENV, CI: "true" },
+  });
+}
+
+/** Starts `wrangler dev` on 127.0.0.1:`port` over the local D1 in `stateDir`; resolves when `/health` answers. */
+export async function startWorker(options: {
+  port: number;
+  inspectorPort: number;
+  stateDir: string;
+  logFile: string;
+}): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawnLogged(
+    binPath("wrangler"),
+    [
+      "dev",
+      "--ip", "127.0.0.1",
+      "--port", String(options.port),
+      "--inspector-ip", "127.0.0.1",
+      "--inspector-port", String(options.inspectorPort),
+      "--persist-to", options.stateDir,
+      "--show-interactive-dev-session=false",
+    ],
+    { cwd: projectRoot, logFile: options.logFile },
+  );
+  const url = `http://127.0.0.1:${options.port}`;
+  let exited = false;
+  child.once("exit", () => {
+    exited = true;
+  });
+  await waitUntil(
+    `the worker at ${url} (log: ${options.logFile})`,
+    async () => {
+      if (exited) throw new Error(`wrangler dev exited; see ${options.logFile}`);
+      return (await fetch(`${url}/health`)).ok;
+    },
+    WORKER_START_TIMEOUT_MS,
+  );
+  return { child, url };
+}

@@ -1,0 +1,73 @@
+/**
+ * `npm start`: the whole local stack in one command. Ctrl-C stops everything it started; running
+ * it again first stops whatever a previous run left behind.
+ */
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { devDir, stackFile } from "./lib/paths";
+import { isPortFree, stopProcessGroup } from "./stack/processes";
+import { type StackInfo, startStack } from "./stack/startStack";
+
+const RPC_PORT = Number(process.env.RPC_PORT ?? 8545);
+const WORKER_PORT = Number(process.env.WORKER_PORT ?? 8787);
+const INSPECTOR_PORT = Number(process.env.INSPECTOR_PORT ?? 9239);
+const log = (line: string) => console.error(`[stack] ${line}`);
+
+async function stopPreviousRun(): Promise<void> {
+  if (!existsSync(stackFile)) return;
+  const previous = JSON.parse(await readFile(stackFile, "utf8")) as Partial<StackInfo>;
+  for (const pid of Object.values(previous.pids ?? {})) await stopProcessGroup(pid);
+}
+
+async function main(): Promise<void> {
+  await stopPreviousRun();
+  for (const [what, port] of [["RPC_PORT", RPC_PORT], ["WORKER_PORT", WORKER_PORT], ["INSPECTOR_PORT", INSPECTOR_PORT]] as const) {
+    if (!(await isPortFree(port))) {
+      throw new Error(`Port ${port} (${what}) is in use on 127.0.0.1; stop what uses it or set ${what}=<port>`);
+    }
+  }
+  const stack = await startStack({
+    rpcPort: RPC_PORT,
+    workerPort: WORKER_PORT,
+    inspectorPort: INSPECTOR_PORT,
+    stateDir: devDir,
+    log,
+  });
+  await writeFile(stackFile, `${JSON.stringify(stack.info, null, 2)}\n`);
+  await writeFile(path.join(devDir, "demo-keys.json"), `${JSON.stringify(stack.demoUsers, null, 2)}\n`, { mode: 0o600 });
+
+  const alice = stack.info.names[0]?.name ?? "alice.demo.eth";
+  console.log(`
+Local dm3 registry is up.
+  chain     ${stack.info.rpcUrl} (chain id ${stack.info.chainId})
+  registry  ${stack.info.ensRegistry}
+  resolver  ${stack.info.resolver} (resolver of ${stack.info.domain})
+  gateway   ${stack.info.gatewayUrl}  (signer ${stack.info.signer})
+  state     .dev/stack.json, logs in .dev/*.log, demo keys in .dev/demo-keys.json
+
+Try it (in another terminal):
+  npm run cli -- resolve ${alice}
+  npm run cli -- resolve ${alice} --text network.dm3.profile
+  npm run cli -- resolve ${alice} --text description --addr 60 --contenthash
+  curl ${stack.info.gatewayUrl}/health
+
+Ctrl-C stops everything.`);
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    log("stopping");
+    await stack.stop();
+    await writeFile(stackFile, `${JSON.stringify({ ...stack.info, pids: {} }, null, 2)}\n`);
+    process.exit(0);
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
