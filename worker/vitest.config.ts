@@ -5,7 +5,8 @@ import { TEST_SECRETS } from "./test/testSecrets";
 
 const root = path.resolve(import.meta.dirname, "..");
 
-// wrangler reads the required secrets from process.env.
+// Without a .dev.vars, wrangler looks for the required secrets in process.env; with one, the
+// bindings below still win, so tests never run with a developer's local secrets.
 Object.assign(process.env, TEST_SECRETS);
 
 // Worker tests run inside workerd with a real (local) D1, migrated from `migrations/`.
@@ -15,6 +16,7 @@ export default defineConfig(async () => ({
       wrangler: { configPath: path.join(root, "wrangler.toml") },
       miniflare: {
         bindings: {
+          ...TEST_SECRETS,
           TEST_MIGRATIONS: await readD1Migrations(path.join(root, "migrations")),
         },
       },
