@@ -1,0 +1,72 @@
+/**
+ * Gateway throughput and latency under `wrangler dev`: signed CCIP-Read answers for a ~500-byte
+ * text record vs the static `GET /health`, at concurrency 1, 8 and 32, interleaved in one run so
+ * every figure can be read as a ratio to the static route (this machine is noisy; ratios hold).
+ *
+ * Usage: npm run bench -- gateway   (BENCH_SECONDS=5 per point by default)
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { encodeFunctionData, toHex } from "viem";
+import { namehash, packetToBytes } from "viem/ens";
+import { offchainResolverAbi, recordResolverAbi } from "../worker/src/abi";
+import { ensureDevSecrets } from "../scripts/stack/devVars";
+import { findFreePort } from "../scripts/stack/processes";
+import { startStack } from "../scripts/stack/startStack";
+import { runLoad } from "./lib/load";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONCURRENCY = [1, 8, 32];
+const RECORD_BYTES = 500;
+
+export async function benchGateway(): Promise<void> {
+  const stateDir = await mkdtemp(path.join(tmpdir(), "dm3-bench-"));
+  const stack = await startStack({
+    rpcPort: await findFreePort(),
+    workerPort: await findFreePort(),
+    inspectorPort: await findFreePort(),
+    stateDir,
+  });
+  try {
+    const { adminToken } = await ensureDevSecrets();
+    const name = "bench.demo.eth";
+    const record = "x".repeat(RECORD_BYTES);
+    const put = await fetch(`${stack.info.gatewayUrl}/v1/names/${name}`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ owner: stack.info.signer, texts: { bio: record } }),
+    });
+    if (!put.ok) throw new Error(`seeding failed: ${await put.text()}`);
+    const inner = encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [namehash(name), "bio"] });
+    const callData = encodeFunctionData({ abi: offchainResolverAbi, functionName: "resolve", args: [toHex(packetToBytes(name)), inner] });
+    const lookupUrl = `${stack.info.gatewayUrl}/ccip/${stack.info.resolver}/${callData}.json`;
+    const healthUrl = `${stack.info.gatewayUrl}/health`;
+    await runLoad(lookupUrl, 4, 1_000); // warm up both routes
+    await runLoad(healthUrl, 4, 1_000);
+
+    console.log(`\nGateway under wrangler dev, ${SECONDS}s per point, ${RECORD_BYTES}-byte text record (uncached: every answer signed)`);
+    console.log("concurrency | route           |   req/s |  p50 ms |  p99 ms | errors | req/s vs health | p99 vs health");
+    for (const concurrency of CONCURRENCY) {
+      const health = await runLoad(healthUrl, concurrency, SECONDS * 1000);
+      const lookup = await runLoad(lookupUrl, concurrency, SECONDS * 1000);
+      for (const [route, result] of [["GET /health", health], ["CCIP text 500B", lookup]] as const) {
+        console.log(
+          [
+            String(concurrency).padStart(11),
+            route.padEnd(15),
+            result.rps.toFixed(0).padStart(7),
+            result.p50Ms.toFixed(2).padStart(7),
+            result.p99Ms.toFixed(2).padStart(7),
+            String(result.errors).padStart(6),
+            `${((result.rps / health.rps) * 100).toFixed(0)}%`.padStart(15),
+            `${(result.p99Ms / health.p99Ms).toFixed(2)}x`.padStart(13),
+          ].join(" | "),
+        );
+      }
+    }
+  } finally {
+    await stack.stop();
+    await rm(stateDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * `npm run bench [-- gateway|bundle]`: prints the benchmark figures (see README "Benchmarks").
+ * Gas has its own script (`npm run bench:gas`) because it runs inside Hardhat.
+ */
+import { benchBundle } from "./bundle";
+import { benchGateway } from "./gateway";
+
+const selected = new Set(process.argv.slice(2));
+const all = selected.size === 0;
+if (all || selected.has("bundle")) await benchBundle();
+if (all || selected.has("gateway")) await benchGateway();
