@@ -55,16 +55,21 @@ Try it (in another terminal):
 Ctrl-C stops everything.`);
 
   let stopping = false;
-  const shutdown = async () => {
+  const shutdown = async (exitCode: number) => {
     if (stopping) return;
     stopping = true;
     log("stopping");
     await stack.stop();
     await writeFile(stackFile, `${JSON.stringify({ ...stack.info, pids: {} }, null, 2)}\n`);
-    process.exit(0);
+    process.exit(exitCode);
   };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", () => shutdown(0));
+  process.on("SIGTERM", () => shutdown(0));
+  void stack.exited.then((label) => {
+    if (stopping) return;
+    log(`${label} exited unexpectedly (see .dev/${label}.log); stopping the rest`);
+    void shutdown(1);
+  });
 }
 
 main().catch((error: unknown) => {

@@ -22,7 +22,13 @@ export type StackInfo = {
   pids: { hardhat: number; worker: number };
 };
 
-export type Stack = { info: StackInfo; demoUsers: DemoUser[]; stop: () => Promise<void> };
+export type Stack = {
+  info: StackInfo;
+  demoUsers: DemoUser[];
+  /** Settles with the name of the first child (`hardhat` or `worker`) that exits on its own. */
+  exited: Promise<string>;
+  stop: () => Promise<void>;
+};
 
 export type StackOptions = {
   rpcPort: number;
@@ -96,7 +102,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       names: demoUsers.map(({ name, address }) => ({ name, address })),
       pids: { hardhat: node.child.pid as number, worker: worker.child.pid as number },
     };
-    return { info, demoUsers, stop };
+    const exited = Promise.race(
+      ([["hardhat", node.child], ["worker", worker.child]] as const).map(
+        ([label, child]) => new Promise<string>((resolve) => child.once("exit", () => resolve(label))),
+      ),
+    );
+    return { info, demoUsers, exited, stop };
   } catch (error) {
     await stop();
     throw error;
