@@ -39,7 +39,7 @@ const name = "alice.demo.eth";
 const dnsName = toHex(packetToBytes(name));
 const innerCall = encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [namehash(name), "email"] });
 const callData = encodeFunctionData({
-  abi: [{ type: "function", name: "resolve", stateMutability: "view", inputs: [{ type: "bytes" }, { type: "bytes" }], outputs: [{ type: "bytes" }] }],
+  abi: offchainResolverAbi,
   functionName: "resolve",
   args: [dnsName, innerCall],
 });
@@ -162,7 +162,7 @@ describe("OffchainResolver", () => {
     it("reverts for an answer to another request", async () => {
       const { resolver } = await networkHelpers.loadFixture(deployResolver);
       const otherRequest = encodeFunctionData({
-        abi: [{ type: "function", name: "resolve", stateMutability: "view", inputs: [{ type: "bytes" }, { type: "bytes" }], outputs: [{ type: "bytes" }] }],
+        abi: offchainResolverAbi,
         functionName: "resolve",
         args: [toHex(packetToBytes("bob.demo.eth")), innerCall],
       });

@@ -8,7 +8,7 @@ import {
 } from "viem";
 import { namehash, packetToBytes } from "viem/ens";
 import { beforeAll, describe, expect, test } from "vitest";
-import { recordResolverAbi } from "../src/abi";
+import { offchainResolverAbi, recordResolverAbi } from "../src/abi";
 import { signatureHash } from "../src/ccip/signatureHash";
 import { adminPut, call, gatewaySigner, RESOLVER, registerDomain, resolveCallData, SENDER } from "./fixtures";
 
@@ -145,7 +145,7 @@ describe("GET /ccip/{sender}/{data}.json", () => {
     const node = namehash("alice.demo.eth");
     const nameCall = `0x691f3431${node.slice(2)}` as Hex; // name(bytes32)
     const callData = encodeFunctionData({
-      abi: [{ type: "function", name: "resolve", stateMutability: "view", inputs: [{ type: "bytes" }, { type: "bytes" }], outputs: [{ type: "bytes" }] }],
+      abi: offchainResolverAbi,
       functionName: "resolve",
       args: [toHex(packetToBytes("alice.demo.eth")), nameCall],
     });
@@ -155,7 +155,7 @@ describe("GET /ccip/{sender}/{data}.json", () => {
   test("rejects a malformed DNS name with 400", async () => {
     const inner = encodeFunctionData({ abi: recordResolverAbi, functionName: "addr", args: [namehash("demo.eth")] });
     const callData = encodeFunctionData({
-      abi: [{ type: "function", name: "resolve", stateMutability: "view", inputs: [{ type: "bytes" }, { type: "bytes" }], outputs: [{ type: "bytes" }] }],
+      abi: offchainResolverAbi,
       functionName: "resolve",
       args: ["0x0464656d6f09657468", inner],
     });
