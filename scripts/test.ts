@@ -15,6 +15,12 @@ const count = (output: string, pattern: RegExp) => {
   return match?.[1] === undefined ? undefined : Number(match[1]);
 };
 
+function parseHardhatSummary(output: string): Counts | undefined {
+  const passed = count(output, /(\d+) passing/);
+  if (passed === undefined) return undefined;
+  return { passed, failed: (count(output, /(\d+) failing/) ?? 0) + (count(output, /(\d+) skipped/) ?? 0) };
+}
+
 const suites: Suite[] = [
   {
     name: "typecheck",
@@ -23,13 +29,16 @@ const suites: Suite[] = [
     parse: () => ({ passed: 1, failed: 0 }),
   },
   {
-    name: "contracts (Hardhat, node:test + viem)",
+    name: "contracts: Solidity unit + fuzz tests (Hardhat EDR)",
+    command: binPath("hardhat"),
+    args: ["test", "solidity"],
+    parse: parseHardhatSummary,
+  },
+  {
+    name: "contracts: integration tests (Hardhat, node:test + viem)",
     command: binPath("hardhat"),
     args: ["test", "nodejs"],
-    parse: (output) => {
-      const passed = count(output, /(\d+) passing/);
-      return passed === undefined ? undefined : { passed, failed: count(output, /(\d+) failing/) ?? 0 };
-    },
+    parse: parseHardhatSummary,
   },
   {
     name: "worker (vitest in workerd + D1)",
