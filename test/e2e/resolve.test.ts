@@ -24,6 +24,7 @@ import { namehash, packetToBytes } from "viem/ens";
 import { offchainResolverAbi, recordResolverAbi } from "../../worker/src/abi";
 import { encodeResolveResponse } from "../../worker/src/ccip/encodeResolveResponse";
 import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY, type SignedUserProfile, verifySignedUserProfile } from "../../worker/src/dm3/profile";
+import { checkUserProfileWithAddress } from "@dm3-org/dm3-lib-profile";
 import { resolveRecord } from "../../scripts/lib/resolveName";
 import { LOCAL_DEPLOYER_KEY } from "../../scripts/stack/deployContracts";
 import { findFreePort } from "../../scripts/stack/processes";
@@ -63,6 +64,9 @@ describe("resolution through chain + resolver + gateway", () => {
     assert.equal(signed.profile.publicSigningKey, alice().dm3.signing.publicKey);
     assert.equal(signed.profile.publicEncryptionKey, alice().dm3.encryption.publicKey);
     assert.equal(await verifySignedUserProfile(signed, alice().address), true);
+    // What dm3's own clients check before they trust a profile:
+    assert.equal(checkUserProfileWithAddress(signed, alice().address), true);
+    assert.equal(checkUserProfileWithAddress(signed, stack.info.signer), false);
   });
 
   it("resolves alice's address (addr and addr by coin type 60)", async () => {
