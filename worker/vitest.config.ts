@@ -1,7 +1,7 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { TEST_SECRETS } from "./test/testSecrets";
+import { TEST_SECRETS } from "./test/testSecrets.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 
