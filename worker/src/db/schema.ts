@@ -6,8 +6,43 @@ export const domains = sqliteTable("domains", {
   /** The OffchainResolver that verifies our answers: the signing target of EIP-3668 answers. */
   resolverAddress: text("resolver_address").notNull(),
   chainId: integer("chain_id").notNull(),
+  /** Domain policy: anyone may register `0x<their address>.<domain>` with their own signature. */
+  allowAddressNames: integer("allow_address_names", { mode: "boolean" }).notNull().default(false),
   createdAtSeconds: integer("created_at").notNull(),
 });
+
+/** Service API keys, each scoped to one domain. Only the SHA-256 of the secret is stored. */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    domain: text("domain")
+      .notNull()
+      .references(() => domains.name, { onDelete: "cascade" }),
+    label: text("label").notNull(),
+    /** Hex SHA-256 of the whole key; the key itself is shown once, at creation. */
+    secretHash: text("secret_hash").notNull().unique(),
+    createdAtSeconds: integer("created_at").notNull(),
+    expiresAtSeconds: integer("expires_at"),
+    revokedAtSeconds: integer("revoked_at"),
+  },
+  (table) => [index("api_keys_domain_idx").on(table.domain)],
+);
+
+/** One row per change: who (admin, key id or address), what, when. Written in the change's batch. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    atSeconds: integer("at").notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    domain: text("domain").notNull(),
+    subject: text("subject").notNull(),
+    detail: text("detail"),
+  },
+  (table) => [index("audit_log_domain_idx").on(table.domain, table.id)],
+);
 
 /** Registered names (`alice.demo.eth`), keyed by namehash. */
 export const names = sqliteTable(
@@ -21,10 +56,13 @@ export const names = sqliteTable(
     ownerAddress: text("owner_address").notNull(),
     /** ENSIP-7 contenthash bytes as 0x-hex, or null when unset. */
     contenthash: text("contenthash"),
+    /** Last nonce of a user-signed write; a trigger makes it strictly increasing. */
+    nonce: integer("nonce").notNull().default(0),
     createdAtSeconds: integer("created_at").notNull(),
     updatedAtSeconds: integer("updated_at").notNull(),
   },
-  (table) => [index("names_domain_idx").on(table.domain), index("names_owner_idx").on(table.ownerAddress)],
+  // (domain, name) serves listing, prefix search and cursor pagination; owner serves reverse lookup.
+  (table) => [index("names_domain_name_idx").on(table.domain, table.name), index("names_owner_idx").on(table.ownerAddress)],
 );
 
 /** ENSIP-5 text records. */
@@ -54,6 +92,8 @@ export const addressRecords = sqliteTable(
 );
 
 export type DomainRow = typeof domains.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type AuditRow = typeof auditLog.$inferInsert;
 export type NameRow = typeof names.$inferSelect;
 export type TextRecordRow = typeof textRecords.$inferSelect;
 export type AddressRecordRow = typeof addressRecords.$inferSelect;
