@@ -60,3 +60,14 @@ export function verifySignedUserProfile(signed: SignedUserProfile, owner: Addres
 export function encodeProfileRecord(signed: SignedUserProfile): string {
   return DM3_PROFILE_RECORD_PREFIX + stringify(signed);
 }
+
+/** The signed profile inside a `network.dm3.profile` record value, or undefined if it holds none. */
+export function decodeProfileRecord(value: string | undefined): SignedUserProfile | undefined {
+  if (!value?.startsWith(DM3_PROFILE_RECORD_PREFIX)) return undefined;
+  try {
+    const parsed = JSON.parse(value.slice(DM3_PROFILE_RECORD_PREFIX.length)) as SignedUserProfile;
+    return typeof parsed?.profile === "object" && typeof parsed.signature === "string" ? parsed : undefined;
+  } catch {
+    return undefined; // Not JSON: not a profile this registry wrote.
+  }
+}

@@ -1,9 +1,4 @@
-import { AppError, BadRequestError } from "../http/AppError";
-
-/** The request body of a registry write is malformed or out of limits. */
-export class InvalidRegistryInputError extends BadRequestError {
-  override readonly code = "invalid_input";
-}
+import { AppError } from "../http/AppError";
 
 /** The name is not under any registered domain. */
 export class UnknownDomainError extends AppError {
@@ -33,4 +28,49 @@ export class InvalidProfileSignatureError extends AppError {
   constructor(owner: string) {
     super(`The DM3 profile signature does not recover to the owner ${owner}`);
   }
+}
+
+/** The credentials are valid but do not cover this domain or name. */
+export class ForbiddenError extends AppError {
+  override readonly name = "ForbiddenError";
+  readonly code = "forbidden";
+  readonly status = 403;
+}
+
+/** The API key does not exist. */
+export class ApiKeyNotFoundError extends AppError {
+  override readonly name = "ApiKeyNotFoundError";
+  readonly code = "api_key_not_found";
+  readonly status = 404;
+  constructor(id: string) {
+    super(`No API key with id "${id}"`);
+  }
+}
+
+/** A user-signed write's signature has expired (or expires implausibly far ahead). */
+export class SignatureExpiredError extends AppError {
+  override readonly name = "SignatureExpiredError";
+  readonly code = "signature_expired";
+  readonly status = 401;
+}
+
+/** A user-signed write reuses a nonce, or one not above the name's last nonce (replay). */
+export class StaleNonceError extends AppError {
+  override readonly name = "StaleNonceError";
+  readonly code = "stale_nonce";
+  readonly status = 409;
+  constructor(name: string, lastNonce?: number) {
+    super(
+      lastNonce === undefined
+        ? `Nonce is not above the last nonce used for "${name}" (a replay?)`
+        : `Nonce must be greater than ${lastNonce}, the last nonce used for "${name}"`,
+    );
+  }
+}
+
+/** The write conflicts with the current state (e.g. a patch that would orphan a DM3 profile). */
+export class ConflictError extends AppError {
+  override readonly name = "ConflictError";
+  readonly code = "conflict";
+  readonly status = 409;
 }

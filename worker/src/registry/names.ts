@@ -1,50 +1,177 @@
+import { getAddress, type Hex } from "viem";
 import { namehash } from "viem/ens";
+import { auditInsert } from "../db/audit";
 import type { Database } from "../db/client";
-import { findNameWithRecords, type NameWithRecords, replaceName } from "../db/names";
-import { DM3_PROFILE_TEXT_KEY, encodeProfileRecord, verifySignedUserProfile } from "../dm3/profile";
+import {
+  deleteNameStatements,
+  findNameWithRecords,
+  type NameWithRecords,
+  replaceNameStatements,
+  runBatch,
+  type Statement,
+} from "../db/names";
+import { DM3_PROFILE_TEXT_KEY, decodeProfileRecord, encodeProfileRecord, verifySignedUserProfile } from "../dm3/profile";
 import { assertNormalizedName } from "../ens/assertNormalizedName";
 import { ETH_COIN_TYPE } from "../ens/coinTypes";
-import { InvalidProfileSignatureError, NameNotFoundError, UnknownDomainError } from "./errors";
-import type { NameInput } from "./parseNameInput";
+import { validate } from "../http/validate";
+import { ConflictError, InvalidProfileSignatureError, NameNotFoundError, StaleNonceError, UnknownDomainError } from "./errors";
+import { type NamePatch, type NameRecords, NameRecordsSchema } from "./schemas";
 import { findServingDomain, type ServedDomain } from "./servedDomains";
 
-/**
- * Creates or replaces `name` with exactly the records of `input`, atomically. The name must be
- * normalized and under a registered domain; a DM3 profile must be signed by `input.owner`. The
- * owner is also the name's ETH address unless `input.addresses` sets coin type 60.
- */
-export async function putName(
-  db: Database,
-  domains: readonly ServedDomain[],
-  name: string,
-  input: NameInput,
-  nowSeconds: number,
-): Promise<NameWithRecords> {
+/** Who writes, and when: every write is audited with it. */
+export type WriteContext = { db: Database; actor: string; nowSeconds: number };
+
+/** A name as the API shows it: records plus the verified DM3 profile as an object. */
+export type NameView = NameRecords & { name: string; domain: string };
+
+/** The served domain `name` belongs to; the name must be ENSIP-15 normalized. */
+export function domainOfName(domains: readonly ServedDomain[], name: string): ServedDomain {
   assertNormalizedName(name);
   const domain = findServingDomain(domains, name);
   if (!domain) throw new UnknownDomainError(name);
-  const texts = { ...input.texts };
-  if (input.dm3Profile) {
-    if (!(await verifySignedUserProfile(input.dm3Profile, input.owner))) throw new InvalidProfileSignatureError(input.owner);
-    texts[DM3_PROFILE_TEXT_KEY] = encodeProfileRecord(input.dm3Profile);
+  return domain;
+}
+
+/**
+ * The stored form of `records` for `name`: the DM3 profile verified against the owner and turned
+ * into its text record; the owner is also the ETH address unless coin type 60 is set.
+ */
+export async function toStoredName(domain: ServedDomain, name: string, records: NameRecords): Promise<NameWithRecords> {
+  const texts = { ...records.texts };
+  if (records.dm3Profile) {
+    if (!(await verifySignedUserProfile(records.dm3Profile, records.owner))) throw new InvalidProfileSignatureError(records.owner);
+    texts[DM3_PROFILE_TEXT_KEY] = encodeProfileRecord(records.dm3Profile);
   }
-  const entry: NameWithRecords = {
+  return {
     node: namehash(name),
     name,
     domain: domain.name,
-    ownerAddress: input.owner,
-    contenthash: input.contenthash,
+    ownerAddress: records.owner,
+    contenthash: records.contenthash,
     texts,
-    addresses: { [ETH_COIN_TYPE]: input.owner.toLowerCase() as `0x${string}`, ...input.addresses },
+    addresses: { [ETH_COIN_TYPE]: records.owner.toLowerCase() as Hex, ...records.addresses },
   };
-  await replaceName(db, entry, nowSeconds);
-  return entry;
+}
+
+/** The API view of a stored name (the inverse of {@link toStoredName}). */
+export function toNameView(entry: NameWithRecords): NameView {
+  const { [DM3_PROFILE_TEXT_KEY]: profileRecord, ...texts } = entry.texts;
+  return {
+    name: entry.name,
+    domain: entry.domain,
+    owner: getAddress(entry.ownerAddress),
+    texts,
+    addresses: entry.addresses,
+    contenthash: entry.contenthash,
+    dm3Profile: decodeProfileRecord(profileRecord) ?? null,
+  };
+}
+
+/** Creates or replaces `name` with exactly `records`, atomically, with its audit row. */
+export async function putName(
+  context: WriteContext,
+  domain: ServedDomain,
+  name: string,
+  records: NameRecords,
+  nonce?: number,
+): Promise<NameView> {
+  const entry = await toStoredName(domain, name, records);
+  await writeAudited(context, replaceNameStatements(context.db, entry, context.nowSeconds, nonce), {
+    action: "name.put",
+    domain: domain.name,
+    subject: name,
+    detail: { owner: records.owner },
+  });
+  return toNameView(entry);
+}
+
+/**
+ * Applies a partial update: given fields replace, `null` entries in `texts`/`addresses` delete
+ * them. The merged result is checked like a full write; a DM3 profile that would no longer match
+ * a new owner is refused unless the patch replaces or removes it.
+ */
+export async function patchName(context: WriteContext, domain: ServedDomain, name: string, patch: NamePatch): Promise<NameView> {
+  const current = await findNameWithRecords(context.db, namehash(name));
+  if (!current) throw new NameNotFoundError(name);
+  const view = toNameView(current);
+  const owner = patch.owner ?? view.owner;
+  const addresses = mergeEntries(view.addresses, patch.addresses);
+  if (patch.owner && addresses[ETH_COIN_TYPE] === view.owner.toLowerCase()) addresses[ETH_COIN_TYPE] = owner.toLowerCase() as Hex;
+  const dm3Profile = patch.dm3Profile === undefined ? view.dm3Profile : patch.dm3Profile;
+  if (patch.dm3Profile === undefined && dm3Profile && owner !== view.owner && !(await verifySignedUserProfile(dm3Profile, owner))) {
+    throw new ConflictError(`The stored DM3 profile is not signed by the new owner ${owner}: send a new dm3Profile or null`);
+  }
+  const records = validate(
+    NameRecordsSchema,
+    {
+      owner,
+      texts: mergeEntries(view.texts, patch.texts),
+      addresses,
+      contenthash: patch.contenthash === undefined ? view.contenthash : patch.contenthash,
+      dm3Profile,
+    },
+    "patch",
+  );
+  const entry = await toStoredName(domain, name, records);
+  await writeAudited(context, replaceNameStatements(context.db, entry, context.nowSeconds), {
+    action: "name.patch",
+    domain: domain.name,
+    subject: name,
+    detail: { fields: Object.keys(patch) },
+  });
+  return toNameView(entry);
+}
+
+/** Deletes `name` and its records, with its audit row. */
+export async function deleteName(context: WriteContext, domain: ServedDomain, name: string, nonce?: number): Promise<void> {
+  const node = namehash(name);
+  if (!(await findNameWithRecords(context.db, node))) throw new NameNotFoundError(name);
+  await writeAudited(context, deleteNameStatements(context.db, node, nonce), {
+    action: "name.delete",
+    domain: domain.name,
+    subject: name,
+  });
 }
 
 /** The name and its records; 404 when not registered. */
-export async function getName(db: Database, name: string): Promise<NameWithRecords> {
+export async function getName(db: Database, name: string): Promise<NameView> {
   assertNormalizedName(name);
   const entry = await findNameWithRecords(db, namehash(name));
   if (!entry) throw new NameNotFoundError(name);
-  return entry;
+  return toNameView(entry);
 }
+
+/** One audited change: the statements and the audit row commit together or not at all. */
+export async function writeAudited(
+  context: WriteContext,
+  statements: Statement[],
+  audit: { action: string; domain: string; subject: string; detail?: unknown },
+): Promise<void> {
+  const row = auditInsert(context.db, {
+    atSeconds: context.nowSeconds,
+    actor: context.actor,
+    action: audit.action,
+    domain: audit.domain,
+    subject: audit.subject,
+    detail: audit.detail === undefined ? null : JSON.stringify(audit.detail),
+  });
+  try {
+    await runBatch(context.db, [...statements, row]);
+  } catch (error) {
+    // The names_nonce_strictly_increasing trigger aborted the batch: a replayed or stale nonce.
+    if (String((error as { cause?: unknown })?.cause ?? error).includes("stale nonce")) {
+      throw new StaleNonceError(audit.subject);
+    }
+    throw error;
+  }
+}
+
+function mergeEntries<Value>(current: Record<string, Value>, patch: Record<string, Value | null> | undefined): Record<string, Value> {
+  const merged = { ...current };
+  for (const [key, value] of Object.entries(patch ?? {})) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}
+

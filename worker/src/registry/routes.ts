@@ -1,32 +1,154 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { createDatabase } from "../db/client";
+import { listAudit } from "../db/audit";
 import { upsertDomain } from "../db/domains";
+import { findNameRow } from "../db/names";
+import { assertNormalizedName } from "../ens/assertNormalizedName";
 import { limitBody } from "../http/limitBody";
 import { readJsonBody } from "../http/readJsonBody";
-import { requireAdmin } from "../http/requireAdmin";
-import { assertNormalizedName } from "../ens/assertNormalizedName";
+import { validate, validJson, validQuery } from "../http/validate";
+import { namehash } from "viem/ens";
+import { createApiKey, listDomainApiKeys, revokeApiKey } from "./apiKeys";
+import { authenticate, authorizeAdmin, authorizeDomain } from "./authenticate";
+import { bulkUpsert } from "./bulkUpsert";
+import { UnknownDomainError } from "./errors";
+import { exportDomain } from "./exportDomain";
 import { NAME_LIMITS } from "./limits";
-import { getName, putName } from "./names";
-import { parseDomainInput } from "./parseDomainInput";
-import { parseNameInput } from "./parseNameInput";
-import { forgetServedDomains, listServedDomains } from "./servedDomains";
+import { listDomainNames, listNamesOfOwner } from "./listing";
+import { deleteName, domainOfName, getName, patchName, putName, type WriteContext } from "./names";
+import { openApiDocument } from "./openapi";
+import {
+  AddressSchema,
+  ApiKeyCreateSchema,
+  BulkSchema,
+  DomainSchema,
+  ListQuerySchema,
+  NamePatchSchema,
+  NameRecordsSchema,
+  PageQuerySchema,
+  SignedNameWriteSchema,
+} from "./schemas";
+import { forgetServedDomains, listServedDomains, type ServedDomain } from "./servedDomains";
+import { applySignedWrite, NAME_WRITE_DOMAIN_NAME, NAME_WRITE_TYPES } from "./signedWrites";
+
+type AppContext = Context<{ Bindings: Env }>;
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+const database = (c: AppContext) => createDatabase(c.env.DB);
+const domains = (c: AppContext) => listServedDomains(c.env.DB, database(c));
+const writeContext = (c: AppContext): WriteContext => ({ db: database(c), actor: c.get("caller").actor, nowSeconds: nowSeconds() });
 
-/** Registry REST API (`/v1`): domains (admin), names (admin writes, public reads). */
+async function servedDomain(c: AppContext, name: string): Promise<ServedDomain> {
+  const domain = (await domains(c)).find((candidate) => candidate.name === name);
+  if (!domain) throw new UnknownDomainError(name);
+  return domain;
+}
+
+/** The domain of the name in the path, after checking the caller may write under it. */
+async function writableDomainOfName(c: AppContext): Promise<ServedDomain> {
+  const domain = domainOfName(await domains(c), c.req.param("name") as string);
+  authorizeDomain(c.get("caller"), domain.name);
+  return domain;
+}
+
+/** Registry REST API (`/v1`). Writes: admin token or domain-scoped API key, or the owner's EIP-712 signature. */
 export const registryRoutes = new Hono<{ Bindings: Env }>()
-  .put("/domains/:name", requireAdmin(), limitBody(NAME_LIMITS.maxBodyBytes), async (c) => {
-    const name = c.req.param("name");
+  // Domains and keys (admin).
+  .get("/domains", async (c) => c.json({ items: await domains(c) }))
+  .put("/domains/:domain", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), async (c) => {
+    authorizeAdmin(c.get("caller"));
+    const name = c.req.param("domain");
     assertNormalizedName(name);
-    const input = parseDomainInput(await readJsonBody(c));
-    await upsertDomain(createDatabase(c.env.DB), { name, ...input, createdAtSeconds: nowSeconds() });
+    const input = await validJson(c, DomainSchema);
+    await upsertDomain(database(c), { name, ...input, createdAtSeconds: nowSeconds() });
     forgetServedDomains(c.env.DB);
     return c.json({ name, ...input });
   })
-  .put("/names/:name", requireAdmin(), limitBody(NAME_LIMITS.maxBodyBytes), async (c) => {
-    const input = parseNameInput(await readJsonBody(c));
-    const db = createDatabase(c.env.DB);
-    const domains = await listServedDomains(c.env.DB, db);
-    return c.json(await putName(db, domains, c.req.param("name"), input, nowSeconds()));
+  .post("/domains/:domain/keys", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), async (c) => {
+    authorizeAdmin(c.get("caller"));
+    const domain = await servedDomain(c, c.req.param("domain"));
+    return c.json(await createApiKey(writeContext(c), domain.name, await validJson(c, ApiKeyCreateSchema)), 201);
   })
-  .get("/names/:name", async (c) => c.json(await getName(createDatabase(c.env.DB), c.req.param("name"))));
+  .get("/domains/:domain/keys", authenticate(), async (c) => {
+    authorizeAdmin(c.get("caller"));
+    const domain = await servedDomain(c, c.req.param("domain"));
+    return c.json({ items: await listDomainApiKeys(database(c), domain.name) });
+  })
+  .delete("/keys/:id", authenticate(), async (c) => {
+    authorizeAdmin(c.get("caller"));
+    return c.json(await revokeApiKey(writeContext(c), c.req.param("id")));
+  })
+  .get("/domains/:domain/audit", authenticate(), async (c) => {
+    authorizeAdmin(c.get("caller"));
+    const domain = await servedDomain(c, c.req.param("domain"));
+    const query = validQuery(c, PageQuerySchema);
+    const rows = await listAudit(database(c), domain.name, query.limit + 1, query.cursor ? Number(query.cursor) : undefined);
+    const items = rows.slice(0, query.limit);
+    return c.json({ items, nextCursor: rows.length > query.limit ? String(items.at(-1)?.id) : null });
+  })
+  // Reads (public).
+  .get("/domains/:domain/names", async (c) => {
+    const domain = await servedDomain(c, c.req.param("domain"));
+    return c.json(await listDomainNames(database(c), domain.name, validQuery(c, ListQuerySchema)));
+  })
+  .get("/addresses/:address/names", async (c) => {
+    const owner = validate(AddressSchema, c.req.param("address"), "address");
+    return c.json(await listNamesOfOwner(database(c), owner, validQuery(c, PageQuerySchema)));
+  })
+  .get("/names/:name", async (c) => c.json(await getName(database(c), c.req.param("name"))))
+  .get("/names/:name/nonce", async (c) => {
+    const name = c.req.param("name");
+    const domain = domainOfName(await domains(c), name);
+    const row = await findNameRow(database(c), namehash(name));
+    return c.json({
+      name,
+      nonce: row?.nonce ?? 0,
+      owner: row?.ownerAddress ?? null,
+      typedData: {
+        domain: { name: NAME_WRITE_DOMAIN_NAME, version: "1", chainId: domain.chainId, verifyingContract: domain.resolverAddress },
+        types: NAME_WRITE_TYPES,
+        primaryType: "NameWrite",
+      },
+    });
+  })
+  // Name writes by a service (admin token or API key of the name's domain).
+  .put("/names/:name", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), async (c) => {
+    const domain = await writableDomainOfName(c);
+    const records = await validJson(c, NameRecordsSchema);
+    return c.json(await putName(writeContext(c), domain, c.req.param("name"), records));
+  })
+  .patch("/names/:name", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), async (c) => {
+    const domain = await writableDomainOfName(c);
+    const patch = await validJson(c, NamePatchSchema);
+    return c.json(await patchName(writeContext(c), domain, c.req.param("name"), patch));
+  })
+  .delete("/names/:name", authenticate(), async (c) => {
+    const domain = await writableDomainOfName(c);
+    await deleteName(writeContext(c), domain, c.req.param("name"));
+    return c.json({ name: c.req.param("name"), deleted: true });
+  })
+  // Name writes signed by the owner's wallet (EIP-712), no credential.
+  .post("/names/:name/signed", limitBody(NAME_LIMITS.maxBodyBytes), async (c) => {
+    const name = c.req.param("name");
+    const domain = domainOfName(await domains(c), name);
+    const body = await readJsonBody(c);
+    const write = validate(SignedNameWriteSchema, body, "body");
+    const context: WriteContext = { db: database(c), actor: "unverified", nowSeconds: nowSeconds() };
+    const view = await applySignedWrite(context, domain, name, write, (body as { records?: unknown }).records);
+    return c.json(view ?? { name, deleted: true });
+  })
+  // Bulk and exit.
+  .post("/domains/:domain/names/bulk", limitBody(NAME_LIMITS.maxBulkBodyBytes), authenticate(), async (c) => {
+    const domain = await servedDomain(c, c.req.param("domain"));
+    authorizeDomain(c.get("caller"), domain.name);
+    const { names } = await validJson(c, BulkSchema);
+    return c.json(await bulkUpsert(writeContext(c), await domains(c), domain, names));
+  })
+  .get("/domains/:domain/export", authenticate(), async (c) => {
+    const domain = await servedDomain(c, c.req.param("domain"));
+    authorizeDomain(c.get("caller"), domain.name);
+    return c.body(exportDomain(database(c), domain.name), 200, { "Content-Type": "application/x-ndjson" });
+  });
+
+/** `GET /openapi.json`: the REST API, generated from the schemas above. */
+export const openApiRoutes = new Hono<{ Bindings: Env }>().get("/", (c) => c.json(openApiDocument()));

@@ -3,7 +3,7 @@ import type { Database } from "../db/client";
 import { listDomains } from "../db/domains";
 
 /** A parent name the gateway answers for, and the resolver contract that verifies its answers. */
-export type ServedDomain = { name: string; resolverAddress: Address; chainId: number };
+export type ServedDomain = { name: string; resolverAddress: Address; chainId: number; allowAddressNames: boolean };
 
 /**
  * How long an isolate reuses the domain list. Domains change rarely (admin only) while every lookup
@@ -20,7 +20,12 @@ export function listServedDomains(d1: D1Database, db: Database, nowMs = Date.now
   const cached = cacheByBinding.get(d1);
   if (cached && cached.expiresAtMs > nowMs) return cached.domains;
   const domains = listDomains(db).then((rows) =>
-    rows.map((row) => ({ name: row.name, resolverAddress: row.resolverAddress as Address, chainId: row.chainId })),
+    rows.map((row) => ({
+      name: row.name,
+      resolverAddress: row.resolverAddress as Address,
+      chainId: row.chainId,
+      allowAddressNames: row.allowAddressNames,
+    })),
   );
   cacheByBinding.set(d1, { expiresAtMs: nowMs + SERVED_DOMAINS_CACHE_MS, domains });
   domains.catch(() => cacheByBinding.delete(d1));

@@ -1,0 +1,65 @@
+import { type Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { namehash } from "viem/ens";
+import { createDatabase } from "../db/client";
+import { findNameRow, listNameRowsByOwner, loadRecords } from "../db/names";
+import { verifySignedUserProfile } from "../dm3/profile";
+import { onError } from "../http/errors";
+import { limitBody } from "../http/limitBody";
+import { validate, validJson } from "../http/validate";
+import { ForbiddenError, InvalidProfileSignatureError, NameNotFoundError, UnknownDomainError } from "./errors";
+import { NAME_LIMITS } from "./limits";
+import { patchName, putName, toNameView } from "./names";
+import { AddressSchema, Dm3AddressProfileSchema } from "./schemas";
+import { listServedDomains } from "./servedDomains";
+
+const OWNED_NAMES_SCANNED = 100;
+
+/**
+ * dm3's offchain-resolver routes, so dm3's messenger can sign users up here unchanged:
+ * `POST /profile/address`, `GET /profile/{address}`, `GET /profile/name/{address}`. Errors also
+ * carry dm3's `{ error }` field.
+ */
+export const dm3ProfileRoutes = new Hono<{ Bindings: Env }>()
+  .post("/address", limitBody(NAME_LIMITS.maxBodyBytes), async (c) => {
+    const { signedUserProfile, address, subdomain } = await validJson(c, Dm3AddressProfileSchema);
+    const db = createDatabase(c.env.DB);
+    const domain = (await listServedDomains(c.env.DB, db)).find((candidate) => candidate.name === subdomain);
+    if (!domain) throw new UnknownDomainError(subdomain);
+    if (!domain.allowAddressNames) throw new ForbiddenError(`${subdomain} does not allow address names`);
+    // The profile signature is the authorization: it proves control of `address`.
+    if (!(await verifySignedUserProfile(signedUserProfile, address))) throw new InvalidProfileSignatureError(address);
+    const name = `${address.toLowerCase()}.${subdomain}`;
+    const context = { db, actor: `address:${address}`, nowSeconds: Math.floor(Date.now() / 1000) };
+    if (await findNameRow(db, namehash(name))) await patchName(context, domain, name, { dm3Profile: signedUserProfile });
+    else await putName(context, domain, name, { owner: address, texts: {}, addresses: {}, contenthash: null, dm3Profile: signedUserProfile });
+    return c.text("OK");
+  })
+  .get("/name/:address", async (c) => {
+    const names = await ownedNames(c);
+    // dm3 asks for the user's chosen name (alias), not the address-derived one, when there is one.
+    const chosen = names.find((name) => !isAddressName(name.name)) ?? names[0];
+    if (!chosen) throw new NameNotFoundError(c.req.param("address"));
+    return c.json({ name: chosen.name });
+  })
+  .get("/:address", async (c) => {
+    const names = await ownedNames(c);
+    const withProfile = names.sort((a, b) => Number(isAddressName(b.name)) - Number(isAddressName(a.name))).find((name) => name.dm3Profile);
+    if (!withProfile?.dm3Profile) throw new NameNotFoundError(c.req.param("address"));
+    return c.json(withProfile.dm3Profile);
+  })
+  .onError(async (error, c) => {
+    const response = onError(error, c);
+    const body = (await response.json()) as { message: string; code: string };
+    return c.json({ error: body.message, ...body }, response.status as ContentfulStatusCode);
+  });
+
+async function ownedNames(c: Context<{ Bindings: Env }>) {
+  const owner = validate(AddressSchema, c.req.param("address"), "address");
+  const db = createDatabase(c.env.DB);
+  return (await loadRecords(db, await listNameRowsByOwner(db, owner, OWNED_NAMES_SCANNED))).map(toNameView);
+}
+
+function isAddressName(name: string): boolean {
+  return /^0x[0-9a-f]{40}\./.test(name);
+}

@@ -1,0 +1,44 @@
+import { getAddress } from "viem";
+import type { Database } from "../db/client";
+import { listNameRows, listNameRowsByOwner } from "../db/names";
+import type { NameRow } from "../db/schema";
+
+/** One name in a listing. */
+export type NameSummary = { name: string; owner: string; updatedAtSeconds: number };
+
+/** A page of results; pass `nextCursor` as `cursor` for the next one (null at the end). */
+export type Page<Item> = { items: Item[]; nextCursor: string | null };
+
+/** A domain's names in name order, optionally by label prefix and owner (index range scans only). */
+export async function listDomainNames(
+  db: Database,
+  domain: string,
+  query: { prefix?: string | undefined; owner?: string | undefined; cursor?: string | undefined; limit: number },
+): Promise<Page<NameSummary>> {
+  const rows = await listNameRows(db, {
+    domain,
+    prefix: query.prefix,
+    owner: query.owner,
+    afterName: query.cursor,
+    limit: query.limit + 1,
+  });
+  return toPage(rows, query.limit);
+}
+
+/** Reverse lookup: the names `owner` owns, across domains. */
+export async function listNamesOfOwner(
+  db: Database,
+  owner: string,
+  query: { cursor?: string | undefined; limit: number },
+): Promise<Page<NameSummary>> {
+  return toPage(await listNameRowsByOwner(db, getAddress(owner), query.limit + 1, query.cursor), query.limit);
+}
+
+function toPage(rows: NameRow[], limit: number): Page<NameSummary> {
+  const items = rows.slice(0, limit).map((row) => ({
+    name: row.name,
+    owner: getAddress(row.ownerAddress),
+    updatedAtSeconds: row.updatedAtSeconds,
+  }));
+  return { items, nextCursor: rows.length > limit ? (items.at(-1)?.name ?? null) : null };
+}

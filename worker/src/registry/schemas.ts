@@ -1,0 +1,155 @@
+import { type Address, getAddress, type Hex, isAddress, size } from "viem";
+import { z } from "zod";
+import type { SignedUserProfile } from "../dm3/profile";
+import { DM3_PROFILE_TEXT_KEY } from "../dm3/profile";
+import { ETH_COIN_TYPE, isEvmCoinType } from "../ens/coinTypes";
+import { NAME_LIMITS } from "./limits";
+
+/**
+ * The registry's request schemas: they validate every request and generate `/openapi.json`.
+ */
+
+const utf8Length = (text: string) => new TextEncoder().encode(text).length;
+const MAX_COIN_TYPE = 2 ** 32 - 1;
+const EVM_ADDRESS_BYTES = 20;
+
+export const AddressSchema = z
+  .string()
+  .refine((value) => isAddress(value, { strict: false }), "must be a 20-byte 0x-hex Ethereum address")
+  .transform((value) => getAddress(value))
+  .meta({ description: "Ethereum address (any hex case)", example: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" });
+
+export const HexBytesSchema = z
+  .string()
+  .regex(/^0x([0-9a-fA-F]{2})*$/, "must be 0x-prefixed hex of whole bytes")
+  .transform((value) => value.toLowerCase() as Hex);
+
+const TextsSchema = z
+  .record(
+    z
+      .string()
+      .min(1)
+      .refine((key) => utf8Length(key) <= NAME_LIMITS.maxTextKeyBytes, `keys are at most ${NAME_LIMITS.maxTextKeyBytes} bytes`)
+      .refine((key) => key !== DM3_PROFILE_TEXT_KEY, `set ${DM3_PROFILE_TEXT_KEY} through dm3Profile so it is verified`),
+    z.string().refine((value) => utf8Length(value) <= NAME_LIMITS.maxTextValueBytes, `values are at most ${NAME_LIMITS.maxTextValueBytes} bytes`),
+  )
+  .refine((texts) => Object.keys(texts).length <= NAME_LIMITS.maxTextRecords, `at most ${NAME_LIMITS.maxTextRecords} text records`)
+  .meta({ description: "ENSIP-5 text records", example: { url: "https://example.org" } });
+
+const AddressesSchema = z
+  .record(
+    z.string().regex(/^\d+$/, "coin types are decimal numbers").refine((type) => Number(type) <= MAX_COIN_TYPE, `coin types are at most ${MAX_COIN_TYPE}`),
+    HexBytesSchema.refine((bytes) => bytes !== "0x", "must not be empty").refine(
+      (bytes) => size(bytes) <= NAME_LIMITS.maxAddressBytes,
+      `addresses are at most ${NAME_LIMITS.maxAddressBytes} bytes`,
+    ),
+  )
+  .superRefine((addresses, context) => {
+    if (Object.keys(addresses).length > NAME_LIMITS.maxAddressRecords) {
+      context.addIssue({ code: "custom", message: `at most ${NAME_LIMITS.maxAddressRecords} addresses` });
+    }
+    for (const [coinType, bytes] of Object.entries(addresses)) {
+      const evm = Number(coinType) === ETH_COIN_TYPE || isEvmCoinType(BigInt(coinType));
+      if (evm && size(bytes) !== EVM_ADDRESS_BYTES) {
+        context.addIssue({ code: "custom", path: [coinType], message: "EVM addresses are exactly 20 bytes" });
+      }
+    }
+  })
+  .transform((addresses) => Object.fromEntries(Object.entries(addresses).map(([type, bytes]) => [String(Number(type)), bytes])))
+  .meta({ description: "Addresses by SLIP-44 / ENSIP-11 coin type (decimal), as 0x-hex bytes", example: { "2147483658": "0x1111111111111111111111111111111111111111" } });
+
+const ContenthashSchema = HexBytesSchema.refine(
+  (bytes) => size(bytes) <= NAME_LIMITS.maxContenthashBytes,
+  `at most ${NAME_LIMITS.maxContenthashBytes} bytes`,
+).meta({ description: "ENSIP-7 contenthash bytes" });
+
+export const SignedUserProfileSchema = z
+  .object({
+    // Every profile field is kept: the owner signed the whole object, extra fields included.
+    profile: z.looseObject({
+      publicEncryptionKey: z.string().min(1),
+      publicSigningKey: z.string().min(1),
+      deliveryServices: z.array(z.string()),
+    }),
+    signature: z.string().regex(/^0x[0-9a-fA-F]+$/, "must be a 0x-hex signature"),
+  })
+  .transform((value) => value as SignedUserProfile)
+  .meta({ description: "DM3 SignedUserProfile; its signature must recover to the owner" });
+
+/** Every record of a name, as `PUT` replaces them. */
+export const NameRecordsSchema = z
+  .strictObject({
+    owner: AddressSchema,
+    texts: TextsSchema.default({}),
+    addresses: AddressesSchema.default({}),
+    contenthash: ContenthashSchema.nullable().default(null),
+    dm3Profile: SignedUserProfileSchema.nullable().default(null),
+  })
+  .meta({ id: "NameRecords" });
+export type NameRecords = z.output<typeof NameRecordsSchema>;
+
+/** A partial update: given fields replace, `null` text/address values delete one entry. */
+export const NamePatchSchema = z
+  .strictObject({
+    owner: AddressSchema.optional(),
+    texts: z.record(z.string().min(1), z.string().nullable()).optional(),
+    addresses: z.record(z.string().regex(/^\d+$/), HexBytesSchema.nullable()).optional(),
+    contenthash: ContenthashSchema.nullable().optional(),
+    dm3Profile: SignedUserProfileSchema.nullable().optional(),
+  })
+  .meta({ id: "NamePatch" });
+export type NamePatch = z.output<typeof NamePatchSchema>;
+
+export const DomainSchema = z
+  .strictObject({
+    resolverAddress: AddressSchema,
+    chainId: z.number().int().positive(),
+    allowAddressNames: z.boolean().default(false).meta({ description: "Anyone may register 0x<own address>.<domain> by signature" }),
+  })
+  .meta({ id: "Domain" });
+
+export const ApiKeyCreateSchema = z
+  .strictObject({
+    label: z.string().min(1).max(100),
+    expiresAtSeconds: z.number().int().positive().optional().meta({ description: "Unix seconds; omit for no expiry" }),
+  })
+  .meta({ id: "ApiKeyCreate" });
+
+/** A write signed by the name's owner (EIP-712), no API key needed. */
+export const SignedNameWriteSchema = z
+  .strictObject({
+    action: z.enum(["put", "delete"]),
+    records: NameRecordsSchema.optional(),
+    nonce: z.number().int().positive().meta({ description: "Greater than the name's last nonce" }),
+    expiry: z.number().int().positive().meta({ description: "Unix seconds after which the signature is void" }),
+    signature: z.string().regex(/^0x[0-9a-fA-F]+$/),
+  })
+  .refine((write) => (write.action === "put") === (write.records !== undefined), "`records` is required for put and absent for delete")
+  .meta({ id: "SignedNameWrite" });
+export type SignedNameWrite = z.output<typeof SignedNameWriteSchema>;
+
+export const BulkItemSchema = z.looseObject({ name: z.string().min(1) });
+export const BulkSchema = z
+  .strictObject({ names: z.array(BulkItemSchema).min(1).max(NAME_LIMITS.maxBulkItems) })
+  .meta({ id: "BulkUpsert" });
+
+export const ListQuerySchema = z.strictObject({
+  prefix: z.string().max(255).optional(),
+  owner: AddressSchema.optional(),
+  cursor: z.string().max(300).optional(),
+  limit: z.coerce.number().int().min(1).max(NAME_LIMITS.maxPageSize).default(50),
+});
+
+export const PageQuerySchema = z.strictObject({
+  cursor: z.string().max(300).optional(),
+  limit: z.coerce.number().int().min(1).max(NAME_LIMITS.maxPageSize).default(50),
+});
+
+/** `POST /profile/address` as dm3's offchain resolver takes it. */
+export const Dm3AddressProfileSchema = z.looseObject({
+  signedUserProfile: SignedUserProfileSchema,
+  address: AddressSchema,
+  subdomain: z.string().min(1),
+});
+
+export type ParsedAddress = Address;

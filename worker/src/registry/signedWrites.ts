@@ -1,0 +1,113 @@
+import { type Hex, type LocalAccount, recoverTypedDataAddress } from "viem";
+import { namehash } from "viem/ens";
+import { findNameRow } from "../db/names";
+import { stringify } from "../dm3/stringify";
+import { InvalidInputError, validate } from "../http/validate";
+import { ForbiddenError, NameNotFoundError, SignatureExpiredError, StaleNonceError } from "./errors";
+import { NAME_LIMITS } from "./limits";
+import { deleteName, putName, type NameView, type WriteContext } from "./names";
+import { NameRecordsSchema, type SignedNameWrite } from "./schemas";
+import type { ServedDomain } from "./servedDomains";
+
+/** EIP-712 type of a user-signed write. `records` is dm3's canonical JSON of the records sent. */
+export const NAME_WRITE_TYPES = {
+  NameWrite: [
+    { name: "name", type: "string" },
+    { name: "action", type: "string" },
+    { name: "records", type: "string" },
+    { name: "nonce", type: "uint256" },
+    { name: "expiry", type: "uint64" },
+  ],
+} as const;
+
+/** EIP-712 domain name of the registry; the domain also binds chain id and resolver. */
+export const NAME_WRITE_DOMAIN_NAME = "dm3 registry";
+
+/** What the owner signs: bound to the name, the domain's resolver and chain, a nonce and an expiry. */
+export type NameWriteRequest = { action: "put" | "delete"; records?: unknown; nonce: number; expiry: number };
+
+/**
+ * The EIP-712 typed data of a write to `name` under `domain`.
+ *
+ * @see https://eips.ethereum.org/EIPS/eip-712
+ */
+export function nameWriteTypedData(domain: Pick<ServedDomain, "chainId" | "resolverAddress">, name: string, write: NameWriteRequest) {
+  return {
+    domain: { name: NAME_WRITE_DOMAIN_NAME, version: "1", chainId: domain.chainId, verifyingContract: domain.resolverAddress },
+    types: NAME_WRITE_TYPES,
+    primaryType: "NameWrite" as const,
+    message: {
+      name,
+      action: write.action,
+      records: write.records === undefined ? "" : stringify(write.records),
+      nonce: BigInt(write.nonce),
+      expiry: BigInt(write.expiry),
+    },
+  };
+}
+
+/** Signs a write as the name's owner would in a wallet (used by the CLI and tests). */
+export async function signNameWrite(
+  account: LocalAccount,
+  domain: Pick<ServedDomain, "chainId" | "resolverAddress">,
+  name: string,
+  write: NameWriteRequest,
+): Promise<Hex> {
+  return account.signTypedData(nameWriteTypedData(domain, name, write));
+}
+
+/**
+ * Applies a write signed by the name's owner. An existing name accepts signatures by its owner
+ * only; a new one only as `0x<signer address>.<domain>` where the domain allows address names.
+ * Expired signatures, and nonces not above the name's last one (replays), are refused; the nonce
+ * check is repeated atomically in the database by a trigger.
+ */
+export async function applySignedWrite(
+  context: WriteContext,
+  domain: ServedDomain,
+  name: string,
+  write: SignedNameWrite,
+  rawRecords: unknown,
+): Promise<NameView | undefined> {
+  if (write.expiry < context.nowSeconds) throw new SignatureExpiredError(`The signature expired at ${write.expiry}`);
+  if (write.expiry > context.nowSeconds + NAME_LIMITS.maxSignedWriteLifetimeSeconds) {
+    throw new InvalidInputError(`expiry: at most ${NAME_LIMITS.maxSignedWriteLifetimeSeconds} seconds ahead`);
+  }
+  const signer = await recoverSigner(domain, name, { ...write, records: rawRecords });
+  const current = await findNameRow(context.db, namehash(name));
+  if (current) {
+    if (current.ownerAddress.toLowerCase() !== signer.toLowerCase()) {
+      throw new ForbiddenError(`The signature is by ${signer}, not by the owner of "${name}"`);
+    }
+    if (write.nonce <= current.nonce) throw new StaleNonceError(name, current.nonce);
+  } else {
+    if (write.action === "delete") throw new NameNotFoundError(name);
+    if (!domain.allowAddressNames || name !== `${signer.toLowerCase()}.${domain.name}`) {
+      throw new ForbiddenError(
+        `A signature registers only "${signer.toLowerCase()}.${domain.name}" (the signer's address name), and only where the domain allows it`,
+      );
+    }
+  }
+  const signedContext: WriteContext = { ...context, actor: `address:${signer}` };
+  if (write.action === "delete") {
+    await deleteName(signedContext, domain, name, write.nonce);
+    return undefined;
+  }
+  const records = validate(NameRecordsSchema, rawRecords, "records");
+  if (isAddressName(name) && records.owner.toLowerCase() !== name.split(".")[0]) {
+    throw new ForbiddenError(`"${name}" can only be owned by ${name.split(".")[0]}`);
+  }
+  return putName(signedContext, domain, name, records, write.nonce);
+}
+
+async function recoverSigner(domain: ServedDomain, name: string, write: Omit<SignedNameWrite, "records"> & { records: unknown }) {
+  try {
+    return await recoverTypedDataAddress({ ...nameWriteTypedData(domain, name, write), signature: write.signature as Hex });
+  } catch (cause) {
+    throw new InvalidInputError("signature: not a valid secp256k1 signature", { cause });
+  }
+}
+
+function isAddressName(name: string): boolean {
+  return /^0x[0-9a-f]{40}$/.test(name.split(".")[0] ?? "");
+}
