@@ -85,7 +85,7 @@ export const NameRecordsSchema = z
     contenthash: ContenthashSchema.nullable().default(null),
     dm3Profile: SignedUserProfileSchema.nullable().default(null),
   })
-  .meta({ id: "NameRecords" });
+  .meta({ title: "NameRecords" });
 export type NameRecords = z.output<typeof NameRecordsSchema>;
 
 /** A partial update: given fields replace, `null` text/address values delete one entry. */
@@ -97,7 +97,7 @@ export const NamePatchSchema = z
     contenthash: ContenthashSchema.nullable().optional(),
     dm3Profile: SignedUserProfileSchema.nullable().optional(),
   })
-  .meta({ id: "NamePatch" });
+  .meta({ title: "NamePatch" });
 export type NamePatch = z.output<typeof NamePatchSchema>;
 
 export const DomainSchema = z
@@ -106,14 +106,14 @@ export const DomainSchema = z
     chainId: z.number().int().positive(),
     allowAddressNames: z.boolean().default(false).meta({ description: "Anyone may register 0x<own address>.<domain> by signature" }),
   })
-  .meta({ id: "Domain" });
+  .meta({ title: "Domain" });
 
 export const ApiKeyCreateSchema = z
   .strictObject({
     label: z.string().min(1).max(100),
     expiresAtSeconds: z.number().int().positive().optional().meta({ description: "Unix seconds; omit for no expiry" }),
   })
-  .meta({ id: "ApiKeyCreate" });
+  .meta({ title: "ApiKeyCreate" });
 
 /** A write signed by the name's owner (EIP-712), no API key needed. */
 export const SignedNameWriteSchema = z
@@ -125,13 +125,13 @@ export const SignedNameWriteSchema = z
     signature: z.string().regex(/^0x[0-9a-fA-F]+$/),
   })
   .refine((write) => (write.action === "put") === (write.records !== undefined), "`records` is required for put and absent for delete")
-  .meta({ id: "SignedNameWrite" });
+  .meta({ title: "SignedNameWrite" });
 export type SignedNameWrite = z.output<typeof SignedNameWriteSchema>;
 
 export const BulkItemSchema = z.looseObject({ name: z.string().min(1) });
 export const BulkSchema = z
   .strictObject({ names: z.array(BulkItemSchema).min(1).max(NAME_LIMITS.maxBulkItems) })
-  .meta({ id: "BulkUpsert" });
+  .meta({ title: "BulkUpsert" });
 
 export const ListQuerySchema = z.strictObject({
   prefix: z.string().max(255).optional(),

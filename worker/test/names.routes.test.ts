@@ -1,0 +1,161 @@
+import { beforeAll, describe, expect, test } from "vitest";
+import { signUserProfile, type UserProfile } from "../src/dm3/profile";
+import { ADMIN_TOKEN, adminPut, alice, call, registerDomain, SENDER } from "./fixtures";
+
+const BOB = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+const profile: UserProfile = {
+  publicEncryptionKey: "ZG0zLWVuY3J5cHRpb24ta2V5LWZvci10ZXN0cy0xMjM=",
+  publicSigningKey: "ZG0zLXNpZ25pbmcta2V5LWZvci10ZXN0cy0wMTIzNDU=",
+  deliveryServices: ["ds.demo.eth"],
+};
+const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+
+beforeAll(async () => {
+  await registerDomain("demo.eth");
+  await registerDomain("other.eth");
+});
+
+const patch = (name: string, body: unknown) => call(`/v1/names/${name}`, { method: "PATCH", headers: admin, body: JSON.stringify(body) });
+const get = async (name: string) => (await call(`/v1/names/${name}`)).json() as Promise<Record<string, unknown>>;
+
+async function expectError(response: Response, status: number, code: string): Promise<string> {
+  expect(response.status).toBe(status);
+  const body = (await response.json()) as { message: string; code: string };
+  expect(body.code).toBe(code);
+  return body.message;
+}
+
+describe("PATCH /v1/names/{name}", () => {
+  test("merges texts and addresses; null deletes an entry", async () => {
+    await adminPut("/v1/names/p1.demo.eth", { owner: SENDER, texts: { a: "1", b: "2" }, addresses: { "0": "0x0011" } });
+    const response = await patch("p1.demo.eth", { texts: { a: null, c: "3" }, addresses: { "0": null, "2": "0x0022" } });
+    expect(response.status).toBe(200);
+    expect(await get("p1.demo.eth")).toMatchObject({
+      texts: { b: "2", c: "3" },
+      addresses: { "2": "0x0022", "60": SENDER.toLowerCase() },
+    });
+  });
+
+  test("moves the ETH address with the owner", async () => {
+    await adminPut("/v1/names/p2.demo.eth", { owner: SENDER });
+    await patch("p2.demo.eth", { owner: BOB });
+    expect(await get("p2.demo.eth")).toMatchObject({ owner: BOB, addresses: { "60": BOB.toLowerCase() } });
+  });
+
+  test("refuses an owner change that would orphan the DM3 profile, unless the profile goes too", async () => {
+    await adminPut("/v1/names/p3.demo.eth", { owner: alice.address, dm3Profile: await signUserProfile(alice, profile) });
+    await expectError(await patch("p3.demo.eth", { owner: BOB }), 409, "conflict");
+    expect((await get("p3.demo.eth")).owner).toBe(alice.address);
+    expect((await patch("p3.demo.eth", { owner: BOB, dm3Profile: null })).status).toBe(200);
+    expect(await get("p3.demo.eth")).toMatchObject({ owner: BOB, dm3Profile: null });
+  });
+
+  test("checks the merged result against the limits", async () => {
+    await adminPut("/v1/names/p4.demo.eth", { owner: SENDER });
+    const texts = Object.fromEntries(Array.from({ length: 65 }, (_, index) => [`k${index}`, "v"]));
+    await expectError(await patch("p4.demo.eth", { texts }), 400, "invalid_input");
+  });
+
+  test("answers 404 for an unregistered name and 400 for unknown fields", async () => {
+    await expectError(await patch("nobody.demo.eth", { texts: {} }), 404, "name_not_found");
+    await adminPut("/v1/names/p5.demo.eth", { owner: SENDER });
+    await expectError(await patch("p5.demo.eth", { colour: "red" }), 400, "invalid_input");
+  });
+});
+
+describe("DELETE /v1/names/{name}", () => {
+  test("removes the name and its records", async () => {
+    await adminPut("/v1/names/d1.demo.eth", { owner: SENDER, texts: { a: "1" } });
+    const response = await call("/v1/names/d1.demo.eth", { method: "DELETE", headers: admin });
+    expect(response.status).toBe(200);
+    await expectError(await call("/v1/names/d1.demo.eth"), 404, "name_not_found");
+    const { env } = await import("cloudflare:test");
+    const orphans = await env.DB.prepare("SELECT COUNT(*) AS n FROM text_records WHERE node NOT IN (SELECT node FROM names)").first<{ n: number }>();
+    expect(orphans?.n).toBe(0);
+  });
+
+  test("answers 404 for an unregistered name", async () => {
+    await expectError(await call("/v1/names/ghost.demo.eth", { method: "DELETE", headers: admin }), 404, "name_not_found");
+  });
+});
+
+describe("normalization on write", () => {
+  test.each([["Upper.demo.eth"], ["a..demo.eth"], ["bad_\u0000.demo.eth"], ["x.demo.eth."]])("refuses %j", async (name) => {
+    const response = await adminPut(`/v1/names/${encodeURIComponent(name)}`, { owner: SENDER });
+    expect([400, 404]).toContain(response.status);
+    expect(((await response.json()) as { code: string }).code).toMatch(/name_not_normalized|unknown_domain/);
+  });
+
+  test("accepts normalized emoji and non-ASCII names as themselves", async () => {
+    for (const name of ["🦊.demo.eth", "ñandú.demo.eth"]) {
+      const response = await adminPut(`/v1/names/${encodeURIComponent(name)}`, { owner: SENDER });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { name: string }).name).toBe(name);
+    }
+  });
+});
+
+describe("reads", () => {
+  beforeAll(async () => {
+    for (const label of ["list-a", "list-b", "list-c", "lost"]) await adminPut(`/v1/names/${label}.other.eth`, { owner: label === "lost" ? BOB : SENDER });
+  });
+
+  test("lists a domain's names with cursor pagination", async () => {
+    const first = (await (await call("/v1/domains/other.eth/names?limit=2")).json()) as { items: { name: string }[]; nextCursor: string };
+    expect(first.items.map((item) => item.name)).toEqual(["list-a.other.eth", "list-b.other.eth"]);
+    const second = (await (await call(`/v1/domains/other.eth/names?limit=2&cursor=${encodeURIComponent(first.nextCursor)}`)).json()) as {
+      items: { name: string }[];
+      nextCursor: string | null;
+    };
+    expect(second.items.map((item) => item.name)).toEqual(["list-c.other.eth", "lost.other.eth"]);
+    const third = (await (await call(`/v1/domains/other.eth/names?limit=2&cursor=${encodeURIComponent(second.items[1]!.name)}`)).json()) as {
+      items: unknown[];
+      nextCursor: string | null;
+    };
+    expect(third.nextCursor).toBeNull();
+  });
+
+  test("searches by prefix and owner", async () => {
+    const byPrefix = (await (await call("/v1/domains/other.eth/names?prefix=lis")).json()) as { items: { name: string }[] };
+    expect(byPrefix.items.map((item) => item.name)).toEqual(["list-a.other.eth", "list-b.other.eth", "list-c.other.eth"]);
+    const byOwner = (await (await call(`/v1/domains/other.eth/names?owner=${BOB.toLowerCase()}`)).json()) as { items: { name: string }[] };
+    expect(byOwner.items.map((item) => item.name)).toEqual(["lost.other.eth"]);
+  });
+
+  test("reverse-looks up an address across domains", async () => {
+    const response = await call(`/v1/addresses/${BOB}/names`);
+    const { items } = (await response.json()) as { items: { name: string; owner: string }[] };
+    expect(items.map((item) => item.name)).toContain("lost.other.eth");
+    expect(items.every((item) => item.owner === BOB)).toBe(true);
+  });
+
+  test.each([
+    ["/v1/domains/other.eth/names?limit=0"],
+    ["/v1/domains/other.eth/names?limit=abc"],
+    ["/v1/domains/other.eth/names?owner=0x12"],
+    ["/v1/domains/other.eth/names?colour=red"],
+    ["/v1/addresses/not-an-address/names"],
+  ])("refuses the malformed query %s with 400", async (path) => {
+    await expectError(await call(path), 400, "invalid_input");
+  });
+
+  test("answers 404 for an unknown domain", async () => {
+    await expectError(await call("/v1/domains/nope.eth/names"), 404, "unknown_domain");
+  });
+});
+
+describe("GET /openapi.json", () => {
+  test("documents every route with the schemas that validate it", async () => {
+    const document = (await (await call("/openapi.json")).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { requestBody?: { content: { "application/json": { schema: { properties?: Record<string, unknown>; required?: string[] } } } } }>>;
+    };
+    expect(document.openapi).toBe("3.1.0");
+    const put = document.paths["/v1/names/{name}"]?.put;
+    const schema = put?.requestBody?.content["application/json"].schema;
+    expect(Object.keys(schema?.properties ?? {})).toEqual(["owner", "texts", "addresses", "contenthash", "dm3Profile"]);
+    expect(schema?.required).toEqual(["owner"]);
+    expect(Object.keys(document.paths)).toContain("/v1/names/{name}/signed");
+    expect(Object.keys(document.paths)).toContain("/v1/domains/{domain}/names/bulk");
+  });
+});
