@@ -1,0 +1,102 @@
+import { beforeAll, describe, expect, test } from "vitest";
+import { signUserProfile, type UserProfile } from "../src/dm3/profile";
+import { ADMIN_TOKEN, alice, call, registerDomain, SENDER } from "./fixtures";
+
+const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+const profile: UserProfile = {
+  publicEncryptionKey: "ZG0zLWVuY3J5cHRpb24ta2V5LWZvci10ZXN0cy0xMjM=",
+  publicSigningKey: "ZG0zLXNpZ25pbmcta2V5LWZvci10ZXN0cy0wMTIzNDU=",
+  deliveryServices: ["ds.bulk.eth"],
+};
+
+type BulkResult = { results: { name: string; ok: boolean; code?: string }[]; succeeded: number; failed: number };
+
+const bulk = async (domain: string, names: unknown[]) =>
+  call(`/v1/domains/${domain}/names/bulk`, { method: "POST", headers: admin, body: JSON.stringify({ names }) });
+
+beforeAll(async () => {
+  await registerDomain("bulk.eth");
+  await registerDomain("copy.eth");
+});
+
+describe("POST /v1/domains/{domain}/names/bulk", () => {
+  test("writes good items and reports each bad one, without blocking the others", async () => {
+    const signed = await signUserProfile(alice, profile);
+    const response = await bulk("bulk.eth", [
+      { name: "good1.bulk.eth", owner: SENDER, texts: { a: "1" } },
+      { name: "Bad.bulk.eth", owner: SENDER },
+      { name: "good2.bulk.eth", owner: alice.address, dm3Profile: signed },
+      { name: "forged.bulk.eth", owner: SENDER, dm3Profile: signed },
+      { name: "elsewhere.copy.eth", owner: SENDER },
+      { name: "noowner.bulk.eth" },
+      { name: "good3.bulk.eth", owner: SENDER, addresses: { "60": "0x12" } },
+    ]);
+    expect(response.status).toBe(200);
+    const result = (await response.json()) as BulkResult;
+    expect(result.results.map((item) => [item.name, item.ok, item.code])).toEqual([
+      ["good1.bulk.eth", true, undefined],
+      ["Bad.bulk.eth", false, "name_not_normalized"],
+      ["good2.bulk.eth", true, undefined],
+      ["forged.bulk.eth", false, "invalid_profile_signature"],
+      ["elsewhere.copy.eth", false, "forbidden"],
+      ["noowner.bulk.eth", false, "invalid_input"],
+      ["good3.bulk.eth", false, "invalid_input"],
+    ]);
+    expect([result.succeeded, result.failed]).toEqual([2, 5]);
+    expect((await call("/v1/names/good1.bulk.eth")).status).toBe(200);
+    expect((await call("/v1/names/forged.bulk.eth")).status).toBe(404);
+  });
+
+  test("is idempotent", async () => {
+    const names = Array.from({ length: 60 }, (_, index) => ({ name: `idem${index}.bulk.eth`, owner: SENDER, texts: { i: String(index) } }));
+    for (let round = 0; round < 2; round++) {
+      const result = (await (await bulk("bulk.eth", names)).json()) as BulkResult;
+      expect(result.succeeded).toBe(60);
+    }
+    const { env } = await import("cloudflare:test");
+    const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM names WHERE name LIKE 'idem%'").first<number>("n");
+    expect(count).toBe(60);
+  });
+
+  test("refuses more than 1,000 items and an empty list", async () => {
+    const tooMany = Array.from({ length: 1001 }, (_, index) => ({ name: `n${index}.bulk.eth`, owner: SENDER }));
+    expect((await bulk("bulk.eth", tooMany)).status).toBe(400);
+    expect((await bulk("bulk.eth", [])).status).toBe(400);
+  });
+
+  test("takes 1,000 names in one request", async () => {
+    const names = Array.from({ length: 1000 }, (_, index) => ({ name: `k${index}.copy.eth`, owner: SENDER, texts: { n: String(index) } }));
+    const result = (await (await bulk("copy.eth", names)).json()) as BulkResult;
+    expect(result.succeeded).toBe(1000);
+  });
+});
+
+describe("export → import", () => {
+  test("round-trips a domain losslessly", async () => {
+    const exported = await call("/v1/domains/bulk.eth/export", { headers: admin });
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get("Content-Type")).toContain("application/x-ndjson");
+    const text = await exported.text();
+    const lines = text.trim().split("\n").map((line) => JSON.parse(line) as { name: string });
+    expect(lines.length).toBe(62);
+    const withProfile = lines.find((line) => line.name === "good2.bulk.eth") as { dm3Profile: { signature: string } };
+    expect(withProfile.dm3Profile.signature).toMatch(/^0x/);
+
+    // Re-import into an empty copy of the domain and compare exports.
+    await call("/v1/domains/mirror.eth", { method: "PUT", headers: admin, body: JSON.stringify({ resolverAddress: SENDER, chainId: 1 }) });
+    const renamed = lines.map((line) => ({ ...line, name: line.name.replace(/\.bulk\.eth$/, ".mirror.eth") }));
+    const imported = (await (await bulk("mirror.eth", renamed)).json()) as BulkResult;
+    expect(imported.failed).toBe(0);
+    const mirrored = await (await call("/v1/domains/mirror.eth/export", { headers: admin })).text();
+    expect(mirrored.replaceAll(".mirror.eth", ".bulk.eth")).toBe(text);
+  });
+
+  test("streams large domains page by page", async () => {
+    const text = await (await call("/v1/domains/copy.eth/export", { headers: admin })).text();
+    expect(text.trim().split("\n").length).toBe(1000);
+  });
+
+  test("requires a credential for the domain", async () => {
+    expect((await call("/v1/domains/bulk.eth/export")).status).toBe(401);
+  });
+});
