@@ -33,7 +33,8 @@ export async function seedDemo(options: {
     });
     if (!response.ok) throw new Error(`PUT ${path} failed: ${response.status} ${await response.text()}`);
   };
-  await put(`/v1/domains/${options.domain}`, { resolverAddress: options.resolver, chainId: options.chainId });
+  // The demo domain lets anyone claim their address name (0x….demo.eth) by signature.
+  await put(`/v1/domains/${options.domain}`, { resolverAddress: options.resolver, chainId: options.chainId, allowAddressNames: true });
 
   const walletPrivateKey = generatePrivateKey();
   const wallet = privateKeyToAccount(walletPrivateKey);

@@ -1,0 +1,35 @@
+import { defineCommand } from "citty";
+import { type Hex, isHex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { generateDm3Keys } from "../../worker/src/dm3/keys";
+import { signUserProfile } from "../../worker/src/dm3/profile";
+import { UsageError } from "../lib/cliErrors";
+
+const create = defineCommand({
+  meta: {
+    name: "create",
+    description: "Make a signed DM3 profile with fresh keys for the wallet in $DM3_WALLET_PRIVATE_KEY (prints JSON with the private keys)",
+  },
+  args: {
+    ds: { type: "string", required: true, description: "Delivery service ENS names, comma-separated, primary first" },
+  },
+  async run({ args }) {
+    const walletKey = process.env.DM3_WALLET_PRIVATE_KEY;
+    if (!walletKey || !isHex(walletKey) || walletKey.length !== 66) {
+      throw new UsageError("Set DM3_WALLET_PRIVATE_KEY to the wallet's 0x-prefixed private key (never passed as a flag)");
+    }
+    const wallet = privateKeyToAccount(walletKey as Hex);
+    const keys = generateDm3Keys();
+    const deliveryServices = args.ds.split(",").map((name) => name.trim()).filter(Boolean);
+    const signedUserProfile = await signUserProfile(wallet, {
+      publicEncryptionKey: keys.encryption.publicKey,
+      publicSigningKey: keys.signing.publicKey,
+      deliveryServices,
+    });
+    console.error("The output holds DM3 private keys: keep it secret.");
+    console.log(JSON.stringify({ address: wallet.address, signedUserProfile, keys }));
+  },
+});
+
+/** `profile create`. */
+export default defineCommand({ meta: { name: "profile", description: "DM3 profiles" }, subCommands: { create } });
