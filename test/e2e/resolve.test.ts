@@ -24,7 +24,13 @@ import { namehash, packetToBytes } from "viem/ens";
 import { offchainResolverAbi, recordResolverAbi } from "../../worker/src/abi";
 import { encodeResolveResponse } from "../../worker/src/ccip/encodeResolveResponse";
 import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY, type SignedUserProfile, verifySignedUserProfile } from "../../worker/src/dm3/profile";
-import { checkUserProfileWithAddress } from "@dm3-org/dm3-lib-profile";
+import { execFile } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { promisify } from "node:util";
+import { checkUserProfileWithAddress, createProfile } from "@dm3-org/dm3-lib-profile";
+import { ensureDevSecrets } from "../../scripts/stack/devVars";
+import { binPath, projectRoot } from "../../scripts/lib/paths";
+import { signNameWrite } from "../../worker/src/registry/nameWriteTypedData";
 import { resolveRecord } from "../../scripts/lib/resolveName";
 import { LOCAL_DEPLOYER_KEY } from "../../scripts/stack/deployContracts";
 import { findFreePort } from "../../scripts/stack/processes";
@@ -123,9 +129,81 @@ describe("answers the contract must refuse", () => {
       const hash = await owner.writeContract({ address: stack.info.resolver, abi: OWNER_ONLY_ABI, functionName, args: [signer] });
       await client().waitForTransactionReceipt({ hash });
     }
-    await assert.rejects(
-      resolveRecord(client(), stack.info.ensRegistry, alice().name, { kind: "addr" }),
-      /OffchainResolverInvalidSigner/,
-    );
+    try {
+      await assert.rejects(
+        resolveRecord(client(), stack.info.ensRegistry, alice().name, { kind: "addr" }),
+        /OffchainResolverInvalidSigner/,
+      );
+    } finally {
+      // Put the worker's key back for the tests that follow.
+      const hash = await owner.writeContract({ address: stack.info.resolver, abi: OWNER_ONLY_ABI, functionName: "addSigner", args: [stack.info.signer] });
+      await client().waitForTransactionReceipt({ hash });
+    }
+  });
+});
+
+describe("dm3 interop and the registry write paths", () => {
+  it("accepts a profile made by dm3-lib-profile on dm3's own route, and serves it through the chain", async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const { signedProfile } = await createProfile(wallet.address, ["ds.demo.eth"], undefined as never, {
+      signer: (message: string) => wallet.signMessage({ message }),
+    });
+    const response = await fetch(`${stack.info.gatewayUrl}/profile/address`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ signedUserProfile: signedProfile, address: wallet.address, subdomain: stack.info.domain }),
+    });
+    assert.equal(response.status, 200, await response.clone().text());
+    const name = `${wallet.address.toLowerCase()}.${stack.info.domain}`;
+    const text = await resolveRecord(client(), stack.info.ensRegistry, name, { kind: "text", key: DM3_PROFILE_TEXT_KEY });
+    const served = JSON.parse(text.slice(DM3_PROFILE_RECORD_PREFIX.length)) as SignedUserProfile;
+    assert.deepEqual(served, signedProfile);
+    assert.equal(checkUserProfileWithAddress(served, wallet.address), true);
+    assert.equal(await resolveRecord(client(), stack.info.ensRegistry, name, { kind: "addr" }), wallet.address);
+  });
+
+  it("lets a wallet register its own address name by EIP-712 signature, then resolves it", async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const name = `${wallet.address.toLowerCase()}.${stack.info.domain}`;
+    const write = { action: "put" as const, records: { owner: wallet.address, texts: { url: "https://self.example" } }, nonce: 1, expiry: Math.floor(Date.now() / 1000) + 60 };
+    const signature = await signNameWrite(wallet, { chainId: stack.info.chainId, resolverAddress: stack.info.resolver }, name, write);
+    const response = await fetch(`${stack.info.gatewayUrl}/v1/names/${name}/signed`, { method: "POST", body: JSON.stringify({ ...write, signature }) });
+    assert.equal(response.status, 200, await response.clone().text());
+    assert.equal(await resolveRecord(client(), stack.info.ensRegistry, name, { kind: "text", key: "url" }), "https://self.example");
+  });
+
+  it("round-trips a domain through the CLI: export, delete, import, identical export", async () => {
+    const run = promisify(execFile);
+    const { adminToken } = await ensureDevSecrets();
+    const env = { ...process.env, DM3_REGISTRY_URL: stack.info.gatewayUrl, DM3_ADMIN_TOKEN: adminToken };
+    const cli = (...args: string[]) => run(binPath("tsx"), ["scripts/cli.ts", ...args], { cwd: projectRoot, env });
+    const before = path.join(stateDir, "before.ndjson");
+    const after = path.join(stateDir, "after.ndjson");
+    await cli("export", stack.info.domain, "--out", before);
+    const exported = await readFile(before, "utf8");
+    assert.ok(exported.includes(alice().name));
+
+    await cli("name", "delete", alice().name);
+    await assert.rejects(cli("name", "get", alice().name), /not registered/);
+    const imported = await cli("import", before, "--domain", stack.info.domain, "--json");
+    assert.equal((JSON.parse(imported.stdout) as { failed: number }).failed, 0);
+
+    await cli("export", stack.info.domain, "--out", after);
+    assert.equal(await readFile(after, "utf8"), exported);
+    assert.equal(await resolveRecord(client(), stack.info.ensRegistry, alice().name, { kind: "addr" }), alice().address);
+  });
+
+  it("reports bad import rows and exits non-zero", async () => {
+    const run = promisify(execFile);
+    const { adminToken } = await ensureDevSecrets();
+    const file = path.join(stateDir, "bad.csv");
+    await writeFile(file, `name,owner\nok1.${stack.info.domain},${alice().address}\nNOT.${stack.info.domain},${alice().address}\n`);
+    const env = { ...process.env, DM3_REGISTRY_URL: stack.info.gatewayUrl, DM3_ADMIN_TOKEN: adminToken };
+    await assert.rejects(run(binPath("tsx"), ["scripts/cli.ts", "import", file, "--domain", stack.info.domain], { cwd: projectRoot, env }), (error: { code?: number; stdout?: string; stderr?: string }) => {
+      assert.equal(error.code, 1);
+      assert.match(error.stdout ?? "", /imported 1 of 2/);
+      assert.match(error.stderr ?? "", /NOT\.demo\.eth: name_not_normalized/);
+      return true;
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { beforeAll, describe, expect, test } from "vitest";
 import { signUserProfile, type UserProfile } from "../src/dm3/profile";
-import { type NameWriteRequest, signNameWrite } from "../src/registry/signedWrites";
+import { type NameWriteRequest, signNameWrite } from "../src/registry/nameWriteTypedData";
 import { ADMIN_TOKEN, adminPut, alice, call, RESOLVER } from "./fixtures";
 
 const CHAIN_ID = 31337;

@@ -29,7 +29,8 @@ import {
   SignedNameWriteSchema,
 } from "./schemas";
 import { forgetServedDomains, listServedDomains, type ServedDomain } from "./servedDomains";
-import { applySignedWrite, NAME_WRITE_DOMAIN_NAME, NAME_WRITE_TYPES } from "./signedWrites";
+import { NAME_WRITE_DOMAIN_NAME, NAME_WRITE_TYPES } from "./nameWriteTypedData";
+import { applySignedWrite } from "./signedWrites";
 
 type AppContext = Context<{ Bindings: Env }>;
 
