@@ -6,15 +6,10 @@
  *
  * Usage: npm run bench -- gateway   (BENCH_SECONDS=5 per point by default)
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { encodeFunctionData, toHex } from "viem";
 import { namehash, packetToBytes } from "viem/ens";
 import { offchainResolverAbi, recordResolverAbi } from "../worker/src/abi";
-import { ensureDevSecrets } from "../scripts/stack/devVars";
-import { findFreePort } from "../scripts/stack/processes";
-import { startStack } from "../scripts/stack/startStack";
+import { adminRequest, withBenchStack } from "./lib/benchStack";
 import { runLoad } from "./lib/load";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -22,23 +17,9 @@ const CONCURRENCY = [1, 8, 32];
 const RECORD_BYTES = 500;
 
 export async function benchGateway(): Promise<void> {
-  const stateDir = await mkdtemp(path.join(tmpdir(), "dm3-bench-"));
-  const stack = await startStack({
-    rpcPort: await findFreePort(),
-    workerPort: await findFreePort(),
-    inspectorPort: await findFreePort(),
-    stateDir,
-  });
-  try {
-    const { adminToken } = await ensureDevSecrets();
+  await withBenchStack(async (stack, adminToken) => {
     const name = "bench.demo.eth";
-    const record = "x".repeat(RECORD_BYTES);
-    const put = await fetch(`${stack.info.gatewayUrl}/v1/names/${name}`, {
-      method: "PUT",
-      headers: { Authorization: `Bearer ${adminToken}` },
-      body: JSON.stringify({ owner: stack.info.signer, texts: { bio: record } }),
-    });
-    if (!put.ok) throw new Error(`seeding failed: ${await put.text()}`);
+    await adminRequest(stack, adminToken, "PUT", `/v1/names/${name}`, { owner: stack.info.signer, texts: { bio: "x".repeat(RECORD_BYTES) } });
     const inner = encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [namehash(name), "bio"] });
     const callData = encodeFunctionData({ abi: offchainResolverAbi, functionName: "resolve", args: [toHex(packetToBytes(name)), inner] });
     const lookupUrl = `${stack.info.gatewayUrl}/ccip/${stack.info.resolver}/${callData}.json`;
@@ -66,8 +47,5 @@ export async function benchGateway(): Promise<void> {
         );
       }
     }
-  } finally {
-    await stack.stop();
-    await rm(stateDir, { recursive: true, force: true });
-  }
+  });
 }

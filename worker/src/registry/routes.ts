@@ -148,7 +148,7 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
   .get("/domains/:domain/export", authenticate(), async (c) => {
     const domain = await servedDomain(c, c.req.param("domain"));
     authorizeDomain(c.get("caller"), domain.name);
-    return c.body(exportDomain(database(c), domain.name), 200, { "Content-Type": "application/x-ndjson" });
+    return c.body(exportDomain(database(c), domain.name), 200, { "Content-Type": "application/x-ndjson; charset=utf-8" });
   });
 
 /** `GET /openapi.json`: the REST API, generated from the schemas above. */

@@ -1,0 +1,95 @@
+/**
+ * Registry benchmarks against `wrangler dev`:
+ *  1. bulk import throughput (names/s) through `POST /v1/domains/{d}/names/bulk`, 1,000 per request;
+ *  2. gateway lookup latency with 1k, 100k and 1M registered names (should stay flat: the lookup
+ *     is one primary-key read). Filler rows are generated inside SQLite (`wrangler d1 execute`),
+ *     the measured name is registered through the API.
+ *
+ * Usage: npm run bench -- registry   (BENCH_SECONDS per point, default 5; BENCH_MAX_NAMES caps the scale)
+ */
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { promisify } from "node:util";
+import { encodeFunctionData, toHex } from "viem";
+import { namehash, packetToBytes } from "viem/ens";
+import { offchainResolverAbi, recordResolverAbi } from "../worker/src/abi";
+import { binPath, projectRoot } from "../scripts/lib/paths";
+import { QUIET_ENV } from "../scripts/stack/processes";
+import { adminRequest, withBenchStack } from "./lib/benchStack";
+import { runLoad } from "./lib/load";
+
+const run = promisify(execFile);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const MAX_NAMES = Number(process.env.BENCH_MAX_NAMES ?? 1_000_000);
+const BULK_NAMES = 10_000;
+const BULK_BATCH = 1_000;
+const OWNER = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
+
+export async function benchRegistry(): Promise<void> {
+  await withBenchStack(async (stack, adminToken, stateDir) => {
+    const domain = "scale.eth";
+    await adminRequest(stack, adminToken, "PUT", `/v1/domains/${domain}`, { resolverAddress: stack.info.resolver, chainId: stack.info.chainId });
+
+    // 1. Bulk import.
+    const started = performance.now();
+    for (let offset = 0; offset < BULK_NAMES; offset += BULK_BATCH) {
+      const names = Array.from({ length: BULK_BATCH }, (_, index) => ({
+        name: `bulk${offset + index}.${domain}`,
+        owner: OWNER,
+        texts: { url: `https://user${offset + index}.example`, description: "imported by the bulk benchmark" },
+      }));
+      const result = (await adminRequest(stack, adminToken, "POST", `/v1/domains/${domain}/names/bulk`, { names })) as { failed: number };
+      if (result.failed > 0) throw new Error(`bulk import: ${result.failed} failures`);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`\nBulk import under wrangler dev: ${BULK_NAMES} names (2 text records each) in ${seconds.toFixed(1)} s = ${(BULK_NAMES / seconds).toFixed(0)} names/s`);
+
+    // 2. Lookup latency as the registry grows.
+    const name = `measured.${domain}`;
+    await adminRequest(stack, adminToken, "PUT", `/v1/names/${name}`, { owner: OWNER, texts: { url: "https://measured.example" } });
+    const inner = encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [namehash(name), "url"] });
+    const callData = encodeFunctionData({ abi: offchainResolverAbi, functionName: "resolve", args: [toHex(packetToBytes(name)), inner] });
+    const lookupUrl = `${stack.info.gatewayUrl}/ccip/${stack.info.resolver}/${callData}.json`;
+    const d1Dir = path.join(stateDir, "d1");
+
+    console.log("\nGateway lookup latency vs registered names (text record, signed, uncached)");
+    console.log("     names | c=1 req/s | c=1 p50 ms | c=1 p99 ms | c=8 req/s | c=8 p99 ms | errors");
+    let filled = BULK_NAMES + 1;
+    for (const target of [1_000, 100_000, 1_000_000].filter((count) => count <= MAX_NAMES)) {
+      if (target > filled) {
+        await fillNames(d1Dir, domain, filled, target);
+        filled = target;
+      }
+      await runLoad(lookupUrl, 2, 1);
+      const single = await runLoad(lookupUrl, 1, SECONDS);
+      const eight = await runLoad(lookupUrl, 8, SECONDS);
+      console.log(
+        [
+          String(Math.max(target, BULK_NAMES + 1)).padStart(10),
+          single.rps.toFixed(0).padStart(9),
+          single.p50Ms.toFixed(1).padStart(10),
+          single.p99Ms.toFixed(1).padStart(10),
+          eight.rps.toFixed(0).padStart(9),
+          eight.p99Ms.toFixed(1).padStart(10),
+          String(single.errors + eight.errors).padStart(6),
+        ].join(" | "),
+      );
+    }
+  });
+}
+
+/** Adds filler names `from..to-1` (one text record each) straight into the local D1, in SQLite. */
+async function fillNames(d1Dir: string, domain: string, from: number, to: number): Promise<void> {
+  const sql = `
+    WITH RECURSIVE seq(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM seq WHERE i < ${to - 1})
+    INSERT INTO names (node, name, domain, owner_address, contenthash, nonce, created_at, updated_at)
+      SELECT printf('0x%064x', i), 'fill' || i || '.${domain}', '${domain}', '${OWNER}', NULL, 0, 0, 0 FROM seq;
+    WITH RECURSIVE seq(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM seq WHERE i < ${to - 1})
+    INSERT INTO text_records (node, key, value) SELECT printf('0x%064x', i), 'url', 'https://fill.example' FROM seq;`;
+  await run(binPath("wrangler"), ["d1", "execute", "DB", "--local", "--persist-to", d1Dir, "--command", sql], {
+    cwd: projectRoot,
+    env: { ...process.env, ...QUIET_ENV, CI: "true" },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+}
