@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { ADMIN_TOKEN, adminPut, call, registerDomain, SENDER } from "./fixtures";
+import { ADMIN_TOKEN, SENDER, adminPut, call, expectError, registerDomain } from "./fixtures";
 
 const OWNER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 let demoKey: string;
@@ -28,12 +28,6 @@ function putWithKey(name: string, key: string | undefined, body: unknown = { own
 /** The random part of `dm3k_<16 hex id>_<secret>`. */
 const secretOf = (key: string) => key.slice("dm3k_".length + 16 + 1);
 
-async function expectError(response: Response, status: number, code: string): Promise<string> {
-  expect(response.status).toBe(status);
-  const body = (await response.json()) as { message: string; code: string };
-  expect(body.code).toBe(code);
-  return body.message;
-}
 
 beforeAll(async () => {
   await registerDomain("demo.eth");

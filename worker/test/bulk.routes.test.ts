@@ -1,13 +1,9 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { signUserProfile, type UserProfile } from "../src/dm3/profile";
-import { ADMIN_TOKEN, alice, call, registerDomain, SENDER } from "./fixtures";
+import { signUserProfile } from "../src/dm3/profile";
+import { ADMIN_TOKEN, SENDER, TEST_PROFILE, alice, call, registerDomain } from "./fixtures";
 
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
-const profile: UserProfile = {
-  publicEncryptionKey: "ZG0zLWVuY3J5cHRpb24ta2V5LWZvci10ZXN0cy0xMjM=",
-  publicSigningKey: "ZG0zLXNpZ25pbmcta2V5LWZvci10ZXN0cy0wMTIzNDU=",
-  deliveryServices: ["ds.bulk.eth"],
-};
+const profile = TEST_PROFILE;
 
 type BulkResult = { results: { name: string; ok: boolean; code?: string }[]; succeeded: number; failed: number };
 

@@ -10,7 +10,7 @@ import { namehash, packetToBytes } from "viem/ens";
 import { beforeAll, describe, expect, test } from "vitest";
 import { offchainResolverAbi, recordResolverAbi } from "../src/abi";
 import { signatureHash } from "../src/ccip/signatureHash";
-import { adminPut, call, gatewaySigner, RESOLVER, registerDomain, resolveCallData, SENDER } from "./fixtures";
+import { RESOLVER, SENDER, adminPut, call, expectError, gatewaySigner, registerDomain, resolveCallData } from "./fixtures";
 
 const OWNER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const OPTIMISM_ADDRESS = "0x1111111111111111111111111111111111111111";
@@ -48,12 +48,6 @@ async function verifyAnswer(callData: Hex, data: Hex): Promise<Hex> {
   return result;
 }
 
-async function expectError(response: Response, status: number, code: string): Promise<void> {
-  expect(response.status).toBe(status);
-  const body = (await response.json()) as { message: string; code: string };
-  expect(body.code).toBe(code);
-  expect(body.message.length).toBeGreaterThan(0);
-}
 
 const decodeString = (result: Hex) => decodeAbiParameters([{ type: "string" }], result)[0];
 const decodeBytes = (result: Hex) => decodeAbiParameters([{ type: "bytes" }], result)[0];

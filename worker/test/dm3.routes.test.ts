@@ -1,13 +1,9 @@
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { beforeAll, describe, expect, test } from "vitest";
-import { signUserProfile, type UserProfile } from "../src/dm3/profile";
-import { adminPut, alice, call, RESOLVER } from "./fixtures";
+import { signUserProfile } from "../src/dm3/profile";
+import { RESOLVER, TEST_PROFILE, adminPut, alice, call } from "./fixtures";
 
-const profile: UserProfile = {
-  publicEncryptionKey: "ZG0zLWVuY3J5cHRpb24ta2V5LWZvci10ZXN0cy0xMjM=",
-  publicSigningKey: "ZG0zLXNpZ25pbmcta2V5LWZvci10ZXN0cy0wMTIzNDU=",
-  deliveryServices: ["ds.addr.eth"],
-};
+const profile = TEST_PROFILE;
 const post = (body: unknown) => call("/profile/address", { method: "POST", body: JSON.stringify(body) });
 
 beforeAll(async () => {

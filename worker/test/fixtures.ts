@@ -2,7 +2,9 @@ import { exports } from "cloudflare:workers";
 import { type Address, encodeFunctionData, type Hex, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { namehash, packetToBytes } from "viem/ens";
+import { expect } from "vitest";
 import { offchainResolverAbi, recordResolverAbi } from "../src/abi";
+import type { UserProfile } from "../src/dm3/profile";
 import { TEST_SECRETS } from "./testSecrets";
 
 /** The signer the worker runs with in tests (see vitest.config.ts). */
@@ -61,3 +63,19 @@ function recordCallData(record: RecordCall, node: Hex): Hex {
       return encodeFunctionData({ abi: recordResolverAbi, functionName: "contenthash", args: [node] });
   }
 }
+
+/** Asserts a JSON error answer `{message, code}` with `status`; returns the message. */
+export async function expectError(response: Response, status: number, code: string): Promise<string> {
+  expect(response.status).toBe(status);
+  const body = (await response.json()) as { message: string; code: string };
+  expect(body.code).toBe(code);
+  expect(body.message.length).toBeGreaterThan(0);
+  return body.message;
+}
+
+/** A DM3 profile with fixed (fake) keys, for tests that sign it with a test wallet. */
+export const TEST_PROFILE: UserProfile = {
+  publicEncryptionKey: "ZG0zLWVuY3J5cHRpb24ta2V5LWZvci10ZXN0cy0xMjM=",
+  publicSigningKey: "ZG0zLXNpZ25pbmcta2V5LWZvci10ZXN0cy0wMTIzNDU=",
+  deliveryServices: ["ds.demo.eth"],
+};

@@ -1,13 +1,9 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { signUserProfile, type UserProfile } from "../src/dm3/profile";
-import { ADMIN_TOKEN, adminPut, alice, call, registerDomain, SENDER } from "./fixtures";
+import { signUserProfile } from "../src/dm3/profile";
+import { ADMIN_TOKEN, SENDER, TEST_PROFILE, adminPut, alice, call, expectError, registerDomain } from "./fixtures";
 
 const BOB = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
-const profile: UserProfile = {
-  publicEncryptionKey: "ZG0zLWVuY3J5cHRpb24ta2V5LWZvci10ZXN0cy0xMjM=",
-  publicSigningKey: "ZG0zLXNpZ25pbmcta2V5LWZvci10ZXN0cy0wMTIzNDU=",
-  deliveryServices: ["ds.demo.eth"],
-};
+const profile = TEST_PROFILE;
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
 beforeAll(async () => {
@@ -18,12 +14,6 @@ beforeAll(async () => {
 const patch = (name: string, body: unknown) => call(`/v1/names/${name}`, { method: "PATCH", headers: admin, body: JSON.stringify(body) });
 const get = async (name: string) => (await call(`/v1/names/${name}`)).json() as Promise<Record<string, unknown>>;
 
-async function expectError(response: Response, status: number, code: string): Promise<string> {
-  expect(response.status).toBe(status);
-  const body = (await response.json()) as { message: string; code: string };
-  expect(body.code).toBe(code);
-  return body.message;
-}
 
 describe("PATCH /v1/names/{name}", () => {
   test("merges texts and addresses; null deletes an entry", async () => {

@@ -1,25 +1,15 @@
 import { decodeAbiParameters, type Hex } from "viem";
 import { beforeAll, describe, expect, test } from "vitest";
-import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY, signUserProfile, type UserProfile } from "../src/dm3/profile";
+import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY, signUserProfile } from "../src/dm3/profile";
 import { stringify } from "../src/dm3/stringify";
-import { adminPut, alice, call, registerDomain, resolveCallData, SENDER } from "./fixtures";
+import { SENDER, TEST_PROFILE, adminPut, alice, call, expectError, registerDomain, resolveCallData } from "./fixtures";
 
-const profile: UserProfile = {
-  publicEncryptionKey: "ZG0zLWVuY3J5cHRpb24ta2V5LWZvci10ZXN0cy0xMjM=",
-  publicSigningKey: "ZG0zLXNpZ25pbmcta2V5LWZvci10ZXN0cy0wMTIzNDU=",
-  deliveryServices: ["ds.demo.eth"],
-};
+const profile = TEST_PROFILE;
 
 beforeAll(async () => {
   await registerDomain("demo.eth");
 });
 
-async function expectError(response: Response, status: number, code: string): Promise<string> {
-  expect(response.status).toBe(status);
-  const body = (await response.json()) as { message: string; code: string };
-  expect(body.code).toBe(code);
-  return body.message;
-}
 
 describe("admin authorization", () => {
   test("refuses writes without a bearer token", async () => {

@@ -1,17 +1,13 @@
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { beforeAll, describe, expect, test } from "vitest";
-import { signUserProfile, type UserProfile } from "../src/dm3/profile";
+import { signUserProfile } from "../src/dm3/profile";
 import { type NameWriteRequest, signNameWrite } from "../src/registry/nameWriteTypedData";
-import { ADMIN_TOKEN, adminPut, alice, call, RESOLVER } from "./fixtures";
+import { ADMIN_TOKEN, RESOLVER, TEST_PROFILE, adminPut, alice, call, expectError } from "./fixtures";
 
 const CHAIN_ID = 31337;
 const domain = { chainId: CHAIN_ID, resolverAddress: RESOLVER };
 const bob = privateKeyToAccount(generatePrivateKey());
-const profile: UserProfile = {
-  publicEncryptionKey: "ZG0zLWVuY3J5cHRpb24ta2V5LWZvci10ZXN0cy0xMjM=",
-  publicSigningKey: "ZG0zLXNpZ25pbmcta2V5LWZvci10ZXN0cy0wMTIzNDU=",
-  deliveryServices: ["ds.open.eth"],
-};
+const profile = TEST_PROFILE;
 const inAMinute = () => Math.floor(Date.now() / 1000) + 60;
 const aliceName = `${alice.address.toLowerCase()}.open.eth`;
 
@@ -30,12 +26,6 @@ async function signAndSend(account: typeof alice, name: string, write: NameWrite
   return send(name, write, await signNameWrite(account, signingDomain, name, write));
 }
 
-async function expectError(response: Response, status: number, code: string): Promise<string> {
-  expect(response.status).toBe(status);
-  const body = (await response.json()) as { message: string; code: string };
-  expect(body.code).toBe(code);
-  return body.message;
-}
 
 const records = async (owner = alice) => ({ owner: owner.address, texts: { url: "https://alice.example" }, dm3Profile: await signUserProfile(owner, profile) });
 
