@@ -21,6 +21,13 @@ function parseHardhatSummary(output: string): Counts | undefined {
   return { passed, failed: (count(output, /(\d+) failing/) ?? 0) + (count(output, /(\d+) skipped/) ?? 0) };
 }
 
+function parseNodeTestSummary(output: string): Counts | undefined {
+  const passed = count(output, /ℹ pass (\d+)/);
+  if (passed === undefined) return undefined;
+  const notRun = (count(output, /ℹ cancelled (\d+)/) ?? 0) + (count(output, /ℹ skipped (\d+)/) ?? 0);
+  return { passed, failed: (count(output, /ℹ fail (\d+)/) ?? 0) + notRun };
+}
+
 const suites: Suite[] = [
   {
     name: "typecheck",
@@ -53,15 +60,16 @@ const suites: Suite[] = [
     },
   },
   {
+    name: "interop with dm3's libraries (Node, @dm3-org/dm3-lib-* 1.7.1)",
+    command: binPath("tsx"),
+    args: ["--test", "--test-reporter=spec", "test/interop/**/*.test.ts"],
+    parse: parseNodeTestSummary,
+  },
+  {
     name: "end-to-end (chain + resolver + wrangler dev + viem CCIP-Read)",
     command: binPath("tsx"),
-    args: ["--test", "--test-reporter=spec", "test/e2e/resolve.test.ts"],
-    parse: (output) => {
-      const passed = count(output, /ℹ pass (\d+)/);
-      if (passed === undefined) return undefined;
-      const notRun = (count(output, /ℹ cancelled (\d+)/) ?? 0) + (count(output, /ℹ skipped (\d+)/) ?? 0);
-      return { passed, failed: (count(output, /ℹ fail (\d+)/) ?? 0) + notRun };
-    },
+    args: ["--test", "--test-reporter=spec", "test/e2e/**/*.test.ts"],
+    parse: parseNodeTestSummary,
   },
 ];
 

@@ -1,4 +1,5 @@
 import { ed25519, x25519 } from "@noble/curves/ed25519";
+import { toBase64 } from "./base64";
 
 /** A DM3 key pair: standard base64 with padding, as dm3 stores and publishes keys. */
 export type Dm3KeyPair = { publicKey: string; privateKey: string };
@@ -12,13 +13,6 @@ export function generateDm3Keys(): { signing: Dm3KeyPair; encryption: Dm3KeyPair
     signing: { publicKey: toBase64(signingPublic), privateKey: toBase64(concat(seed, signingPublic)) },
     encryption: { publicKey: toBase64(x25519.getPublicKey(encryptionPrivate)), privateKey: toBase64(encryptionPrivate) },
   };
-}
-
-/** Standard base64 (with padding) of `bytes`. */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -1,0 +1,17 @@
+/** Standard base64 (with padding) of `bytes`, as dm3 encodes keys, signatures and ciphertexts. */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/** Bytes of standard base64 text; throws `TypeError` on anything else. */
+export function fromBase64(text: string): Uint8Array {
+  let binary: string;
+  try {
+    binary = atob(text);
+  } catch {
+    throw new TypeError("not valid base64");
+  }
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+}
