@@ -15,7 +15,7 @@ describe("x25519-chacha20-poly1305 (encryptAsymmetric / decryptAsymmetric)", () 
     it(`we decrypt what dm3-lib-crypto encrypts (${plaintext.length} chars)`, async () => {
       const ours = generateDm3Keys().encryption;
       const payload = await dm3Crypto.encryptAsymmetric(ours.publicKey, plaintext);
-      assert.equal(decryptAsymmetric(ours, payload as Parameters<typeof decryptAsymmetric>[1]), plaintext);
+      assert.equal(decryptAsymmetric(ours, { ...payload, ephemPublicKey: payload.ephemPublicKey ?? "" }), plaintext);
     });
 
     it(`dm3-lib-crypto decrypts what we encrypt (${plaintext.length} chars)`, async () => {
@@ -27,7 +27,8 @@ describe("x25519-chacha20-poly1305 (encryptAsymmetric / decryptAsymmetric)", () 
 
   it("our keys work in dm3-lib-crypto and theirs in ours", async () => {
     const theirs = await dm3Crypto.createKeyPair();
-    assert.equal(decryptAsymmetric(theirs, await dm3Crypto.encryptAsymmetric(theirs.publicKey, "k")), "k");
+    const fromThem = await dm3Crypto.encryptAsymmetric(theirs.publicKey, "k");
+    assert.equal(decryptAsymmetric(theirs, { ...fromThem, ephemPublicKey: fromThem.ephemPublicKey ?? "" }), "k");
     const ours = generateDm3Keys().encryption;
     assert.equal(await dm3Crypto.decryptAsymmetric(ours, encryptAsymmetric(ours.publicKey, "k")), "k");
   });
