@@ -13,6 +13,7 @@ const main = defineCommand({
     profile: load(() => import("./commands/profile")),
     import: load(() => import("./commands/import")),
     export: load(() => import("./commands/export")),
+    ds: load(() => import("./commands/ds")),
     resolve: load(() => import("./commands/resolve")),
   },
 }) as CommandDef;

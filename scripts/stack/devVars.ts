@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { appendFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type Hex, isHex } from "viem";
 import { generatePrivateKey } from "viem/accounts";
+import { generateDeliveryServiceKeys } from "../lib/deliveryServiceKeys";
 import { projectRoot } from "../lib/paths";
 
 /** The local worker secrets, from the git-ignored `.dev.vars`. */
-export type DevSecrets = { signerPrivateKey: Hex; adminToken: string };
+export type DevSecrets = { signerPrivateKey: Hex; adminToken: string; dsSigningKey: string; dsEncryptionKey: string };
 
 const DEV_VARS_FILE = path.join(projectRoot, ".dev.vars");
 
@@ -25,13 +26,19 @@ export async function ensureDevSecrets(): Promise<DevSecrets> {
     ].join("\n");
     await writeFile(DEV_VARS_FILE, body, { mode: 0o600 });
   }
-  const values = parseDotenv(await readFile(DEV_VARS_FILE, "utf8"));
+  let values = parseDotenv(await readFile(DEV_VARS_FILE, "utf8"));
+  if (!values.DS_SIGNING_KEY || !values.DS_ENCRYPTION_KEY) {
+    // Files from before the relay existed get delivery-service keys added.
+    const keys = generateDeliveryServiceKeys();
+    await appendFile(DEV_VARS_FILE, `DS_SIGNING_KEY=${keys.signingKey}\nDS_ENCRYPTION_KEY=${keys.encryptionKey}\n`);
+    values = parseDotenv(await readFile(DEV_VARS_FILE, "utf8"));
+  }
   const signerPrivateKey = values.SIGNER_PRIVATE_KEY;
   const adminToken = values.ADMIN_TOKEN;
   if (!signerPrivateKey || !isHex(signerPrivateKey) || signerPrivateKey.length !== 66 || !adminToken) {
     throw new Error(".dev.vars needs SIGNER_PRIVATE_KEY (0x + 64 hex) and ADMIN_TOKEN; see .dev.vars.example");
   }
-  return { signerPrivateKey, adminToken };
+  return { signerPrivateKey, adminToken, dsSigningKey: values.DS_SIGNING_KEY as string, dsEncryptionKey: values.DS_ENCRYPTION_KEY as string };
 }
 
 function parseDotenv(text: string): Record<string, string> {

@@ -2,19 +2,35 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { ccipRoutes } from "./ccip/routes";
 import { healthRoutes } from "./health/routes";
+import { onError, onNotFound } from "./http/errors";
 import { dm3ProfileRoutes } from "./registry/dm3Routes";
 import { openApiRoutes, registryRoutes } from "./registry/routes";
-import { onError, onNotFound } from "./http/errors";
+import { relayRoutes } from "./relay/routes";
+import { removeExpired } from "./relay/scheduled";
 
-/** The worker: global middleware and one mount per product area. */
-const app = new Hono<{ Bindings: Env }>()
-  .use(cors({ origin: "*", allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], allowHeaders: ["Content-Type", "Authorization"], maxAge: 86_400 }))
+/** The worker: global middleware and one mount per product area. Trailing slashes are accepted. */
+const app = new Hono<{ Bindings: Env }>({ strict: false })
+  .use(
+    cors({
+      origin: "*",
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+      allowHeaders: ["Content-Type", "Authorization"],
+      maxAge: 86_400,
+    }),
+  )
   .route("/ccip", ccipRoutes)
   .route("/health", healthRoutes)
   .route("/v1", registryRoutes)
   .route("/openapi.json", openApiRoutes)
   .route("/profile", dm3ProfileRoutes)
+  .route("/", relayRoutes)
   .notFound(onNotFound)
   .onError(onError);
 
-export default app;
+export default {
+  fetch: app.fetch,
+  async scheduled(controller, env) {
+    const removed = await removeExpired(env, controller.scheduledTime);
+    if (removed.messages > 0) console.log(`removed ${removed.messages} expired messages`);
+  },
+} satisfies ExportedHandler<Env>;

@@ -5,4 +5,7 @@
 export const TEST_SECRETS = {
   SIGNER_PRIVATE_KEY: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
   ADMIN_TOKEN: "test-admin-token",
+  // Delivery-service keys from fixed seeds (7…7 and 9…9): tests only.
+  DS_SIGNING_KEY: "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwfqSmxj4pxSCr71UHsTLsX5lUd2rr6+e5JCHuppFEbSLA==",
+  DS_ENCRYPTION_KEY: "CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=",
 } as const;

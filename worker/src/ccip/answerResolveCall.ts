@@ -1,7 +1,7 @@
 import type { Hex, PrivateKeyAccount } from "viem";
 import type { Database } from "../db/client";
 import { findServingDomain, type ServedDomain } from "../registry/servedDomains";
-import { decodeResolveCall } from "./decodeResolveCall";
+import { decodeResolveCall, type RecordQuery } from "./decodeResolveCall";
 import { encodeResolveResponse } from "./encodeResolveResponse";
 import { DomainNotServedError } from "./errors";
 import { readRecord } from "./readRecord";
@@ -9,6 +9,8 @@ import { readRecord } from "./readRecord";
 /** What answering a lookup needs, resolved by the route. */
 export type AnswerContext = {
   db: Database;
+  /** Records the worker itself serves instead of D1 (e.g. the delivery service profile). */
+  servedRecord?: (name: string, record: RecordQuery) => Hex | undefined;
   domains: Promise<readonly ServedDomain[]>;
   signer: PrivateKeyAccount;
   signatureTtlSeconds: number;
@@ -25,7 +27,8 @@ export type AnswerContext = {
  */
 export async function answerResolveCall(context: AnswerContext, callData: Hex): Promise<Hex> {
   const { name, record } = decodeResolveCall(callData);
-  const [domains, result] = await Promise.all([context.domains, readRecord(context.db, record)]);
+  const served = context.servedRecord?.(name, record);
+  const [domains, result] = await Promise.all([context.domains, served ?? readRecord(context.db, record)]);
   const domain = findServingDomain(domains, name);
   if (!domain) throw new DomainNotServedError(name);
   return encodeResolveResponse(context.signer, {

@@ -8,6 +8,7 @@ import { listServedDomains } from "../registry/servedDomains";
 import { type AnswerContext, answerResolveCall } from "./answerResolveCall";
 import { MAX_CALL_DATA_BYTES } from "./decodeResolveCall";
 import { InvalidCcipRequestError } from "./errors";
+import { deliveryServiceRecord } from "../relay/deliveryServiceRecord";
 
 /** Largest POST body: the JSON around the biggest accepted call data. */
 export const MAX_CCIP_BODY_BYTES = 2 * MAX_CALL_DATA_BYTES + 1024;
@@ -23,7 +24,7 @@ export const ccipRoutes = new Hono<{ Bindings: Env }>()
   .get("/:sender/:data", async (c) => {
     const { sender, data } = c.req.param();
     const callData = data.endsWith(JSON_SUFFIX) ? data.slice(0, -JSON_SUFFIX.length) : data;
-    return c.json({ data: await answerResolveCall(answerContext(c.env), checkRequest(sender, callData)) });
+    return c.json({ data: await answerResolveCall(answerContext(c.env, new URL(c.req.url).origin), checkRequest(sender, callData)) });
   })
   .post("/", limitBody(MAX_CCIP_BODY_BYTES), async (c) => {
     // EIP-3668 clients POST JSON, but not always with a JSON Content-Type: parse whatever it says.
@@ -32,14 +33,15 @@ export const ccipRoutes = new Hono<{ Bindings: Env }>()
       throw new InvalidCcipRequestError("Request body must be a JSON object {sender, data}");
     }
     const { sender, data } = body as Record<string, unknown>;
-    return c.json({ data: await answerResolveCall(answerContext(c.env), checkRequest(sender, data)) });
+    return c.json({ data: await answerResolveCall(answerContext(c.env, new URL(c.req.url).origin), checkRequest(sender, data)) });
   });
 
-function answerContext(env: Env): AnswerContext {
+function answerContext(env: Env, origin: string): AnswerContext {
   const config = parseConfig(env);
   const db = createDatabase(env.DB);
   return {
     db,
+    servedRecord: deliveryServiceRecord(env, origin),
     domains: listServedDomains(env.DB, db),
     signer: config.signer,
     signatureTtlSeconds: config.signatureTtlSeconds,

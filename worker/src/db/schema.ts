@@ -97,3 +97,34 @@ export type AuditRow = typeof auditLog.$inferInsert;
 export type NameRow = typeof names.$inferSelect;
 export type TextRecordRow = typeof textRecords.$inferSelect;
 export type AddressRecordRow = typeof addressRecords.$inferSelect;
+
+/** Envelopes cached for their recipient until acknowledged (or expired). */
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: text("id").primaryKey(),
+    /** Recipient ENS name (normalized). */
+    recipient: text("recipient").notNull(),
+    /** Sender ENS name, as the delivery information states it (the ack's `contactAddress`). */
+    sender: text("sender").notNull(),
+    /** What the recipient acknowledges: the envelope's encryptedMessageHash (or older messageHash). */
+    messageHash: text("message_hash").notNull(),
+    /** The envelope as served: delivery information decrypted, postmark added (JSON). */
+    envelope: text("envelope").notNull(),
+    receivedAtMs: integer("received_at_ms").notNull(),
+    /** Null: kept until acknowledged. */
+    expiresAtMs: integer("expires_at_ms"),
+  },
+  (table) => [
+    index("messages_recipient_idx").on(table.recipient, table.receivedAtMs),
+    index("messages_expiry_idx").on(table.expiresAtMs),
+  ],
+);
+
+/** Challenge tokens already answered, so a challenge works once. Rows go when the token expires. */
+export const spentChallenges = sqliteTable("spent_challenges", {
+  id: text("id").primaryKey(),
+  expiresAtSeconds: integer("expires_at").notNull(),
+});
+
+export type MessageRow = typeof messages.$inferSelect;

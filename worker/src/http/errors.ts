@@ -38,3 +38,13 @@ function logError(error: unknown): void {
   }
   console.error(chain.join("\n  caused by "));
 }
+
+/**
+ * The error mapper for dm3-compatible routes: the same answer, plus dm3's `error` field (dm3
+ * clients read `error`; everything else reads `message`).
+ */
+export async function onDm3Error(error: Error, c: Context): Promise<Response> {
+  const response = onError(error, c);
+  const body = (await response.json()) as ErrorBody;
+  return c.json({ error: body.message, ...body }, response.status as ContentfulStatusCode);
+}

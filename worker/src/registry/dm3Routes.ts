@@ -1,10 +1,9 @@
 import { type Context, Hono } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { namehash } from "viem/ens";
 import { createDatabase } from "../db/client";
 import { findNameRow, listNameRowsByOwner, loadRecords } from "../db/names";
 import { verifySignedUserProfile } from "../dm3/profile";
-import { onError } from "../http/errors";
+import { onDm3Error } from "../http/errors";
 import { limitBody } from "../http/limitBody";
 import { validate, validJson } from "../http/validate";
 import { ForbiddenError, InvalidProfileSignatureError, NameNotFoundError, UnknownDomainError } from "./errors";
@@ -48,11 +47,7 @@ export const dm3ProfileRoutes = new Hono<{ Bindings: Env }>()
     if (!withProfile?.dm3Profile) throw new NameNotFoundError(c.req.param("address"));
     return c.json(withProfile.dm3Profile);
   })
-  .onError(async (error, c) => {
-    const response = onError(error, c);
-    const body = (await response.json()) as { message: string; code: string };
-    return c.json({ error: body.message, ...body }, response.status as ContentfulStatusCode);
-  });
+  .onError(onDm3Error);
 
 async function ownedNames(c: Context<{ Bindings: Env }>) {
   const owner = validate(AddressSchema, c.req.param("address"), "address");

@@ -10,7 +10,7 @@ import {
   runBatch,
   type Statement,
 } from "../db/names";
-import { DM3_PROFILE_TEXT_KEY, decodeProfileRecord, encodeProfileRecord, verifySignedUserProfile } from "../dm3/profile";
+import { DM3_PROFILE_TEXT_KEY, decodeProfileRecord, encodeProfileRecord, type SignedUserProfile, verifySignedUserProfile } from "../dm3/profile";
 import { assertNormalizedName } from "../ens/assertNormalizedName";
 import { ETH_COIN_TYPE } from "../ens/coinTypes";
 import { validate } from "../http/validate";
@@ -175,3 +175,9 @@ function mergeEntries<Value>(current: Record<string, Value>, patch: Record<strin
   return merged;
 }
 
+
+/** The verified DM3 profile published for `name` here, or undefined (unregistered or none). */
+export async function findDm3Profile(db: Database, name: string): Promise<SignedUserProfile | undefined> {
+  const entry = await findNameWithRecords(db, namehash(name));
+  return decodeProfileRecord(entry?.texts[DM3_PROFILE_TEXT_KEY]);
+}

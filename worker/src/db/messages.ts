@@ -1,0 +1,58 @@
+import { and, desc, eq, isNotNull, lt, or } from "drizzle-orm";
+import type { Database } from "./client";
+import { type MessageRow, messages, spentChallenges } from "./schema";
+
+/** Stores one envelope for its recipient. */
+export async function insertMessage(db: Database, row: MessageRow): Promise<void> {
+  await db.insert(messages).values(row);
+}
+
+/** The recipient's cached envelopes, newest first (at most `limit`). */
+export function listIncomingMessages(db: Database, recipient: string, limit: number): Promise<MessageRow[]> {
+  return db
+    .select()
+    .from(messages)
+    .where(eq(messages.recipient, recipient))
+    .orderBy(desc(messages.receivedAtMs), desc(messages.id))
+    .limit(limit)
+    .all();
+}
+
+/** Deletes the recipient's messages matching any `(sender, messageHash)`; returns how many went. */
+export async function deleteAcknowledgedMessages(
+  db: Database,
+  recipient: string,
+  acknowledgements: { sender: string; messageHash: string }[],
+): Promise<number> {
+  if (acknowledgements.length === 0) return 0;
+  const matches = acknowledgements.map((ack) => and(eq(messages.sender, ack.sender), eq(messages.messageHash, ack.messageHash)));
+  const deleted = await db
+    .delete(messages)
+    .where(and(eq(messages.recipient, recipient), or(...matches)))
+    .returning({ id: messages.id });
+  return deleted.length;
+}
+
+/** Removes messages whose TTL has passed; returns how many. */
+export async function deleteExpiredMessages(db: Database, nowMs: number): Promise<number> {
+  const deleted = await db
+    .delete(messages)
+    .where(and(isNotNull(messages.expiresAtMs), lt(messages.expiresAtMs, nowMs)))
+    .returning({ id: messages.id });
+  return deleted.length;
+}
+
+/** Marks challenge `id` as answered; false if it already was (a replay). Atomic. */
+export async function spendChallenge(db: Database, id: string, expiresAtSeconds: number): Promise<boolean> {
+  const inserted = await db
+    .insert(spentChallenges)
+    .values({ id, expiresAtSeconds })
+    .onConflictDoNothing()
+    .returning({ id: spentChallenges.id });
+  return inserted.length === 1;
+}
+
+/** Forgets spent challenges that have expired anyway. */
+export async function deleteSpentChallenges(db: Database, nowSeconds: number): Promise<void> {
+  await db.delete(spentChallenges).where(lt(spentChallenges.expiresAtSeconds, nowSeconds));
+}

@@ -1,0 +1,58 @@
+import { ed25519, x25519 } from "@noble/curves/ed25519";
+import { sha256 } from "@noble/hashes/sha2";
+import { fromBase64, toBase64 } from "../dm3/base64";
+import { ConfigError } from "../env";
+
+/** The delivery service's identity and policy, from the worker's bindings. */
+export type RelayConfig = {
+  dsName: string;
+  /** Empty: use the origin the request reached the worker at. */
+  dsUrl: string;
+  signing: { publicKey: string; privateKey: string };
+  encryption: { publicKey: string; privateKey: string };
+  messageTtlMs: number;
+  sizeLimitBytes: number;
+  /** HS256 key of challenge and session tokens, derived from the DS signing key. */
+  jwtSecret: string;
+};
+
+const configByEnv = new WeakMap<object, RelayConfig>();
+const JWT_KEY_LABEL = "dm3 relay session tokens v1";
+
+/** Parses the relay settings once per isolate; a missing or malformed DS key is a 500 ConfigError. */
+export function parseRelayConfig(env: Env): RelayConfig {
+  const cached = configByEnv.get(env);
+  if (cached) return cached;
+  const signingSecret = decode(env.DS_SIGNING_KEY, "DS_SIGNING_KEY", 64);
+  const encryptionSecret = decode(env.DS_ENCRYPTION_KEY, "DS_ENCRYPTION_KEY", 32);
+  const seed = signingSecret.slice(0, 32);
+  if (toBase64(ed25519.getPublicKey(seed)) !== toBase64(signingSecret.slice(32))) {
+    throw new ConfigError("DS_SIGNING_KEY: the public half does not match the seed (expected libsodium seed ‖ public key)");
+  }
+  const messageTtlMs = Number(env.MESSAGE_TTL_MS ?? 0);
+  const sizeLimitBytes = Number(env.MESSAGE_SIZE_LIMIT_BYTES ?? 100_000);
+  if (!Number.isSafeInteger(messageTtlMs) || messageTtlMs < 0) throw new ConfigError("MESSAGE_TTL_MS must be a whole number ≥ 0");
+  if (!Number.isSafeInteger(sizeLimitBytes) || sizeLimitBytes <= 0) throw new ConfigError("MESSAGE_SIZE_LIMIT_BYTES must be positive");
+  const config: RelayConfig = {
+    dsName: env.DS_NAME ?? "",
+    dsUrl: (env.DS_URL ?? "").replace(/\/$/, ""),
+    signing: { publicKey: toBase64(signingSecret.slice(32)), privateKey: toBase64(signingSecret) },
+    encryption: { publicKey: toBase64(x25519.getPublicKey(encryptionSecret)), privateKey: toBase64(encryptionSecret) },
+    messageTtlMs,
+    sizeLimitBytes,
+    jwtSecret: toBase64(sha256(new Uint8Array([...new TextEncoder().encode(JWT_KEY_LABEL), ...signingSecret]))),
+  };
+  configByEnv.set(env, config);
+  return config;
+}
+
+function decode(value: string | undefined, name: string, bytes: number): Uint8Array {
+  let decoded: Uint8Array;
+  try {
+    decoded = fromBase64((value ?? "").trim());
+  } catch {
+    throw new ConfigError(`${name} must be base64 (npm run cli -- ds keys)`);
+  }
+  if (decoded.length !== bytes) throw new ConfigError(`${name} must be ${bytes} bytes of base64 (npm run cli -- ds keys)`);
+  return decoded;
+}

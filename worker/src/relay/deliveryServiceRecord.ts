@@ -1,0 +1,24 @@
+import { encodeAbiParameters, type Hex } from "viem";
+import type { RecordQuery } from "../ccip/decodeResolveCall";
+import { DM3_DELIVERY_SERVICE_TEXT_KEY, encodeDeliveryServiceRecord } from "../dm3/deliveryService";
+import { parseRelayConfig } from "./config";
+
+const STRING_OUTPUT = [{ type: "string" }] as const;
+
+/**
+ * The gateway's view of the delivery service: `network.dm3.deliveryService` of `DS_NAME` is the
+ * DS profile derived from the DS keys (so rotating keys updates the record), with `url` = `DS_URL`
+ * or the origin the worker is reached at.
+ */
+export function deliveryServiceRecord(env: Env, origin: string): (name: string, record: RecordQuery) => Hex | undefined {
+  return (name, record) => {
+    if (record.kind !== "text" || record.key !== DM3_DELIVERY_SERVICE_TEXT_KEY || name !== env.DS_NAME) return undefined;
+    const relay = parseRelayConfig(env);
+    const profile = {
+      publicEncryptionKey: relay.encryption.publicKey,
+      publicSigningKey: relay.signing.publicKey,
+      url: relay.dsUrl || origin,
+    };
+    return encodeAbiParameters(STRING_OUTPUT, [encodeDeliveryServiceRecord(profile)]);
+  };
+}

@@ -1,0 +1,45 @@
+import { AppError, BadRequestError } from "../http/AppError";
+
+/** The envelope or JSON-RPC call is malformed. */
+export class InvalidEnvelopeError extends BadRequestError {
+  override readonly code = "invalid_envelope";
+}
+
+/** The envelope is larger than the delivery service accepts. */
+export class MessageTooLargeError extends AppError {
+  override readonly name = "MessageTooLargeError";
+  readonly code = "message_too_large";
+  readonly status = 413;
+  constructor(sizeBytes: number, limitBytes: number) {
+    super(`Message is ${sizeBytes} bytes; this delivery service accepts at most ${limitBytes}`);
+  }
+}
+
+/** The recipient has no DM3 profile here, so nothing can be delivered to them. */
+export class UnknownRecipientError extends AppError {
+  override readonly name = "UnknownRecipientError";
+  readonly code = "unknown_recipient";
+  readonly status = 404;
+  constructor(name: string) {
+    super(`"${name}" has no DM3 profile on this delivery service`);
+  }
+}
+
+/** An unknown JSON-RPC method (dm3 delivery services answer 405). */
+export class UnsupportedMethodError extends AppError {
+  override readonly name = "UnsupportedMethodError";
+  readonly code = "method_not_supported";
+  readonly status = 405;
+  constructor(method: string) {
+    super(`Unsupported JSON-RPC method "${method}"`);
+  }
+}
+
+/** The challenge answer is wrong, expired, for another name or already used. */
+export class InvalidChallengeSignatureError extends BadRequestError {
+  override readonly code = "signature_invalid";
+  constructor(detail: string) {
+    // dm3 clients look for exactly this message.
+    super("Signature invalid", { metaMessages: [detail] });
+  }
+}

@@ -1,0 +1,84 @@
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import { createDatabase } from "../db/client";
+import { deleteAcknowledgedMessages, listIncomingMessages } from "../db/messages";
+import { onDm3Error } from "../http/errors";
+import { limitBody } from "../http/limitBody";
+import { readJsonBody } from "../http/readJsonBody";
+import { validate, validJson } from "../http/validate";
+import { parseRelayConfig } from "./config";
+import { InvalidEnvelopeError, UnsupportedMethodError } from "./errors";
+import { answerChallenge, createChallenge, relayName, requireSession } from "./sessions";
+import { submitMessage } from "./submitMessage";
+
+type RelayContext = Context<{ Bindings: Env }>;
+
+/** Most envelopes one pickup returns (newest first); acknowledge them to see older ones. */
+export const MAX_PICKUP_MESSAGES = 500;
+
+const JsonRpcSchema = z.looseObject({
+  jsonrpc: z.literal("2.0").optional(),
+  method: z.string(),
+  params: z.array(z.unknown()).optional(),
+  id: z.union([z.string(), z.number(), z.null()]).optional(),
+});
+const ChallengeAnswerSchema = z.strictObject({ challenge: z.string().min(1).max(4096), signature: z.string().min(1).max(256) });
+const AcknowledgementsSchema = z.looseObject({
+  acknowledgements: z.array(z.looseObject({ contactAddress: z.string().min(1), messageHash: z.string().min(1) })).max(1000),
+});
+
+const nowMs = () => Date.now();
+const database = (c: RelayContext) => createDatabase(c.env.DB);
+const relay = (c: RelayContext) => parseRelayConfig(c.env);
+
+/**
+ * The dm3 delivery-service API (wire-compatible with dm3's clients): JSON-RPC `/rpc`,
+ * challenge/response `/auth/{name}`, `/delivery/messages/…`, `/hello`. Errors carry dm3's `error`.
+ */
+export const relayRoutes = new Hono<{ Bindings: Env }>()
+  .get("/hello", (c) => c.text("Hello DM3"))
+  // The body may hold the envelope limit plus the JSON-RPC wrapper and string escaping.
+  .post("/rpc", (c, next) => limitBody(relay(c).sizeLimitBytes * 2 + 4096)(c, next), async (c) => {
+    const config = relay(c);
+    const call = validate(JsonRpcSchema, await readJsonBody(c), "body");
+    switch (call.method) {
+      case "dm3_submitMessage": {
+        if (!call.params?.length) throw new InvalidEnvelopeError("params must be [envelope JSON string]");
+        await submitMessage({ db: database(c), relay: config, nowMs: nowMs() }, call.params[0]);
+        return c.json({ jsonrpc: "2.0", id: call.id ?? null, result: "success" });
+      }
+      case "dm3_getDeliveryServiceProperties":
+        // `result` is a JSON string (dm3 clients JSON.parse it); only public properties.
+        return c.json({
+          jsonrpc: "2.0",
+          id: call.id ?? null,
+          result: JSON.stringify({ messageTTL: config.messageTtlMs, sizeLimit: config.sizeLimitBytes }),
+        });
+      default:
+        throw new UnsupportedMethodError(call.method);
+    }
+  })
+  .get("/auth/:ensName", async (c) => c.json(await createChallenge(relay(c), relayName(c.req.param("ensName")), Math.floor(nowMs() / 1000))))
+  .post("/auth/:ensName", limitBody(8 * 1024), async (c) => {
+    const answer = await validJson(c, ChallengeAnswerSchema);
+    const name = relayName(c.req.param("ensName"));
+    return c.json(await answerChallenge(database(c), relay(c), name, answer, Math.floor(nowMs() / 1000)));
+  })
+  .get("/delivery/messages/incoming/:ensName", async (c) => {
+    const name = relayName(c.req.param("ensName"));
+    await requireSession(relay(c), c.req.header("Authorization"), name);
+    const rows = await listIncomingMessages(database(c), name, MAX_PICKUP_MESSAGES);
+    return c.json(rows.map((row) => JSON.parse(row.envelope) as unknown));
+  })
+  .post("/delivery/messages/:ensName/syncAcknowledgements", limitBody(256 * 1024), async (c) => {
+    const name = relayName(c.req.param("ensName"));
+    await requireSession(relay(c), c.req.header("Authorization"), name);
+    const { acknowledgements } = await validJson(c, AcknowledgementsSchema);
+    const deleted = await deleteAcknowledgedMessages(
+      database(c),
+      name,
+      acknowledgements.map((ack) => ({ sender: ack.contactAddress, messageHash: ack.messageHash })),
+    );
+    return c.json({ acknowledged: deleted });
+  })
+  .onError(onDm3Error);

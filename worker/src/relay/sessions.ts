@@ -1,0 +1,74 @@
+import { sign, verify } from "hono/jwt";
+import { normalize } from "viem/ens";
+import type { Database } from "../db/client";
+import { spendChallenge } from "../db/messages";
+import { verifyDetached } from "../dm3/asymmetric";
+import { UnauthorizedError } from "../http/AppError";
+import { InvalidInputError } from "../http/validate";
+import { findDm3Profile } from "../registry/names";
+import type { RelayConfig } from "./config";
+import { InvalidChallengeSignatureError } from "./errors";
+
+/** How long a challenge may be answered (dm3 uses 15 minutes). */
+export const CHALLENGE_TTL_SECONDS = 15 * 60;
+/** How long a session token is valid (dm3 uses 1 hour). */
+export const SESSION_TTL_SECONDS = 60 * 60;
+const ALGORITHM = "HS256";
+
+type ChallengeClaims = { typ: "challenge"; sub: string; challenge: string; exp: number; iat: number };
+type SessionClaims = { typ: "session"; sub: string; exp: number; iat: number };
+
+/** `GET /auth/{name}`: a short-lived challenge token (an HS256 JWT with a random uuid). */
+export function createChallenge(relay: RelayConfig, name: string, nowSeconds: number): Promise<string> {
+  const claims: ChallengeClaims = { typ: "challenge", sub: name, challenge: crypto.randomUUID(), iat: nowSeconds, exp: nowSeconds + CHALLENGE_TTL_SECONDS };
+  return sign(claims, relay.jwtSecret, ALGORITHM);
+}
+
+/**
+ * `POST /auth/{name}`: the challenge token signed (Ed25519, base64) with the signing key of the
+ * name's published DM3 profile earns a 1-hour session token. A challenge works once.
+ */
+export async function answerChallenge(
+  db: Database,
+  relay: RelayConfig,
+  name: string,
+  answer: { challenge: string; signature: string },
+  nowSeconds: number,
+): Promise<string> {
+  const claims = await verifyToken<ChallengeClaims>(relay, answer.challenge, "challenge").catch(() => {
+    throw new InvalidChallengeSignatureError("challenge token invalid or expired");
+  });
+  if (claims.sub !== name) throw new InvalidChallengeSignatureError(`challenge was issued for ${claims.sub}`);
+  const profile = await findDm3Profile(db, name);
+  if (!profile || !verifyDetached(profile.profile.publicSigningKey, answer.challenge, answer.signature)) {
+    throw new InvalidChallengeSignatureError("not signed by the profile's signing key");
+  }
+  if (!(await spendChallenge(db, claims.challenge, claims.exp))) throw new InvalidChallengeSignatureError("challenge already used");
+  const session: SessionClaims = { typ: "session", sub: name, iat: nowSeconds, exp: nowSeconds + SESSION_TTL_SECONDS };
+  return sign(session, relay.jwtSecret, ALGORITHM);
+}
+
+/** Throws 401 unless `authorization` carries a live session token for `name`. */
+export async function requireSession(relay: RelayConfig, authorization: string | undefined, name: string): Promise<void> {
+  const token = authorization?.startsWith("Bearer ") ? authorization.slice("Bearer ".length).trim() : undefined;
+  if (!token) throw new UnauthorizedError("Send the session token as `Authorization: Bearer <token>` (POST /auth/{name})");
+  const claims = await verifyToken<SessionClaims>(relay, token, "session").catch(() => {
+    throw new UnauthorizedError("Session token invalid or expired");
+  });
+  if (claims.sub !== name) throw new UnauthorizedError(`This session is for ${claims.sub}, not ${name}`);
+}
+
+/** The normalized form of a name in a relay path; 400 if it has none. */
+export function relayName(raw: string): string {
+  try {
+    return normalize(decodeURIComponent(raw));
+  } catch {
+    throw new InvalidInputError(`"${raw}" is not a valid ENS name`);
+  }
+}
+
+async function verifyToken<Claims extends { typ: string }>(relay: RelayConfig, token: string, typ: Claims["typ"]): Promise<Claims> {
+  const claims = (await verify(token, relay.jwtSecret, ALGORITHM)) as unknown as Claims;
+  if (claims.typ !== typ) throw new Error(`not a ${typ} token`);
+  return claims;
+}

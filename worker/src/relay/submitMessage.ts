@@ -1,0 +1,100 @@
+import { hashMessage, sha256, stringToBytes } from "viem";
+import { normalize } from "viem/ens";
+import type { Database } from "../db/client";
+import { insertMessage } from "../db/messages";
+import { decryptAsymmetric, encryptAsymmetricToString, parseEncryptedPayload, signDetached } from "../dm3/asymmetric";
+import { stringify } from "../dm3/stringify";
+import { findDm3Profile } from "../registry/names";
+import type { RelayConfig } from "./config";
+import { DeliveryInformationSchema, EncryptionEnvelopeSchema, envelopeMessageHash } from "./envelope";
+import { InvalidEnvelopeError, MessageTooLargeError, UnknownRecipientError } from "./errors";
+
+/** What the delivery service adds to every envelope it accepts (encrypted for the recipient). */
+export type Postmark = { messageHash: string; incommingTimestamp: number; signature: string };
+
+/**
+ * `dm3_submitMessage`: checks the envelope (shape, size), opens its delivery information with
+ * the DS encryption key, requires a recipient with a DM3 profile here, adds the signed postmark
+ * encrypted to the recipient, and stores it until acknowledged (or `messageTTL`).
+ *
+ * @returns the stored message id.
+ */
+export async function submitMessage(
+  context: { db: Database; relay: RelayConfig; nowMs: number },
+  envelopeJson: unknown,
+): Promise<string> {
+  if (typeof envelopeJson !== "string") throw new InvalidEnvelopeError("params[0] must be the envelope as a JSON string");
+  const envelope = parseEnvelope(envelopeJson);
+  const sizeBytes = stringToBytes(stringify(envelope)).length;
+  if (sizeBytes > context.relay.sizeLimitBytes) throw new MessageTooLargeError(sizeBytes, context.relay.sizeLimitBytes);
+  const messageHash = envelopeMessageHash(envelope);
+  if (!messageHash) throw new InvalidEnvelopeError("metadata needs encryptedMessageHash (or messageHash)");
+
+  const deliveryInformation = openDeliveryInformation(context.relay, envelope.metadata.deliveryInformation);
+  const recipient = normalizeName(deliveryInformation.to);
+  const profile = await findDm3Profile(context.db, recipient);
+  if (!profile) throw new UnknownRecipientError(recipient);
+
+  const postmark = createPostmark(context.relay, envelope.message, context.nowMs);
+  const stored = {
+    ...envelope,
+    metadata: { ...envelope.metadata, deliveryInformation },
+    postmark: encryptAsymmetricToString(profile.profile.publicEncryptionKey, stringify(postmark)),
+  };
+  const id = crypto.randomUUID();
+  await insertMessage(context.db, {
+    id,
+    recipient,
+    sender: deliveryInformation.from,
+    messageHash,
+    envelope: JSON.stringify(stored),
+    receivedAtMs: context.nowMs,
+    expiresAtMs: context.relay.messageTtlMs > 0 ? context.nowMs + context.relay.messageTtlMs : null,
+  });
+  return id;
+}
+
+/**
+ * dm3's postmark: `messageHash = EIP-191 hashMessage(stringify(message))`, signed (Ed25519, DS key)
+ * over `sha256(stringify({incommingTimestamp, messageHash}))` — `incomming` is dm3's wire spelling.
+ */
+export function createPostmark(relay: RelayConfig, message: string, nowMs: number): Postmark {
+  const unsigned = { messageHash: hashMessage(stringify(message)), incommingTimestamp: nowMs };
+  return { ...unsigned, signature: signDetached(relay.signing.privateKey, sha256(stringToBytes(stringify(unsigned)))) };
+}
+
+function parseEnvelope(text: string) {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new InvalidEnvelopeError("The envelope is not valid JSON", { cause });
+  }
+  const result = EncryptionEnvelopeSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new InvalidEnvelopeError(`Envelope ${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
+  }
+  return result.data;
+}
+
+function openDeliveryInformation(relay: RelayConfig, encrypted: string) {
+  const plaintext = decryptAsymmetric(relay.encryption, parseEncryptedPayload(encrypted));
+  let value: unknown;
+  try {
+    value = JSON.parse(plaintext);
+  } catch (cause) {
+    throw new InvalidEnvelopeError("Delivery information is not JSON", { cause });
+  }
+  const result = DeliveryInformationSchema.safeParse(value);
+  if (!result.success) throw new InvalidEnvelopeError("Delivery information needs `to` and `from` ENS names");
+  return result.data;
+}
+
+function normalizeName(name: string): string {
+  try {
+    return normalize(name);
+  } catch (cause) {
+    throw new InvalidEnvelopeError(`Recipient "${name}" is not a valid ENS name`, { cause });
+  }
+}
