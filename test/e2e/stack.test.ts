@@ -1,5 +1,5 @@
 /**
- * End to end: a real Hardhat chain, our ENS registry and OffchainResolver, the real worker under
+ * End to end (one stack for the whole file): a real Hardhat chain, our ENS registry and OffchainResolver, the real worker under
  * `wrangler dev` on a local D1, and viem's CCIP-Read client — the path every ENS client takes.
  */
 import assert from "node:assert/strict";
@@ -27,7 +27,10 @@ import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY, type SignedUserProfile
 import { execFile } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
+import * as dm3Crypto from "@dm3-org/dm3-lib-crypto";
+import { buildEnvelop, createJsonRpcCallSubmitMessage, createMessage, decryptEnvelop } from "@dm3-org/dm3-lib-messaging";
 import { checkUserProfileWithAddress, createProfile } from "@dm3-org/dm3-lib-profile";
+import { sha256 as dm3Sha256, stringify as dm3Stringify } from "@dm3-org/dm3-lib-shared";
 import { ensureDevSecrets } from "../../scripts/stack/devVars";
 import { binPath, projectRoot } from "../../scripts/lib/paths";
 import { signNameWrite } from "../../worker/src/registry/nameWriteTypedData";
@@ -41,6 +44,7 @@ const OWNER_ONLY_ABI = [
   { type: "function", name: "removeSigner", stateMutability: "nonpayable", inputs: [{ name: "signer", type: "address" }], outputs: [] },
 ] as const;
 
+const DEMO_DS = "ds.demo.eth";
 let stack: Stack;
 let stateDir: string;
 
@@ -205,5 +209,77 @@ describe("dm3 interop and the registry write paths", () => {
       assert.match(error.stderr ?? "", /NOT\.demo\.eth: name_not_normalized/);
       return true;
     });
+  });
+});
+
+describe("relay: a message from dm3's libraries to a registered name, through the delivery service", () => {
+  it("is submitted, authenticated for, picked up, decrypted with its postmark, acknowledged and gone", async () => {
+    const { adminToken } = await ensureDevSecrets();
+    // The sender: a dm3-lib-profile profile for bob, registered through the admin API.
+    const bobWallet = privateKeyToAccount(generatePrivateKey());
+    const bob = await createProfile(bobWallet.address, [DEMO_DS], undefined as never, { signer: (message: string) => bobWallet.signMessage({ message }) });
+    const bobName = `bob.${stack.info.domain}`;
+    const put = await fetch(`${stack.info.gatewayUrl}/v1/names/${bobName}`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ owner: bobWallet.address, dm3Profile: bob.signedProfile }),
+    });
+    assert.equal(put.status, 200, await put.clone().text());
+
+    // What a dm3 client reads from ENS: alice's profile and her delivery service's profile.
+    const aliceText = await resolveRecord(client(), stack.info.ensRegistry, alice().name, { kind: "text", key: DM3_PROFILE_TEXT_KEY });
+    const aliceProfile = (JSON.parse(aliceText.slice(DM3_PROFILE_RECORD_PREFIX.length)) as SignedUserProfile).profile;
+    assert.equal(aliceProfile.deliveryServices[0], DEMO_DS);
+    const dsText = await resolveRecord(client(), stack.info.ensRegistry, DEMO_DS, { kind: "text", key: "network.dm3.deliveryService" });
+    const ds = JSON.parse(dsText.slice(DM3_PROFILE_RECORD_PREFIX.length)) as { publicEncryptionKey: string; publicSigningKey: string; url: string };
+    assert.equal(ds.url, stack.info.gatewayUrl);
+
+    // Sender side, entirely dm3-lib-messaging.
+    const message = await createMessage(alice().name, bobName, "hello from dm3-lib-messaging", bob.keys.signingKeyPair.privateKey);
+    const { encryptedEnvelop } = await buildEnvelop(message, dm3Crypto.encryptAsymmetric, {
+      to: { ensName: alice().name, profile: aliceProfile },
+      from: { ensName: bobName },
+      deliverServiceProfile: ds,
+      keys: bob.keys,
+    });
+    const submitted = await fetch(`${ds.url}/rpc`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(createJsonRpcCallSubmitMessage(encryptedEnvelop, "")),
+    });
+    assert.equal(submitted.status, 200, await submitted.clone().text());
+
+    // Recipient side: dm3's challenge/response with her profile's signing key.
+    const challenge = (await (await fetch(`${ds.url}/auth/${alice().name}`)).json()) as string;
+    const signature = await dm3Crypto.sign(alice().dm3.signing.privateKey, challenge);
+    const login = await fetch(`${ds.url}/auth/${alice().name}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ challenge, signature }) });
+    assert.equal(login.status, 200);
+    const token = (await login.json()) as string;
+    const incoming = async () =>
+      (await (await fetch(`${ds.url}/delivery/messages/incoming/${alice().name}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+        message: string;
+        metadata: { encryptedMessageHash: string; deliveryInformation: { to: string; from: string } };
+        postmark: string;
+      }[];
+    const delivered = (await incoming()).find((item) => item.metadata.encryptedMessageHash === encryptedEnvelop.metadata.encryptedMessageHash);
+    assert.ok(delivered, "the envelope is waiting for alice");
+    assert.deepEqual(delivered.metadata.deliveryInformation, { to: alice().name, from: bobName });
+
+    const opened = (await decryptEnvelop(delivered as never, alice().dm3.encryption)) as unknown as {
+      message: { message: string; metadata: { from: string } };
+      postmark: { messageHash: string; incommingTimestamp: number; signature: string };
+    };
+    assert.equal(opened.message.message, "hello from dm3-lib-messaging");
+    assert.equal(opened.message.metadata.from, bobName);
+    const postmarkHash = dm3Sha256(dm3Stringify({ incommingTimestamp: opened.postmark.incommingTimestamp, messageHash: opened.postmark.messageHash }));
+    assert.equal(await dm3Crypto.checkSignature(ds.publicSigningKey, postmarkHash, opened.postmark.signature), true);
+
+    const ack = await fetch(`${ds.url}/delivery/messages/${alice().name}/syncAcknowledgements`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ acknowledgements: [{ contactAddress: bobName, messageHash: encryptedEnvelop.metadata.encryptedMessageHash }] }),
+    });
+    assert.equal(ack.status, 200);
+    assert.equal((await incoming()).some((item) => item.metadata.encryptedMessageHash === encryptedEnvelop.metadata.encryptedMessageHash), false);
   });
 });
