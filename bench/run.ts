@@ -1,13 +1,15 @@
 /**
- * `npm run bench [-- gateway|bundle|registry]`: prints the benchmark figures (see README "Benchmarks").
+ * `npm run bench [-- gateway|bundle|registry|relay]`: prints the benchmark figures (see README "Benchmarks").
  * Gas has its own script (`npm run bench:gas`) because it runs inside Hardhat.
  */
 import { benchBundle } from "./bundle";
 import { benchGateway } from "./gateway";
 import { benchRegistry } from "./registry";
+import { benchRelay } from "./relay";
 
 const selected = new Set(process.argv.slice(2));
 const all = selected.size === 0;
 if (all || selected.has("bundle")) await benchBundle();
 if (all || selected.has("gateway")) await benchGateway();
 if (all || selected.has("registry")) await benchRegistry();
+if (all || selected.has("relay")) await benchRelay();

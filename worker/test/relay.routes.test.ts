@@ -2,7 +2,8 @@ import { createScheduledController, env } from "cloudflare:test";
 import { decodeAbiParameters, type Hex, hashMessage, sha256, stringToBytes } from "viem";
 import { beforeAll, describe, expect, test } from "vitest";
 import worker from "../src/index";
-import { decryptAsymmetric, encryptAsymmetricToString, parseEncryptedPayload, signDetached, verifyDetached } from "../src/dm3/asymmetric";
+import { decryptAsymmetric, parseEncryptedPayload, signDetached, verifyDetached } from "../src/dm3/asymmetric";
+import { buildEnvelope as buildDm3Envelope, type Dm3Envelope } from "../src/dm3/buildEnvelope";
 import { generateDm3Keys } from "../src/dm3/keys";
 import { signUserProfile } from "../src/dm3/profile";
 import { stringify } from "../src/dm3/stringify";
@@ -14,21 +15,18 @@ const recipientKeys = generateDm3Keys();
 const RECIPIENT = "alice.relay.eth";
 const SENDER_NAME = "bob.relay.eth";
 
-type Envelope = {
-  message: string;
-  metadata: { version: string; encryptionScheme: string; deliveryInformation: string; encryptedMessageHash: string; signature: string };
-};
+type Envelope = Dm3Envelope;
+const senderSigningKey = generateDm3Keys().signing.privateKey;
 
-/** An envelope as dm3-lib-messaging 1.7 builds one (see test/interop for one built by dm3's own code). */
 function buildEnvelope(text: string, to = RECIPIENT, from = SENDER_NAME, dsPublicKey = relay.encryption.publicKey): Envelope {
-  const message = encryptAsymmetricToString(recipientKeys.encryption.publicKey, stringify({ message: text, metadata: { to, from, timestamp: Date.now(), type: "NEW" } }));
-  const metadata = {
-    version: "v1",
-    encryptionScheme: "x25519-chacha20-poly1305",
-    deliveryInformation: encryptAsymmetricToString(dsPublicKey, stringify({ to, from })),
-    encryptedMessageHash: sha256(stringToBytes(stringify(message))),
-  };
-  return { message, metadata: { ...metadata, signature: signDetached(generateDm3Keys().signing.privateKey, stringify(metadata)) } };
+  return buildDm3Envelope({
+    message: { message: text, metadata: { to, from, timestamp: Date.now(), type: "NEW" } },
+    to,
+    from,
+    recipientEncryptionKey: recipientKeys.encryption.publicKey,
+    deliveryServiceEncryptionKey: dsPublicKey,
+    senderSigningKey,
+  });
 }
 
 const rpc = (body: unknown) => call("/rpc", { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) });
@@ -133,6 +131,36 @@ describe("submit, authenticate, pick up, acknowledge", () => {
     expect(statuses.every((status) => status === 200)).toBe(true);
     const hashes = new Set(((await (await pickup(await login())).json()) as Envelope[]).map((item) => item.metadata.encryptedMessageHash));
     for (const envelope of envelopes) expect(hashes.has(envelope.metadata.encryptedMessageHash)).toBe(true);
+  });
+});
+
+describe("acknowledgements in bulk", () => {
+  test("delete 120 messages in one call (more than D1 binds per statement)", async () => {
+    const envelopes = Array.from({ length: 120 }, (_, index) => buildEnvelope(`bulk ${index}`, RECIPIENT, "bulk.relay.eth"));
+    for (const envelope of envelopes) expect((await submit(envelope)).status).toBe(200);
+    const token = await login();
+    const acknowledgements = envelopes.map((envelope) => ({ contactAddress: "bulk.relay.eth", messageHash: envelope.metadata.encryptedMessageHash }));
+    const response = await call(`/delivery/messages/${RECIPIENT}/syncAcknowledgements`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ acknowledgements }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ acknowledged: 120 });
+    const left = (await (await pickup(token)).json()) as Envelope[];
+    expect(left.some((item) => item.metadata.encryptedMessageHash === envelopes[0]!.metadata.encryptedMessageHash)).toBe(false);
+  });
+
+  test("an acknowledgement from another sender name deletes nothing", async () => {
+    const envelope = buildEnvelope("keep me");
+    await submit(envelope);
+    const token = await login();
+    const response = await call(`/delivery/messages/${RECIPIENT}/syncAcknowledgements`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ acknowledgements: [{ contactAddress: "mallory.relay.eth", messageHash: envelope.metadata.encryptedMessageHash }] }),
+    });
+    expect(await response.json()).toEqual({ acknowledged: 0 });
   });
 });
 

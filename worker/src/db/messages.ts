@@ -18,19 +18,26 @@ export function listIncomingMessages(db: Database, recipient: string, limit: num
     .all();
 }
 
-/** Deletes the recipient's messages matching any `(sender, messageHash)`; returns how many went. */
+/** D1 binds at most 100 parameters per statement: 2 per acknowledgement plus the recipient. */
+const ACKNOWLEDGEMENTS_PER_STATEMENT = 45;
+
+/** Deletes the recipient's messages matching any `(sender, messageHash)`, in one batch; returns how many went. */
 export async function deleteAcknowledgedMessages(
   db: Database,
   recipient: string,
   acknowledgements: { sender: string; messageHash: string }[],
 ): Promise<number> {
-  if (acknowledgements.length === 0) return 0;
-  const matches = acknowledgements.map((ack) => and(eq(messages.sender, ack.sender), eq(messages.messageHash, ack.messageHash)));
-  const deleted = await db
-    .delete(messages)
-    .where(and(eq(messages.recipient, recipient), or(...matches)))
-    .returning({ id: messages.id });
-  return deleted.length;
+  const statements = [];
+  for (let start = 0; start < acknowledgements.length; start += ACKNOWLEDGEMENTS_PER_STATEMENT) {
+    const matches = acknowledgements
+      .slice(start, start + ACKNOWLEDGEMENTS_PER_STATEMENT)
+      .map((ack) => and(eq(messages.sender, ack.sender), eq(messages.messageHash, ack.messageHash)));
+    statements.push(db.delete(messages).where(and(eq(messages.recipient, recipient), or(...matches))).returning({ id: messages.id }));
+  }
+  const [first, ...rest] = statements;
+  if (!first) return 0;
+  const results = await db.batch([first, ...rest]);
+  return results.reduce((total, deleted) => total + deleted.length, 0);
 }
 
 /** Removes messages whose TTL has passed; returns how many. */

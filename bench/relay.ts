@@ -1,0 +1,138 @@
+/**
+ * Relay benchmarks: DM3 crypto cost per message (Node, the same @noble code the worker runs), and
+ * messages/s for submit, pickup and acknowledge against `wrangler dev` with its local D1.
+ *
+ * Usage: npm run bench -- relay   (BENCH_MESSAGES, default 1,000; BENCH_CONCURRENCY, default 8)
+ */
+import { performance } from "node:perf_hooks";
+import { x25519 } from "@noble/curves/ed25519";
+import { hashMessage, sha256, stringToBytes } from "viem";
+import { ensureDevSecrets } from "../scripts/stack/devVars";
+import { fromBase64, toBase64 } from "../worker/src/dm3/base64";
+import { decryptAsymmetric, encryptAsymmetricToString, parseEncryptedPayload, signDetached } from "../worker/src/dm3/asymmetric";
+import { buildEnvelope } from "../worker/src/dm3/buildEnvelope";
+import { generateDm3Keys } from "../worker/src/dm3/keys";
+import { stringify } from "../worker/src/dm3/stringify";
+import { withBenchStack } from "./lib/benchStack";
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const CRYPTO_ROUNDS = 500;
+
+export async function benchRelay(): Promise<void> {
+  benchCrypto();
+  await withBenchStack(async (stack) => {
+    const alice = stack.demoUsers[0]!;
+    const dsKey = await deliveryServiceKey();
+    const sender = generateDm3Keys();
+    const envelopes = Array.from({ length: MESSAGES }, (_, index) =>
+      buildEnvelope({
+        message: { message: `benchmark message ${index}`, metadata: { to: alice.name, from: "bench.demo.eth", timestamp: Date.now(), type: "NEW" } },
+        to: alice.name,
+        from: "bench.demo.eth",
+        recipientEncryptionKey: alice.dm3.encryption.publicKey,
+        deliveryServiceEncryptionKey: dsKey,
+        senderSigningKey: sender.signing.privateKey,
+      }),
+    );
+
+    const submitSeconds = await timed(async () => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < envelopes.length) {
+            const envelope = envelopes[next++]!;
+            const response = await fetch(`${stack.info.gatewayUrl}/rpc`, {
+              method: "POST",
+              body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelope)], id: 1 }),
+            });
+            if (response.status !== 200) throw new Error(`submit failed: ${response.status} ${await response.text()}`);
+          }
+        }),
+      );
+    });
+
+    const challenge = (await (await fetch(`${stack.info.gatewayUrl}/auth/${alice.name}`)).json()) as string;
+    const login = await fetch(`${stack.info.gatewayUrl}/auth/${alice.name}`, {
+      method: "POST",
+      body: JSON.stringify({ challenge, signature: signDetached(alice.dm3.signing.privateKey, challenge) }),
+    });
+    const headers = { Authorization: `Bearer ${(await login.json()) as string}` };
+
+    let pickedUp = 0;
+    let acknowledged = 0;
+    let pickupSeconds = 0;
+    let ackSeconds = 0;
+    for (;;) {
+      let page: { metadata: { encryptedMessageHash: string; deliveryInformation: { from: string } } }[] = [];
+      pickupSeconds += await timed(async () => {
+        page = (await (await fetch(`${stack.info.gatewayUrl}/delivery/messages/incoming/${alice.name}`, { headers })).json()) as typeof page;
+      });
+      if (page.length === 0) break;
+      pickedUp += page.length;
+      const acknowledgements = page.map((item) => ({ contactAddress: item.metadata.deliveryInformation.from, messageHash: item.metadata.encryptedMessageHash }));
+      ackSeconds += await timed(async () => {
+        const response = await fetch(`${stack.info.gatewayUrl}/delivery/messages/${alice.name}/syncAcknowledgements`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ acknowledgements }),
+        });
+        if (response.status !== 200) throw new Error(`acknowledge failed: ${response.status} ${await response.text()}`);
+        acknowledged += ((await response.json()) as { acknowledged: number }).acknowledged;
+      });
+    }
+    console.log(`\nRelay under wrangler dev (local D1), ${MESSAGES} messages of ~${stringify(envelopes[0]).length} bytes`);
+    console.log(`  submit (c=${CONCURRENCY}):      ${(MESSAGES / submitSeconds).toFixed(0)} messages/s`);
+    console.log(`  pickup (pages of ≤500): ${(pickedUp / pickupSeconds).toFixed(0)} messages/s (${pickedUp} picked up)`);
+    console.log(`  acknowledge (batches):  ${(acknowledged / ackSeconds).toFixed(0)} messages/s (${acknowledged} deleted)`);
+    if (pickedUp !== MESSAGES || acknowledged !== MESSAGES) throw new Error("messages were lost or left behind");
+  });
+}
+
+/** What one message costs in DM3 crypto, sender side and delivery-service side. */
+function benchCrypto(): void {
+  const recipient = generateDm3Keys();
+  const ds = generateDm3Keys();
+  const sender = generateDm3Keys();
+  const envelope = () =>
+    buildEnvelope({
+      message: { message: "x".repeat(200) },
+      to: "alice.demo.eth",
+      from: "bob.demo.eth",
+      recipientEncryptionKey: recipient.encryption.publicKey,
+      deliveryServiceEncryptionKey: ds.encryption.publicKey,
+      senderSigningKey: sender.signing.privateKey,
+    });
+  const sample = envelope();
+  const buildMs = (timedSync(() => envelope(), CRYPTO_ROUNDS) / CRYPTO_ROUNDS) * 1000;
+  const dsMs =
+    (timedSync(() => {
+      decryptAsymmetric(ds.encryption, parseEncryptedPayload(sample.metadata.deliveryInformation));
+      const unsigned = { messageHash: hashMessage(stringify(sample.message)), incommingTimestamp: Date.now() };
+      const signature = signDetached(ds.signing.privateKey, sha256(stringToBytes(stringify(unsigned))));
+      encryptAsymmetricToString(recipient.encryption.publicKey, stringify({ ...unsigned, signature }));
+    }, CRYPTO_ROUNDS) /
+      CRYPTO_ROUNDS) *
+    1000;
+  console.log("\nDM3 crypto per message (Node, @noble; the worker runs the same code)");
+  console.log(`  sender: build envelope (2 × X25519+ChaCha20-Poly1305, Ed25519 sign): ${buildMs.toFixed(2)} ms`);
+  console.log(`  delivery service: open delivery info + postmark (sign + encrypt):    ${dsMs.toFixed(2)} ms`);
+}
+
+/** The DS public encryption key, from the local secrets the stack's worker runs with. */
+async function deliveryServiceKey(): Promise<string> {
+  const { dsEncryptionKey } = await ensureDevSecrets();
+  return toBase64(x25519.getPublicKey(fromBase64(dsEncryptionKey)));
+}
+
+async function timed(run: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return (performance.now() - started) / 1000;
+}
+
+function timedSync(run: () => void, rounds: number): number {
+  const started = performance.now();
+  for (let index = 0; index < rounds; index++) run();
+  return (performance.now() - started) / 1000;
+}
