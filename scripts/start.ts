@@ -51,6 +51,10 @@ Try it (in another terminal):
   npm run cli -- resolve ${alice} --text network.dm3.profile
   npm run cli -- resolve ${alice} --text description --addr 60 --contenthash
   curl ${stack.info.gatewayUrl}/health
+  curl ${stack.info.gatewayUrl}/openapi.json
+  npm run cli -- name list ${stack.info.domain}
+
+DM3 relay: ds.${stack.info.domain} → ${stack.info.gatewayUrl} (dm3 clients use ${stack.info.gatewayUrl}/rpc, /auth/…, /delivery/…)
 
 Ctrl-C stops everything.`);
 
