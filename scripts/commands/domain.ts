@@ -34,5 +34,43 @@ const list = defineCommand({
   },
 });
 
-/** `domain add|list`. */
-export default defineCommand({ meta: { name: "domain", description: "Manage served domains" }, subCommands: { add, list } });
+const webhook = defineCommand({
+  meta: { name: "webhook", description: "Gateway mode: send the domain's envelopes to a webhook (prints the HMAC secret once); --remove to stop" },
+  args: {
+    domain: { type: "positional", required: true, description: "Domain" },
+    to: { type: "string", description: "https URL that receives the POSTed envelopes" },
+    remove: { type: "boolean", description: "Stop gateway mode (queued deliveries stay queued)" },
+    ...COMMON_ARGS,
+    ...DRY_RUN_ARG,
+  },
+  async run({ args }) {
+    if (Boolean(args.to) === Boolean(args.remove)) throw new UsageError("Pass either --to <https URL> or --remove");
+    const target = registryTarget(args);
+    const path = `/v1/domains/${args.domain}/webhook`;
+    const result = args.remove
+      ? await writeOrDryRun(args["dry-run"], target, "DELETE", path)
+      : await writeOrDryRun<{ url: string; secret: string }>(args["dry-run"], target, "PUT", path, { url: args.to });
+    if (result) {
+      output(Boolean(args.json), result, () =>
+        args.remove ? `${args.domain}: gateway mode off` : `${args.domain} → ${args.to}\nHMAC secret (store it now, not shown again): ${(result as { secret: string }).secret}`,
+      );
+    }
+  },
+});
+
+const queue = defineCommand({
+  meta: { name: "queue", description: "Gateway mode: envelopes waiting for the webhook, with attempts and last error" },
+  args: { domain: { type: "positional", required: true, description: "Domain" }, ...COMMON_ARGS },
+  async run({ args }) {
+    type Item = { id: string; recipient: string; attempts: number; nextAttemptAtMs: number; lastError: string | null };
+    const { items } = await callRegistry<{ items: Item[] }>(registryTarget(args), "GET", `/v1/domains/${args.domain}/webhook/queue`);
+    output(Boolean(args.json), { items }, () =>
+      items.length === 0
+        ? "queue empty"
+        : items.map((i) => `${i.id}\t${i.recipient}\tattempts ${i.attempts}\tnext ${new Date(i.nextAttemptAtMs).toISOString()}\t${i.lastError ?? ""}`).join("\n"),
+    );
+  },
+});
+
+/** `domain add|list|webhook|queue`. */
+export default defineCommand({ meta: { name: "domain", description: "Manage served domains" }, subCommands: { add, list, webhook, queue } });

@@ -6,7 +6,7 @@ import { onError, onNotFound } from "./http/errors";
 import { dm3ProfileRoutes } from "./registry/dm3Routes";
 import { openApiRoutes, registryRoutes } from "./registry/routes";
 import { relayRoutes } from "./relay/routes";
-import { removeExpired } from "./relay/scheduled";
+import { runRelayMaintenance } from "./relay/scheduled";
 
 /** The worker: global middleware and one mount per product area. Trailing slashes are accepted. */
 const app = new Hono<{ Bindings: Env }>({ strict: false })
@@ -30,7 +30,9 @@ const app = new Hono<{ Bindings: Env }>({ strict: false })
 export default {
   fetch: app.fetch,
   async scheduled(controller, env) {
-    const removed = await removeExpired(env, controller.scheduledTime);
-    if (removed.messages > 0) console.log(`removed ${removed.messages} expired messages`);
+    const { expiredMessages, webhooks } = await runRelayMaintenance(env, controller.scheduledTime);
+    if (expiredMessages > 0 || webhooks.delivered + webhooks.failed > 0) {
+      console.log(`relay maintenance: ${expiredMessages} expired, webhooks ${webhooks.delivered} delivered / ${webhooks.failed} failed`);
+    }
   },
 } satisfies ExportedHandler<Env>;

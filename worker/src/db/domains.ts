@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import type { Database } from "./client";
 import { type DomainRow, domains } from "./schema";
 
@@ -6,13 +7,27 @@ export function listDomains(db: Database): Promise<DomainRow[]> {
   return db.select().from(domains).all();
 }
 
-/** Registers `domain` or, when it exists, replaces its resolver and chain. */
-export async function upsertDomain(db: Database, domain: DomainRow): Promise<void> {
+/** Registers `domain` or, when it exists, replaces its resolver, chain and address-name policy. */
+export async function upsertDomain(
+  db: Database,
+  domain: Pick<DomainRow, "name" | "resolverAddress" | "chainId" | "allowAddressNames" | "createdAtSeconds">,
+): Promise<void> {
   await db
     .insert(domains)
     .values(domain)
     .onConflictDoUpdate({
       target: domains.name,
-      set: { resolverAddress: domain.resolverAddress, chainId: domain.chainId },
+      set: { resolverAddress: domain.resolverAddress, chainId: domain.chainId, allowAddressNames: domain.allowAddressNames },
     });
+}
+
+/** The update that sets (or with `null`, removes) a domain's gateway-mode webhook (to batch with its audit row). */
+export function domainWebhookUpdate(db: Database, name: string, webhook: { url: string; secret: string } | null) {
+  return db.update(domains).set({ webhookUrl: webhook?.url ?? null, webhookSecret: webhook?.secret ?? null }).where(eq(domains.name, name));
+}
+
+/** The webhook of `name`, or undefined when it has none. */
+export async function findDomainWebhook(db: Database, name: string): Promise<{ url: string; secret: string } | undefined> {
+  const row = await db.select({ url: domains.webhookUrl, secret: domains.webhookSecret }).from(domains).where(eq(domains.name, name)).get();
+  return row?.url && row.secret ? { url: row.url, secret: row.secret } : undefined;
 }

@@ -8,6 +8,10 @@ export const domains = sqliteTable("domains", {
   chainId: integer("chain_id").notNull(),
   /** Domain policy: anyone may register `0x<their address>.<domain>` with their own signature. */
   allowAddressNames: integer("allow_address_names", { mode: "boolean" }).notNull().default(false),
+  /** Gateway mode: envelopes for this domain's names are POSTed here instead of cached. */
+  webhookUrl: text("webhook_url"),
+  /** HMAC-SHA256 key the webhook body is signed with (shown to the admin once). */
+  webhookSecret: text("webhook_secret"),
   createdAtSeconds: integer("created_at").notNull(),
 });
 
@@ -128,3 +132,22 @@ export const spentChallenges = sqliteTable("spent_challenges", {
 });
 
 export type MessageRow = typeof messages.$inferSelect;
+
+/** Gateway-mode outbox: envelopes waiting for their domain's webhook to answer 2xx. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    domain: text("domain").notNull(),
+    recipient: text("recipient").notNull(),
+    /** The exact JSON body POSTed (and HMAC-signed) on every attempt. */
+    body: text("body").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAtMs: integer("next_attempt_at_ms").notNull(),
+    lastError: text("last_error"),
+    createdAtMs: integer("created_at_ms").notNull(),
+  },
+  (table) => [index("webhook_deliveries_due_idx").on(table.nextAttemptAtMs), index("webhook_deliveries_domain_idx").on(table.domain)],
+);
+
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;

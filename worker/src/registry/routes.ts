@@ -27,7 +27,9 @@ import {
   NameRecordsSchema,
   PageQuerySchema,
   SignedNameWriteSchema,
+  WebhookSchema,
 } from "./schemas";
+import { listWebhookQueue, removeWebhook, setWebhook } from "./webhookSettings";
 import { forgetServedDomains, listServedDomains, type ServedDomain } from "./servedDomains";
 import { NAME_WRITE_DOMAIN_NAME, NAME_WRITE_TYPES } from "./nameWriteTypedData";
 import { applySignedWrite } from "./signedWrites";
@@ -74,6 +76,26 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     authorizeAdmin(c.get("caller"));
     const domain = await servedDomain(c, c.req.param("domain"));
     return c.json({ items: await listDomainApiKeys(database(c), domain.name) });
+  })
+  .put("/domains/:domain/webhook", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), async (c) => {
+    authorizeAdmin(c.get("caller"));
+    const domain = await servedDomain(c, c.req.param("domain"));
+    const { url } = await validJson(c, WebhookSchema);
+    const webhook = await setWebhook(writeContext(c), domain.name, url);
+    forgetServedDomains(c.env.DB);
+    return c.json(webhook);
+  })
+  .delete("/domains/:domain/webhook", authenticate(), async (c) => {
+    authorizeAdmin(c.get("caller"));
+    const domain = await servedDomain(c, c.req.param("domain"));
+    await removeWebhook(writeContext(c), domain.name);
+    forgetServedDomains(c.env.DB);
+    return c.json({ domain: domain.name, webhook: null });
+  })
+  .get("/domains/:domain/webhook/queue", authenticate(), async (c) => {
+    authorizeAdmin(c.get("caller"));
+    const domain = await servedDomain(c, c.req.param("domain"));
+    return c.json({ items: await listWebhookQueue(database(c), domain.name) });
   })
   .delete("/keys/:id", authenticate(), async (c) => {
     authorizeAdmin(c.get("caller"));

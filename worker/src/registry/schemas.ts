@@ -153,3 +153,15 @@ export const Dm3AddressProfileSchema = z.looseObject({
 });
 
 export type ParsedAddress = Address;
+
+/** Gateway mode: where a domain's envelopes are POSTed. https only (http for loopback, for local tests). */
+export const WebhookSchema = z
+  .strictObject({
+    url: z
+      .url()
+      .refine((url) => {
+        const parsed = new URL(url);
+        return parsed.protocol === "https:" || (parsed.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname));
+      }, "must be an https URL (http only for loopback)"),
+  })
+  .meta({ title: "Webhook" });

@@ -3,7 +3,14 @@ import type { Database } from "../db/client";
 import { listDomains } from "../db/domains";
 
 /** A parent name the gateway answers for, and the resolver contract that verifies its answers. */
-export type ServedDomain = { name: string; resolverAddress: Address; chainId: number; allowAddressNames: boolean };
+export type ServedDomain = {
+  name: string;
+  resolverAddress: Address;
+  chainId: number;
+  allowAddressNames: boolean;
+  /** Gateway mode: set when the domain's envelopes go to a webhook (the secret is never cached here). */
+  webhookUrl: string | null;
+};
 
 /**
  * How long an isolate reuses the domain list. Domains change rarely (admin only) while every lookup
@@ -25,6 +32,7 @@ export function listServedDomains(d1: D1Database, db: Database, nowMs = Date.now
       resolverAddress: row.resolverAddress as Address,
       chainId: row.chainId,
       allowAddressNames: row.allowAddressNames,
+      webhookUrl: row.webhookUrl,
     })),
   );
   cacheByBinding.set(d1, { expiresAtMs: nowMs + SERVED_DOMAINS_CACHE_MS, domains });

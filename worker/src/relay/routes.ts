@@ -10,11 +10,14 @@ import { parseRelayConfig } from "./config";
 import { InvalidEnvelopeError, UnsupportedMethodError } from "./errors";
 import { answerChallenge, createChallenge, relayName, requireSession } from "./sessions";
 import { submitMessage } from "./submitMessage";
+import { deliverDueWebhooks } from "./webhooks";
+import { listServedDomains } from "../registry/servedDomains";
 
 type RelayContext = Context<{ Bindings: Env }>;
 
 /** Most envelopes one pickup returns (newest first); acknowledge them to see older ones. */
 export const MAX_PICKUP_MESSAGES = 500;
+const WEBHOOK_BATCH_ON_SUBMIT = 10;
 
 const JsonRpcSchema = z.looseObject({
   jsonrpc: z.literal("2.0").optional(),
@@ -44,7 +47,11 @@ export const relayRoutes = new Hono<{ Bindings: Env }>()
     switch (call.method) {
       case "dm3_submitMessage": {
         if (!call.params?.length) throw new InvalidEnvelopeError("params must be [envelope JSON string]");
-        await submitMessage({ db: database(c), relay: config, nowMs: nowMs() }, call.params[0]);
+        const db = database(c);
+        const domains = await listServedDomains(c.env.DB, db);
+        const { forwarded } = await submitMessage({ db, relay: config, domains, nowMs: nowMs() }, call.params[0]);
+        // Gateway mode: try the webhook right away; the cron retries whatever fails.
+        if (forwarded) c.executionCtx.waitUntil(deliverDueWebhooks(db, fetch, nowMs(), WEBHOOK_BATCH_ON_SUBMIT));
         return c.json({ jsonrpc: "2.0", id: call.id ?? null, result: "success" });
       }
       case "dm3_getDeliveryServiceProperties":

@@ -1,9 +1,17 @@
 import { createDatabase } from "../db/client";
 import { deleteExpiredMessages, deleteSpentChallenges } from "../db/messages";
+import { deliverDueWebhooks } from "./webhooks";
 
-/** Cron: drops messages past `MESSAGE_TTL_MS` and challenges that have expired anyway. */
-export async function removeExpired(env: Env, nowMs: number): Promise<{ messages: number }> {
+/**
+ * Cron: drops messages past `MESSAGE_TTL_MS` and challenges that have expired anyway, and retries
+ * due gateway-mode webhook deliveries.
+ */
+export async function runRelayMaintenance(env: Env, nowMs: number, fetcher: typeof fetch = fetch) {
   const db = createDatabase(env.DB);
-  const [messages] = await Promise.all([deleteExpiredMessages(db, nowMs), deleteSpentChallenges(db, Math.floor(nowMs / 1000))]);
-  return { messages };
+  const [messages, , webhooks] = await Promise.all([
+    deleteExpiredMessages(db, nowMs),
+    deleteSpentChallenges(db, Math.floor(nowMs / 1000)),
+    deliverDueWebhooks(db, fetcher, nowMs),
+  ]);
+  return { expiredMessages: messages, webhooks };
 }

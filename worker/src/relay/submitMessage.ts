@@ -5,6 +5,8 @@ import { insertMessage } from "../db/messages";
 import { decryptAsymmetric, encryptAsymmetricToString, parseEncryptedPayload, signDetached } from "../dm3/asymmetric";
 import { stringify } from "../dm3/stringify";
 import { findDm3Profile } from "../registry/names";
+import { findServingDomain, type ServedDomain } from "../registry/servedDomains";
+import { enqueueWebhookDelivery } from "./webhooks";
 import type { RelayConfig } from "./config";
 import { DeliveryInformationSchema, EncryptionEnvelopeSchema, envelopeMessageHash } from "./envelope";
 import { InvalidEnvelopeError, MessageTooLargeError, UnknownRecipientError } from "./errors";
@@ -15,14 +17,13 @@ export type Postmark = { messageHash: string; incommingTimestamp: number; signat
 /**
  * `dm3_submitMessage`: checks the envelope (shape, size), opens its delivery information with
  * the DS encryption key, requires a recipient with a DM3 profile here, adds the signed postmark
- * encrypted to the recipient, and stores it until acknowledged (or `messageTTL`).
- *
- * @returns the stored message id.
+ * encrypted to the recipient, and stores it until acknowledged (or `messageTTL`) — or, when the
+ * recipient's domain runs in gateway mode, queues it for the domain's webhook.
  */
 export async function submitMessage(
-  context: { db: Database; relay: RelayConfig; nowMs: number },
+  context: { db: Database; relay: RelayConfig; domains: readonly ServedDomain[]; nowMs: number },
   envelopeJson: unknown,
-): Promise<string> {
+): Promise<{ id: string; forwarded: boolean }> {
   if (typeof envelopeJson !== "string") throw new InvalidEnvelopeError("params[0] must be the envelope as a JSON string");
   const envelope = parseEnvelope(envelopeJson);
   const sizeBytes = stringToBytes(stringify(envelope)).length;
@@ -41,6 +42,10 @@ export async function submitMessage(
     metadata: { ...envelope.metadata, deliveryInformation },
     postmark: encryptAsymmetricToString(profile.profile.publicEncryptionKey, stringify(postmark)),
   };
+  const gateway = findServingDomain(context.domains, recipient);
+  if (gateway?.webhookUrl) {
+    return { id: await enqueueWebhookDelivery(context.db, { domain: gateway.name, recipient, envelope: stored }, context.nowMs), forwarded: true };
+  }
   const id = crypto.randomUUID();
   await insertMessage(context.db, {
     id,
@@ -51,7 +56,7 @@ export async function submitMessage(
     receivedAtMs: context.nowMs,
     expiresAtMs: context.relay.messageTtlMs > 0 ? context.nowMs + context.relay.messageTtlMs : null,
   });
-  return id;
+  return { id, forwarded: false };
 }
 
 /**

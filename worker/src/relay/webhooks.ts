@@ -1,0 +1,88 @@
+import { bytesToHex } from "viem";
+import type { Database } from "../db/client";
+import { findDomainWebhook } from "../db/domains";
+import {
+  deleteWebhookDelivery,
+  insertWebhookDelivery,
+  listDueWebhookDeliveries,
+  rescheduleWebhookDelivery,
+} from "../db/webhookDeliveries";
+
+/** Header carrying `sha256=<hex HMAC-SHA256(secret, body)>`, so the service can trust the body. */
+export const WEBHOOK_SIGNATURE_HEADER = "X-DM3-Signature";
+/** Header carrying the delivery id: the same on every retry, so the service can de-duplicate. */
+export const WEBHOOK_DELIVERY_HEADER = "X-DM3-Delivery";
+
+const FIRST_RETRY_MS = 30_000;
+const MAX_RETRY_MS = 60 * 60 * 1000;
+const ATTEMPT_TIMEOUT_MS = 10_000;
+
+/** Exponential backoff after the `attempts`-th failure: 30 s, 1 min, 2 min, … capped at 1 h. */
+export function webhookBackoffMs(attempts: number): number {
+  return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1), MAX_RETRY_MS);
+}
+
+/** Hex HMAC-SHA256 of `body` with `secret` (WebCrypto). */
+export async function signWebhookBody(secret: string, body: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return bytesToHex(new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)))).slice(2);
+}
+
+/** Queues an envelope for `domain`'s webhook; it stays queued until the webhook answers 2xx. */
+export async function enqueueWebhookDelivery(
+  db: Database,
+  delivery: { domain: string; recipient: string; envelope: unknown },
+  nowMs: number,
+): Promise<string> {
+  const id = crypto.randomUUID();
+  const body = JSON.stringify({ id, recipient: delivery.recipient, envelope: delivery.envelope, receivedAtMs: nowMs });
+  await insertWebhookDelivery(db, { id, domain: delivery.domain, recipient: delivery.recipient, body, attempts: 0, nextAttemptAtMs: nowMs, lastError: null, createdAtMs: nowMs });
+  return id;
+}
+
+/**
+ * POSTs due deliveries to their domain's webhook (HMAC-signed). A 2xx removes the entry; anything
+ * else (including a network error or a removed webhook) keeps it, with the error and the next
+ * attempt time — nothing is lost.
+ */
+export async function deliverDueWebhooks(
+  db: Database,
+  fetcher: typeof fetch,
+  nowMs: number,
+  limit = 50,
+): Promise<{ delivered: number; failed: number }> {
+  let delivered = 0;
+  let failed = 0;
+  for (const row of await listDueWebhookDeliveries(db, nowMs, limit)) {
+    const error = await attempt(db, fetcher, row.domain, row.id, row.body);
+    if (error === undefined) {
+      await deleteWebhookDelivery(db, row.id);
+      delivered++;
+    } else {
+      await rescheduleWebhookDelivery(db, row.id, row.attempts + 1, nowMs + webhookBackoffMs(row.attempts + 1), error);
+      failed++;
+    }
+  }
+  return { delivered, failed };
+}
+
+async function attempt(db: Database, fetcher: typeof fetch, domain: string, id: string, body: string): Promise<string | undefined> {
+  const webhook = await findDomainWebhook(db, domain);
+  if (!webhook) return "the domain has no webhook configured";
+  try {
+    const response = await fetcher(webhook.url, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        [WEBHOOK_SIGNATURE_HEADER]: `sha256=${await signWebhookBody(webhook.secret, body)}`,
+        [WEBHOOK_DELIVERY_HEADER]: id,
+      },
+      body,
+      signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
+    });
+    await response.body?.cancel();
+    return response.ok ? undefined : `HTTP ${response.status}`;
+  } catch (error) {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  }
+}

@@ -1,0 +1,104 @@
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, test } from "vitest";
+import { createDatabase } from "../src/db/client";
+import { buildEnvelope } from "../src/dm3/buildEnvelope";
+import { generateDm3Keys } from "../src/dm3/keys";
+import { signUserProfile } from "../src/dm3/profile";
+import { parseRelayConfig } from "../src/relay/config";
+import { deliverDueWebhooks, signWebhookBody, WEBHOOK_DELIVERY_HEADER, WEBHOOK_SIGNATURE_HEADER, webhookBackoffMs } from "../src/relay/webhooks";
+import { ADMIN_TOKEN, adminPut, alice, call, expectError, registerDomain } from "./fixtures";
+
+const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+const relay = parseRelayConfig(env);
+const carolKeys = generateDm3Keys();
+const RECIPIENT = "carol.gw.eth";
+let secret: string;
+
+type QueueItem = { id: string; recipient: string; attempts: number; nextAttemptAtMs: number; lastError: string | null };
+const queue = async () => ((await (await call("/v1/domains/gw.eth/webhook/queue", { headers: admin })).json()) as { items: QueueItem[] }).items;
+
+function envelopeFor(text: string) {
+  return buildEnvelope({
+    message: { message: text },
+    to: RECIPIENT,
+    from: "dave.other.eth",
+    recipientEncryptionKey: carolKeys.encryption.publicKey,
+    deliveryServiceEncryptionKey: relay.encryption.publicKey,
+    senderSigningKey: generateDm3Keys().signing.privateKey,
+  });
+}
+
+beforeAll(async () => {
+  await registerDomain("gw.eth");
+  const profile = await signUserProfile(alice, { publicEncryptionKey: carolKeys.encryption.publicKey, publicSigningKey: carolKeys.signing.publicKey, deliveryServices: ["ds.demo.eth"] });
+  expect((await adminPut(`/v1/names/${RECIPIENT}`, { owner: alice.address, dm3Profile: profile })).status).toBe(200);
+  const response = await call("/v1/domains/gw.eth/webhook", { method: "PUT", headers: admin, body: JSON.stringify({ url: "http://127.0.0.1:9/dm3-inbox" }) });
+  expect(response.status).toBe(200);
+  secret = ((await response.json()) as { secret: string }).secret;
+});
+
+describe("gateway mode", () => {
+  test("shows the webhook secret once, never in domain listings", async () => {
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(await (await call("/v1/domains")).json())).not.toContain(secret);
+  });
+
+  test("queues envelopes for the webhook instead of caching them, and keeps them while it fails", async () => {
+    const envelope = envelopeFor("to the service");
+    const submitted = await call("/rpc", { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelope)] }) });
+    expect(submitted.status).toBe(200);
+    const pending = await queue();
+    expect(pending.map((item) => item.recipient)).toEqual([RECIPIENT]);
+    const cached = await env.DB.prepare("SELECT COUNT(*) AS n FROM messages WHERE recipient = ?").bind(RECIPIENT).first<number>("n");
+    expect(cached).toBe(0);
+  });
+
+  test("retries with backoff on failure, then delivers an HMAC-signed body and forgets it", async () => {
+    const db = createDatabase(env.DB);
+    const later = Date.now() + 24 * 3600 * 1000;
+    const seen: Request[] = [];
+    let answer = 500;
+    const fakeFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      seen.push(new Request(input, init));
+      return new Response(answer === 204 ? null : "", { status: answer });
+    }) as typeof fetch;
+
+    const failed = await deliverDueWebhooks(db, fakeFetch, later);
+    expect(failed).toEqual({ delivered: 0, failed: 1 });
+    const [afterFailure] = await queue();
+    expect(afterFailure?.lastError).toBe("HTTP 500");
+    expect(afterFailure?.nextAttemptAtMs).toBe(later + webhookBackoffMs(afterFailure!.attempts));
+
+    answer = 204;
+    expect(await deliverDueWebhooks(db, fakeFetch, later)).toEqual({ delivered: 0, failed: 0 }); // not due yet
+    expect(await deliverDueWebhooks(db, fakeFetch, later + 2 * 3600 * 1000)).toEqual({ delivered: 1, failed: 0 });
+    expect(await queue()).toEqual([]);
+
+    const last = seen.at(-1)!;
+    expect(last.url).toBe("http://127.0.0.1:9/dm3-inbox");
+    const body = await last.text();
+    expect(last.headers.get(WEBHOOK_SIGNATURE_HEADER)).toBe(`sha256=${await signWebhookBody(secret, body)}`);
+    expect(last.headers.get(WEBHOOK_DELIVERY_HEADER)).toBe((JSON.parse(body) as { id: string }).id);
+    const delivered = JSON.parse(body) as { recipient: string; envelope: { metadata: { deliveryInformation: unknown }; postmark: string } };
+    expect(delivered.recipient).toBe(RECIPIENT);
+    expect(delivered.envelope.metadata.deliveryInformation).toEqual({ to: RECIPIENT, from: "dave.other.eth" });
+    expect(delivered.envelope.postmark.length).toBeGreaterThan(0);
+  });
+
+  test("backs off exponentially, capped at an hour", () => {
+    expect([1, 2, 3, 10, 50].map(webhookBackoffMs)).toEqual([30_000, 60_000, 120_000, 3_600_000, 3_600_000]);
+  });
+
+  test("refuses plain-http webhooks outside loopback and non-admin callers", async () => {
+    await expectError(await call("/v1/domains/gw.eth/webhook", { method: "PUT", headers: admin, body: JSON.stringify({ url: "http://example.org/hook" }) }), 400, "invalid_input");
+    await expectError(await call("/v1/domains/gw.eth/webhook/queue"), 401, "unauthorized");
+  });
+
+  test("caches again once the webhook is removed", async () => {
+    expect((await call("/v1/domains/gw.eth/webhook", { method: "DELETE", headers: admin })).status).toBe(200);
+    const envelope = envelopeFor("cached now");
+    await call("/rpc", { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelope)] }) });
+    const cached = await env.DB.prepare("SELECT COUNT(*) AS n FROM messages WHERE recipient = ?").bind(RECIPIENT).first<number>("n");
+    expect(cached).toBe(1);
+  });
+});
