@@ -1,4 +1,5 @@
 import { hashMessage, sha256, stringToBytes } from "viem";
+import type { z } from "zod";
 import { normalize } from "viem/ens";
 import type { Database } from "../db/client";
 import { insertMessage } from "../db/messages";
@@ -69,30 +70,27 @@ export function createPostmark(relay: RelayConfig, message: string, nowMs: numbe
 }
 
 function parseEnvelope(text: string) {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    throw new InvalidEnvelopeError("The envelope is not valid JSON", { cause });
-  }
-  const result = EncryptionEnvelopeSchema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new InvalidEnvelopeError(`Envelope ${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
-  }
-  return result.data;
+  return parseJsonWith(EncryptionEnvelopeSchema, text, "The envelope");
 }
 
 function openDeliveryInformation(relay: RelayConfig, encrypted: string) {
   const plaintext = decryptAsymmetric(relay.encryption, parseEncryptedPayload(encrypted));
+  return parseJsonWith(DeliveryInformationSchema, plaintext, "The delivery information");
+}
+
+/** JSON text checked against `schema`, or an {@link InvalidEnvelopeError} naming `what` is wrong. */
+function parseJsonWith<Schema extends z.ZodType>(schema: Schema, text: string, what: string): z.output<Schema> {
   let value: unknown;
   try {
-    value = JSON.parse(plaintext);
+    value = JSON.parse(text);
   } catch (cause) {
-    throw new InvalidEnvelopeError("Delivery information is not JSON", { cause });
+    throw new InvalidEnvelopeError(`${what} is not valid JSON`, { cause });
   }
-  const result = DeliveryInformationSchema.safeParse(value);
-  if (!result.success) throw new InvalidEnvelopeError("Delivery information needs `to` and `from` ENS names");
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new InvalidEnvelopeError(`${what}: ${issue?.path.join(".") || "value"}: ${issue?.message ?? "invalid"}`);
+  }
   return result.data;
 }
 
