@@ -25,6 +25,8 @@ import { offchainResolverAbi, recordResolverAbi } from "../../worker/src/abi";
 import { encodeResolveResponse } from "../../worker/src/ccip/encodeResolveResponse";
 import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY, type SignedUserProfile, verifySignedUserProfile } from "../../worker/src/dm3/profile";
 import { execFile } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
 import { readFile, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import * as dm3Crypto from "@dm3-org/dm3-lib-crypto";
@@ -281,5 +283,59 @@ describe("relay: a message from dm3's libraries to a registered name, through th
     });
     assert.equal(ack.status, 200);
     assert.equal((await incoming()).some((item) => item.metadata.encryptedMessageHash === encryptedEnvelop.metadata.encryptedMessageHash), false);
+  });
+});
+
+describe("relay gateway mode: envelopes POSTed to the service's webhook", () => {
+  it("delivers a dm3-lib-messaging envelope to a real HTTP webhook with a valid HMAC signature", async () => {
+    const { adminToken } = await ensureDevSecrets();
+    const headers = { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" };
+    const received: { body: string; signature: string | undefined }[] = [];
+    const server = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      request.on("end", () => {
+        received.push({ body, signature: request.headers["x-dm3-signature"] as string | undefined });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const api = (path: string, method: string, body?: unknown) =>
+        fetch(`${stack.info.gatewayUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      assert.equal((await api("/v1/domains/service.eth", "PUT", { resolverAddress: stack.info.resolver, chainId: stack.info.chainId })).status, 200);
+      const webhook = (await (await api("/v1/domains/service.eth/webhook", "PUT", { url: `http://127.0.0.1:${port}/dm3` })).json()) as { secret: string };
+
+      const carolWallet = privateKeyToAccount(generatePrivateKey());
+      const carol = await createProfile(carolWallet.address, [DEMO_DS], undefined as never, { signer: (message: string) => carolWallet.signMessage({ message }) });
+      assert.equal((await api("/v1/names/carol.service.eth", "PUT", { owner: carolWallet.address, dm3Profile: carol.signedProfile })).status, 200);
+
+      const dsText = await resolveRecord(client(), stack.info.ensRegistry, DEMO_DS, { kind: "text", key: "network.dm3.deliveryService" });
+      const ds = JSON.parse(dsText.slice(DM3_PROFILE_RECORD_PREFIX.length)) as { publicEncryptionKey: string; publicSigningKey: string; url: string };
+      const message = await createMessage("carol.service.eth", alice().name, "to the service", carol.keys.signingKeyPair.privateKey);
+      const { encryptedEnvelop } = await buildEnvelop(message, dm3Crypto.encryptAsymmetric, {
+        to: { ensName: "carol.service.eth", profile: carol.signedProfile.profile },
+        from: { ensName: alice().name },
+        deliverServiceProfile: ds,
+        keys: carol.keys,
+      });
+      const submitted = await fetch(`${ds.url}/rpc`, { method: "POST", body: JSON.stringify(createJsonRpcCallSubmitMessage(encryptedEnvelop, "")) });
+      assert.equal(submitted.status, 200);
+
+      for (let waited = 0; received.length === 0 && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(received.length, 1, "the webhook got the envelope");
+      const [delivery] = received;
+      const expected = createHmac("sha256", webhook.secret).update(delivery!.body).digest("hex");
+      assert.equal(delivery!.signature, `sha256=${expected}`);
+      const body = JSON.parse(delivery!.body) as { recipient: string; envelope: { message: string; postmark: string } };
+      assert.equal(body.recipient, "carol.service.eth");
+      const opened = (await decryptEnvelop(body.envelope as never, carol.keys.encryptionKeyPair)) as unknown as { message: { message: string } };
+      assert.equal(opened.message.message, "to the service");
+      const queue = (await (await api("/v1/domains/service.eth/webhook/queue", "GET")).json()) as { items: unknown[] };
+      assert.deepEqual(queue.items, []);
+    } finally {
+      server.close();
+    }
   });
 });
