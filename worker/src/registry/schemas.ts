@@ -1,5 +1,5 @@
 import { type Address, getAddress, type Hex, isAddress, size } from "viem";
-import { z } from "zod";
+import * as z from "zod";
 import type { SignedUserProfile } from "../dm3/profile";
 import { DM3_PROFILE_TEXT_KEY } from "../dm3/profile";
 import { ETH_COIN_TYPE, isEvmCoinType } from "../ens/coinTypes";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** dm3's EncryptionEnvelop as `dm3_submitMessage` carries it (unknown fields are kept). */
 export const EncryptionEnvelopeSchema = z.looseObject({

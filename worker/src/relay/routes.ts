@@ -1,5 +1,5 @@
 import { type Context, Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { createDatabase } from "../db/client";
 import { deleteAcknowledgedMessages, listIncomingMessages } from "../db/messages";
 import { onDm3Error } from "../http/errors";

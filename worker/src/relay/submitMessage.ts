@@ -1,5 +1,5 @@
 import { hashMessage, sha256, stringToBytes } from "viem";
-import type { z } from "zod";
+import type * as z from "zod";
 import { normalize } from "viem/ens";
 import type { Database } from "../db/client";
 import { insertMessage } from "../db/messages";
