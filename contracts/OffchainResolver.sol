@@ -7,6 +7,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ERC165} from "@openzeppelin/contracts/utils/introspection/ERC165.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {IExtendedResolver} from "./IExtendedResolver.sol";
+import {IERC7996} from "./IERC7996.sol";
 
 /**
  * @title OffchainResolver
@@ -20,14 +21,18 @@ import {IExtendedResolver} from "./IExtendedResolver.sol";
  *
  * IMPORTANT: the digest carries no chain id. Use a distinct signer key per chain.
  */
-contract OffchainResolver is IExtendedResolver, ERC165, Ownable2Step {
+contract OffchainResolver is IExtendedResolver, IERC7996, ERC165, Ownable2Step {
     using EnumerableSet for EnumerableSet.AddressSet;
 
     /// @dev EIP-191 version 0x00 ("data with intended validator") prefix of the signed digest.
     bytes2 private constant _SIGNATURE_HASH_PREFIX = 0x1900;
 
+    /// @notice ENSIP-22 feature: `resolve(name, multicall([...]))` is answered in one lookup.
+    bytes4 public constant RESOLVE_MULTICALL = bytes4(keccak256("eth.ens.resolver.extended.multicall"));
+
     string[] private _urls;
     EnumerableSet.AddressSet private _signers;
+    bool private _multicallSupported;
 
     /// @notice EIP-3668: the client must fetch `urls` and call `callbackFunction(response, extraData)` on `sender`.
     error OffchainLookup(address sender, string[] urls, bytes callData, bytes4 callbackFunction, bytes extraData);
@@ -58,6 +63,9 @@ contract OffchainResolver is IExtendedResolver, ERC165, Ownable2Step {
 
     /// @notice `signer` may no longer sign gateway answers.
     event SignerRemoved(address indexed signer);
+
+    /// @notice The RESOLVE_MULTICALL feature is now advertised (`supported`) or not.
+    event MulticallFeatureSet(bool supported);
 
     /**
      * @param initialOwner account that manages URLs and signers (two-step transfer).
@@ -151,6 +159,22 @@ contract OffchainResolver is IExtendedResolver, ERC165, Ownable2Step {
         _addSigner(signer);
     }
 
+    /**
+     * @notice Advertises (or stops advertising) the ENSIP-22 RESOLVE_MULTICALL feature. Owner only.
+     * Emits {MulticallFeatureSet}.
+     * @dev Turn it on only when every gateway URL answers `multicall(bytes[])`; clients such as ENS's
+     * UniversalResolver then send several records in one lookup.
+     */
+    function setMulticallFeature(bool supported) external onlyOwner {
+        _multicallSupported = supported;
+        emit MulticallFeatureSet(supported);
+    }
+
+    /// @inheritdoc IERC7996
+    function supportsFeature(bytes4 featureId) external view returns (bool) {
+        return featureId == RESOLVE_MULTICALL && _multicallSupported;
+    }
+
     /// @notice Stops accepting signatures by `signer`. Owner only. Emits {SignerRemoved}.
     function removeSigner(address signer) external onlyOwner {
         if (!_signers.remove(signer)) revert OffchainResolverSignerUnchanged(signer);
@@ -159,7 +183,10 @@ contract OffchainResolver is IExtendedResolver, ERC165, Ownable2Step {
 
     /// @inheritdoc ERC165
     function supportsInterface(bytes4 interfaceId) public view virtual override returns (bool) {
-        return interfaceId == type(IExtendedResolver).interfaceId || super.supportsInterface(interfaceId);
+        return
+            interfaceId == type(IExtendedResolver).interfaceId ||
+            interfaceId == type(IERC7996).interfaceId ||
+            super.supportsInterface(interfaceId);
     }
 
     function _setUrls(string[] memory newUrls) private {

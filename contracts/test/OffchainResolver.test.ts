@@ -16,7 +16,13 @@ import {
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { namehash, packetToBytes } from "viem/ens";
-import { EXTENDED_RESOLVER_INTERFACE_ID, offchainResolverAbi, recordResolverAbi } from "../../worker/src/abi";
+import {
+  EXTENDED_RESOLVER_INTERFACE_ID,
+  FEATURES_INTERFACE_ID,
+  offchainResolverAbi,
+  RESOLVE_MULTICALL_FEATURE,
+  recordResolverAbi,
+} from "../../worker/src/abi";
 import { encodeResolveResponse } from "../../worker/src/ccip/encodeResolveResponse";
 import { signatureHash } from "../../worker/src/ccip/signatureHash";
 
@@ -293,10 +299,26 @@ describe("OffchainResolver", () => {
     });
   });
 
-  describe("ERC-165", () => {
-    it("supports IExtendedResolver and ERC-165, nothing else", async () => {
+  describe("ERC-165 and ERC-7996", () => {
+    it("advertises the multicall feature only once the owner turns it on", async () => {
+      const { resolver } = await networkHelpers.loadFixture(deployResolver);
+      assert.equal(await resolver.read.supportsFeature([RESOLVE_MULTICALL_FEATURE]), false);
+      assert.equal(await resolver.read.RESOLVE_MULTICALL(), RESOLVE_MULTICALL_FEATURE);
+      await viem.assertions.emitWithArgs(resolver.write.setMulticallFeature([true]), resolver, "MulticallFeatureSet", [true]);
+      assert.equal(await resolver.read.supportsFeature([RESOLVE_MULTICALL_FEATURE]), true);
+      assert.equal(await resolver.read.supportsFeature(["0x86fb8da8"]), false);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        resolver.write.setMulticallFeature([false], { account: otherWallet!.account }),
+        resolver,
+        "OwnableUnauthorizedAccount",
+        [getAddress(otherWallet!.account.address)],
+      );
+    });
+
+    it("supports IExtendedResolver, ERC-7996 and ERC-165, nothing else", async () => {
       const { resolver } = await networkHelpers.loadFixture(deployResolver);
       assert.equal(await resolver.read.supportsInterface([EXTENDED_RESOLVER_INTERFACE_ID]), true);
+      assert.equal(await resolver.read.supportsInterface([FEATURES_INTERFACE_ID]), true);
       assert.equal(await resolver.read.supportsInterface(["0x01ffc9a7"]), true);
       assert.equal(await resolver.read.supportsInterface(["0xffffffff"]), false);
       assert.equal(await resolver.read.supportsInterface(["0x3b3b57de"]), false);

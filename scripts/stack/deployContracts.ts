@@ -35,6 +35,11 @@ export async function deployContracts(options: {
   };
   const ensRegistry = await deploy("dev/ENSRegistry.sol", "ENSRegistry", [account.address]);
   const resolver = await deploy("OffchainResolver.sol", "OffchainResolver", [account.address, [options.gatewayUrl], [options.signer]]);
+  // Our gateway answers multicall(bytes[]): advertise it (ENSIP-22).
+  const { abi: resolverAbi } = await readArtifact("OffchainResolver.sol", "OffchainResolver");
+  await publicClient.waitForTransactionReceipt({
+    hash: await wallet.writeContract({ address: resolver, abi: resolverAbi, functionName: "setMulticallFeature", args: [true] }),
+  });
 
   const write = async (functionName: "setSubnodeOwner" | "setResolver", args: readonly unknown[]) => {
     const hash = await wallet.writeContract({ address: ensRegistry, abi: ensRegistryAbi, functionName, args: args as never });

@@ -11,16 +11,27 @@ export const offchainResolverAbi = parseAbi([
   "function resolveWithProof(bytes response, bytes extraData) view returns (bytes)",
   "function makeSignatureHash(address target, uint64 expires, bytes request, bytes result) pure returns (bytes32)",
   "function supportsInterface(bytes4 interfaceId) view returns (bool)",
+  "function supportsFeature(bytes4 featureId) view returns (bool)",
   "error OffchainLookup(address sender, string[] urls, bytes callData, bytes4 callbackFunction, bytes extraData)",
 ]);
 
-/** The record profiles the gateway answers (ENS public resolver interfaces). */
+/** The record profiles the gateway answers (ENS public resolver interfaces), plus `multicall`. */
 export const recordResolverAbi = parseAbi([
   "function addr(bytes32 node) view returns (address)",
   "function addr(bytes32 node, uint256 coinType) view returns (bytes)",
   "function text(bytes32 node, string key) view returns (string)",
   "function contenthash(bytes32 node) view returns (bytes)",
+  "function multicall(bytes[] data) returns (bytes[] results)",
 ]);
+
+/** Error data of a multicall item the gateway does not answer (as ENS's resolvers and UniversalResolver use it). */
+export const resolverErrorsAbi = parseAbi(["error UnsupportedResolverProfile(bytes4 selector)"]);
+
+/** ENSIP-22 (ERC-7996) feature id: `resolve(name, multicall([...]))` is answered in one lookup. */
+export const RESOLVE_MULTICALL_FEATURE = "0x96b62db8";
+
+/** ERC-165 interface id of ERC-7996 `supportsFeature(bytes4)`. */
+export const FEATURES_INTERFACE_ID = "0x582de3e7";
 
 /** The part of ENS's registry used for the ENSIP-10 resolver walk and the local stack. */
 export const ensRegistryAbi = parseAbi([

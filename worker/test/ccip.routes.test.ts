@@ -1,5 +1,6 @@
 import {
   decodeAbiParameters,
+  decodeErrorResult,
   encodeFunctionData,
   type Hex,
   recoverAddress,
@@ -8,7 +9,7 @@ import {
 } from "viem";
 import { namehash, packetToBytes } from "viem/ens";
 import { beforeAll, describe, expect, test } from "vitest";
-import { offchainResolverAbi, recordResolverAbi } from "../src/abi";
+import { offchainResolverAbi, recordResolverAbi, resolverErrorsAbi } from "../src/abi";
 import { signatureHash } from "../src/ccip/signatureHash";
 import { RESOLVER, SENDER, adminPut, call, expectError, gatewaySigner, registerDomain, resolveCallData } from "./fixtures";
 
@@ -172,6 +173,48 @@ describe("GET /ccip/{sender}/{data}.json", () => {
   test("rejects oversized call data with 400", async () => {
     const callData = resolveCallData("alice.demo.eth", { functionName: "text", key: "k".repeat(9000) });
     await expectError(await call(`/ccip/${SENDER}/${callData}.json`), 400, "invalid_call_data");
+  });
+});
+
+describe("multicall(bytes[])", () => {
+  const node = namehash("alice.demo.eth");
+  const multicallData = (calls: Hex[], name = "alice.demo.eth") =>
+    encodeFunctionData({
+      abi: offchainResolverAbi,
+      functionName: "resolve",
+      args: [toHex(packetToBytes(name)), encodeFunctionData({ abi: recordResolverAbi, functionName: "multicall", args: [calls] })],
+    });
+
+  test("answers several records in one signed response, a failing item as UnsupportedResolverProfile", async () => {
+    const nameCall = `0x691f3431${node.slice(2)}` as Hex;
+    const callData = multicallData([
+      encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [node, "description"] }),
+      encodeFunctionData({ abi: recordResolverAbi, functionName: "addr", args: [node] }),
+      nameCall,
+      encodeFunctionData({ abi: recordResolverAbi, functionName: "contenthash", args: [node] }),
+      encodeFunctionData({ abi: recordResolverAbi, functionName: "addr", args: [node, 0x80002105n] }),
+    ]);
+    const [items] = decodeAbiParameters([{ type: "bytes[]" }], await lookup(callData));
+    expect(items.length).toBe(5);
+    expect(decodeString(items[0]!)).toBe("Alice on demo");
+    expect(decodeAddress(items[1]!)).toBe(OWNER);
+    expect(decodeErrorResult({ abi: resolverErrorsAbi, data: items[2]! })).toMatchObject({ errorName: "UnsupportedResolverProfile", args: ["0x691f3431"] });
+    expect(decodeBytes(items[3]!)).toBe(CONTENTHASH);
+    expect(decodeBytes(items[4]!)).toBe(DEFAULT_EVM_ADDRESS);
+  });
+
+  test("answers an empty multicall with an empty list", async () => {
+    expect(decodeAbiParameters([{ type: "bytes[]" }], await lookup(multicallData([])))[0]).toEqual([]);
+  });
+
+  test("rejects an item for another node with 400", async () => {
+    const other = encodeFunctionData({ abi: recordResolverAbi, functionName: "addr", args: [namehash("bob.demo.eth")] });
+    await expectError(await call(`/ccip/${SENDER}/${multicallData([other])}.json`), 400, "node_mismatch");
+  });
+
+  test("rejects more than 32 items with 400", async () => {
+    const item = encodeFunctionData({ abi: recordResolverAbi, functionName: "addr", args: [node] });
+    await expectError(await call(`/ccip/${SENDER}/${multicallData(Array(33).fill(item))}.json`), 400, "invalid_call_data");
   });
 });
 

@@ -2,6 +2,7 @@ import type { Hex, PrivateKeyAccount } from "viem";
 import type { Database } from "../db/client";
 import { findServingDomain, type ServedDomain } from "../registry/servedDomains";
 import { decodeResolveCall, type RecordQuery } from "./decodeResolveCall";
+import { answerMulticall } from "./answerMulticall";
 import { encodeResolveResponse } from "./encodeResolveResponse";
 import { DomainNotServedError } from "./errors";
 import { readRecord } from "./readRecord";
@@ -26,9 +27,11 @@ export type AnswerContext = {
  * @throws {DomainNotServedError} when the name is under no served domain.
  */
 export async function answerResolveCall(context: AnswerContext, callData: Hex): Promise<Hex> {
-  const { name, record } = decodeResolveCall(callData);
-  const served = context.servedRecord?.(name, record);
-  const [domains, result] = await Promise.all([context.domains, served ?? readRecord(context.db, record)]);
+  const call = decodeResolveCall(callData);
+  const { name } = call;
+  const read = (record: RecordQuery) => context.servedRecord?.(name, record) ?? readRecord(context.db, record);
+  const answer = "record" in call ? read(call.record) : answerMulticall(call.multicall, read);
+  const [domains, result] = await Promise.all([context.domains, answer]);
   const domain = findServingDomain(domains, name);
   if (!domain) throw new DomainNotServedError(name);
   return encodeResolveResponse(context.signer, {

@@ -24,8 +24,14 @@ export type RecordQuery =
   | { kind: "text"; node: Hex; key: string }
   | { kind: "contenthash"; node: Hex };
 
-/** A decoded and checked ENSIP-10 `resolve(name, data)` call. */
-export type ResolveCall = { name: string; record: RecordQuery };
+/** A multicall item: a record query, or the selector of a call the gateway does not answer. */
+export type MulticallItem = RecordQuery | { kind: "unsupported"; selector: Hex };
+
+/** A decoded and checked ENSIP-10 `resolve(name, data)` call: one record, or a multicall of them. */
+export type ResolveCall = { name: string; node: Hex; record: RecordQuery } | { name: string; node: Hex; multicall: MulticallItem[] };
+
+/** Most calls one multicall may carry. */
+export const MAX_MULTICALL_ITEMS = 32;
 
 /**
  * Decodes `resolve(bytes dnsName, bytes data)` call data (the EIP-3668 `callData`) and checks it:
@@ -46,9 +52,30 @@ export function decodeResolveCall(callData: Hex): ResolveCall {
   const [dnsName, data] = decodeResolveArguments(callData);
   const name = decodeDnsName(hexToBytes(dnsName));
   assertNormalizedName(name);
-  const record = decodeRecordCall(data);
-  if (record.node.toLowerCase() !== namehash(name)) throw new NodeMismatchError(name);
-  return { name, record };
+  const node = namehash(name);
+  const checkNode = (query: RecordQuery) => {
+    if (query.node.toLowerCase() !== node) throw new NodeMismatchError(name);
+    return query;
+  };
+  const call = decodeCall(data);
+  if (call.kind !== "multicall") return { name, node, record: checkNode(call) };
+  if (call.items.length > MAX_MULTICALL_ITEMS) throw new InvalidCallDataError(`A multicall may carry at most ${MAX_MULTICALL_ITEMS} calls`);
+  const multicall = call.items.map((item): MulticallItem => {
+    try {
+      const decoded = decodeCall(item);
+      if (decoded.kind === "multicall") return { kind: "unsupported", selector: selectorOf(item) };
+      return checkNode(decoded);
+    } catch (error) {
+      // One unknown record type fails only its own item (ENSIP-22 multicall semantics).
+      if (error instanceof UnsupportedRecordError) return { kind: "unsupported", selector: selectorOf(item) };
+      throw error;
+    }
+  });
+  return { name, node, multicall };
+}
+
+function selectorOf(data: Hex): Hex {
+  return size(data) >= 4 ? slice(data, 0, 4) : "0x00000000";
 }
 
 function decodeResolveArguments(callData: Hex): readonly [Hex, Hex] {
@@ -61,13 +88,13 @@ function decodeResolveArguments(callData: Hex): readonly [Hex, Hex] {
   throw new InvalidCallDataError("Call data is not a resolve(bytes,bytes) call");
 }
 
-function decodeRecordCall(data: Hex): RecordQuery {
+function decodeCall(data: Hex): RecordQuery | { kind: "multicall"; items: readonly Hex[] } {
   let decoded: ReturnType<typeof decodeFunctionData<typeof recordResolverAbi>>;
   try {
     decoded = decodeFunctionData({ abi: recordResolverAbi, data });
   } catch (cause) {
     if (cause instanceof AbiFunctionSignatureNotFoundError) {
-      throw new UnsupportedRecordError(size(data) >= 4 ? slice(data, 0, 4) : data, { cause });
+      throw new UnsupportedRecordError(selectorOf(data), { cause });
     }
     throw new InvalidCallDataError("Record call inside resolve() cannot be decoded", { cause });
   }
@@ -81,5 +108,7 @@ function decodeRecordCall(data: Hex): RecordQuery {
       return { kind: "text", node: args[0], key: args[1] };
     case "contenthash":
       return { kind: "contenthash", node: args[0] };
+    case "multicall":
+      return { kind: "multicall", items: args[0] };
   }
 }
