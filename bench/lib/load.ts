@@ -5,10 +5,22 @@ export type LoadResult = { requests: number; errors: number; rps: number; p50Ms:
 
 /**
  * Loads `url` with autocannon from `concurrency` keep-alive connections for `durationSeconds`
- * (bounded: it stops by itself). Anything but a 2xx answer counts as an error.
+ * (bounded: it stops by itself). `nextPath`, when given, picks each request's path (for requests
+ * that must all differ). Anything but a 2xx answer counts as an error.
  */
-export async function runLoad(url: string, concurrency: number, durationSeconds: number): Promise<LoadResult> {
-  const result = await autocannon({ url, connections: concurrency, duration: durationSeconds });
+export async function runLoad(url: string, concurrency: number, durationSeconds: number, nextPath?: () => string): Promise<LoadResult> {
+  const result = await autocannon({
+    url,
+    connections: concurrency,
+    duration: durationSeconds,
+    ...(nextPath && {
+      requests: [
+        {
+          setupRequest: (request: autocannon.Request) => ({ ...request, path: nextPath() }),
+        },
+      ],
+    }),
+  });
   return {
     requests: result.requests.total,
     errors: result.errors + result.timeouts + result.non2xx,

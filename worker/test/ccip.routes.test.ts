@@ -10,6 +10,7 @@ import {
 import { namehash, packetToBytes } from "viem/ens";
 import { beforeAll, describe, expect, test } from "vitest";
 import { offchainResolverAbi, recordResolverAbi, resolverErrorsAbi } from "../src/abi";
+import { MIN_REMAINING_SECONDS } from "../src/ccip/answerCache";
 import { signatureHash } from "../src/ccip/signatureHash";
 import { RESOLVER, SENDER, adminPut, call, expectError, gatewaySigner, registerDomain, resolveCallData } from "./fixtures";
 
@@ -42,8 +43,9 @@ async function lookup(callData: Hex, sender: string = SENDER): Promise<Hex> {
 async function verifyAnswer(callData: Hex, data: Hex): Promise<Hex> {
   const [result, expires, signature] = decodeAbiParameters(RESPONSE_TYPES, data);
   expect(signature.length).toBe(2 + 65 * 2);
+  // Fresh answers live the TTL (300 s); reused (cached) ones keep at least MIN_REMAINING_SECONDS.
   const nowSeconds = BigInt(Math.floor(Date.now() / 1000));
-  expect(expires >= nowSeconds + 299n && expires <= nowSeconds + 301n).toBe(true);
+  expect(expires >= nowSeconds + BigInt(MIN_REMAINING_SECONDS) && expires <= nowSeconds + 301n).toBe(true);
   const hash = signatureHash({ resolver: RESOLVER, expiresSeconds: expires, request: callData, result });
   expect(await recoverAddress({ hash, signature })).toBe(gatewaySigner.address);
   return result;
@@ -58,6 +60,14 @@ describe("GET /ccip/{sender}/{data}.json", () => {
   test("answers a text record, signed for the domain's resolver", async () => {
     const result = await lookup(resolveCallData("alice.demo.eth", { functionName: "text", key: "description" }));
     expect(decodeString(result)).toBe("Alice on demo");
+  });
+
+  test("signs a fresh answer for exactly the configured TTL (300 s)", async () => {
+    const callData = resolveCallData("alice.demo.eth", { functionName: "text", key: "never-asked-before" });
+    const { data } = (await (await call(`/ccip/${SENDER}/${callData}.json`)).json()) as { data: Hex };
+    const [, expires] = decodeAbiParameters(RESPONSE_TYPES, data);
+    const nowSeconds = BigInt(Math.floor(Date.now() / 1000));
+    expect(expires >= nowSeconds + 299n && expires <= nowSeconds + 301n).toBe(true);
   });
 
   test("signs for the registered resolver even when another contract is the sender", async () => {
@@ -215,6 +225,41 @@ describe("multicall(bytes[])", () => {
   test("rejects more than 32 items with 400", async () => {
     const item = encodeFunctionData({ abi: recordResolverAbi, functionName: "addr", args: [node] });
     await expectError(await call(`/ccip/${SENDER}/${multicallData(Array(33).fill(item))}.json`), 400, "invalid_call_data");
+  });
+});
+
+describe("caching of signed answers", () => {
+  test("GET answers carry Cache-Control within the signature's life and an ETag; a matching If-None-Match gets 304", async () => {
+    const callData = resolveCallData("alice.demo.eth", { functionName: "text", key: "url" });
+    const response = await call(`/ccip/${SENDER}/${callData}.json`);
+    const maxAge = Number(/max-age=(\d+)/.exec(response.headers.get("Cache-Control") ?? "")?.[1]);
+    const { data } = (await response.json()) as { data: Hex };
+    const [, expires] = decodeAbiParameters(RESPONSE_TYPES, data);
+    expect(maxAge).toBeGreaterThan(0);
+    expect(maxAge).toBeLessThanOrEqual(Number(expires) - Math.floor(Date.now() / 1000));
+    const etag = response.headers.get("ETag");
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    const revalidated = await call(`/ccip/${SENDER}/${callData}.json`, { headers: { "If-None-Match": etag! } });
+    expect(revalidated.status).toBe(304);
+  });
+
+  test("reuses the signed answer instead of re-reading and re-signing, until the name is written", async () => {
+    await adminPut("/v1/names/cached.demo.eth", { owner: OWNER, texts: { motto: "first" } });
+    const callData = resolveCallData("cached.demo.eth", { functionName: "text", key: "motto" });
+    const first = (await (await call(`/ccip/${SENDER}/${callData}.json`)).json()) as { data: Hex };
+    expect(decodeString(await verifyAnswer(callData, first.data))).toBe("first");
+
+    // Change the record behind the API's back: a cached answer does not see it.
+    const { env } = await import("cloudflare:test");
+    await env.DB.prepare("UPDATE text_records SET value = 'sneaky' WHERE key = 'motto'").run();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const second = (await (await call(`/ccip/${SENDER}/${callData}.json`)).json()) as { data: Hex };
+    expect(second.data).toBe(first.data);
+
+    // A write through the registry makes the next lookup fresh.
+    await adminPut("/v1/names/cached.demo.eth", { owner: OWNER, texts: { motto: "second" } });
+    const third = (await (await call(`/ccip/${SENDER}/${callData}.json`)).json()) as { data: Hex };
+    expect(decodeString(await verifyAnswer(callData, third.data))).toBe("second");
   });
 });
 

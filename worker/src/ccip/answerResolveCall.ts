@@ -3,6 +3,7 @@ import type { Database } from "../db/client";
 import { findServingDomain, type ServedDomain } from "../registry/servedDomains";
 import { decodeResolveCall, type RecordQuery } from "./decodeResolveCall";
 import { answerMulticall } from "./answerMulticall";
+import { answerKey, cachedAnswer, currentGeneration, type SignedAnswer, storeAnswer } from "./answerCache";
 import { encodeResolveResponse } from "./encodeResolveResponse";
 import { DomainNotServedError } from "./errors";
 import { readRecord } from "./readRecord";
@@ -16,6 +17,10 @@ export type AnswerContext = {
   signer: PrivateKeyAccount;
   signatureTtlSeconds: number;
   nowSeconds: number;
+  /** Where signed answers are reused from (the Cache API); absent: always sign afresh. */
+  cache?: Cache;
+  /** Runs work after the response (the worker's `waitUntil`). */
+  defer?: (work: Promise<unknown>) => void;
 };
 
 /**
@@ -23,21 +28,38 @@ export type AnswerContext = {
  * and signs it for the resolver of the name's served domain (not the request's `sender`, which a
  * relaying contract such as ENS's UniversalResolver replaces with its own address).
  *
- * @returns the hex `data` of the gateway's JSON answer.
+ * Answers are reused from the cache (when given) until shortly before they expire.
+ *
+ * @returns the hex `data` of the gateway's JSON answer and when its signature expires.
  * @throws {DomainNotServedError} when the name is under no served domain.
  */
-export async function answerResolveCall(context: AnswerContext, callData: Hex): Promise<Hex> {
+export async function answerResolveCall(context: AnswerContext, callData: Hex): Promise<SignedAnswer> {
   const call = decodeResolveCall(callData);
   const { name } = call;
-  const read = (record: RecordQuery) => context.servedRecord?.(name, record) ?? readRecord(context.db, record);
-  const answer = "record" in call ? read(call.record) : answerMulticall(call.multicall, read);
-  const [domains, result] = await Promise.all([context.domains, answer]);
-  const domain = findServingDomain(domains, name);
+  const domain = findServingDomain(await context.domains, name);
   if (!domain) throw new DomainNotServedError(name);
-  return encodeResolveResponse(context.signer, {
+
+  const { cache } = context;
+  const key = cache ? answerKey(domain.resolverAddress, await currentGeneration(cache, call.node), callData) : undefined;
+  if (cache && key) {
+    const cached = await cachedAnswer(cache, key, context.nowSeconds);
+    if (cached) return cached;
+  }
+
+  const read = (record: RecordQuery) => context.servedRecord?.(name, record) ?? readRecord(context.db, record);
+  const result = await ("record" in call ? read(call.record) : answerMulticall(call.multicall, read));
+  const expiresSeconds = context.nowSeconds + context.signatureTtlSeconds;
+  const data = await encodeResolveResponse(context.signer, {
     resolver: domain.resolverAddress,
-    expiresSeconds: BigInt(context.nowSeconds + context.signatureTtlSeconds),
+    expiresSeconds: BigInt(expiresSeconds),
     request: callData,
     result,
   });
+  const answer = { data, expiresSeconds };
+  if (cache && key) {
+    const storing = storeAnswer(cache, key, answer, context.nowSeconds);
+    if (context.defer) context.defer(storing);
+    else await storing;
+  }
+  return answer;
 }

@@ -1,10 +1,11 @@
-import { Hono } from "hono";
-import { type Hex, isAddress, isHex } from "viem";
+import { type Context, Hono } from "hono";
+import { type Hex, isAddress, isHex, keccak256 } from "viem";
 import { createDatabase } from "../db/client";
 import { parseConfig } from "../env";
 import { limitBody } from "../http/limitBody";
 import { readJsonBody } from "../http/readJsonBody";
 import { listServedDomains } from "../registry/servedDomains";
+import { MIN_REMAINING_SECONDS } from "./answerCache";
 import { type AnswerContext, answerResolveCall } from "./answerResolveCall";
 import { MAX_CALL_DATA_BYTES } from "./decodeResolveCall";
 import { InvalidCcipRequestError } from "./errors";
@@ -24,7 +25,14 @@ export const ccipRoutes = new Hono<{ Bindings: Env }>()
   .get("/:sender/:data", async (c) => {
     const { sender, data } = c.req.param();
     const callData = data.endsWith(JSON_SUFFIX) ? data.slice(0, -JSON_SUFFIX.length) : data;
-    return c.json({ data: await answerResolveCall(answerContext(c.env, new URL(c.req.url).origin), checkRequest(sender, callData)) });
+    const answer = await answerResolveCall(answerContext(c), checkRequest(sender, callData));
+    // HTTP caches may keep the answer no longer than its signature lives (minus a margin).
+    const maxAge = Math.max(0, answer.expiresSeconds - Math.floor(Date.now() / 1000) - MIN_REMAINING_SECONDS);
+    const etag = `"${keccak256(answer.data).slice(2, 34)}"`;
+    c.header("Cache-Control", `public, max-age=${maxAge}`);
+    c.header("ETag", etag);
+    if (c.req.header("If-None-Match") === etag) return c.body(null, 304);
+    return c.json({ data: answer.data });
   })
   .post("/", limitBody(MAX_CCIP_BODY_BYTES), async (c) => {
     // EIP-3668 clients POST JSON, but not always with a JSON Content-Type: parse whatever it says.
@@ -33,19 +41,21 @@ export const ccipRoutes = new Hono<{ Bindings: Env }>()
       throw new InvalidCcipRequestError("Request body must be a JSON object {sender, data}");
     }
     const { sender, data } = body as Record<string, unknown>;
-    return c.json({ data: await answerResolveCall(answerContext(c.env, new URL(c.req.url).origin), checkRequest(sender, data)) });
+    return c.json({ data: (await answerResolveCall(answerContext(c), checkRequest(sender, data))).data });
   });
 
-function answerContext(env: Env, origin: string): AnswerContext {
-  const config = parseConfig(env);
-  const db = createDatabase(env.DB);
+function answerContext(c: Context<{ Bindings: Env }>): AnswerContext {
+  const config = parseConfig(c.env);
+  const db = createDatabase(c.env.DB);
   return {
     db,
-    servedRecord: deliveryServiceRecord(env, origin),
-    domains: listServedDomains(env.DB, db),
+    servedRecord: deliveryServiceRecord(c.env, new URL(c.req.url).origin),
+    domains: listServedDomains(c.env.DB, db),
     signer: config.signer,
     signatureTtlSeconds: config.signatureTtlSeconds,
     nowSeconds: Math.floor(Date.now() / 1000),
+    cache: caches.default,
+    defer: (work) => c.executionCtx.waitUntil(work),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { Hex } from "viem";
+import { forgetAnswers } from "../ccip/answerCache";
 import { runBatch, type Statement } from "../db/names";
 import { auditInsert } from "../db/audit";
 import { AppError } from "../http/AppError";
@@ -27,7 +29,7 @@ export async function bulkUpsert(
   items: { name: string }[],
 ): Promise<{ results: BulkItemResult[]; succeeded: number; failed: number }> {
   const results: BulkItemResult[] = new Array(items.length);
-  const ready: { index: number; name: string; statements: Statement[] }[] = [];
+  const ready: { index: number; name: string; node: Hex; statements: Statement[] }[] = [];
   for (const [index, item] of items.entries()) {
     try {
       const { name, ...rest } = item;
@@ -41,7 +43,7 @@ export async function bulkUpsert(
         subject: name,
         detail: JSON.stringify({ owner: entry.ownerAddress, bulk: true }),
       });
-      ready.push({ index, name, statements: [...replaceNameStatements(context.db, entry, context.nowSeconds), audit] });
+      ready.push({ index, name, node: entry.node, statements: [...replaceNameStatements(context.db, entry, context.nowSeconds), audit] });
     } catch (error) {
       results[index] = failure(item.name, error);
     }
@@ -62,6 +64,8 @@ export async function bulkUpsert(
       }
     }
   }
+  // Next lookups of the written names are answered fresh.
+  await Promise.all(ready.filter((item) => results[item.index]?.ok).map((item) => forgetAnswers(caches.default, item.node)));
   const succeeded = results.filter((result) => result.ok).length;
   return { results, succeeded, failed: results.length - succeeded };
 }

@@ -11,6 +11,7 @@ import {
   type Statement,
 } from "../db/names";
 import { DM3_PROFILE_TEXT_KEY, decodeProfileRecord, encodeProfileRecord, type SignedUserProfile, verifySignedUserProfile } from "../dm3/profile";
+import { forgetAnswers } from "../ccip/answerCache";
 import { assertNormalizedName } from "../ens/assertNormalizedName";
 import { ETH_COIN_TYPE } from "../ens/coinTypes";
 import { validate } from "../http/validate";
@@ -82,6 +83,7 @@ export async function putName(
     subject: name,
     detail: { owner: records.owner },
   });
+  await forgetAnswers(caches.default, entry.node);
   return toNameView(entry);
 }
 
@@ -119,6 +121,7 @@ export async function patchName(context: WriteContext, domain: ServedDomain, nam
     subject: name,
     detail: { fields: Object.keys(patch) },
   });
+  await forgetAnswers(caches.default, entry.node);
   return toNameView(entry);
 }
 
@@ -131,6 +134,7 @@ export async function deleteName(context: WriteContext, domain: ServedDomain, na
     domain: domain.name,
     subject: name,
   });
+  await forgetAnswers(caches.default, node);
 }
 
 /** The name and its records; 404 when not registered. */
