@@ -77,6 +77,38 @@ export async function resolveRecord(
   return decodeRecordResult(record, raw);
 }
 
+/**
+ * Several records in one lookup: `resolve(name, multicall([...]))`, one OffchainLookup and one
+ * signed answer (ENSIP-22). A record the gateway does not answer comes back as an Error.
+ */
+export async function resolveRecords(
+  client: PublicClient,
+  registry: Address,
+  name: string,
+  records: RecordRequest[],
+): Promise<(RecordValue | Error)[]> {
+  const normalized = normalize(name);
+  const { resolver } = await findResolver(client, registry, normalized);
+  const node = namehash(normalized);
+  const raw = await client.readContract({
+    address: resolver,
+    abi: offchainResolverAbi,
+    functionName: "resolve",
+    args: [
+      toHex(packetToBytes(normalized)),
+      encodeFunctionData({ abi: recordResolverAbi, functionName: "multicall", args: [records.map((record) => encodeRecordCall(node, record))] }),
+    ],
+  });
+  const [items] = decodeAbiParameters([{ type: "bytes[]" }], raw);
+  return items.map((item, index) => {
+    try {
+      return decodeRecordResult(records[index] as RecordRequest, item);
+    } catch {
+      return new Error(`record ${index} failed: ${item.slice(0, 10)}`);
+    }
+  });
+}
+
 function encodeRecordCall(node: Hex, record: RecordRequest): Hex {
   switch (record.kind) {
     case "text":

@@ -1,35 +1,63 @@
 import { type Address, type Hex, keccak256 } from "viem";
 
 /**
- * Signed answers reused from the Cache API until shortly before they expire. Every answer key
- * carries the name's cache *generation*; a write to the name deletes the generation, and the
- * next lookup starts a new one, so it is answered fresh. (The Cache API is per data center: a
- * write reaches other data centers' cached answers only when those expire — at most the
- * signature TTL.)
+ * Signed answers reused until shortly before they expire, from two layers: this isolate's memory
+ * and the data center's Cache API. Every answer key carries the name's cache *generation*; a
+ * write to the name drops the generation and the next lookup starts a new one, so it is answered
+ * fresh. Freshness after a write: at once in the writing isolate, within
+ * {@link GENERATION_MEMORY_MS} in the data center's other isolates, and — the Cache API being
+ * per data center — within the answers' remaining cache life elsewhere (≤ signature TTL − 60 s).
  */
 
 const CACHE_ORIGIN = "https://ccip-answer-cache.invalid";
 /** Served answers always have at least this much signature life left. */
 export const MIN_REMAINING_SECONDS = 60;
+/** How long an isolate trusts its memory of a name's generation. */
+export const GENERATION_MEMORY_MS = 2_000;
 /** Generations outlive any answer (signature TTLs are capped at 7 days). */
 const GENERATION_MAX_AGE_SECONDS = 8 * 24 * 60 * 60;
+const MEMORY_ENTRIES = 10_000;
 
 /** A cached or fresh signed answer. */
 export type SignedAnswer = { data: Hex; expiresSeconds: number };
 
+type MemoryEntry<Value> = { value: Value; freshUntilMs: number };
+const generations = new Map<Hex, MemoryEntry<string>>();
+const answers = new Map<string, MemoryEntry<SignedAnswer>>();
+
+function remember<Value>(memory: Map<string, MemoryEntry<Value>>, key: string, value: Value, freshUntilMs: number): void {
+  memory.delete(key);
+  memory.set(key, { value, freshUntilMs });
+  // Maps iterate in insertion order: drop the oldest entry when full.
+  if (memory.size > MEMORY_ENTRIES) memory.delete(memory.keys().next().value as string);
+}
+
+function recall<Value>(memory: Map<string, MemoryEntry<Value>>, key: string, nowMs: number): Value | undefined {
+  const entry = memory.get(key);
+  return entry && entry.freshUntilMs > nowMs ? entry.value : undefined;
+}
+
 const generationKey = (node: Hex) => `${CACHE_ORIGIN}/generation/${node}`;
 
-/** The name's current generation, starting a new one when there is none. */
-export async function currentGeneration(cache: Cache, node: Hex): Promise<string> {
+/** The name's current generation, and whether it was just started (so nothing can be cached under it yet). */
+export async function currentGeneration(cache: Cache, node: Hex, nowMs = Date.now()): Promise<{ generation: string; isNew: boolean }> {
+  const remembered = recall(generations, node, nowMs);
+  if (remembered) return { generation: remembered, isNew: false };
   const cached = await cache.match(generationKey(node));
-  if (cached) return cached.text();
+  if (cached) {
+    const generation = await cached.text();
+    remember(generations, node, generation, nowMs + GENERATION_MEMORY_MS);
+    return { generation, isNew: false };
+  }
   const generation = crypto.randomUUID();
   await cache.put(generationKey(node), new Response(generation, { headers: { "Cache-Control": `max-age=${GENERATION_MAX_AGE_SECONDS}` } }));
-  return generation;
+  remember(generations, node, generation, nowMs + GENERATION_MEMORY_MS);
+  return { generation, isNew: true };
 }
 
 /** Makes the next lookup of `node` fresh (call after every write to the name). */
 export async function forgetAnswers(cache: Cache, node: Hex): Promise<void> {
+  generations.delete(node);
   await cache.delete(generationKey(node));
 }
 
@@ -40,15 +68,21 @@ export function answerKey(resolver: Address, generation: string, callData: Hex):
 
 /** A cached answer that still has at least {@link MIN_REMAINING_SECONDS} to live, or undefined. */
 export async function cachedAnswer(cache: Cache, key: string, nowSeconds: number): Promise<SignedAnswer | undefined> {
+  const nowMs = nowSeconds * 1000;
+  const remembered = recall(answers, key, nowMs);
+  if (remembered) return remembered;
   const cached = await cache.match(key);
   if (!cached) return undefined;
   const answer = (await cached.json()) as SignedAnswer;
-  return answer.expiresSeconds - nowSeconds >= MIN_REMAINING_SECONDS ? answer : undefined;
+  if (answer.expiresSeconds - nowSeconds < MIN_REMAINING_SECONDS) return undefined;
+  remember(answers, key, answer, (answer.expiresSeconds - MIN_REMAINING_SECONDS) * 1000);
+  return answer;
 }
 
-/** Keeps `answer` until {@link MIN_REMAINING_SECONDS} before it expires. */
+/** Keeps `answer` (memory at once, Cache API as returned promise) until {@link MIN_REMAINING_SECONDS} before it expires. */
 export async function storeAnswer(cache: Cache, key: string, answer: SignedAnswer, nowSeconds: number): Promise<void> {
   const maxAge = answer.expiresSeconds - nowSeconds - MIN_REMAINING_SECONDS;
   if (maxAge <= 0) return;
+  remember(answers, key, answer, (answer.expiresSeconds - MIN_REMAINING_SECONDS) * 1000);
   await cache.put(key, new Response(JSON.stringify(answer), { headers: { "Cache-Control": `max-age=${maxAge}` } }));
 }

@@ -40,9 +40,11 @@ export async function answerResolveCall(context: AnswerContext, callData: Hex): 
   if (!domain) throw new DomainNotServedError(name);
 
   const { cache } = context;
-  const key = cache ? answerKey(domain.resolverAddress, await currentGeneration(cache, call.node), callData) : undefined;
-  if (cache && key) {
-    const cached = await cachedAnswer(cache, key, context.nowSeconds);
+  let key: string | undefined;
+  if (cache) {
+    const { generation, isNew } = await currentGeneration(cache, call.node);
+    key = answerKey(domain.resolverAddress, generation, callData);
+    const cached = isNew ? undefined : await cachedAnswer(cache, key, context.nowSeconds);
     if (cached) return cached;
   }
 
