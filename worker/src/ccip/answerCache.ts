@@ -39,8 +39,16 @@ function recall<Value>(memory: Map<string, MemoryEntry<Value>>, key: string, now
 
 const generationKey = (node: Hex) => `${CACHE_ORIGIN}/generation/${node}`;
 
-/** The name's current generation, and whether it was just started (so nothing can be cached under it yet). */
-export async function currentGeneration(cache: Cache, node: Hex, nowMs = Date.now()): Promise<{ generation: string; isNew: boolean }> {
+/**
+ * The name's current generation, and whether it was just started (so nothing can be cached under
+ * it yet). A new generation is stored through `defer`, off the request's critical path.
+ */
+export async function currentGeneration(
+  cache: Cache,
+  node: Hex,
+  defer: (work: Promise<unknown>) => void,
+  nowMs = Date.now(),
+): Promise<{ generation: string; isNew: boolean }> {
   const remembered = recall(generations, node, nowMs);
   if (remembered) return { generation: remembered, isNew: false };
   const cached = await cache.match(generationKey(node));
@@ -50,7 +58,7 @@ export async function currentGeneration(cache: Cache, node: Hex, nowMs = Date.no
     return { generation, isNew: false };
   }
   const generation = crypto.randomUUID();
-  await cache.put(generationKey(node), new Response(generation, { headers: { "Cache-Control": `max-age=${GENERATION_MAX_AGE_SECONDS}` } }));
+  defer(cache.put(generationKey(node), new Response(generation, { headers: { "Cache-Control": `max-age=${GENERATION_MAX_AGE_SECONDS}` } })));
   remember(generations, node, generation, nowMs + GENERATION_MEMORY_MS);
   return { generation, isNew: true };
 }

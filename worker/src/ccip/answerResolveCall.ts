@@ -40,9 +40,10 @@ export async function answerResolveCall(context: AnswerContext, callData: Hex): 
   if (!domain) throw new DomainNotServedError(name);
 
   const { cache } = context;
+  const defer = context.defer ?? ((work: Promise<unknown>) => void work.catch((error: unknown) => console.error("cache write failed", error)));
   let key: string | undefined;
   if (cache) {
-    const { generation, isNew } = await currentGeneration(cache, call.node);
+    const { generation, isNew } = await currentGeneration(cache, call.node, defer);
     key = answerKey(domain.resolverAddress, generation, callData);
     const cached = isNew ? undefined : await cachedAnswer(cache, key, context.nowSeconds);
     if (cached) return cached;
@@ -58,10 +59,6 @@ export async function answerResolveCall(context: AnswerContext, callData: Hex): 
     result,
   });
   const answer = { data, expiresSeconds };
-  if (cache && key) {
-    const storing = storeAnswer(cache, key, answer, context.nowSeconds);
-    if (context.defer) context.defer(storing);
-    else await storing;
-  }
+  if (cache && key) defer(storeAnswer(cache, key, answer, context.nowSeconds));
   return answer;
 }
