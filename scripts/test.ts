@@ -68,7 +68,8 @@ const suites: Suite[] = [
   {
     name: "end-to-end (chain + resolver + wrangler dev + viem CCIP-Read)",
     command: binPath("tsx"),
-    args: ["--test", "--test-reporter=spec", "test/e2e/**/*.test.ts"],
+    // One file at a time: each starts its own stack, and two would fight for this machine's 2 cores.
+    args: ["--test", "--test-concurrency=1", "--test-reporter=spec", "test/e2e/**/*.test.ts"],
     parse: parseNodeTestSummary,
   },
 ];

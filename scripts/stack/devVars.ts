@@ -24,7 +24,10 @@ export async function ensureDevSecrets(): Promise<DevSecrets> {
       `ADMIN_TOKEN=${randomBytes(24).toString("base64url")}`,
       "",
     ].join("\n");
-    await writeFile(DEV_VARS_FILE, body, { mode: 0o600 });
+    // Exclusive create: when two processes start at once, exactly one file wins and both read it.
+    await writeFile(DEV_VARS_FILE, body, { mode: 0o600, flag: "wx" }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "EEXIST") throw error;
+    });
   }
   let values = parseDotenv(await readFile(DEV_VARS_FILE, "utf8"));
   if (!values.DS_SIGNING_KEY || !values.DS_ENCRYPTION_KEY) {
