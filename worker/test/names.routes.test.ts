@@ -53,6 +53,30 @@ describe("PATCH /v1/names/{name}", () => {
   });
 });
 
+describe("addresses and contenthash in their own formats", () => {
+  test("encodes a Bitcoin address and an IPFS URI on write, and serves the bytes", async () => {
+    const response = await adminPut("/v1/names/enc.demo.eth", {
+      owner: SENDER,
+      addresses: { "0": "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4" },
+      contenthash: "ipfs://QmRAQB6YaCyidP37UdDnjFY5vQuiBrcqdyoW1CuDgwxkD4",
+    });
+    expect(response.status).toBe(200);
+    expect(await get("enc.demo.eth")).toMatchObject({
+      addresses: { "0": "0x0014751e76e8199196d454941c45d1b3a323f1433bd6" },
+      contenthash: "0xe3010170122029f2d17be6139079dc48696d1f582a8530eb9805b561eda517e22a892c7e3f1f",
+    });
+  });
+
+  test.each([
+    ["an invalid Bitcoin address", { addresses: { "0": "bc1-nope" } }],
+    ["a 2-byte EVM address", { addresses: { "2147483658": "0x1234" } }],
+    ["an http contenthash", { contenthash: "https://example.org" }],
+    ["contenthash bytes without a known codec", { contenthash: "0x1234" }],
+  ])("refuses %s with 400", async (_, fields) => {
+    await expectError(await adminPut("/v1/names/enc2.demo.eth", { owner: SENDER, ...fields }), 400, "invalid_input");
+  });
+});
+
 describe("DELETE /v1/names/{name}", () => {
   test("removes the name and its records", async () => {
     await adminPut("/v1/names/d1.demo.eth", { owner: SENDER, texts: { a: "1" } });

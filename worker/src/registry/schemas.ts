@@ -1,8 +1,9 @@
-import { type Address, getAddress, type Hex, isAddress, size } from "viem";
+import { type Address, getAddress, type Hex, isAddress } from "viem";
 import * as z from "zod";
 import type { SignedUserProfile } from "../dm3/profile";
 import { DM3_PROFILE_TEXT_KEY } from "../dm3/profile";
-import { ETH_COIN_TYPE, isEvmCoinType } from "../ens/coinTypes";
+import { encodeCoinAddress } from "../ens/encodeCoinAddress";
+import { encodeContenthash } from "../ens/encodeContenthash";
 import { NAME_LIMITS } from "./limits";
 
 /**
@@ -11,7 +12,6 @@ import { NAME_LIMITS } from "./limits";
 
 const utf8Length = (text: string) => new TextEncoder().encode(text).length;
 const MAX_COIN_TYPE = 2 ** 32 - 1;
-const EVM_ADDRESS_BYTES = 20;
 
 export const AddressSchema = z
   .string()
@@ -39,29 +39,37 @@ const TextsSchema = z
 const AddressesSchema = z
   .record(
     z.string().regex(/^\d+$/, "coin types are decimal numbers").refine((type) => Number(type) <= MAX_COIN_TYPE, `coin types are at most ${MAX_COIN_TYPE}`),
-    HexBytesSchema.refine((bytes) => bytes !== "0x", "must not be empty").refine(
-      (bytes) => size(bytes) <= NAME_LIMITS.maxAddressBytes,
-      `addresses are at most ${NAME_LIMITS.maxAddressBytes} bytes`,
-    ),
+    z.string().max(NAME_LIMITS.maxAddressBytes * 2 + 2),
   )
-  .superRefine((addresses, context) => {
-    if (Object.keys(addresses).length > NAME_LIMITS.maxAddressRecords) {
-      context.addIssue({ code: "custom", message: `at most ${NAME_LIMITS.maxAddressRecords} addresses` });
-    }
-    for (const [coinType, bytes] of Object.entries(addresses)) {
-      const evm = Number(coinType) === ETH_COIN_TYPE || isEvmCoinType(BigInt(coinType));
-      if (evm && size(bytes) !== EVM_ADDRESS_BYTES) {
-        context.addIssue({ code: "custom", path: [coinType], message: "EVM addresses are exactly 20 bytes" });
+  .refine((addresses) => Object.keys(addresses).length <= NAME_LIMITS.maxAddressRecords, `at most ${NAME_LIMITS.maxAddressRecords} addresses`)
+  .transform((addresses, context) => {
+    const encoded: Record<string, Hex> = {};
+    for (const [coinType, address] of Object.entries(addresses)) {
+      try {
+        encoded[String(Number(coinType))] = encodeCoinAddress(Number(coinType), address);
+      } catch (error) {
+        context.addIssue({ code: "custom", path: [coinType], message: `not a valid address for coin type ${coinType}: ${(error as Error).message}` });
       }
     }
+    return encoded;
   })
-  .transform((addresses) => Object.fromEntries(Object.entries(addresses).map(([type, bytes]) => [String(Number(type)), bytes])))
-  .meta({ description: "Addresses by SLIP-44 / ENSIP-11 coin type (decimal), as 0x-hex bytes", example: { "2147483658": "0x1111111111111111111111111111111111111111" } });
+  .meta({
+    description: "Addresses by SLIP-44 / ENSIP-11 coin type (decimal): the coin's own format (bc1…, So1…) or ENSIP-9 0x-hex bytes",
+    example: { "0": "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "2147483658": "0x1111111111111111111111111111111111111111" },
+  });
 
-const ContenthashSchema = HexBytesSchema.refine(
-  (bytes) => size(bytes) <= NAME_LIMITS.maxContenthashBytes,
-  `at most ${NAME_LIMITS.maxContenthashBytes} bytes`,
-).meta({ description: "ENSIP-7 contenthash bytes" });
+const ContenthashSchema = z
+  .string()
+  .max(NAME_LIMITS.maxContenthashBytes * 2 + 2)
+  .transform((value, context) => {
+    try {
+      return encodeContenthash(value);
+    } catch (error) {
+      context.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  })
+  .meta({ description: "ENSIP-7 contenthash: ipfs://, ipns://, bzz://, ar://, onion://, onion3://, sia:// URI, or 0x-hex bytes" });
 
 export const SignedUserProfileSchema = z
   .object({
@@ -93,7 +101,7 @@ export const NamePatchSchema = z
   .strictObject({
     owner: AddressSchema.optional(),
     texts: z.record(z.string().min(1), z.string().nullable()).optional(),
-    addresses: z.record(z.string().regex(/^\d+$/), HexBytesSchema.nullable()).optional(),
+    addresses: z.record(z.string().regex(/^\d+$/), z.string().nullable()).optional(),
     contenthash: ContenthashSchema.nullable().optional(),
     dm3Profile: SignedUserProfileSchema.nullable().optional(),
   })
