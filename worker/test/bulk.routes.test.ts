@@ -72,7 +72,7 @@ describe("export → import", () => {
     const exported = await call("/v1/domains/bulk.eth/export", { headers: admin });
     expect(exported.status).toBe(200);
     expect(exported.headers.get("Content-Type")).toContain("application/x-ndjson");
-    const text = await exported.text();
+    const text = new TextDecoder().decode(await exported.arrayBuffer());
     const lines = text.trim().split("\n").map((line) => JSON.parse(line) as { name: string; dm3Profile?: { signature: string } });
     expect(lines.length).toBe(62);
     const withProfile = lines.find((line) => line.name === "good2.bulk.eth");
@@ -83,12 +83,12 @@ describe("export → import", () => {
     const renamed = lines.map((line) => ({ ...line, name: line.name.replace(/\.bulk\.eth$/, ".mirror.eth") }));
     const imported = (await (await bulk("mirror.eth", renamed)).json()) as BulkResult;
     expect(imported.failed).toBe(0);
-    const mirrored = await (await call("/v1/domains/mirror.eth/export", { headers: admin })).text();
+    const mirrored = new TextDecoder().decode(await (await call("/v1/domains/mirror.eth/export", { headers: admin })).arrayBuffer());
     expect(mirrored.replaceAll(".mirror.eth", ".bulk.eth")).toBe(text);
   });
 
   test("streams large domains page by page", async () => {
-    const text = await (await call("/v1/domains/copy.eth/export", { headers: admin })).text();
+    const text = new TextDecoder().decode(await (await call("/v1/domains/copy.eth/export", { headers: admin })).arrayBuffer());
     expect(text.trim().split("\n").length).toBe(1000);
   });
 
