@@ -18,6 +18,7 @@ export default defineConfig(async () => ({
         bindings: {
           ...TEST_SECRETS,
           TEST_MIGRATIONS: await readD1Migrations(path.join(root, "migrations")),
+          FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
         },
       },
     }),

@@ -5,6 +5,8 @@ declare global {
     interface Env {
       /** Read from `migrations/` by vitest.config.ts. */
       TEST_MIGRATIONS: D1Migration[];
+      /** Scales the property tests (worker/test/fuzz.test.ts); empty = default. */
+      FUZZ_RUNS: string;
     }
   }
 }
