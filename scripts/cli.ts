@@ -14,6 +14,7 @@ const main = defineCommand({
     import: load(() => import("./commands/import")),
     export: load(() => import("./commands/export")),
     ds: load(() => import("./commands/ds")),
+    backup: load(() => import("./commands/backup")),
     resolve: load(() => import("./commands/resolve")),
   },
 }) as CommandDef;

@@ -33,6 +33,7 @@ import * as dm3Crypto from "@dm3-org/dm3-lib-crypto";
 import { buildEnvelop, createJsonRpcCallSubmitMessage, createMessage, decryptEnvelop } from "@dm3-org/dm3-lib-messaging";
 import { checkUserProfileWithAddress, createProfile } from "@dm3-org/dm3-lib-profile";
 import { sha256 as dm3Sha256, stringify as dm3Stringify } from "@dm3-org/dm3-lib-shared";
+import { BACKUP_TABLES, countRows, exportD1, restoreD1 } from "../../scripts/lib/d1Backup";
 import { ensureDevSecrets } from "../../scripts/stack/devVars";
 import { binPath, projectRoot } from "../../scripts/lib/paths";
 import { signNameWrite } from "../../worker/src/registry/nameWriteTypedData";
@@ -337,5 +338,28 @@ describe("relay gateway mode: envelopes POSTed to the service's webhook", () => 
     } finally {
       server.close();
     }
+  });
+});
+
+describe("backup", () => {
+  it("exports the whole D1 without API keys and restores it into a fresh database", async () => {
+    const { adminToken } = await ensureDevSecrets();
+    const created = await fetch(`${stack.info.gatewayUrl}/v1/domains/${stack.info.domain}/keys`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ label: "backup test" }),
+    });
+    assert.equal(created.status, 201);
+    const source = { remote: false as const, persistTo: path.join(stateDir, "d1") };
+    const fresh = { remote: false as const, persistTo: path.join(stateDir, "restored") };
+    const file = path.join(stateDir, "backup.sql");
+    await exportD1(source, file);
+    assert.doesNotMatch(await readFile(file, "utf8"), /api_keys/);
+    await restoreD1(fresh, file);
+
+    const [before, after] = [await countRows(source), await countRows(fresh)];
+    for (const table of BACKUP_TABLES) assert.equal(after[table], before[table], `${table} rows`);
+    assert.ok((before.names ?? 0) > 0 && (before.api_keys ?? 0) > 0);
+    assert.equal(after.api_keys, 0);
   });
 });
