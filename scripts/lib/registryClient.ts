@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { projectRoot, stackFile } from "./paths";
+import { projectRoot } from "./paths";
+import { readStackFile } from "./stackConfig";
 import { UsageError } from "./cliErrors";
 
 /** A failed API call, with the worker's `{message, code}`. */
@@ -24,7 +25,7 @@ export type RegistryTarget = { url: string; credential: string | undefined };
  * when talking to the local stack — never from a flag, so it stays out of shell history.
  */
 export function registryTarget(flags: { url?: string | undefined }): RegistryTarget {
-  const stack = existsSync(stackFile) ? (JSON.parse(readFileSync(stackFile, "utf8")) as { gatewayUrl?: string }) : {};
+  const stack = readStackFile();
   const url = (flags.url ?? process.env.DM3_REGISTRY_URL ?? stack.gatewayUrl)?.replace(/\/$/, "");
   if (!url) throw new UsageError("No registry to talk to: run `npm start`, or pass --url / set DM3_REGISTRY_URL");
   const credential = process.env.DM3_API_KEY ?? process.env.DM3_ADMIN_TOKEN ?? (url === stack.gatewayUrl ? localAdminToken() : undefined);

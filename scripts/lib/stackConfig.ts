@@ -6,9 +6,14 @@ import { UsageError } from "./cliErrors";
 /** Where the CLI finds the chain, the registry and the worker. */
 export type Target = { rpcUrl: string; ensRegistry: Address; gatewayUrl: string };
 
-/** Flags override `.dev/stack.json` (written by `npm start`), which overrides nothing else. */
+/** What `npm start` wrote to `.dev/stack.json`, or nothing when no stack has run here. */
+export function readStackFile(): Partial<Target> {
+  return existsSync(stackFile) ? (JSON.parse(readFileSync(stackFile, "utf8")) as Partial<Target>) : {};
+}
+
+/** Flags override the environment, which overrides `.dev/stack.json` (written by `npm start`). */
 export function resolveTarget(flags: { rpc?: string; registry?: string; gateway?: string }): Target {
-  const stack = existsSync(stackFile) ? (JSON.parse(readFileSync(stackFile, "utf8")) as Partial<Target>) : {};
+  const stack = readStackFile();
   const rpcUrl = flags.rpc ?? process.env.RPC_URL ?? stack.rpcUrl;
   const ensRegistry = (flags.registry ?? process.env.ENS_REGISTRY ?? stack.ensRegistry) as Address | undefined;
   const gatewayUrl = flags.gateway ?? process.env.GATEWAY_URL ?? stack.gatewayUrl;

@@ -1,13 +1,12 @@
 import type { Hex } from "viem";
 import { forgetAnswers } from "../ccip/answerCache";
-import { runBatch, type Statement } from "../db/names";
 import { auditInsert } from "../db/audit";
 import { AppError } from "../http/AppError";
 import { validate } from "../http/validate";
 import { ForbiddenError } from "./errors";
 import { domainOfName, toStoredName, type WriteContext } from "./names";
 import { NameRecordsSchema } from "./schemas";
-import { replaceNameStatements } from "../db/names";
+import { replaceNameStatements, runBatch, type Statement } from "../db/names";
 import type { ServedDomain } from "./servedDomains";
 
 /** What happened to one item of a bulk upsert. */

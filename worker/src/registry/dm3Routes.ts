@@ -3,6 +3,7 @@ import { namehash } from "viem/ens";
 import { createDatabase } from "../db/client";
 import { findNameRow, listNameRowsByOwner, loadRecords } from "../db/names";
 import { verifySignedUserProfile } from "../dm3/profile";
+import { addressOfAddressName } from "../ens/addressName";
 import { onDm3Error } from "../http/errors";
 import { limitBody } from "../http/limitBody";
 import { validate, validJson } from "../http/validate";
@@ -55,6 +56,4 @@ async function ownedNames(c: Context<{ Bindings: Env }>) {
   return (await loadRecords(db, await listNameRowsByOwner(db, owner, OWNED_NAMES_SCANNED))).map(toNameView);
 }
 
-function isAddressName(name: string): boolean {
-  return /^0x[0-9a-f]{40}\./.test(name);
-}
+const isAddressName = (name: string) => addressOfAddressName(name) !== undefined;

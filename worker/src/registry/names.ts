@@ -5,6 +5,7 @@ import type { Database } from "../db/client";
 import {
   deleteNameStatements,
   findNameWithRecords,
+  findTextRecord,
   type NameWithRecords,
   replaceNameStatements,
   runBatch,
@@ -182,6 +183,5 @@ function mergeEntries<Value>(current: Record<string, Value>, patch: Record<strin
 
 /** The verified DM3 profile published for `name` here, or undefined (unregistered or none). */
 export async function findDm3Profile(db: Database, name: string): Promise<SignedUserProfile | undefined> {
-  const entry = await findNameWithRecords(db, namehash(name));
-  return decodeProfileRecord(entry?.texts[DM3_PROFILE_TEXT_KEY]);
+  return decodeProfileRecord(await findTextRecord(db, namehash(name), DM3_PROFILE_TEXT_KEY));
 }

@@ -1,4 +1,4 @@
-import { type Address, getAddress, type Hex, isAddress } from "viem";
+import { getAddress, type Hex, isAddress } from "viem";
 import * as z from "zod";
 import type { SignedUserProfile } from "../dm3/profile";
 import { DM3_PROFILE_TEXT_KEY } from "../dm3/profile";
@@ -18,11 +18,6 @@ export const AddressSchema = z
   .refine((value) => isAddress(value, { strict: false }), "must be a 20-byte 0x-hex Ethereum address")
   .transform((value) => getAddress(value))
   .meta({ description: "Ethereum address (any hex case)", example: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" });
-
-export const HexBytesSchema = z
-  .string()
-  .regex(/^0x([0-9a-fA-F]{2})*$/, "must be 0x-prefixed hex of whole bytes")
-  .transform((value) => value.toLowerCase() as Hex);
 
 const TextsSchema = z
   .record(
@@ -160,7 +155,6 @@ export const Dm3AddressProfileSchema = z.looseObject({
   subdomain: z.string().min(1),
 });
 
-export type ParsedAddress = Address;
 
 /** Gateway mode: where a domain's envelopes are POSTed. https only (http for loopback, for local tests). */
 export const WebhookSchema = z

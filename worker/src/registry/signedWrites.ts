@@ -1,5 +1,6 @@
 import { type Hex, recoverTypedDataAddress } from "viem";
 import { namehash } from "viem/ens";
+import { addressOfAddressName } from "../ens/addressName";
 import { findNameRow } from "../db/names";
 import { InvalidInputError, validate } from "../http/validate";
 import { ForbiddenError, NameNotFoundError, SignatureExpiredError, StaleNonceError } from "./errors";
@@ -47,8 +48,9 @@ export async function applySignedWrite(
     return undefined;
   }
   const records = validate(NameRecordsSchema, rawRecords, "records");
-  if (isAddressName(name) && records.owner.toLowerCase() !== name.split(".")[0]) {
-    throw new ForbiddenError(`"${name}" can only be owned by ${name.split(".")[0]}`);
+  const nameAddress = addressOfAddressName(name);
+  if (nameAddress && records.owner.toLowerCase() !== nameAddress) {
+    throw new ForbiddenError(`"${name}" can only be owned by ${nameAddress}`);
   }
   return putName(signedContext, domain, name, records, write.nonce);
 }
@@ -59,8 +61,4 @@ async function recoverSigner(domain: ServedDomain, name: string, write: Omit<Sig
   } catch (cause) {
     throw new InvalidInputError("signature: not a valid secp256k1 signature", { cause });
   }
-}
-
-function isAddressName(name: string): boolean {
-  return /^0x[0-9a-f]{40}$/.test(name.split(".")[0] ?? "");
 }
