@@ -4,6 +4,7 @@
  *
  * Usage: npm run bench -- relay   (BENCH_MESSAGES, default 1,000; BENCH_CONCURRENCY, default 8)
  */
+import { simulatedClientHeaders } from "./lib/simulatedClients";
 import { performance } from "node:perf_hooks";
 import { x25519 } from "@noble/curves/ed25519";
 import { hashMessage, sha256, stringToBytes } from "viem";
@@ -41,9 +42,12 @@ export async function benchRelay(): Promise<void> {
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
           while (next < envelopes.length) {
-            const envelope = envelopes[next++]!;
+            const index = next++;
+            const envelope = envelopes[index]!;
             const response = await fetch(`${stack.info.gatewayUrl}/rpc`, {
               method: "POST",
+              // One simulated sender per 50 messages keeps each under the per-IP submit limit.
+              headers: simulatedClientHeaders(Math.floor(index / 50)),
               body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelope)], id: 1 }),
             });
             if (response.status !== 200) throw new Error(`submit failed: ${response.status} ${await response.text()}`);

@@ -18,7 +18,18 @@ export default defineConfig(async () => ({
         bindings: {
           ...TEST_SECRETS,
           TEST_MIGRATIONS: await readD1Migrations(path.join(root, "migrations")),
-          FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
+          FUZZ_INPUTS: process.env.FUZZ_INPUTS ?? "",
+        },
+        // The suites write far more than a client may; the real limits are tested through the
+        // tight TEST_LIMITER (worker/test/rateLimit.test.ts swaps it in).
+        ratelimits: {
+          ...Object.fromEntries(
+            ["WRITES_PER_KEY_LIMITER", "WRITES_PER_IP_LIMITER", "SUBMITS_PER_IP_LIMITER", "AUTH_PER_IP_LIMITER"].map((name, index) => [
+              name,
+              { namespace_id: String(90_001 + index), simple: { limit: 1_000_000_000, period: 60 as const } },
+            ]),
+          ),
+          TEST_LIMITER: { namespace_id: "90000", simple: { limit: 3, period: 60 as const } },
         },
       },
     }),

@@ -38,13 +38,22 @@ function localAdminToken(): string | undefined {
   return /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync(file, "utf8"))?.[1]?.trim();
 }
 
-/** Calls the registry API; JSON in and out, errors as {@link ApiError}. */
+/** How often a rate-limited (429) call is retried after the `Retry-After` the worker names. */
+const RATE_LIMIT_RETRIES = 5;
+
+/** Calls the registry API; JSON in and out, errors as {@link ApiError}. Waits out rate limits. */
 export async function callRegistry<T = unknown>(target: RegistryTarget, method: string, apiPath: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (target.credential) headers.Authorization = `Bearer ${target.credential}`;
-  const response = await reach(target.url, () =>
-    fetch(`${target.url}${apiPath}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
-  );
+  const send = () => reach(target.url, () => fetch(`${target.url}${apiPath}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }));
+  let response = await send();
+  for (let retry = 0; response.status === 429 && retry < RATE_LIMIT_RETRIES; retry++) {
+    const waitSeconds = Number(response.headers.get("Retry-After")) || 60;
+    process.stderr.write(`rate limited; retrying in ${waitSeconds} s\n`);
+    await response.arrayBuffer();
+    await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000));
+    response = await send();
+  }
   const text = await response.text();
   if (!response.ok) {
     let error: { message?: string; code?: string } = {};

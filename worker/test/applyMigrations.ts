@@ -6,7 +6,7 @@ declare global {
       /** Read from `migrations/` by vitest.config.ts. */
       TEST_MIGRATIONS: D1Migration[];
       /** Scales the property tests (worker/test/fuzz.test.ts); empty = default. */
-      FUZZ_RUNS: string;
+      FUZZ_INPUTS: string;
     }
   }
 }

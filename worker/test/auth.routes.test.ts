@@ -1,21 +1,11 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { ADMIN_TOKEN, SENDER, adminPut, call, expectError, registerDomain } from "./fixtures";
+import { ADMIN_TOKEN, SENDER, adminPut, call, createKey, expectError, registerDomain } from "./fixtures";
 
 const OWNER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 let demoKey: string;
 let otherDomainKey: string;
 let revokedKey: string;
 let expiredKey: string;
-
-async function createKey(domain: string, body: Record<string, unknown> = { label: "test" }): Promise<{ id: string; key: string }> {
-  const response = await call(`/v1/domains/${domain}/keys`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as { id: string; key: string };
-}
 
 function putWithKey(name: string, key: string | undefined, body: unknown = { owner: OWNER }) {
   return call(`/v1/names/${name}`, {

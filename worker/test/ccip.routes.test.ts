@@ -7,6 +7,7 @@ import {
   toHex,
   zeroAddress,
 } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { namehash, packetToBytes } from "viem/ens";
 import { beforeAll, describe, expect, test } from "vitest";
 import { offchainResolverAbi, recordResolverAbi, resolverErrorsAbi } from "../src/abi";
@@ -260,6 +261,23 @@ describe("caching of signed answers", () => {
     await adminPut("/v1/names/cached.demo.eth", { owner: OWNER, texts: { motto: "second" } });
     const third = (await (await call(`/ccip/${SENDER}/${callData}.json`)).json()) as { data: Hex };
     expect(decodeString(await verifyAnswer(callData, third.data))).toBe("second");
+  });
+
+  test("a rotated signing key signs at once: answers cached under the old key are not reused", async () => {
+    const { createExecutionContext, env, waitOnExecutionContext } = await import("cloudflare:test");
+    const { default: worker } = await import("../src/index");
+    const callData = resolveCallData("alice.demo.eth", { functionName: "text", key: "url" });
+    await lookup(callData);
+    await lookup(callData); // cached under the test signer now
+    const rotatedKey = generatePrivateKey();
+    const rotated = privateKeyToAccount(rotatedKey);
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(new Request(`http://gateway.test/ccip/${SENDER}/${callData}.json`), { ...env, SIGNER_PRIVATE_KEY: rotatedKey }, ctx);
+    await waitOnExecutionContext(ctx);
+    const { data } = (await response.json()) as { data: Hex };
+    const [result, expires, signature] = decodeAbiParameters(RESPONSE_TYPES, data);
+    const hash = signatureHash({ resolver: RESOLVER, expiresSeconds: expires, request: callData, result });
+    expect(await recoverAddress({ hash, signature })).toBe(rotated.address);
   });
 });
 

@@ -36,6 +36,17 @@ export async function registerDomain(domain: string, resolverAddress: Address = 
   if (response.status !== 200) throw new Error(`domain setup failed: ${await response.text()}`);
 }
 
+/** Creates a service API key for `domain` (as the admin). */
+export async function createKey(domain: string, body: Record<string, unknown> = { label: "test" }): Promise<{ id: string; key: string }> {
+  const response = await call(`/v1/domains/${domain}/keys`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 201) throw new Error(`key setup failed: ${await response.text()}`);
+  return (await response.json()) as { id: string; key: string };
+}
+
 type RecordCall =
   | { functionName: "text"; key: string }
   | { functionName: "addr" }

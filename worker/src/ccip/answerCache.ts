@@ -69,9 +69,12 @@ export async function forgetAnswers(cache: Cache, node: Hex): Promise<void> {
   await cache.delete(generationKey(node));
 }
 
-/** The cache key of the answer to `callData`, signed for `resolver`, in `generation`. */
-export function answerKey(resolver: Address, generation: string, callData: Hex): string {
-  return `${CACHE_ORIGIN}/answer/${resolver.toLowerCase()}/${generation}/${keccak256(callData)}`;
+/**
+ * The cache key of the answer to `callData`, signed by `signer` for `resolver`, in `generation`.
+ * The signer is part of it so that a rotated key is used at once (see the key-rotation runbook).
+ */
+export function answerKey(resolver: Address, signer: Address, generation: string, callData: Hex): string {
+  return `${CACHE_ORIGIN}/answer/${resolver.toLowerCase()}/${signer.toLowerCase()}/${generation}/${keccak256(callData)}`;
 }
 
 /** A cached answer that still has at least {@link MIN_REMAINING_SECONDS} to live, or undefined. */

@@ -44,7 +44,7 @@ export async function answerResolveCall(context: AnswerContext, callData: Hex): 
   let key: string | undefined;
   if (cache) {
     const { generation, isNew } = await currentGeneration(cache, call.node, defer);
-    key = answerKey(domain.resolverAddress, generation, callData);
+    key = answerKey(domain.resolverAddress, context.signer.address, generation, callData);
     const cached = isNew ? undefined : await cachedAnswer(cache, key, context.nowSeconds);
     if (cached) return cached;
   }

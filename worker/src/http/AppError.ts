@@ -18,6 +18,8 @@ export abstract class AppError extends Error {
   abstract readonly status: ContentfulStatusCode;
   readonly shortMessage: string;
   readonly metaMessages: string[];
+  /** Extra response headers (e.g. `Retry-After`). */
+  readonly headers: Record<string, string> = {};
 
   constructor(shortMessage: string, options: AppErrorOptions = {}) {
     super(shortMessage, options.cause === undefined ? undefined : { cause: options.cause });

@@ -13,7 +13,7 @@ export type ErrorBody = { message: string; code: string };
 export function onError(error: Error, c: Context): Response {
   if (error instanceof AppError) {
     if (error.status >= 500) logError(error);
-    return c.json<ErrorBody>({ message: error.shortMessage, code: error.code }, error.status);
+    return c.json<ErrorBody>({ message: error.shortMessage, code: error.code }, error.status, error.headers);
   }
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
@@ -46,5 +46,6 @@ function logError(error: unknown): void {
 export async function onDm3Error(error: Error, c: Context): Promise<Response> {
   const response = onError(error, c);
   const body = (await response.json()) as ErrorBody;
-  return c.json({ error: body.message, ...body }, response.status as ContentfulStatusCode);
+  const headers = error instanceof AppError ? error.headers : {};
+  return c.json({ error: body.message, ...body }, response.status as ContentfulStatusCode, headers);
 }

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { createDatabase } from "../db/client";
 import { UnauthorizedError } from "../http/AppError";
+import { clientIp, enforceRateLimit } from "../http/rateLimit";
 import { API_KEY_PREFIX, authenticateApiKey } from "./apiKeys";
 import { ForbiddenError } from "./errors";
 
@@ -16,28 +17,41 @@ declare module "hono" {
 
 const BEARER_PREFIX = "Bearer ";
 
+const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 /**
  * Requires `Authorization: Bearer <credential>`: the `ADMIN_TOKEN` secret (compared in constant
  * time) or a live service API key. Sets `c.get("caller")`. Credentials are never read from the
- * query string.
+ * query string. Rate limits: failed credentials count per client IP, writes per API key.
  */
 export function authenticate(): MiddlewareHandler<{ Bindings: Env }> {
   return async function authenticate(c, next) {
-    const header = c.req.header("Authorization") ?? "";
-    if (!header.startsWith(BEARER_PREFIX)) {
-      throw new UnauthorizedError("Send an admin token or API key as `Authorization: Bearer <credential>`");
+    let caller: Caller;
+    try {
+      caller = await identifyCaller(c.env, c.req.header("Authorization") ?? "");
+    } catch (error) {
+      await enforceRateLimit(c.env, "AUTH_PER_IP_LIMITER", `ip:${clientIp(c)}`, "failed authentication attempts");
+      throw error;
     }
-    const credential = header.slice(BEARER_PREFIX.length).trim();
-    if (credential.startsWith(API_KEY_PREFIX)) {
-      const key = await authenticateApiKey(createDatabase(c.env.DB), credential, Math.floor(Date.now() / 1000));
-      c.set("caller", { kind: "apiKey", actor: `key:${key.id}`, keyId: key.id, domain: key.domain });
-    } else if (c.env.ADMIN_TOKEN && (await timingSafeEqual(credential, c.env.ADMIN_TOKEN))) {
-      c.set("caller", { kind: "admin", actor: "admin" });
-    } else {
-      throw new UnauthorizedError("Invalid admin token");
+    if (caller.kind === "apiKey" && !READ_METHODS.has(c.req.method)) {
+      await enforceRateLimit(c.env, "WRITES_PER_KEY_LIMITER", caller.actor, "writes with this API key");
     }
+    c.set("caller", caller);
     await next();
   };
+}
+
+async function identifyCaller(env: Env, header: string): Promise<Caller> {
+  if (!header.startsWith(BEARER_PREFIX)) {
+    throw new UnauthorizedError("Send an admin token or API key as `Authorization: Bearer <credential>`");
+  }
+  const credential = header.slice(BEARER_PREFIX.length).trim();
+  if (credential.startsWith(API_KEY_PREFIX)) {
+    const key = await authenticateApiKey(createDatabase(env.DB), credential, Math.floor(Date.now() / 1000));
+    return { kind: "apiKey", actor: `key:${key.id}`, keyId: key.id, domain: key.domain };
+  }
+  if (env.ADMIN_TOKEN && (await timingSafeEqual(credential, env.ADMIN_TOKEN))) return { kind: "admin", actor: "admin" };
+  throw new UnauthorizedError("Invalid admin token");
 }
 
 /** Throws 403 unless the caller may write names under `domain`. */

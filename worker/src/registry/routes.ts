@@ -5,6 +5,7 @@ import { upsertDomain } from "../db/domains";
 import { findNameRow } from "../db/names";
 import { assertNormalizedName } from "../ens/assertNormalizedName";
 import { limitBody } from "../http/limitBody";
+import { limitPerIp } from "../http/rateLimit";
 import { readJsonBody } from "../http/readJsonBody";
 import { validate, validJson, validQuery } from "../http/validate";
 import { namehash } from "viem/ens";
@@ -151,7 +152,7 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     return c.json({ name: c.req.param("name"), deleted: true });
   })
   // Name writes signed by the owner's wallet (EIP-712), no credential.
-  .post("/names/:name/signed", limitBody(NAME_LIMITS.maxBodyBytes), async (c) => {
+  .post("/names/:name/signed", limitBody(NAME_LIMITS.maxBodyBytes), limitPerIp("WRITES_PER_IP_LIMITER", "signed writes"), async (c) => {
     const name = c.req.param("name");
     const domain = domainOfName(await domains(c), name);
     const body = await readJsonBody(c);

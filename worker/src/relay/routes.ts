@@ -4,6 +4,7 @@ import { createDatabase } from "../db/client";
 import { deleteAcknowledgedMessages, listIncomingMessages } from "../db/messages";
 import { onDm3Error } from "../http/errors";
 import { limitBody } from "../http/limitBody";
+import { clientIp, enforceRateLimit, limitPerIp } from "../http/rateLimit";
 import { readJsonBody } from "../http/readJsonBody";
 import { validate, validJson } from "../http/validate";
 import { parseRelayConfig } from "./config";
@@ -46,6 +47,7 @@ export const relayRoutes = new Hono<{ Bindings: Env }>()
     const call = validate(JsonRpcSchema, await readJsonBody(c), "body");
     switch (call.method) {
       case "dm3_submitMessage": {
+        await enforceRateLimit(c.env, "SUBMITS_PER_IP_LIMITER", `ip:${clientIp(c)}`, "message submissions");
         if (!call.params?.length) throw new InvalidEnvelopeError("params must be [envelope JSON string]");
         const db = database(c);
         const domains = await listServedDomains(c.env.DB, db);
@@ -65,6 +67,7 @@ export const relayRoutes = new Hono<{ Bindings: Env }>()
         throw new UnsupportedMethodError(call.method);
     }
   })
+  .use("/auth/*", limitPerIp("AUTH_PER_IP_LIMITER", "authentication attempts"))
   .get("/auth/:ensName", async (c) => c.json(await createChallenge(relay(c), relayName(c.req.param("ensName")), Math.floor(nowMs() / 1000))))
   .post("/auth/:ensName", limitBody(8 * 1024), async (c) => {
     const answer = await validJson(c, ChallengeAnswerSchema);

@@ -1,0 +1,107 @@
+/**
+ * Rate limits: each production limiter is swapped for TEST_LIMITER (a real rate-limiting binding
+ * allowing 3 requests per 60 s per key) and pushed past its limit.
+ */
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { beforeAll, describe, expect, test } from "vitest";
+import worker from "../src/index";
+import type { RateLimiterName } from "../src/http/rateLimit";
+import { ADMIN_TOKEN, alice, createKey, registerDomain } from "./fixtures";
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      /** 3 requests per 60 s per key (vitest.config.ts). */
+      TEST_LIMITER: RateLimit;
+    }
+  }
+}
+
+const LIMIT = 3;
+let ipCounter = 0;
+/** A client IP no other test has used, so limits don't leak between tests. */
+const freshIp = () => `198.51.100.${++ipCounter}`;
+
+/** Calls the worker with `limiter` replaced by the tight test limiter. */
+async function callLimited(limiter: RateLimiterName, path: string, init: RequestInit & { ip: string }): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set("CF-Connecting-IP", init.ip);
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(new Request(`http://gateway.test${path}`, { ...init, headers }), { ...env, [limiter]: env.TEST_LIMITER }, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+async function expectRateLimited(response: Response): Promise<Record<string, unknown>> {
+  expect(response.status).toBe(429);
+  expect(response.headers.get("Retry-After")).toBe("60");
+  const body = (await response.json()) as Record<string, unknown>;
+  expect(body.code).toBe("rate_limited");
+  expect(body.message).toMatch(/retry after 60 seconds/);
+  return body;
+}
+
+const json = (method: string, body: unknown, headers: Record<string, string> = {}) => ({ method, headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
+
+beforeAll(async () => {
+  await registerDomain("limits.eth");
+});
+
+describe("rate limits", () => {
+  test("writes with an API key are limited per key, whatever the IP; other keys and the admin are not", async () => {
+    const { key } = await createKey("limits.eth");
+    const { key: otherKey } = await createKey("limits.eth");
+    const put = (name: string, credential: string, ip = freshIp()) =>
+      callLimited("WRITES_PER_KEY_LIMITER", `/v1/names/${name}.limits.eth`, { ip, ...json("PUT", { owner: alice.address }, { Authorization: `Bearer ${credential}` }) });
+    for (let i = 0; i < LIMIT; i++) expect((await put(`k${i}`, key)).status).toBe(200);
+    await expectRateLimited(await put("k-over", key));
+    // The refused write changed nothing.
+    expect((await callLimited("WRITES_PER_KEY_LIMITER", "/v1/names/k-over.limits.eth", { ip: freshIp() })).status).toBe(404);
+    // Reads with the same key are not writes.
+    const read = await callLimited("WRITES_PER_KEY_LIMITER", "/v1/names/k0.limits.eth", { ip: freshIp(), headers: { Authorization: `Bearer ${key}` } });
+    expect(read.status).toBe(200);
+    expect((await put("other", otherKey)).status).toBe(200);
+    for (let i = 0; i < LIMIT + 2; i++) expect((await put(`admin${i}`, ADMIN_TOKEN)).status).toBe(200);
+  });
+
+  test("owner-signed writes are limited per client IP, counted before the signature is checked", async () => {
+    const ip = freshIp();
+    const post = (from: string) => callLimited("WRITES_PER_IP_LIMITER", "/v1/names/signed.limits.eth/signed", { ip: from, ...json("POST", { junk: true }) });
+    for (let i = 0; i < LIMIT; i++) expect((await post(ip)).status).toBe(400);
+    await expectRateLimited(await post(ip));
+    expect((await post(freshIp())).status).toBe(400);
+  });
+
+  test("failed credentials are limited per client IP; the right credential still works", async () => {
+    const ip = freshIp();
+    const put = (token: string) =>
+      callLimited("AUTH_PER_IP_LIMITER", "/v1/names/guess.limits.eth", { ip, ...json("PUT", { owner: alice.address }, { Authorization: `Bearer ${token}` }) });
+    for (let i = 0; i < LIMIT; i++) expect((await put(`wrong-${i}`)).status).toBe(401);
+    await expectRateLimited(await put("wrong-again"));
+    expect((await put(ADMIN_TOKEN)).status).toBe(200);
+  });
+
+  test("relay submits are limited per client IP, with dm3's error field", async () => {
+    const ip = freshIp();
+    const submit = (from: string) =>
+      callLimited("SUBMITS_PER_IP_LIMITER", "/rpc", { ip: from, ...json("POST", { jsonrpc: "2.0", method: "dm3_submitMessage", params: ["{}"], id: 1 }) });
+    for (let i = 0; i < LIMIT; i++) expect((await submit(ip)).status).toBe(400);
+    const body = await expectRateLimited(await submit(ip));
+    expect(body.error).toBe(body.message);
+    expect((await submit(freshIp())).status).toBe(400);
+    // Other JSON-RPC methods are not submits.
+    const properties = await callLimited("SUBMITS_PER_IP_LIMITER", "/rpc", { ip, ...json("POST", { jsonrpc: "2.0", method: "dm3_getDeliveryServiceProperties", params: [], id: 2 }) });
+    expect(properties.status).toBe(200);
+  });
+
+  test("relay challenges and answers are limited per client IP", async () => {
+    const ip = freshIp();
+    const challenge = () => callLimited("AUTH_PER_IP_LIMITER", "/auth/nobody.limits.eth", { ip });
+    const answer = () => callLimited("AUTH_PER_IP_LIMITER", "/auth/nobody.limits.eth", { ip, ...json("POST", { challenge: "x", signature: "0x00" }) });
+    expect((await challenge()).status).toBe(200);
+    expect((await answer()).status).toBe(400);
+    expect((await challenge()).status).toBe(200);
+    await expectRateLimited(await answer());
+    await expectRateLimited(await challenge());
+  });
+});
