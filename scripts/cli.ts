@@ -16,6 +16,8 @@ const main = defineCommand({
     ds: load(() => import("./commands/ds")),
     backup: load(() => import("./commands/backup")),
     resolve: load(() => import("./commands/resolve")),
+    deploy: load(() => import("./commands/deploy")),
+    signer: load(() => import("./commands/signer")),
   },
 }) as CommandDef;
 

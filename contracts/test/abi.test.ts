@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Abi } from "viem";
-import { ensRegistryAbi, offchainResolverAbi } from "../../worker/src/abi";
+import { ensRegistryAbi, offchainResolverAbi, resolverAdminAbi } from "../../worker/src/abi";
 import { readArtifact } from "../../scripts/lib/artifacts";
 
 /** Signature of an ABI item: kind, name and input types (what calldata and selectors depend on). */
@@ -11,6 +11,7 @@ const signatureOf = (item: Abi[number]) =>
 describe("worker/src/abi.ts matches the compiled contracts", () => {
   for (const [label, abi, source, contract] of [
     ["offchainResolverAbi", offchainResolverAbi, "OffchainResolver.sol", "OffchainResolver"],
+    ["resolverAdminAbi", resolverAdminAbi, "OffchainResolver.sol", "OffchainResolver"],
     ["ensRegistryAbi", ensRegistryAbi, "dev/ENSRegistry.sol", "ENSRegistry"],
   ] as const) {
     it(`${label} is a subset of the ${contract} artifact`, async () => {

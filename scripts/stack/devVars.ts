@@ -10,14 +10,15 @@ import { projectRoot } from "../lib/paths";
 /** The local worker secrets, from the git-ignored `.dev.vars`. */
 export type DevSecrets = { signerPrivateKey: Hex; adminToken: string; dsSigningKey: string; dsEncryptionKey: string };
 
-const DEV_VARS_FILE = path.join(projectRoot, ".dev.vars");
+/** The secrets file `wrangler dev` reads by default. */
+export const DEV_VARS_FILE = path.join(projectRoot, ".dev.vars");
 
 /**
- * Reads `.dev.vars`, creating it with a fresh signer key and admin token when it is missing, so
+ * Reads `.dev.vars` (or `file`), creating it with fresh secrets when it is missing, so
  * `wrangler dev` and the stack share one set of secrets that never leaves this machine.
  */
-export async function ensureDevSecrets(): Promise<DevSecrets> {
-  if (!existsSync(DEV_VARS_FILE)) {
+export async function ensureDevSecrets(file: string = DEV_VARS_FILE): Promise<DevSecrets> {
+  if (!existsSync(file)) {
     const body = [
       "# Created by `npm start` for local development only. Never commit this file.",
       `SIGNER_PRIVATE_KEY=${generatePrivateKey()}`,
@@ -25,16 +26,16 @@ export async function ensureDevSecrets(): Promise<DevSecrets> {
       "",
     ].join("\n");
     // Exclusive create: when two processes start at once, exactly one file wins and both read it.
-    await writeFile(DEV_VARS_FILE, body, { mode: 0o600, flag: "wx" }).catch((error: NodeJS.ErrnoException) => {
+    await writeFile(file, body, { mode: 0o600, flag: "wx" }).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== "EEXIST") throw error;
     });
   }
-  let values = parseDotenv(await readFile(DEV_VARS_FILE, "utf8"));
+  let values = parseDotenv(await readFile(file, "utf8"));
   if (!values.DS_SIGNING_KEY || !values.DS_ENCRYPTION_KEY) {
     // Files from before the relay existed get delivery-service keys added.
     const keys = generateDeliveryServiceKeys();
-    await appendFile(DEV_VARS_FILE, `DS_SIGNING_KEY=${keys.signingKey}\nDS_ENCRYPTION_KEY=${keys.encryptionKey}\n`);
-    values = parseDotenv(await readFile(DEV_VARS_FILE, "utf8"));
+    await appendFile(file, `DS_SIGNING_KEY=${keys.signingKey}\nDS_ENCRYPTION_KEY=${keys.encryptionKey}\n`);
+    values = parseDotenv(await readFile(file, "utf8"));
   }
   const signerPrivateKey = values.SIGNER_PRIVATE_KEY;
   const adminToken = values.ADMIN_TOKEN;
@@ -42,6 +43,15 @@ export async function ensureDevSecrets(): Promise<DevSecrets> {
     throw new Error(".dev.vars needs SIGNER_PRIVATE_KEY (0x + 64 hex) and ADMIN_TOKEN; see .dev.vars.example");
   }
   return { signerPrivateKey, adminToken, dsSigningKey: values.DS_SIGNING_KEY as string, dsEncryptionKey: values.DS_ENCRYPTION_KEY as string };
+}
+
+/** Sets `name=value` in the secrets `file` (replacing its line, or appending one). */
+export async function setDevSecret(file: string, name: string, value: string): Promise<void> {
+  const text = await readFile(file, "utf8");
+  const line = `${name}=${value}`;
+  const pattern = new RegExp(`^\\s*${name}\\s*=.*$`, "m");
+  const updated = pattern.test(text) ? text.replace(pattern, line) : `${text.replace(/\n?$/, "\n")}${line}\n`;
+  await writeFile(file, updated, { mode: 0o600 });
 }
 
 function parseDotenv(text: string): Record<string, string> {

@@ -3,7 +3,8 @@ import path from "node:path";
 import type { Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { deployContracts } from "./deployContracts";
-import { ensureDevSecrets } from "./devVars";
+import { DEV_VARS_FILE, ensureDevSecrets } from "./devVars";
+import { copyWorkerConfig, WRANGLER_CONFIG } from "./workerConfig";
 import { stopProcessGroup } from "./processes";
 import { type DemoUser, seedDemo } from "./seedDemo";
 import { startHardhatNode } from "./startHardhatNode";
@@ -17,6 +18,9 @@ export type StackInfo = {
   resolver: Address;
   gatewayUrl: string;
   signer: Address;
+  /** The worker's config and the secrets file next to it (key rotation rewrites the one and touches the other). */
+  configFile: string;
+  secretsFile: string;
   domain: string;
   names: { name: string; address: Address }[];
   pids: { hardhat: number; worker: number };
@@ -37,6 +41,13 @@ export type StackOptions = {
   /** Logs and the local D1 go here; the D1 is recreated on every start, like the chain. */
   stateDir: string;
   domain?: string;
+  /**
+   * Run the worker from its own copy of wrangler.toml in this directory, with its own secrets
+   * (`<dir>/.dev.vars`), instead of the project's (tests that change secrets use this).
+   */
+  workerDir?: string;
+  /** Overrides of wrangler.toml `[vars]`, e.g. a short SIGNATURE_TTL_SECONDS. */
+  vars?: Record<string, string>;
   log?: (line: string) => void;
 };
 
@@ -53,7 +64,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await rm(d1Dir, { recursive: true, force: true });
 
   // wrangler dev reads the same secrets from .dev.vars.
-  const secrets = await ensureDevSecrets();
+  const configFile = options.workerDir ? await copyWorkerConfig(options.workerDir) : WRANGLER_CONFIG;
+  const secretsFile = options.workerDir ? path.join(options.workerDir, ".dev.vars") : DEV_VARS_FILE;
+  const secrets = await ensureDevSecrets(secretsFile);
   const started: number[] = [];
   const stop = async () => {
     await Promise.all(started.map((pid) => stopProcessGroup(pid)));
@@ -80,6 +93,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       inspectorPort: options.inspectorPort,
       stateDir: d1Dir,
       logFile: path.join(options.stateDir, "worker.log"),
+      configFile,
+      ...(options.vars && { vars: options.vars }),
     });
     started.push(worker.child.pid as number);
 
@@ -98,6 +113,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       resolver: contracts.resolver,
       gatewayUrl,
       signer,
+      configFile,
+      secretsFile,
       domain,
       names: demoUsers.map(({ name, address }) => ({ name, address })),
       pids: { hardhat: node.child.pid as number, worker: worker.child.pid as number },

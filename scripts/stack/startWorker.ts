@@ -21,6 +21,9 @@ export async function startWorker(options: {
   inspectorPort: number;
   stateDir: string;
   logFile: string;
+  /** The wrangler config (its directory's `.dev.vars` holds the secrets). */
+  configFile: string;
+  vars?: Record<string, string>;
 }): Promise<{ child: ChildProcess; url: string }> {
   const child = spawnLogged(
     binPath("wrangler"),
@@ -32,6 +35,8 @@ export async function startWorker(options: {
       "--inspector-port", String(options.inspectorPort),
       "--persist-to", options.stateDir,
       "--show-interactive-dev-session=false",
+      "--config", options.configFile,
+      ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ],
     { cwd: projectRoot, logFile: options.logFile },
   );

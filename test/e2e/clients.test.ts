@@ -100,7 +100,7 @@ describe("ethers v6", () => {
 
 describe("ENS UniversalResolver-style relaying", () => {
   it("verifies an answer fetched for another contract (sender ≠ resolver), single and multicall", async () => {
-    const chain = localChain(stack.info.rpcUrl);
+    const chain = await localChain(stack.info.rpcUrl);
     const relay = await chain.deploy("dev/RelayingCaller.sol", "RelayingCaller", []);
     const { abi } = await readArtifact("dev/RelayingCaller.sol", "RelayingCaller");
     const node = namehash(name());
@@ -133,7 +133,7 @@ describe("gateway failover", () => {
     await new Promise<void>((resolve) => broken.listen(0, "127.0.0.1", resolve));
     try {
       const brokenUrl = `http://127.0.0.1:${(broken.address() as { port: number }).port}/ccip/{sender}/{data}.json`;
-      const chain = localChain(stack.info.rpcUrl);
+      const chain = await localChain(stack.info.rpcUrl);
       const resolver: Address = await chain.deployResolver([brokenUrl, `${stack.info.gatewayUrl}/ccip/{sender}/{data}.json`], stack.info.signer);
       await chain.assignResolver(stack.info.ensRegistry, "failover.eth", resolver);
       const { adminToken } = await ensureDevSecrets();

@@ -43,3 +43,23 @@ export const ensRegistryAbi = parseAbi([
 
 /** ERC-165 interface id of ENSIP-10 `IExtendedResolver` (`resolve(bytes,bytes)`). */
 export const EXTENDED_RESOLVER_INTERFACE_ID = "0x9061b923";
+
+/** The owner's side of our `OffchainResolver` (deployment and key rotation scripts). */
+export const resolverAdminAbi = parseAbi([
+  "function owner() view returns (address)",
+  "function pendingOwner() view returns (address)",
+  "function transferOwnership(address newOwner)",
+  "function urls() view returns (string[])",
+  "function setUrls(string[] newUrls)",
+  "function signers() view returns (address[])",
+  "function isSigner(address account) view returns (bool)",
+  "function addSigner(address signer)",
+  "function removeSigner(address signer)",
+  "function setMulticallFeature(bool supported)",
+]);
+
+/** ENS's NameWrapper, which owns wrapped names in the registry (ERC-1155 id = uint256(node)). */
+export const nameWrapperAbi = parseAbi([
+  "function ownerOf(uint256 id) view returns (address)",
+  "function setResolver(bytes32 node, address resolver)",
+]);

@@ -1,0 +1,110 @@
+import { defineCommand } from "citty";
+import { type Address, getAddress, isAddress } from "viem";
+import { CHAIN_ARGS, connectFromFlags, listFlag } from "../lib/chainTarget";
+import { UsageError } from "../lib/cliErrors";
+import { deployResolver, writeDeploymentRecord } from "../lib/deployResolver";
+import { configuredDatabaseId, createDatabase, deployWorker, generateMissingSecrets, signerAddressOf, WORKER_SECRETS } from "../lib/deployWorker";
+import { projectRoot } from "../lib/paths";
+import { setDomainResolver } from "../lib/setDomainResolver";
+import { readStackFile } from "../lib/stackConfig";
+import { runWrangler } from "../lib/workerSecrets";
+import path from "node:path";
+
+const MAINNET_ENS_REGISTRY = "0x00000000000C2E074eC69A0dFb2997BA6C7d2e1e";
+
+function addresses(value: string | undefined, flag: string): Address[] {
+  return listFlag(value).map((item) => {
+    if (!isAddress(item, { strict: false })) throw new UsageError(`${flag}: "${item}" is not an address`);
+    return getAddress(item);
+  });
+}
+
+const resolver = defineCommand({
+  meta: { name: "resolver", description: "Deploy an OffchainResolver (key: $DEPLOYER_PRIVATE_KEY) and write a deployment record" },
+  args: {
+    ...CHAIN_ARGS,
+    owner: { type: "string", description: "Final owner (or $RESOLVER_OWNER; default: the deployer). Another owner must call acceptOwnership()" },
+    signers: { type: "string", description: "Gateway signer addresses, comma-separated (or $SIGNER_ADDRESSES)" },
+    urls: { type: "string", description: "Gateway URLs, comma-separated, e.g. https://gw.example/ccip/{sender}/{data}.json (or $GATEWAY_URLS)" },
+    "no-multicall": { type: "boolean", description: "Do not advertise the RESOLVE_MULTICALL feature (ERC-7996)" },
+    out: { type: "string", description: "Directory for the deployment record (default: deployments/)" },
+    json: { type: "boolean", description: "Print the deployment record as one JSON object" },
+  },
+  async run({ args }) {
+    const signers = addresses(args.signers ?? process.env.SIGNER_ADDRESSES, "--signers");
+    const urls = listFlag(args.urls ?? process.env.GATEWAY_URLS);
+    if (signers.length === 0) throw new UsageError("Name at least one gateway signer: --signers 0x… (the worker's SIGNER_PRIVATE_KEY address)");
+    if (urls.length === 0) throw new UsageError("Name at least one gateway URL: --urls https://…/ccip/{sender}/{data}.json");
+    for (const url of urls) if (!/^https?:\/\//.test(url)) throw new UsageError(`--urls: "${url}" is not an http(s) URL`);
+    const ownerText = args.owner ?? process.env.RESOLVER_OWNER;
+    const owner = ownerText === undefined ? undefined : addresses(ownerText, "--owner")[0];
+
+    const chain = await connectFromFlags(args, ["DEPLOYER_PRIVATE_KEY"]);
+    console.error(`deploying OffchainResolver on chain ${chain.chainId} from ${chain.account.address}`);
+    const deployment = await deployResolver(chain, { ...(owner && { owner }), signers, urls, multicallFeature: !args["no-multicall"] });
+    const file = await writeDeploymentRecord(args.out ?? path.join(projectRoot, "deployments"), deployment);
+    if (args.json) console.log(JSON.stringify({ ...deployment, record: file }));
+    else console.log(deployment.address);
+    console.error(`resolver ${deployment.address} (tx ${deployment.transactionHash}); record ${path.relative(process.cwd(), file)}`);
+    if (deployment.pendingOwner) console.error(`${deployment.pendingOwner} must call acceptOwnership() on it to become its owner`);
+  },
+});
+
+const setResolver = defineCommand({
+  meta: { name: "set-resolver", description: "Set a domain's resolver in the ENS registry (key: $DOMAIN_OWNER_PRIVATE_KEY)" },
+  args: {
+    domain: { type: "positional", required: true, description: "The service's parent name, e.g. acme.eth" },
+    resolver: { type: "string", required: true, description: "The OffchainResolver address" },
+    registry: { type: "string", description: `ENS registry (or $ENS_REGISTRY; default: the local stack's, else mainnet ${MAINNET_ENS_REGISTRY})` },
+    ...CHAIN_ARGS,
+  },
+  async run({ args }) {
+    const [resolverAddress] = addresses(args.resolver, "--resolver");
+    const stack = readStackFile();
+    const chain = await connectFromFlags(args, ["DOMAIN_OWNER_PRIVATE_KEY", "DEPLOYER_PRIVATE_KEY"]);
+    const isLocal = (args.rpc ?? process.env.RPC_URL ?? stack.rpcUrl) === stack.rpcUrl;
+    const [registry] = addresses(args.registry ?? process.env.ENS_REGISTRY ?? (isLocal ? stack.ensRegistry : MAINNET_ENS_REGISTRY), "--registry");
+    const result = await setDomainResolver(chain, { registry: registry as Address, domain: args.domain, resolver: resolverAddress as Address });
+    console.error(`${args.domain} now resolves through ${resolverAddress} (set via the ${result.via}, tx ${result.transactionHash})`);
+  },
+});
+
+const worker = defineCommand({
+  meta: { name: "worker", description: "Create the D1 (first time), apply migrations, upload secrets and deploy the worker" },
+  args: {
+    "generate-secrets": { type: "boolean", description: "Generate the secrets not set in the environment (printed once)" },
+    "dry-run": { type: "boolean", description: "Only build the bundle (wrangler deploy --dry-run); change nothing" },
+  },
+  async run({ args }) {
+    const present = Object.fromEntries(WORKER_SECRETS.flatMap((name) => (process.env[name] ? [[name, process.env[name] as string]] : [])));
+    if (args["dry-run"]) {
+      const databaseId = await configuredDatabaseId();
+      console.error(databaseId ? `D1: ${databaseId}` : "D1: would run `wrangler d1 create` and write its id into wrangler.toml");
+      console.error("would run `wrangler d1 migrations apply DB --remote`");
+      console.error(`secrets from the environment: ${Object.keys(present).join(", ") || "none"}`);
+      await deployWorker({}, { dryRun: true });
+      console.error("bundle built (wrangler deploy --dry-run)");
+      return;
+    }
+    const generated = args["generate-secrets"] ? generateMissingSecrets(present) : {};
+    const secrets = { ...present, ...generated };
+    const missing = WORKER_SECRETS.filter((name) => !secrets[name]);
+    if (missing.length > 0) console.error(`not uploading ${missing.join(", ")}: the deployed values stay (set them, or pass --generate-secrets)`);
+
+    const databaseId = (await configuredDatabaseId()) ?? (await createDatabase("dm3-registry"));
+    console.error(`D1 ${databaseId}; applying migrations`);
+    await runWrangler(["d1", "migrations", "apply", "DB", "--remote"], "", { env: { CI: "true" } });
+    const output = await deployWorker(secrets, { dryRun: false });
+    const url = /https:\/\/\S+\.workers\.dev/.exec(output)?.[0];
+    console.error(`deployed${url ? ` at ${url}` : ""}`);
+    if (secrets.SIGNER_PRIVATE_KEY) console.error(`gateway signer address (list it in the resolver): ${signerAddressOf(secrets.SIGNER_PRIVATE_KEY)}`);
+    // Generated secrets exist nowhere else: show them exactly once.
+    for (const [name, value] of Object.entries(generated)) console.log(`${name}=${value}`);
+  },
+});
+
+/** `deploy resolver|set-resolver|worker`. */
+export default defineCommand({
+  meta: { name: "deploy", description: "Deploy to a real network (see README: Deployment runbook)" },
+  subCommands: { resolver, "set-resolver": setResolver, worker },
+});

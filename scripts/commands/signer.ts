@@ -1,0 +1,97 @@
+import { defineCommand } from "citty";
+import { type Address, getAddress, type Hex, isAddress } from "viem";
+import { generatePrivateKey } from "viem/accounts";
+import { resolverAdminAbi } from "../../worker/src/abi";
+import { privateKeyFromEnv } from "../lib/chain";
+import { CHAIN_ARGS, connectFromFlags, listFlag } from "../lib/chainTarget";
+import { UsageError } from "../lib/cliErrors";
+import { rotateSigner } from "../lib/rotateSigner";
+import { readStackFile } from "../lib/stackConfig";
+import { putLocalSecret, putRemoteSecret } from "../lib/workerSecrets";
+
+const OWNER_KEYS = ["RESOLVER_OWNER_PRIVATE_KEY", "DEPLOYER_PRIVATE_KEY"];
+
+function address(value: string | undefined, flag: string): Address {
+  if (!value || !isAddress(value, { strict: false })) throw new UsageError(`${flag} takes an address, not "${value ?? ""}"`);
+  return getAddress(value);
+}
+
+const RESOLVER_ARG = { resolver: { type: "string", description: "The OffchainResolver (default: the local stack's)" } } as const;
+const resolverOf = (flag: string | undefined) => address(flag ?? readStackFile().resolver, "--resolver");
+
+const list = defineCommand({
+  meta: { name: "list", description: "The resolver's signers" },
+  args: { ...RESOLVER_ARG, ...CHAIN_ARGS, json: { type: "boolean", description: "Print one JSON object" } },
+  async run({ args }) {
+    const chain = await connectFromFlags(args, OWNER_KEYS);
+    const resolver = resolverOf(args.resolver);
+    const signers = await chain.publicClient.readContract({ address: resolver, abi: resolverAdminAbi, functionName: "signers" });
+    if (args.json) console.log(JSON.stringify({ resolver, signers }));
+    else for (const signer of signers) console.log(signer);
+  },
+});
+
+const changeSigner = (functionName: "addSigner" | "removeSigner", description: string) =>
+  defineCommand({
+    meta: { name: functionName === "addSigner" ? "add" : "remove", description },
+    args: { signer: { type: "positional", required: true, description: "Signer address" }, ...RESOLVER_ARG, ...CHAIN_ARGS },
+    async run({ args }) {
+      const chain = await connectFromFlags(args, OWNER_KEYS);
+      const resolver = resolverOf(args.resolver);
+      const receipt = await chain.write(resolver, resolverAdminAbi, functionName, [address(args.signer, "signer")]);
+      console.error(`${functionName}(${args.signer}) on ${resolver}: tx ${receipt.transactionHash}`);
+    },
+  });
+
+const rotate = defineCommand({
+  meta: {
+    name: "rotate",
+    description: "Rotate the gateway key with no failed lookups: add the new signer, switch the worker, wait, remove the old one",
+  },
+  args: {
+    ...CHAIN_ARGS,
+    gateway: { type: "string", description: "The worker's URL (or $GATEWAY_URL; default: the local stack's)" },
+    resolver: { type: "string", description: "Resolvers to rotate, comma-separated (default: all the worker serves on this chain)" },
+    remote: { type: "boolean", description: "Switch the deployed worker (`wrangler secret put`); default for a non-local gateway" },
+    "local-config": { type: "string", description: "Switch a local wrangler dev run with this wrangler.toml (its .dev.vars); default for the `npm start` stack" },
+    "worker-name": { type: "string", description: "With --remote: the worker's name, if not the one in wrangler.toml" },
+    "drain-seconds": { type: "string", description: "How long to keep trusting the old key after the switch (default: signature TTL + 30 s)" },
+  },
+  async run({ args }) {
+    const stack = readStackFile();
+    const gatewayUrl = args.gateway ?? process.env.GATEWAY_URL ?? stack.gatewayUrl;
+    if (!gatewayUrl) throw new UsageError("Which worker? Pass --gateway (or set $GATEWAY_URL), or run `npm start`");
+    const localConfig = args["local-config"] ?? (!args.remote && gatewayUrl === stack.gatewayUrl ? stack.configFile : undefined);
+    if (!args.remote && gatewayUrl === stack.gatewayUrl && !localConfig) throw new UsageError("The local stack's config is unknown: restart it with `npm start`");
+    const drainText = args["drain-seconds"];
+    if (drainText !== undefined && !/^\d+$/.test(drainText)) throw new UsageError(`--drain-seconds takes a whole number, not "${drainText}"`);
+    // The new key goes straight into the worker; it is never printed.
+    const newPrivateKey: Hex = process.env.NEW_SIGNER_PRIVATE_KEY ? privateKeyFromEnv(["NEW_SIGNER_PRIVATE_KEY"]) : generatePrivateKey();
+    const workerName = args["worker-name"];
+
+    const chain = await connectFromFlags(args, OWNER_KEYS);
+    const resolvers = listFlag(args.resolver).map((value) => address(value, "--resolver"));
+    const { oldSigner, newSigner } = await rotateSigner({
+      chain,
+      gatewayUrl,
+      ...(resolvers.length > 0 && { resolvers }),
+      newPrivateKey,
+      switchWorkerKey: (key) =>
+        localConfig ? putLocalSecret(localConfig, "SIGNER_PRIVATE_KEY", key) : putRemoteSecret("SIGNER_PRIVATE_KEY", key, workerName ? { workerName } : {}),
+      ...(drainText !== undefined && { drainSeconds: Number(drainText) }),
+      log: (line) => console.error(line),
+    });
+    console.log(JSON.stringify({ oldSigner, newSigner }));
+  },
+});
+
+/** `signer list|add|remove|rotate`. */
+export default defineCommand({
+  meta: { name: "signer", description: "Gateway signing keys trusted by the resolver (key: $RESOLVER_OWNER_PRIVATE_KEY)" },
+  subCommands: {
+    list,
+    add: changeSigner("addSigner", "Trust another gateway signer"),
+    remove: changeSigner("removeSigner", "Stop trusting a gateway signer"),
+    rotate,
+  },
+});

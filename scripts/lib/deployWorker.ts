@@ -1,0 +1,70 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { generateDeliveryServiceKeys } from "./deliveryServiceKeys";
+import { projectRoot } from "./paths";
+import { runWrangler } from "./workerSecrets";
+
+/** The worker's secrets (wrangler.toml `secrets.required`). */
+export const WORKER_SECRETS = ["SIGNER_PRIVATE_KEY", "ADMIN_TOKEN", "DS_SIGNING_KEY", "DS_ENCRYPTION_KEY"] as const;
+type SecretName = (typeof WORKER_SECRETS)[number];
+
+const PLACEHOLDER_DATABASE_ID = "00000000-0000-0000-0000-000000000000";
+const WRANGLER_TOML = path.join(projectRoot, "wrangler.toml");
+
+/** Fresh values for the worker secrets missing from `present`. */
+export function generateMissingSecrets(present: Partial<Record<SecretName, string>>): Partial<Record<SecretName, string>> {
+  const generated: Partial<Record<SecretName, string>> = {};
+  if (!present.SIGNER_PRIVATE_KEY) generated.SIGNER_PRIVATE_KEY = generatePrivateKey();
+  if (!present.ADMIN_TOKEN) generated.ADMIN_TOKEN = randomBytes(32).toString("base64url");
+  if (!present.DS_SIGNING_KEY || !present.DS_ENCRYPTION_KEY) {
+    const keys = generateDeliveryServiceKeys();
+    generated.DS_SIGNING_KEY = keys.signingKey;
+    generated.DS_ENCRYPTION_KEY = keys.encryptionKey;
+  }
+  return generated;
+}
+
+/** The address a signer secret signs as (what the resolver must list). */
+export const signerAddressOf = (privateKey: string) => privateKeyToAccount(privateKey as `0x${string}`).address;
+
+/** The D1 id in wrangler.toml, or undefined while it is still the placeholder. */
+export async function configuredDatabaseId(): Promise<string | undefined> {
+  const id = /^database_id\s*=\s*"([^"]+)"/m.exec(await readFile(WRANGLER_TOML, "utf8"))?.[1];
+  return id && id !== PLACEHOLDER_DATABASE_ID ? id : undefined;
+}
+
+/** `wrangler d1 create`, then writes the new id into wrangler.toml (ids are not secret: commit it). */
+export async function createDatabase(name: string): Promise<string> {
+  const output = await runWranglerOutput(["d1", "create", name]);
+  const id = /"?database_id"?\s*[:=]\s*"([0-9a-f-]{36})"/.exec(output)?.[1];
+  if (!id) throw new Error(`wrangler d1 create printed no database_id:\n${output}`);
+  const config = await readFile(WRANGLER_TOML, "utf8");
+  await writeFile(WRANGLER_TOML, config.replace(`database_id = "${PLACEHOLDER_DATABASE_ID}"`, `database_id = "${id}"`));
+  return id;
+}
+
+/**
+ * `wrangler deploy` with `secrets` uploaded in the same version. The values travel in the child's
+ * environment; the secrets file wrangler reads only names them (`NAME=${NAME}`), so no secret is
+ * written to disk or shown in a process list.
+ */
+export async function deployWorker(secrets: Partial<Record<SecretName, string>>, options: { dryRun: boolean }): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "dm3-deploy-"));
+  try {
+    if (options.dryRun) return await runWranglerOutput(["deploy", "--dry-run", "--outdir", path.join(dir, "bundle")]);
+    const names = Object.keys(secrets);
+    const secretsFile = path.join(dir, "secrets.env");
+    await writeFile(secretsFile, names.map((name) => `${name}=\${${name}}\n`).join(""), { mode: 0o600 });
+    return await runWranglerOutput(["deploy", ...(names.length ? ["--secrets-file", secretsFile] : [])], secrets);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function runWranglerOutput(args: string[], env: Record<string, string | undefined> = {}): Promise<string> {
+  let output = "";
+  return runWrangler(args, "", { env, onOutput: (chunk) => (output += chunk) }).then(() => output);
+}

@@ -1,0 +1,203 @@
+/**
+ * Operating a deployment, end to end through the CLI: deploy a resolver to a chain from flags and
+ * environment, point a domain at it, and rotate the gateway's signing key while lookups run —
+ * none may fail. The stack runs with a 30 s signature TTL so the rotation's drain is short.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { after, before, describe, it } from "node:test";
+import { type Address, createPublicClient, decodeAbiParameters, encodeAbiParameters, encodeFunctionData, type Hex, http, labelhash, toHex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { namehash, packetToBytes } from "viem/ens";
+import { ensRegistryAbi, offchainResolverAbi, recordResolverAbi, resolverAdminAbi } from "../../worker/src/abi";
+import { encodeResolveResponse } from "../../worker/src/ccip/encodeResolveResponse";
+import { binPath, projectRoot } from "../../scripts/lib/paths";
+import { resolveRecord } from "../../scripts/lib/resolveName";
+import { LOCAL_DEPLOYER_KEY, localChain } from "../../scripts/stack/deployContracts";
+import { ensureDevSecrets } from "../../scripts/stack/devVars";
+import { findFreePort } from "../../scripts/stack/processes";
+import { type Stack, startStack } from "../../scripts/stack/startStack";
+
+const run = promisify(execFile);
+/** Hardhat's account #1: owns the domain the deployment test points at the new resolver. */
+const DOMAIN_OWNER_KEY: Hex = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+// Short, so the rotation's drain is short; not shorter, because Hardhat's block time runs ahead of
+// the wall clock when many transactions are mined in one second.
+const SIGNATURE_TTL_SECONDS = 30;
+
+let stack: Stack;
+let stateDir: string;
+let secretsFile: string;
+let deployedResolver: Address;
+
+before(async () => {
+  stateDir = await mkdtemp(path.join(tmpdir(), "dm3-ops-"));
+  secretsFile = path.join(stateDir, "worker", ".dev.vars");
+  stack = await startStack({
+    rpcPort: await findFreePort(),
+    workerPort: await findFreePort(),
+    inspectorPort: await findFreePort(),
+    stateDir,
+    workerDir: path.join(stateDir, "worker"),
+    vars: { SIGNATURE_TTL_SECONDS: String(SIGNATURE_TTL_SECONDS) },
+  });
+});
+
+after(async () => {
+  await stack?.stop();
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+const client = () => createPublicClient({ chain: hardhat, transport: http(stack.info.rpcUrl) });
+
+/** Runs the CLI with only `env` as credentials (no `.dev/stack.json` defaults apply to this stack). */
+function cli(args: string[], env: Record<string, string>) {
+  return run(binPath("tsx"), ["scripts/cli.ts", ...args], { cwd: projectRoot, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 });
+}
+
+async function adminPut(apiPath: string, body: unknown): Promise<void> {
+  const { adminToken } = await ensureDevSecrets(secretsFile);
+  const response = await fetch(`${stack.info.gatewayUrl}${apiPath}`, {
+    method: "PUT",
+    headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  assert.equal(response.status, 200, await response.text());
+}
+
+describe("deployment scripts against the local chain", () => {
+  it("deploys a resolver from flags + environment and writes a deployment record", async () => {
+    const out = path.join(stateDir, "deployments");
+    const gateway = `${stack.info.gatewayUrl}/ccip/{sender}/{data}.json`;
+    const { stdout } = await cli(
+      ["deploy", "resolver", "--rpc", stack.info.rpcUrl, "--chain-id", String(stack.info.chainId), "--urls", gateway, "--out", out, "--json"],
+      { DEPLOYER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY, SIGNER_ADDRESSES: stack.info.signer },
+    );
+    const deployment = JSON.parse(stdout) as { address: Address; record: string; chainId: number; signers: Address[]; urls: string[]; owner: Address; pendingOwner: null };
+    deployedResolver = deployment.address;
+    assert.equal(deployment.chainId, stack.info.chainId);
+    assert.deepEqual(deployment.signers, [stack.info.signer]);
+    assert.deepEqual(deployment.urls, [gateway]);
+    assert.equal(deployment.owner, privateKeyToAccount(LOCAL_DEPLOYER_KEY).address);
+    assert.equal(deployment.pendingOwner, null);
+    const { record: recordFile, ...printed } = deployment;
+    assert.deepEqual(JSON.parse(await readFile(recordFile, "utf8")), printed);
+    // What the record says is what the chain says.
+    const onChain = await client().readContract({ address: deployment.address, abi: resolverAdminAbi, functionName: "urls" });
+    assert.deepEqual(onChain, [gateway]);
+  });
+
+  it("refuses to deploy when the RPC is not the chain named by --chain-id", async () => {
+    await assert.rejects(
+      cli(["deploy", "resolver", "--rpc", stack.info.rpcUrl, "--chain-id", "1", "--urls", "https://gw.example/{data}", "--signers", stack.info.signer], {
+        DEPLOYER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY,
+      }),
+      (error: { code?: number; stderr?: string }) => error.code === 2 && /is chain 31337, not the expected chain 1/.test(error.stderr ?? ""),
+    );
+  });
+
+  it("sets the resolver of a domain its owner holds, and names under it resolve through it", async () => {
+    // ops.eth belongs to account #1 (not the deployer).
+    const domainOwner = privateKeyToAccount(DOMAIN_OWNER_KEY).address;
+    const chain = await localChain(stack.info.rpcUrl);
+    await chain.write(stack.info.ensRegistry, ensRegistryAbi, "setSubnodeOwner", [namehash("eth"), labelhash("ops"), domainOwner]);
+    const chainFlags = ["--rpc", stack.info.rpcUrl, "--chain-id", String(stack.info.chainId), "--registry", stack.info.ensRegistry];
+
+    // Not a resolver: refused before any transaction.
+    await assert.rejects(
+      cli(["deploy", "set-resolver", "ops.eth", "--resolver", stack.info.ensRegistry, ...chainFlags], { DOMAIN_OWNER_PRIVATE_KEY: DOMAIN_OWNER_KEY }),
+      (error: { code?: number; stderr?: string }) => error.code === 2 && /not an ENSIP-10 extended resolver/.test(error.stderr ?? ""),
+    );
+    // Not the owner: refused.
+    await assert.rejects(
+      cli(["deploy", "set-resolver", "ops.eth", "--resolver", deployedResolver, ...chainFlags], { DOMAIN_OWNER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY }),
+      (error: { code?: number; stderr?: string }) => error.code === 2 && /is owned by/.test(error.stderr ?? ""),
+    );
+    await cli(["deploy", "set-resolver", "ops.eth", "--resolver", deployedResolver, ...chainFlags], { DOMAIN_OWNER_PRIVATE_KEY: DOMAIN_OWNER_KEY });
+    assert.equal(await client().readContract({ address: stack.info.ensRegistry, abi: ensRegistryAbi, functionName: "resolver", args: [namehash("ops.eth")] }), deployedResolver);
+
+    await adminPut("/v1/domains/ops.eth", { resolverAddress: deployedResolver, chainId: stack.info.chainId });
+    await adminPut("/v1/names/carol.ops.eth", { owner: domainOwner, texts: { url: "https://carol.example" } });
+    assert.equal(await resolveRecord(client(), stack.info.ensRegistry, "carol.ops.eth", { kind: "text", key: "url" }), "https://carol.example");
+  });
+
+  it("builds the worker bundle for deployment without touching anything (deploy worker --dry-run)", async () => {
+    const { stderr } = await cli(["deploy", "worker", "--dry-run"], {});
+    assert.match(stderr, /would run `wrangler d1 migrations apply DB --remote`/);
+    assert.match(stderr, /bundle built/);
+  });
+});
+
+describe("key rotation", () => {
+  it("rotates the gateway key on every resolver while lookups run, and none fails", async () => {
+    const oldKey = (await ensureDevSecrets(secretsFile)).signerPrivateKey;
+    const oldSigner = privateKeyToAccount(oldKey).address;
+    const names: [string, string][] = [
+      [stack.demoUsers[0]!.name, "url"],
+      ["carol.ops.eth", "url"],
+    ];
+    const expected = new Map<string, string>();
+    for (const [name, key] of names) expected.set(name, await resolveRecord(client(), stack.info.ensRegistry, name, { kind: "text", key }));
+
+    // Two clients look up both names in a loop for the whole rotation.
+    let rotating = true;
+    const outcomes = { ok: 0, failures: [] as string[] };
+    const lookups = Array.from({ length: 2 }, async () => {
+      while (rotating) {
+        for (const [name, key] of names) {
+          try {
+            const value = await resolveRecord(client(), stack.info.ensRegistry, name, { kind: "text", key });
+            if (value === expected.get(name)) outcomes.ok++;
+            else outcomes.failures.push(`${name}: got ${value}`);
+          } catch (error) {
+            outcomes.failures.push(`${name}: ${(error as Error).message.split("\n")[0]}`);
+          }
+        }
+      }
+    });
+
+    let result: { oldSigner: Address; newSigner: Address };
+    try {
+      const { stdout } = await cli(
+        ["signer", "rotate", "--rpc", stack.info.rpcUrl, "--chain-id", String(stack.info.chainId), "--gateway", stack.info.gatewayUrl, "--local-config", stack.info.configFile, "--drain-seconds", String(SIGNATURE_TTL_SECONDS + 2)],
+        { RESOLVER_OWNER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY },
+      );
+      result = JSON.parse(stdout) as typeof result;
+    } finally {
+      rotating = false;
+      await Promise.all(lookups);
+    }
+
+    assert.deepEqual(outcomes.failures, []);
+    assert.ok(outcomes.ok >= 20, `only ${outcomes.ok} lookups ran during the rotation`);
+    assert.equal(result.oldSigner, oldSigner);
+    const newSigner = privateKeyToAccount((await ensureDevSecrets(secretsFile)).signerPrivateKey).address;
+    assert.equal(result.newSigner, newSigner);
+    for (const resolver of [stack.info.resolver, deployedResolver]) {
+      assert.deepEqual(await client().readContract({ address: resolver, abi: resolverAdminAbi, functionName: "signers" }), [newSigner]);
+    }
+    const health = (await (await fetch(`${stack.info.gatewayUrl}/health`)).json()) as { signer: Address };
+    assert.equal(health.signer, newSigner);
+
+    // The old key is worthless now: a fresh answer re-signed with it is refused on chain.
+    const name = stack.demoUsers[0]!.name;
+    const request = encodeFunctionData({
+      abi: offchainResolverAbi,
+      functionName: "resolve",
+      args: [toHex(packetToBytes(name)), encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [namehash(name), "url"] })],
+    });
+    const { data } = (await (await fetch(`${stack.info.gatewayUrl}/ccip/${stack.info.resolver}/${request}.json`)).json()) as { data: Hex };
+    const [answer, expires] = decodeAbiParameters([{ type: "bytes" }, { type: "uint64" }, { type: "bytes" }], data);
+    const extraData = encodeAbiParameters([{ type: "bytes" }, { type: "address" }], [request, stack.info.resolver]);
+    const verify = (response: Hex) =>
+      client().readContract({ address: stack.info.resolver, abi: offchainResolverAbi, functionName: "resolveWithProof", args: [response, extraData] });
+    await verify(data);
+    const signedWithOldKey = await encodeResolveResponse(privateKeyToAccount(oldKey), { resolver: stack.info.resolver, expiresSeconds: expires, request, result: answer });
+    await assert.rejects(verify(signedWithOldKey), /OffchainResolverInvalidSigner/);
+  });
+});
