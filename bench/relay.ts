@@ -4,17 +4,15 @@
  *
  * Usage: npm run bench -- relay   (BENCH_MESSAGES, default 1,000; BENCH_CONCURRENCY, default 8)
  */
-import { simulatedClientHeaders } from "./lib/simulatedClients";
 import { performance } from "node:perf_hooks";
-import { x25519 } from "@noble/curves/ed25519";
 import { hashMessage, sha256, stringToBytes } from "viem";
-import { ensureDevSecrets } from "../scripts/stack/devVars";
-import { fromBase64, toBase64 } from "../worker/src/dm3/base64";
 import { decryptAsymmetric, encryptAsymmetricToString, parseEncryptedPayload, signDetached } from "../worker/src/dm3/asymmetric";
 import { buildEnvelope } from "../worker/src/dm3/buildEnvelope";
 import { generateDm3Keys } from "../worker/src/dm3/keys";
 import { stringify } from "../worker/src/dm3/stringify";
 import { withBenchStack } from "./lib/benchStack";
+import { deliveryServiceKey, drainInbox, submitEnvelope } from "./lib/relayClient";
+import { simulatedClientHeaders } from "./lib/simulatedClients";
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -43,48 +41,14 @@ export async function benchRelay(): Promise<void> {
         Array.from({ length: CONCURRENCY }, async () => {
           while (next < envelopes.length) {
             const index = next++;
-            const envelope = envelopes[index]!;
-            const response = await fetch(`${stack.info.gatewayUrl}/rpc`, {
-              method: "POST",
-              // One simulated sender per 50 messages keeps each under the per-IP submit limit.
-              headers: simulatedClientHeaders(Math.floor(index / 50)),
-              body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelope)], id: 1 }),
-            });
-            if (response.status !== 200) throw new Error(`submit failed: ${response.status} ${await response.text()}`);
+            // One simulated sender per 50 messages keeps each under the per-IP submit limit.
+            await submitEnvelope(stack, envelopes[index]!, simulatedClientHeaders(Math.floor(index / 50)));
           }
         }),
       );
     });
-
-    const challenge = (await (await fetch(`${stack.info.gatewayUrl}/auth/${alice.name}`)).json()) as string;
-    const login = await fetch(`${stack.info.gatewayUrl}/auth/${alice.name}`, {
-      method: "POST",
-      body: JSON.stringify({ challenge, signature: signDetached(alice.dm3.signing.privateKey, challenge) }),
-    });
-    const headers = { Authorization: `Bearer ${(await login.json()) as string}` };
-
-    let pickedUp = 0;
-    let acknowledged = 0;
-    let pickupSeconds = 0;
-    let ackSeconds = 0;
-    for (;;) {
-      let page: { metadata: { encryptedMessageHash: string; deliveryInformation: { from: string } } }[] = [];
-      pickupSeconds += await timed(async () => {
-        page = (await (await fetch(`${stack.info.gatewayUrl}/delivery/messages/incoming/${alice.name}`, { headers })).json()) as typeof page;
-      });
-      if (page.length === 0) break;
-      pickedUp += page.length;
-      const acknowledgements = page.map((item) => ({ contactAddress: item.metadata.deliveryInformation.from, messageHash: item.metadata.encryptedMessageHash }));
-      ackSeconds += await timed(async () => {
-        const response = await fetch(`${stack.info.gatewayUrl}/delivery/messages/${alice.name}/syncAcknowledgements`, {
-          method: "POST",
-          headers,
-          body: JSON.stringify({ acknowledgements }),
-        });
-        if (response.status !== 200) throw new Error(`acknowledge failed: ${response.status} ${await response.text()}`);
-        acknowledged += ((await response.json()) as { acknowledged: number }).acknowledged;
-      });
-    }
+    const { hashes, acknowledged, pickupSeconds, ackSeconds } = await drainInbox(stack, alice);
+    const pickedUp = hashes.length;
     console.log(`\nRelay under wrangler dev (local D1), ${MESSAGES} messages of ~${stringify(envelopes[0]).length} bytes`);
     console.log(`  submit (c=${CONCURRENCY}):      ${(MESSAGES / submitSeconds).toFixed(0)} messages/s`);
     console.log(`  pickup (pages of ≤500): ${(pickedUp / pickupSeconds).toFixed(0)} messages/s (${pickedUp} picked up)`);
@@ -121,12 +85,6 @@ function benchCrypto(): void {
   console.log("\nDM3 crypto per message (Node, @noble; the worker runs the same code)");
   console.log(`  sender: build envelope (2 × X25519+ChaCha20-Poly1305, Ed25519 sign): ${buildMs.toFixed(2)} ms`);
   console.log(`  delivery service: open delivery info + postmark (sign + encrypt):    ${dsMs.toFixed(2)} ms`);
-}
-
-/** The DS public encryption key, from the local secrets the stack's worker runs with. */
-async function deliveryServiceKey(): Promise<string> {
-  const { dsEncryptionKey } = await ensureDevSecrets();
-  return toBase64(x25519.getPublicKey(fromBase64(dsEncryptionKey)));
 }
 
 async function timed(run: () => Promise<void>): Promise<number> {

@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- gateway|bundle|registry|relay]`: prints the benchmark figures (see README "Benchmarks").
+ * `npm run bench [-- gateway|bundle|registry|relay|mixed]`: prints the benchmark figures (see README "Benchmarks").
  * Gas has its own script (`npm run bench:gas`) because it runs inside Hardhat.
  */
 import { benchBundle } from "./bundle";
 import { benchGateway } from "./gateway";
+import { benchMixed } from "./mixed";
 import { benchRegistry } from "./registry";
 import { benchRelay } from "./relay";
 
@@ -13,3 +14,4 @@ if (all || selected.has("bundle")) await benchBundle();
 if (all || selected.has("gateway")) await benchGateway();
 if (all || selected.has("registry")) await benchRegistry();
 if (all || selected.has("relay")) await benchRelay();
+if (all || selected.has("mixed")) await benchMixed();

@@ -19,29 +19,32 @@ export type ServedDomain = {
  */
 export const SERVED_DOMAINS_CACHE_MS = 30_000;
 
-type CacheEntry = { expiresAtMs: number; domains: Promise<ServedDomain[]> };
+// Only settled values are kept: a pending query belongs to the request that started it, and
+// Workers forbid one request from waiting on another's I/O.
+type CacheEntry = { expiresAtMs: number; domains: ServedDomain[] };
 const cacheByBinding = new WeakMap<D1Database, CacheEntry>();
+/** Bumped by every change, so a read that started before it does not cache what it read. */
+let changes = 0;
 
 /** Every served domain, from the isolate's cache when fresh. */
-export function listServedDomains(d1: D1Database, db: Database, nowMs = Date.now()): Promise<ServedDomain[]> {
+export async function listServedDomains(d1: D1Database, db: Database, nowMs = Date.now()): Promise<ServedDomain[]> {
   const cached = cacheByBinding.get(d1);
   if (cached && cached.expiresAtMs > nowMs) return cached.domains;
-  const domains = listDomains(db).then((rows) =>
-    rows.map((row) => ({
-      name: row.name,
-      resolverAddress: row.resolverAddress as Address,
-      chainId: row.chainId,
-      allowAddressNames: row.allowAddressNames,
-      webhookUrl: row.webhookUrl,
-    })),
-  );
-  cacheByBinding.set(d1, { expiresAtMs: nowMs + SERVED_DOMAINS_CACHE_MS, domains });
-  domains.catch(() => cacheByBinding.delete(d1));
+  const changesBefore = changes;
+  const domains = (await listDomains(db)).map((row) => ({
+    name: row.name,
+    resolverAddress: row.resolverAddress as Address,
+    chainId: row.chainId,
+    allowAddressNames: row.allowAddressNames,
+    webhookUrl: row.webhookUrl,
+  }));
+  if (changes === changesBefore) cacheByBinding.set(d1, { expiresAtMs: nowMs + SERVED_DOMAINS_CACHE_MS, domains });
   return domains;
 }
 
 /** Drops the cached list so the next lookup reads D1 (call after changing domains). */
 export function forgetServedDomains(d1: D1Database): void {
+  changes++;
   cacheByBinding.delete(d1);
 }
 
