@@ -72,7 +72,7 @@ const setResolver = defineCommand({
 const worker = defineCommand({
   meta: { name: "worker", description: "Create the D1 (first time), apply migrations, upload secrets and deploy the worker" },
   args: {
-    "generate-secrets": { type: "boolean", description: "Generate the secrets not set in the environment (printed once)" },
+    "generate-secrets": { type: "boolean", description: "Generate the secrets not set in the environment (the admin token is printed once)" },
     "dry-run": { type: "boolean", description: "Only build the bundle (wrangler deploy --dry-run); change nothing" },
   },
   async run({ args }) {
@@ -91,15 +91,16 @@ const worker = defineCommand({
     const missing = WORKER_SECRETS.filter((name) => !secrets[name]);
     if (missing.length > 0) console.error(`not uploading ${missing.join(", ")}: the deployed values stay (set them, or pass --generate-secrets)`);
 
-    const databaseId = (await configuredDatabaseId()) ?? (await createDatabase("dm3-registry"));
+    const databaseId = (await configuredDatabaseId()) ?? (await createDatabase());
     console.error(`D1 ${databaseId}; applying migrations`);
     await runWrangler(["d1", "migrations", "apply", "DB", "--remote"], "", { env: { CI: "true" } });
     const output = await deployWorker(secrets, { dryRun: false });
     const url = /https:\/\/\S+\.workers\.dev/.exec(output)?.[0];
     console.error(`deployed${url ? ` at ${url}` : ""}`);
     if (secrets.SIGNER_PRIVATE_KEY) console.error(`gateway signer address (list it in the resolver): ${signerAddressOf(secrets.SIGNER_PRIVATE_KEY)}`);
-    // Generated secrets exist nowhere else: show them exactly once.
-    for (const [name, value] of Object.entries(generated)) console.log(`${name}=${value}`);
+    // The admin token exists nowhere else now: show it exactly once. Generated keys stay in the
+    // worker only (replace them by rotation, never by copying them around).
+    if (generated.ADMIN_TOKEN) console.log(`ADMIN_TOKEN=${generated.ADMIN_TOKEN}`);
   },
 });
 

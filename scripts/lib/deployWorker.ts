@@ -36,8 +36,10 @@ export async function configuredDatabaseId(): Promise<string | undefined> {
   return id && id !== PLACEHOLDER_DATABASE_ID ? id : undefined;
 }
 
-/** `wrangler d1 create`, then writes the new id into wrangler.toml (ids are not secret: commit it). */
-export async function createDatabase(name: string): Promise<string> {
+/** `wrangler d1 create <database_name>`, then writes the new id into wrangler.toml (ids are not secret: commit it). */
+export async function createDatabase(): Promise<string> {
+  const name = /^database_name\s*=\s*"([^"]+)"/m.exec(await readFile(WRANGLER_TOML, "utf8"))?.[1];
+  if (!name) throw new Error("wrangler.toml names no D1 database_name");
   const output = await runWranglerOutput(["d1", "create", name]);
   const id = /"?database_id"?\s*[:=]\s*"([0-9a-f-]{36})"/.exec(output)?.[1];
   if (!id) throw new Error(`wrangler d1 create printed no database_id:\n${output}`);

@@ -72,6 +72,14 @@ describe("rate limits", () => {
     expect((await post(freshIp())).status).toBe(400);
   });
 
+  test("dm3's profile route is an owner-signed write: limited per client IP, with dm3's error field", async () => {
+    const ip = freshIp();
+    const post = () => callLimited("WRITES_PER_IP_LIMITER", "/profile/address", { ip, ...json("POST", { junk: true }) });
+    for (let i = 0; i < LIMIT; i++) expect((await post()).status).toBe(400);
+    const body = await expectRateLimited(await post());
+    expect(body.error).toBe(body.message);
+  });
+
   test("failed credentials are limited per client IP; the right credential still works", async () => {
     const ip = freshIp();
     const put = (token: string) =>

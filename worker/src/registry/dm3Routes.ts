@@ -6,6 +6,7 @@ import { verifySignedUserProfile } from "../dm3/profile";
 import { addressOfAddressName } from "../ens/addressName";
 import { onDm3Error } from "../http/errors";
 import { limitBody } from "../http/limitBody";
+import { limitPerIp } from "../http/rateLimit";
 import { validate, validJson } from "../http/validate";
 import { ForbiddenError, InvalidProfileSignatureError, NameNotFoundError, UnknownDomainError } from "./errors";
 import { NAME_LIMITS } from "./limits";
@@ -21,7 +22,7 @@ const OWNED_NAMES_SCANNED = 100;
  * carry dm3's `{ error }` field.
  */
 export const dm3ProfileRoutes = new Hono<{ Bindings: Env }>()
-  .post("/address", limitBody(NAME_LIMITS.maxBodyBytes), async (c) => {
+  .post("/address", limitBody(NAME_LIMITS.maxBodyBytes), limitPerIp("WRITES_PER_IP_LIMITER", "signed writes"), async (c) => {
     const { signedUserProfile, address, subdomain } = await validJson(c, Dm3AddressProfileSchema);
     const db = createDatabase(c.env.DB);
     const domain = (await listServedDomains(c.env.DB, db)).find((candidate) => candidate.name === subdomain);
