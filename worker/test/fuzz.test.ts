@@ -47,7 +47,15 @@ const label = fc.oneof(
   fc.stringMatching(/^[a-z0-9-]{1,12}$/),
   fc.constantFrom("alice", "ALICE", "🦊", "\u200b", "xn--", "a.b", "[0x1234]", "", "\u0000"),
 );
-const name = fc.array(label, { minLength: 0, maxLength: 6 }).map((labels) => [...labels, "demo", "eth"].join("."));
+const name = fc
+  .oneof(
+    { weight: 8, arbitrary: fc.array(label, { minLength: 0, maxLength: 6 }) },
+    // Huge and deeply nested: hundreds of labels, labels past DNS's 63 and 255 byte limits.
+    { weight: 1, arbitrary: fc.array(fc.oneof(label, fc.string({ minLength: 64, maxLength: 300 })), { minLength: 50, maxLength: 300 }) },
+  )
+  .map((labels) => [...labels, "demo", "eth"].join("."));
+/** Hex-looking strings that are not valid hex: odd length, stray characters, missing prefix. */
+const malformedHex = fc.oneof(fc.stringMatching(/^0x[0-9a-fA-F]{1,301}$/), fc.stringMatching(/^(0x)?[0-9a-zA-Z]{0,80}$/), fc.constantFrom("0x", "0X00", "0x0", "0xgg", "00"));
 const jsonValue = fc.jsonValue({ maxDepth: 4 });
 
 /** A `resolve()` call with a generated DNS name and record call (often malformed on purpose). */
@@ -93,7 +101,7 @@ describe("fuzz", () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.oneof(resolveCall, hex(0, 300), fc.string({ maxLength: 200 })),
+          fc.oneof(resolveCall, hex(0, 300), malformedHex, fc.string({ maxLength: 200 })),
           fc.oneof(fc.constant(SENDER), fc.string({ maxLength: 50 })),
           async (data, sender) => {
             await expectClientSafe(await call(`/ccip/${encodeURIComponent(sender)}/${encodeURIComponent(data)}.json`));
