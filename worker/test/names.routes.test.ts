@@ -46,6 +46,25 @@ describe("PATCH /v1/names/{name}", () => {
     await expectError(await patch("p4.demo.eth", { texts }), 400, "invalid_input");
   });
 
+  test("concurrent patches of one name all land (no lost update)", async () => {
+    await adminPut("/v1/names/p6.demo.eth", { owner: SENDER });
+    const responses = await Promise.all(Array.from({ length: 12 }, (_, index) => patch("p6.demo.eth", { texts: { [`k${index}`]: `v${index}` } })));
+    expect(responses.map((response) => response.status)).toEqual(Array.from({ length: 12 }, () => 200));
+    const { texts } = (await get("p6.demo.eth")) as { texts: Record<string, string> };
+    expect(texts).toEqual(Object.fromEntries(Array.from({ length: 12 }, (_, index) => [`k${index}`, `v${index}`])));
+  });
+
+  test("a patch racing a delete does not bring the name back", async () => {
+    await adminPut("/v1/names/p7.demo.eth", { owner: SENDER, texts: { a: "1" } });
+    const [patched, deleted] = await Promise.all([
+      patch("p7.demo.eth", { texts: { b: "2" } }),
+      call("/v1/names/p7.demo.eth", { method: "DELETE", headers: admin }),
+    ]);
+    expect(deleted.status).toBe(200);
+    expect([200, 404]).toContain(patched.status);
+    expect((await call("/v1/names/p7.demo.eth")).status).toBe(404);
+  });
+
   test("answers 404 for an unregistered name and 400 for unknown fields", async () => {
     await expectError(await patch("nobody.demo.eth", { texts: {} }), 404, "name_not_found");
     await adminPut("/v1/names/p5.demo.eth", { owner: SENDER });

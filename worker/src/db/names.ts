@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, lt } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Hex } from "viem";
 import type { Database } from "./client";
@@ -14,6 +14,8 @@ export type NameWithRecords = {
   texts: Record<string, string>;
   /** Coin type (decimal) → address bytes (0x-hex). */
   addresses: Record<string, Hex>;
+  /** The stored version (absent for a name not read from D1). */
+  version?: number;
 };
 
 /** A statement that can go into a D1 batch (one transaction). */
@@ -68,31 +70,36 @@ export async function findNameWithRecords(db: Database, node: Hex): Promise<Name
 /**
  * The statements that create or replace a name and every one of its records; run them in one
  * D1 batch so either all of it is stored or none. `nonce` (user-signed writes only) is checked
- * by the `names_nonce_strictly_increasing` trigger.
+ * by the `names_nonce_strictly_increasing` trigger. With `expectedVersion` the name must exist
+ * and still be at that version: otherwise the batch fails ({@link isWriteConflict}).
  */
-export function replaceNameStatements(db: Database, entry: NameWithRecords, nowSeconds: number, nonce?: number): Statement[] {
+export function replaceNameStatements(
+  db: Database,
+  entry: NameWithRecords,
+  nowSeconds: number,
+  options: { nonce?: number; expectedVersion?: number } = {},
+): Statement[] {
+  const { nonce, expectedVersion } = options;
+  const fields = {
+    ownerAddress: entry.ownerAddress,
+    contenthash: entry.contenthash,
+    updatedAtSeconds: nowSeconds,
+    ...(nonce === undefined ? {} : { nonce }),
+  };
+  const nameRow =
+    expectedVersion === undefined
+      ? db
+          .insert(names)
+          .values({ node: entry.node, name: entry.name, domain: entry.domain, ...fields, nonce: nonce ?? 0, createdAtSeconds: nowSeconds })
+          .onConflictDoUpdate({ target: names.node, set: { ...fields, version: sql`${names.version} + 1` } })
+      : // A changed version becomes NULL and fails the NOT NULL constraint; a deleted name leaves
+        // nothing to update and the record inserts below fail their foreign key.
+        db
+          .update(names)
+          .set({ ...fields, version: sql`CASE WHEN ${names.version} = ${expectedVersion} THEN ${names.version} + 1 ELSE NULL END` })
+          .where(eq(names.node, entry.node));
   const statements: Statement[] = [
-    db
-      .insert(names)
-      .values({
-        node: entry.node,
-        name: entry.name,
-        domain: entry.domain,
-        ownerAddress: entry.ownerAddress,
-        contenthash: entry.contenthash,
-        nonce: nonce ?? 0,
-        createdAtSeconds: nowSeconds,
-        updatedAtSeconds: nowSeconds,
-      })
-      .onConflictDoUpdate({
-        target: names.node,
-        set: {
-          ownerAddress: entry.ownerAddress,
-          contenthash: entry.contenthash,
-          updatedAtSeconds: nowSeconds,
-          ...(nonce === undefined ? {} : { nonce }),
-        },
-      }),
+    nameRow,
     db.delete(textRecords).where(eq(textRecords.node, entry.node)),
     db.delete(addressRecords).where(eq(addressRecords.node, entry.node)),
   ];
@@ -105,6 +112,14 @@ export function replaceNameStatements(db: Database, entry: NameWithRecords, nowS
   }));
   for (const rows of chunk(addresses, Math.floor(MAX_BOUND_PARAMETERS / 3))) statements.push(db.insert(addressRecords).values(rows));
   return statements;
+}
+
+/** Whether a failed write batch lost a race with another write ({@link replaceNameStatements}' `expectedVersion`). */
+export function isWriteConflict(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 8; depth++, current = current.cause) {
+    if (/NOT NULL constraint failed: names\.version|FOREIGN KEY constraint failed/.test(current.message)) return true;
+  }
+  return false;
 }
 
 /** The statements that delete a name (its records go with it, `ON DELETE CASCADE`). */
@@ -170,6 +185,7 @@ export async function loadRecords(db: Database, rows: NameRow[]): Promise<NameWi
         contenthash: row.contenthash as Hex | null,
         texts: {},
         addresses: {},
+        version: row.version,
       },
     ]),
   );

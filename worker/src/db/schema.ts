@@ -62,6 +62,8 @@ export const names = sqliteTable(
     contenthash: text("contenthash"),
     /** Last nonce of a user-signed write; a trigger makes it strictly increasing. */
     nonce: integer("nonce").notNull().default(0),
+    /** Bumped by every write; a PATCH writes only if it is still the version it read. */
+    version: integer("version").notNull().default(0),
     createdAtSeconds: integer("created_at").notNull(),
     updatedAtSeconds: integer("updated_at").notNull(),
   },

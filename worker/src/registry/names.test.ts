@@ -25,20 +25,20 @@ const storedText = async () => env.DB.prepare("SELECT value FROM text_records WH
 
 beforeAll(async () => {
   await upsertDomain(db, { name: "nonce.eth", resolverAddress: OWNER, chainId: 1, allowAddressNames: false, createdAtSeconds: 1 });
-  await writeAudited(context, replaceNameStatements(db, entry({ v: "5" }), 1, 5), audit);
+  await writeAudited(context, replaceNameStatements(db, entry({ v: "5" }), 1, { nonce: 5 }), audit);
 });
 
 describe("the nonce trigger and audited writes", () => {
   test("abort the whole batch, audit row included, when the nonce does not increase", async () => {
     for (const nonce of [5, 4]) {
-      await expect(writeAudited(context, replaceNameStatements(db, entry({ v: `stale ${nonce}` }), 2, nonce), audit)).rejects.toThrow(StaleNonceError);
+      await expect(writeAudited(context, replaceNameStatements(db, entry({ v: `stale ${nonce}` }), 2, { nonce: nonce }), audit)).rejects.toThrow(StaleNonceError);
     }
     expect(await storedText()).toBe("5");
     expect(await auditRows()).toBe(1);
   });
 
   test("commit everything when the nonce increases", async () => {
-    await writeAudited(context, replaceNameStatements(db, entry({ v: "6" }), 3, 6), audit);
+    await writeAudited(context, replaceNameStatements(db, entry({ v: "6" }), 3, { nonce: 6 }), audit);
     expect(await storedText()).toBe("6");
     expect(await auditRows()).toBe(2);
   });

@@ -7,6 +7,7 @@ import {
   findNameWithRecords,
   findTextRecord,
   type NameWithRecords,
+  isWriteConflict,
   replaceNameStatements,
   runBatch,
   type Statement,
@@ -78,7 +79,7 @@ export async function putName(
   nonce?: number,
 ): Promise<NameView> {
   const entry = await toStoredName(domain, name, records);
-  await writeAudited(context, replaceNameStatements(context.db, entry, context.nowSeconds, nonce), {
+  await writeAudited(context, replaceNameStatements(context.db, entry, context.nowSeconds, nonce === undefined ? {} : { nonce }), {
     action: "name.put",
     domain: domain.name,
     subject: name,
@@ -88,12 +89,30 @@ export async function putName(
   return toNameView(entry);
 }
 
+/** How often a PATCH re-reads and retries after losing a race with another write to the name. */
+const PATCH_ATTEMPTS = 12;
+/** Random wait before a retry, times the attempt number, so racing patches spread out. */
+const PATCH_RETRY_JITTER_MS = 10;
+
 /**
  * Applies a partial update: given fields replace, `null` entries in `texts`/`addresses` delete
  * them. The merged result is checked like a full write; a DM3 profile that would no longer match
- * a new owner is refused unless the patch replaces or removes it.
+ * a new owner is refused unless the patch replaces or removes it. The write only lands on the
+ * version it was merged from; a concurrent write makes it merge again (no lost update).
  */
 export async function patchName(context: WriteContext, domain: ServedDomain, name: string, patch: NamePatch): Promise<NameView> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await patchOnce(context, domain, name, patch);
+    } catch (error) {
+      if (!isWriteConflict(error)) throw error;
+      if (attempt === PATCH_ATTEMPTS) throw new ConflictError(`"${name}" kept changing while this patch was applied; retry`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * PATCH_RETRY_JITTER_MS * attempt));
+    }
+  }
+}
+
+async function patchOnce(context: WriteContext, domain: ServedDomain, name: string, patch: NamePatch): Promise<NameView> {
   const current = await findNameWithRecords(context.db, namehash(name));
   if (!current) throw new NameNotFoundError(name);
   const view = toNameView(current);
@@ -116,7 +135,8 @@ export async function patchName(context: WriteContext, domain: ServedDomain, nam
     "patch",
   );
   const entry = await toStoredName(domain, name, records);
-  await writeAudited(context, replaceNameStatements(context.db, entry, context.nowSeconds), {
+  const statements = replaceNameStatements(context.db, entry, context.nowSeconds, { expectedVersion: current.version ?? 0 });
+  await writeAudited(context, statements, {
     action: "name.patch",
     domain: domain.name,
     subject: name,

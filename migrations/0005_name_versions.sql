@@ -1,0 +1,1 @@
+ALTER TABLE `names` ADD `version` integer DEFAULT 0 NOT NULL;
