@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
 import { defineCommand } from "citty";
 import { type Address, getAddress, type Hex, isAddress } from "viem";
 import { generatePrivateKey } from "viem/accounts";
@@ -6,6 +8,7 @@ import { privateKeyFromEnv } from "../lib/chain";
 import { CHAIN_ARGS, connectFromFlags, listFlag } from "../lib/chainTarget";
 import { UsageError } from "../lib/cliErrors";
 import { rotateSigner } from "../lib/rotateSigner";
+import { stackFile } from "../lib/paths";
 import { readStackFile } from "../lib/stackConfig";
 import { putLocalSecret, putRemoteSecret } from "../lib/workerSecrets";
 
@@ -81,6 +84,10 @@ const rotate = defineCommand({
       ...(drainText !== undefined && { drainSeconds: Number(drainText) }),
       log: (line) => console.error(line),
     });
+    // Keep .dev/stack.json true for the `npm start` stack.
+    if (localConfig && localConfig === stack.configFile && existsSync(stackFile)) {
+      await writeFile(stackFile, `${JSON.stringify({ ...JSON.parse(await readFile(stackFile, "utf8")), signer: newSigner }, null, 2)}\n`);
+    }
     console.log(JSON.stringify({ oldSigner, newSigner }));
   },
 });
