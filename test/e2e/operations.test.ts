@@ -133,6 +133,25 @@ describe("deployment scripts against the local chain", () => {
   });
 });
 
+describe("rate limits as configured in wrangler.toml", () => {
+  it("answers the 61st relay challenge from one IP within a minute with 429 + Retry-After; other IPs go on", async () => {
+    const limit = Number(/name = "AUTH_PER_IP_LIMITER"[^[]*?limit = (\d+)/.exec(await readFile(path.join(projectRoot, "wrangler.toml"), "utf8"))?.[1]);
+    assert.equal(limit, 60);
+    // Windows are aligned to the wall clock: start well inside one so all 61 land in it.
+    const intoWindowMs = Date.now() % 60_000;
+    if (intoWindowMs > 50_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoWindowMs + 100));
+    const challenge = (ip: string) => fetch(`${stack.info.gatewayUrl}/auth/${stack.demoUsers[0]!.name}`, { headers: { "CF-Connecting-IP": ip } });
+    for (let index = 0; index < limit; index++) assert.equal((await challenge("203.0.113.7")).status, 200, `request ${index + 1}`);
+    const limited = await challenge("203.0.113.7");
+    assert.equal(limited.status, 429);
+    assert.equal(limited.headers.get("Retry-After"), "60");
+    const body = (await limited.json()) as { code: string; error: string };
+    assert.equal(body.code, "rate_limited");
+    assert.match(body.error, /retry after 60 seconds/);
+    assert.equal((await challenge("203.0.113.8")).status, 200);
+  });
+});
+
 describe("key rotation", () => {
   it("rotates the gateway key on every resolver while lookups run, and none fails", async () => {
     const oldKey = (await ensureDevSecrets(secretsFile)).signerPrivateKey;

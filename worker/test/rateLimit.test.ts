@@ -3,7 +3,7 @@
  * allowing 3 requests per 60 s per key) and pushed past its limit.
  */
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import { beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import worker from "../src/index";
 import type { RateLimiterName } from "../src/http/rateLimit";
 import { ADMIN_TOKEN, alice, createKey, registerDomain } from "./fixtures";
@@ -46,6 +46,13 @@ const json = (method: string, body: unknown, headers: Record<string, string> = {
 beforeAll(async () => {
   await registerDomain("limits.eth");
 });
+
+// Rate-limit windows are aligned to the wall clock: start each test well inside one, so its
+// requests are all counted in the same window.
+beforeEach(async () => {
+  const intoWindowMs = Date.now() % 60_000;
+  if (intoWindowMs > 50_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoWindowMs + 100));
+}, 20_000);
 
 describe("rate limits", () => {
   test("writes with an API key are limited per key, whatever the IP; other keys and the admin are not", async () => {
