@@ -26,7 +26,7 @@ const resolver = defineCommand({
     owner: { type: "string", description: "Final owner (or $RESOLVER_OWNER; default: the deployer). Another owner must call acceptOwnership()" },
     signers: { type: "string", description: "Gateway signer addresses, comma-separated (or $SIGNER_ADDRESSES)" },
     urls: { type: "string", description: "Gateway URLs, comma-separated, e.g. https://gw.example/ccip/{sender}/{data}.json (or $GATEWAY_URLS)" },
-    "no-multicall": { type: "boolean", description: "Do not advertise the RESOLVE_MULTICALL feature (ERC-7996)" },
+    multicall: { type: "boolean", default: true, description: "Advertise the RESOLVE_MULTICALL feature (ERC-7996); --no-multicall leaves it off" },
     out: { type: "string", description: "Directory for the deployment record (default: deployments/)" },
     json: { type: "boolean", description: "Print the deployment record as one JSON object" },
   },
@@ -41,7 +41,7 @@ const resolver = defineCommand({
 
     const chain = await connectFromFlags(args, ["DEPLOYER_PRIVATE_KEY"]);
     console.error(`deploying OffchainResolver on chain ${chain.chainId} from ${chain.account.address}`);
-    const deployment = await deployResolver(chain, { ...(owner && { owner }), signers, urls, multicallFeature: !args["no-multicall"] });
+    const deployment = await deployResolver(chain, { ...(owner && { owner }), signers, urls, multicallFeature: args.multicall !== false });
     const file = await writeDeploymentRecord(args.out ?? path.join(projectRoot, "deployments"), deployment);
     if (args.json) console.log(JSON.stringify({ ...deployment, record: file }));
     else console.log(deployment.address);

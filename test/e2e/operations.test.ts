@@ -14,7 +14,7 @@ import { type Address, createPublicClient, decodeAbiParameters, encodeAbiParamet
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { namehash, packetToBytes } from "viem/ens";
-import { ensRegistryAbi, offchainResolverAbi, recordResolverAbi, resolverAdminAbi } from "../../worker/src/abi";
+import { ensRegistryAbi, offchainResolverAbi, RESOLVE_MULTICALL_FEATURE, recordResolverAbi, resolverAdminAbi } from "../../worker/src/abi";
 import { encodeResolveResponse } from "../../worker/src/ccip/encodeResolveResponse";
 import { binPath, projectRoot } from "../../scripts/lib/paths";
 import { resolveRecord } from "../../scripts/lib/resolveName";
@@ -90,6 +90,22 @@ describe("deployment scripts against the local chain", () => {
     // What the record says is what the chain says.
     const onChain = await client().readContract({ address: deployment.address, abi: resolverAdminAbi, functionName: "urls" });
     assert.deepEqual(onChain, [gateway]);
+    const multicall = await client().readContract({ address: deployment.address, abi: offchainResolverAbi, functionName: "supportsFeature", args: [RESOLVE_MULTICALL_FEATURE] });
+    assert.equal(multicall, true);
+  });
+
+  it("offers ownership to another owner (two-step) when one is named", async () => {
+    const finalOwner = privateKeyToAccount(DOMAIN_OWNER_KEY).address;
+    const { stdout } = await cli(
+      ["deploy", "resolver", "--rpc", stack.info.rpcUrl, "--chain-id", String(stack.info.chainId), "--out", path.join(stateDir, "deployments"), "--json", "--no-multicall"],
+      { DEPLOYER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY, SIGNER_ADDRESSES: stack.info.signer, GATEWAY_URLS: "https://a.example/{sender}/{data}.json,https://b.example/{sender}/{data}.json", RESOLVER_OWNER: finalOwner },
+    );
+    const deployment = JSON.parse(stdout) as { address: Address; owner: Address; pendingOwner: Address; urls: string[]; multicallFeature: boolean };
+    assert.equal(deployment.owner, privateKeyToAccount(LOCAL_DEPLOYER_KEY).address);
+    assert.equal(deployment.pendingOwner, finalOwner);
+    assert.equal(deployment.urls.length, 2);
+    assert.equal(deployment.multicallFeature, false);
+    assert.equal(await client().readContract({ address: deployment.address, abi: offchainResolverAbi, functionName: "supportsFeature", args: [RESOLVE_MULTICALL_FEATURE] }), false);
   });
 
   it("refuses to deploy when the RPC is not the chain named by --chain-id", async () => {
