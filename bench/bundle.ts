@@ -3,21 +3,18 @@
  *
  * Usage: npm run bench -- bundle
  */
-import { execFile } from "node:child_process";
 import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import { binPath, projectRoot } from "../scripts/lib/paths";
-import { QUIET_ENV } from "../scripts/stack/processes";
+import { projectRoot } from "../scripts/lib/paths";
+import { runWrangler } from "../scripts/lib/wrangler";
 
-const run = promisify(execFile);
 const KIB = 1024;
 
 export async function benchBundle(): Promise<void> {
   const outDir = path.join(projectRoot, "bench", "out", "bundle");
   await rm(outDir, { recursive: true, force: true });
-  await run(binPath("wrangler"), ["deploy", "--dry-run", "--outdir", outDir], { cwd: projectRoot, env: { ...process.env, ...QUIET_ENV } });
+  await runWrangler(["deploy", "--dry-run", "--outdir", outDir]);
   console.log("\nWorker bundle as deployed (wrangler deploy --dry-run; wrangler.toml sets minify = true)");
   let rawTotal = 0;
   let gzipTotal = 0;

@@ -7,19 +7,15 @@
  *
  * Usage: npm run bench -- registry   (BENCH_SECONDS per point, default 5; BENCH_MAX_NAMES caps the scale)
  */
-import { execFile } from "node:child_process";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { promisify } from "node:util";
 import { encodeFunctionData, toHex } from "viem";
 import { namehash, packetToBytes } from "viem/ens";
 import { offchainResolverAbi, recordResolverAbi } from "../worker/src/abi";
-import { binPath, projectRoot } from "../scripts/lib/paths";
-import { QUIET_ENV } from "../scripts/stack/processes";
+import { runWrangler } from "../scripts/lib/wrangler";
 import { adminRequest, withBenchStack } from "./lib/benchStack";
 import { runLoad } from "./lib/load";
 
-const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const MAX_NAMES = Number(process.env.BENCH_MAX_NAMES ?? 1_000_000);
 const BULK_NAMES = 10_000;
@@ -87,9 +83,5 @@ async function fillNames(d1Dir: string, domain: string, from: number, to: number
       SELECT printf('0x%064x', i), 'fill' || i || '.${domain}', '${domain}', '${OWNER}', NULL, 0, 0, 0 FROM seq;
     WITH RECURSIVE seq(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM seq WHERE i < ${to - 1})
     INSERT INTO text_records (node, key, value) SELECT printf('0x%064x', i), 'url', 'https://fill.example' FROM seq;`;
-  await run(binPath("wrangler"), ["d1", "execute", "DB", "--local", "--persist-to", d1Dir, "--command", sql], {
-    cwd: projectRoot,
-    env: { ...process.env, ...QUIET_ENV, CI: "true" },
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  await runWrangler(["d1", "execute", "DB", "--local", "--persist-to", d1Dir, "--command", sql]);
 }

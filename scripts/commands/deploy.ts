@@ -1,3 +1,4 @@
+import path from "node:path";
 import { defineCommand } from "citty";
 import { type Address, getAddress, isAddress } from "viem";
 import { CHAIN_ARGS, connectFromFlags, listFlag } from "../lib/chainTarget";
@@ -7,8 +8,7 @@ import { configuredDatabaseId, createDatabase, deployWorker, generateMissingSecr
 import { projectRoot } from "../lib/paths";
 import { setDomainResolver } from "../lib/setDomainResolver";
 import { readStackFile } from "../lib/stackConfig";
-import { runWrangler } from "../lib/workerSecrets";
-import path from "node:path";
+import { runWrangler } from "../lib/wrangler";
 
 const MAINNET_ENS_REGISTRY = "0x00000000000C2E074eC69A0dFb2997BA6C7d2e1e";
 
@@ -93,7 +93,7 @@ const worker = defineCommand({
 
     const databaseId = (await configuredDatabaseId()) ?? (await createDatabase());
     console.error(`D1 ${databaseId}; applying migrations`);
-    await runWrangler(["d1", "migrations", "apply", "DB", "--remote"], "", { env: { CI: "true" } });
+    await runWrangler(["d1", "migrations", "apply", "DB", "--remote"]);
     const output = await deployWorker(secrets, { dryRun: false });
     const url = /https:\/\/\S+\.workers\.dev/.exec(output)?.[0];
     console.error(`deployed${url ? ` at ${url}` : ""}`);

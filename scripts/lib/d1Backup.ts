@@ -1,12 +1,8 @@
-import { execFile } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
-import { binPath, projectRoot } from "./paths";
-import { QUIET_ENV } from "../stack/processes";
-
-const run = promisify(execFile);
+import { projectRoot } from "./paths";
+import { runWrangler } from "./wrangler";
 
 /**
  * The tables a backup holds, parents before children (restores insert in this order). `api_keys`
@@ -23,14 +19,8 @@ function locationArgs(location: D1Location): string[] {
   return ["--local", ...(location.persistTo ? ["--persist-to", location.persistTo] : [])];
 }
 
-async function wrangler(args: string[], cwd = projectRoot) {
-  try {
-    return await run(binPath("wrangler"), args, { cwd, env: { ...process.env, ...QUIET_ENV, CI: "true" }, maxBuffer: 64 * 1024 * 1024 });
-  } catch (error) {
-    const { stderr, stdout } = error as { stderr?: string; stdout?: string };
-    const reason = `${stderr ?? ""}\n${stdout ?? ""}`.split("\n").find((line) => /ERROR|error/.test(line)) ?? "";
-    throw new Error(`wrangler ${args.slice(0, 2).join(" ")} failed: ${reason.replace(/\u001b\[[0-9;]*m/g, "").trim()}`, { cause: error });
-  }
+function wrangler(args: string[], cwd = projectRoot) {
+  return runWrangler(args, { cwd });
 }
 
 /** Writes every row of {@link BACKUP_TABLES} as SQL INSERTs to `file` (no schema: restores go into a migrated DB). */

@@ -5,7 +5,7 @@ import path from "node:path";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { generateDeliveryServiceKeys } from "./deliveryServiceKeys";
 import { projectRoot } from "./paths";
-import { runWrangler } from "./workerSecrets";
+import { runWrangler } from "./wrangler";
 
 /** The worker's secrets (wrangler.toml `secrets.required`). */
 export const WORKER_SECRETS = ["SIGNER_PRIVATE_KEY", "ADMIN_TOKEN", "DS_SIGNING_KEY", "DS_ENCRYPTION_KEY"] as const;
@@ -66,7 +66,7 @@ export async function deployWorker(secrets: Partial<Record<SecretName, string>>,
   }
 }
 
-function runWranglerOutput(args: string[], env: Record<string, string | undefined> = {}): Promise<string> {
-  let output = "";
-  return runWrangler(args, "", { env, onOutput: (chunk) => (output += chunk) }).then(() => output);
+async function runWranglerOutput(args: string[], env: Record<string, string | undefined> = {}): Promise<string> {
+  const { stdout, stderr } = await runWrangler(args, { env });
+  return `${stdout}\n${stderr}`;
 }

@@ -1,18 +1,13 @@
 import type { ChildProcess } from "node:child_process";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { binPath, projectRoot } from "../lib/paths";
-import { QUIET_ENV, spawnLogged, waitUntil } from "./processes";
+import { runWrangler } from "../lib/wrangler";
+import { spawnLogged, waitUntil } from "./processes";
 
-const run = promisify(execFile);
 const WORKER_START_TIMEOUT_MS = 90_000;
 
 /** Applies `migrations/` to the local D1 kept under `stateDir` (wrangler's own migration runner). */
 export async function migrateLocalD1(stateDir: string): Promise<void> {
-  await run(binPath("wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], {
-    cwd: projectRoot,
-    env: { ...process.env, ...QUIET_ENV, CI: "true" },
-  });
+  await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir]);
 }
 
 /** Starts `wrangler dev` on 127.0.0.1:`port` over the local D1 in `stateDir`; resolves when `/health` answers. */
