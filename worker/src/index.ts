@@ -31,8 +31,9 @@ export default {
   fetch: app.fetch,
   async scheduled(controller, env) {
     const { expiredMessages, webhooks } = await runRelayMaintenance(env, controller.scheduledTime);
-    if (expiredMessages > 0 || webhooks.delivered + webhooks.failed > 0) {
-      console.log(`relay maintenance: ${expiredMessages} expired, webhooks ${webhooks.delivered} delivered / ${webhooks.failed} failed`);
+    if (expiredMessages > 0 || webhooks.delivered + webhooks.failed + webhooks.deferred > 0) {
+      const { delivered, failed, deferred } = webhooks;
+      console.log(`relay maintenance: ${expiredMessages} expired, webhooks ${delivered} delivered / ${failed} failed / ${deferred} deferred`);
     }
   },
 } satisfies ExportedHandler<Env>;

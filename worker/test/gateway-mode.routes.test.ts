@@ -64,14 +64,14 @@ describe("gateway mode", () => {
     }) as typeof fetch;
 
     const failed = await deliverDueWebhooks(db, fakeFetch, later);
-    expect(failed).toEqual({ delivered: 0, failed: 1 });
+    expect(failed).toEqual({ delivered: 0, failed: 1, deferred: 0 });
     const [afterFailure] = await queue();
     expect(afterFailure?.lastError).toBe("HTTP 500");
     expect(afterFailure?.nextAttemptAtMs).toBe(later + webhookBackoffMs(afterFailure!.attempts));
 
     answer = 204;
-    expect(await deliverDueWebhooks(db, fakeFetch, later)).toEqual({ delivered: 0, failed: 0 }); // not due yet
-    expect(await deliverDueWebhooks(db, fakeFetch, later + 2 * 3600 * 1000)).toEqual({ delivered: 1, failed: 0 });
+    expect(await deliverDueWebhooks(db, fakeFetch, later)).toEqual({ delivered: 0, failed: 0, deferred: 0 }); // not due yet
+    expect(await deliverDueWebhooks(db, fakeFetch, later + 2 * 3600 * 1000)).toEqual({ delivered: 1, failed: 0, deferred: 0 });
     expect(await queue()).toEqual([]);
 
     const last = seen.at(-1)!;
@@ -83,6 +83,29 @@ describe("gateway mode", () => {
     expect(delivered.recipient).toBe(RECIPIENT);
     expect(delivered.envelope.metadata.deliveryInformation).toEqual({ to: RECIPIENT, from: "dave.other.eth" });
     expect(delivered.envelope.postmark.length).toBeGreaterThan(0);
+  });
+
+  test("a failing webhook is tried once per run; its other deliveries wait untried and are delivered later, none lost", async () => {
+    const db = createDatabase(env.DB);
+    for (const text of ["one", "two", "three"]) {
+      const submitted = await call("/rpc", { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelopeFor(text))] }) });
+      expect(submitted.status).toBe(200);
+    }
+    const later = Date.now() + 48 * 3600 * 1000;
+    let calls = 0;
+    let answer = 503;
+    const fakeFetch = (async () => {
+      calls++;
+      return new Response(null, { status: answer });
+    }) as typeof fetch;
+    expect(await deliverDueWebhooks(db, fakeFetch, later)).toEqual({ delivered: 0, failed: 1, deferred: 2 });
+    expect(calls).toBe(1);
+    const waiting = await queue();
+    expect(waiting).toHaveLength(3);
+    expect(waiting.filter((item) => item.lastError?.startsWith("not tried: HTTP 503"))).toHaveLength(2);
+    answer = 200;
+    expect(await deliverDueWebhooks(db, fakeFetch, later + 2 * 3600 * 1000)).toEqual({ delivered: 3, failed: 0, deferred: 0 });
+    expect(await queue()).toEqual([]);
   });
 
   test("backs off exponentially, capped at an hour", () => {

@@ -43,27 +43,39 @@ export async function enqueueWebhookDelivery(
 /**
  * POSTs due deliveries to their domain's webhook (HMAC-signed). A 2xx removes the entry; anything
  * else (including a network error or a removed webhook) keeps it, with the error and the next
- * attempt time — nothing is lost.
+ * attempt time — nothing is lost. After a domain's webhook fails once in a run, its other due
+ * entries wait for the next run untried: one broken endpoint costs one timeout per run, and
+ * other domains' deliveries are not held up behind it.
  */
 export async function deliverDueWebhooks(
   db: Database,
   fetcher: typeof fetch,
   nowMs: number,
   limit = 50,
-): Promise<{ delivered: number; failed: number }> {
+): Promise<{ delivered: number; failed: number; deferred: number }> {
   let delivered = 0;
   let failed = 0;
+  let deferred = 0;
+  const failing = new Map<string, string>();
   for (const row of await listDueWebhookDeliveries(db, nowMs, limit)) {
+    const knownFailure = failing.get(row.domain);
+    if (knownFailure !== undefined) {
+      // Not an attempt: the backoff does not grow, the entry is simply next in line.
+      await rescheduleWebhookDelivery(db, row.id, row.attempts, nowMs + webhookBackoffMs(1), `not tried: ${knownFailure}`);
+      deferred++;
+      continue;
+    }
     const error = await attempt(db, fetcher, row.domain, row.id, row.body);
     if (error === undefined) {
       await deleteWebhookDelivery(db, row.id);
       delivered++;
     } else {
+      failing.set(row.domain, error);
       await rescheduleWebhookDelivery(db, row.id, row.attempts + 1, nowMs + webhookBackoffMs(row.attempts + 1), error);
       failed++;
     }
   }
-  return { delivered, failed };
+  return { delivered, failed, deferred };
 }
 
 async function attempt(db: Database, fetcher: typeof fetch, domain: string, id: string, body: string): Promise<string | undefined> {
