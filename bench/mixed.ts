@@ -1,12 +1,13 @@
 /**
  * Sustained mixed load against the local stack: CCIP lookups, registry writes with service API
- * keys and relay submits, all at once for `BENCH_LOAD_SECONDS` (default 60). Afterwards it counts:
- * every acknowledged write must be readable with the value last written, every accepted message
- * must be picked up exactly once. Prints throughput, p50 and p99 per operation; exits 1 on any
- * error or loss.
+ * keys (PUTs of each writer's own names, and PATCHes that race each other on shared names) and
+ * relay submits, all at once for `BENCH_LOAD_SECONDS` (default 60). Afterwards it counts: every
+ * acknowledged write must be readable with the value last written (for a patch: its own text key,
+ * which the other patchers must not have clobbered), every accepted message must be picked up
+ * exactly once. Prints throughput, p50 and p99 per operation; exits 1 on any error or loss.
  *
  * Usage: npm run bench -- mixed
- *   (BENCH_LOAD_SECONDS=60; BENCH_LOOKUP_CONNECTIONS=4, BENCH_WRITERS=2, BENCH_SENDERS=2)
+ *   (BENCH_LOAD_SECONDS=60; BENCH_LOOKUP_CONNECTIONS=4, BENCH_WRITERS=2, BENCH_PATCHERS=2, BENCH_SENDERS=2)
  */
 import { performance } from "node:perf_hooks";
 import { encodeFunctionData, toHex } from "viem";
@@ -23,6 +24,9 @@ const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
 const LOOKUP_CONNECTIONS = Number(process.env.BENCH_LOOKUP_CONNECTIONS ?? 4);
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 2);
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 2);
+const PATCHERS = Number(process.env.BENCH_PATCHERS ?? 2);
+/** Names every patcher patches (each its own text key), so patches race on the same rows. */
+const SHARED_NAMES = 50;
 const SEEDED_NAMES = 1_000;
 /** Each writer owns this many names and rewrites them in turn (so updates, not only creates). */
 const NAMES_PER_WRITER = 200;
@@ -38,6 +42,8 @@ export async function benchMixed(): Promise<void> {
     const base = stack.info.gatewayUrl;
     const names = Array.from({ length: SEEDED_NAMES }, (_, index) => ({ name: `load${index}.${domain}`, owner: stack.info.signer, texts: { url: `https://load${index}.example` } }));
     await adminRequest(stack, adminToken, "POST", `/v1/domains/${domain}/names/bulk`, { names });
+    const sharedNames = Array.from({ length: SHARED_NAMES }, (_, index) => `shared${index}.${domain}`);
+    await adminRequest(stack, adminToken, "POST", `/v1/domains/${domain}/names/bulk`, { names: sharedNames.map((name) => ({ name, owner: stack.info.signer })) });
     const keys: string[] = [];
     for (let index = 0; index < API_KEYS; index++) {
       keys.push(((await adminRequest(stack, adminToken, "POST", `/v1/domains/${domain}/keys`, { label: `load ${index}` })) as { key: string }).key);
@@ -53,6 +59,9 @@ export async function benchMixed(): Promise<void> {
     const deadline = performance.now() + SECONDS * 1000;
     const errors: string[] = [];
     const writeLatencies: Latencies = [];
+    const patchLatencies: Latencies = [];
+    /** "name|text key" → the value of the last acknowledged patch. */
+    const lastPatched = new Map<string, string>();
     const submitLatencies: Latencies = [];
     /** name → the `seq` text of the last acknowledged write. */
     const lastWritten = new Map<string, string>();
@@ -86,6 +95,27 @@ export async function benchMixed(): Promise<void> {
       }
     };
 
+    const patcher = async (patcherIndex: number) => {
+      for (let seq = 0; performance.now() < deadline; seq++) {
+        const name = sharedNames[seq % SHARED_NAMES]!;
+        const key = keys[(writes++) % keys.length]!;
+        try {
+          await timed(patchLatencies, async () => {
+            const response = await fetch(`${base}/v1/names/${name}`, {
+              method: "PATCH",
+              headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+              body: JSON.stringify({ texts: { [`p${patcherIndex}`]: String(seq) } }),
+            });
+            if (response.status !== 200) throw new Error(`PATCH ${name}: ${response.status} ${await response.text()}`);
+            await response.arrayBuffer();
+          });
+          lastPatched.set(`${name}|p${patcherIndex}`, String(seq));
+        } catch (error) {
+          errors.push((error as Error).message);
+        }
+      }
+    };
+
     const senderLoop = async (senderIndex: number) => {
       for (let count = 0; performance.now() < deadline; count++) {
         const envelope = buildEnvelope({
@@ -110,6 +140,7 @@ export async function benchMixed(): Promise<void> {
     const [lookups] = await Promise.all([
       runLoad(`${base}${lookupPaths[0]}`, LOOKUP_CONNECTIONS, SECONDS, () => lookupPaths[nextLookup++ % lookupPaths.length]!),
       ...Array.from({ length: WRITERS }, (_, index) => writer(index)),
+      ...Array.from({ length: PATCHERS }, (_, index) => patcher(index)),
       ...Array.from({ length: SENDERS }, (_, index) => senderLoop(index)),
     ]);
 
@@ -125,20 +156,29 @@ export async function benchMixed(): Promise<void> {
         }),
       );
     }
+    let lostPatches = 0;
+    for (const name of sharedNames) {
+      const { texts = {} } = (await (await fetch(`${base}/v1/names/${name}`)).json()) as { texts?: Record<string, string> };
+      for (let index = 0; index < PATCHERS; index++) {
+        const expected = lastPatched.get(`${name}|p${index}`);
+        if (expected !== undefined && texts[`p${index}`] !== expected) lostPatches++;
+      }
+    }
     const inbox = await drainInbox(stack, recipient);
     const uniqueMessages = new Set(inbox.hashes).size;
     const lostMessages = submitted - uniqueMessages;
 
-    console.log(`\nMixed load, ${SECONDS} s against wrangler dev (local D1): ${LOOKUP_CONNECTIONS} lookup connections, ${WRITERS} writers, ${SENDERS} senders`);
+    console.log(`\nMixed load, ${SECONDS} s against wrangler dev (local D1): ${LOOKUP_CONNECTIONS} lookup connections, ${WRITERS} writers, ${PATCHERS} patchers, ${SENDERS} senders`);
     console.log("  operation     count    per s    p50 ms   p99 ms   errors");
     const row = (label: string, count: number, p50: number, p99: number, errorCount: number) =>
       console.log(`  ${label.padEnd(12)} ${String(count).padStart(6)} ${(count / SECONDS).toFixed(1).padStart(8)} ${p50.toFixed(1).padStart(9)} ${p99.toFixed(1).padStart(8)} ${String(errorCount).padStart(8)}`);
     row("lookup", lookups.requests, lookups.p50Ms, lookups.p99Ms, lookups.errors);
     row("write", writeLatencies.length, percentile(writeLatencies, 50), percentile(writeLatencies, 99), errors.filter((e) => e.startsWith("PUT")).length);
+    row("patch", patchLatencies.length, percentile(patchLatencies, 50), percentile(patchLatencies, 99), errors.filter((e) => e.startsWith("PATCH")).length);
     row("submit", submitLatencies.length, percentile(submitLatencies, 50), percentile(submitLatencies, 99), errors.filter((e) => e.startsWith("submit")).length);
-    console.log(`  after the run: ${lastWritten.size} names written, ${lostWrites} not as last acknowledged; ${submitted} messages accepted, ${uniqueMessages} picked up (${inbox.hashes.length - uniqueMessages} twice), ${lostMessages} lost`);
+    console.log(`  after the run: ${lastWritten.size} names written, ${lostWrites} not as last acknowledged; ${lastPatched.size} patched keys on ${SHARED_NAMES} shared names, ${lostPatches} lost; ${submitted} messages accepted, ${uniqueMessages} picked up (${inbox.hashes.length - uniqueMessages} twice), ${lostMessages} lost`);
     for (const error of errors.slice(0, 5)) console.log(`  error: ${error}`);
-    if (errors.length + lookups.errors + lostWrites + lostMessages > 0 || inbox.hashes.length !== uniqueMessages) {
+    if (errors.length + lookups.errors + lostWrites + lostPatches + lostMessages > 0 || inbox.hashes.length !== uniqueMessages) {
       process.exitCode = 1;
       console.log("  FAILED: errors or losses above");
     }
