@@ -1,7 +1,8 @@
 import path from "node:path";
 import { defineCommand } from "citty";
-import { type Address, getAddress, isAddress } from "viem";
+import { type Address, createPublicClient, getAddress, http, isAddress } from "viem";
 import { CHAIN_ARGS, connectFromFlags, listFlag } from "../lib/chainTarget";
+import { checkDeployment } from "../lib/checkDeployment";
 import { UsageError } from "../lib/cliErrors";
 import { deployResolver, writeDeploymentRecord } from "../lib/deployResolver";
 import { configuredDatabaseId, createDatabase, deployWorker, generateMissingSecrets, signerAddressOf, WORKER_SECRETS } from "../lib/deployWorker";
@@ -104,8 +105,33 @@ const worker = defineCommand({
   },
 });
 
-/** `deploy resolver|set-resolver|worker`. */
+const check = defineCommand({
+  meta: { name: "check", description: "Check a domain end to end: registry → resolver → signer and URL → worker → a verified lookup" },
+  args: {
+    domain: { type: "positional", required: true, description: "The service's parent name, e.g. acme.eth" },
+    gateway: { type: "string", description: "The worker's URL (or $GATEWAY_URL; default: the local stack's)" },
+    registry: { type: "string", description: `ENS registry (or $ENS_REGISTRY; default: the local stack's, else ${MAINNET_ENS_REGISTRY})` },
+    rpc: CHAIN_ARGS.rpc,
+    json: { type: "boolean", description: "Print one JSON object" },
+  },
+  async run({ args }) {
+    const stack = readStackFile();
+    const rpcUrl = args.rpc ?? process.env.RPC_URL ?? stack.rpcUrl;
+    if (!rpcUrl) throw new UsageError("No chain to talk to: pass --rpc (or set $RPC_URL), or run `npm start`");
+    const gatewayUrl = args.gateway ?? process.env.GATEWAY_URL ?? stack.gatewayUrl;
+    if (!gatewayUrl) throw new UsageError("Which worker? Pass --gateway (or set $GATEWAY_URL), or run `npm start`");
+    const isLocal = rpcUrl === stack.rpcUrl;
+    const [registry] = addresses(args.registry ?? process.env.ENS_REGISTRY ?? (isLocal ? stack.ensRegistry : MAINNET_ENS_REGISTRY), "--registry");
+    const client = createPublicClient({ transport: http(rpcUrl) });
+    const checks = await checkDeployment({ client, registry: registry as Address, domain: args.domain, gatewayUrl });
+    if (args.json) console.log(JSON.stringify({ domain: args.domain, ok: checks.every((item) => item.ok), checks }));
+    else for (const item of checks) console.log(`${item.ok ? "ok  " : "FAIL"} ${item.what}: ${item.detail}`);
+    if (!checks.every((item) => item.ok)) process.exitCode = 1;
+  },
+});
+
+/** `deploy resolver|set-resolver|worker|check`. */
 export default defineCommand({
   meta: { name: "deploy", description: "Deploy to a real network (see README: Deployment runbook)" },
-  subCommands: { resolver, "set-resolver": setResolver, worker },
+  subCommands: { resolver, "set-resolver": setResolver, worker, check },
 });

@@ -142,6 +142,30 @@ describe("deployment scripts against the local chain", () => {
     assert.equal(await resolveRecord(client(), stack.info.ensRegistry, "carol.ops.eth", { kind: "text", key: "url" }), "https://carol.example");
   });
 
+  it("checks a domain end to end: all green when wired up, and names what is wrong when not", async () => {
+    type Report = { ok: boolean; checks: { ok: boolean; what: string; detail: string }[] };
+    const flags = ["--rpc", stack.info.rpcUrl, "--registry", stack.info.ensRegistry, "--gateway", stack.info.gatewayUrl, "--json"];
+    const good = JSON.parse((await cli(["deploy", "check", "ops.eth", ...flags], {})).stdout) as Report;
+    assert.equal(good.ok, true, JSON.stringify(good.checks));
+    assert.equal(good.checks.length, 6);
+
+    // A resolver that trusts someone else's key, for a domain the worker does not serve.
+    const chain = await localChain(stack.info.rpcUrl);
+    const stranger = privateKeyToAccount(DOMAIN_OWNER_KEY).address;
+    const wrong = await chain.deployResolver([`${stack.info.gatewayUrl}/ccip/{sender}/{data}.json`], stranger);
+    await chain.assignResolver(stack.info.ensRegistry, "misconfigured.eth", wrong);
+    const failure = await cli(["deploy", "check", "misconfigured.eth", ...flags], {}).then(
+      () => assert.fail("the check passed"),
+      (error: { code?: number; stdout?: string }) => ({ code: error.code, report: JSON.parse(error.stdout ?? "{}") as Report }),
+    );
+    assert.equal(failure.code, 1);
+    assert.equal(failure.report.ok, false);
+    assert.deepEqual(
+      failure.report.checks.filter((item) => !item.ok).map((item) => item.what),
+      ["the resolver trusts the worker's signer", "the worker serves the domain for this resolver and chain", "a subname lookup verifies on chain (CCIP-Read)"],
+    );
+  });
+
   it("builds the worker bundle for deployment without touching anything (deploy worker --dry-run)", async () => {
     const { stderr } = await cli(["deploy", "worker", "--dry-run"], {});
     assert.match(stderr, /would run `wrangler d1 migrations apply DB --remote`/);
