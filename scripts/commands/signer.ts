@@ -58,6 +58,10 @@ const rotate = defineCommand({
     remote: { type: "boolean", description: "Switch the deployed worker (`wrangler secret put`); default for a non-local gateway" },
     "local-config": { type: "string", description: "Switch a local wrangler dev run with this wrangler.toml (its .dev.vars); default for the `npm start` stack" },
     "worker-name": { type: "string", description: "With --remote: the worker's name, if not the one in wrangler.toml" },
+    "other-chains-prepared": {
+      type: "boolean",
+      description: "The worker also serves resolvers on other chains, and $NEW_SIGNER_PRIVATE_KEY's address is already a signer there",
+    },
     "drain-seconds": { type: "string", description: "How long to keep trusting the old key after the switch (default: signature TTL + 30 s)" },
   },
   async run({ args }) {
@@ -70,6 +74,9 @@ const rotate = defineCommand({
     if (drainText !== undefined && !/^\d+$/.test(drainText)) throw new UsageError(`--drain-seconds takes a whole number, not "${drainText}"`);
     // The new key goes straight into the worker; it is never printed.
     const newPrivateKey: Hex = process.env.NEW_SIGNER_PRIVATE_KEY ? privateKeyFromEnv(["NEW_SIGNER_PRIVATE_KEY"]) : generatePrivateKey();
+    if (args["other-chains-prepared"] && !process.env.NEW_SIGNER_PRIVATE_KEY) {
+      throw new UsageError("--other-chains-prepared needs $NEW_SIGNER_PRIVATE_KEY: the key already added on the other chains");
+    }
     const workerName = args["worker-name"];
 
     const chain = await connectFromFlags(args, OWNER_KEYS);
@@ -82,6 +89,7 @@ const rotate = defineCommand({
       switchWorkerKey: (key) =>
         localConfig ? putLocalSecret(localConfig, "SIGNER_PRIVATE_KEY", key) : putRemoteSecret("SIGNER_PRIVATE_KEY", key, workerName ? { workerName } : {}),
       ...(drainText !== undefined && { drainSeconds: Number(drainText) }),
+      otherChainsPrepared: args["other-chains-prepared"] === true,
       log: (line) => console.error(line),
     });
     // Keep .dev/stack.json true for the `npm start` stack.

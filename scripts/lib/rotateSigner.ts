@@ -15,6 +15,11 @@ export type RotationOptions = {
   newPrivateKey: Hex;
   /** Puts the new key into the worker (a wrangler secret, or the local secrets file). */
   switchWorkerKey: (privateKey: Hex) => Promise<void>;
+  /**
+   * The worker also serves resolvers on other chains, and the new key is already a signer there
+   * (`signer add` on each chain, with the same `newPrivateKey`). Without it, such resolvers stop the rotation.
+   */
+  otherChainsPrepared?: boolean;
   /** How long to keep trusting the old key after the switch; default: signature TTL + {@link PROPAGATION_MARGIN_SECONDS}. */
   drainSeconds?: number;
   log: (line: string) => void;
@@ -39,7 +44,15 @@ export async function rotateSigner(options: RotationOptions): Promise<{ oldSigne
   const resolvers = options.resolvers ?? [...new Set(health.resolvers.filter((entry) => entry.chainId === chain.chainId).map((entry) => entry.resolver))];
   if (resolvers.length === 0) throw new UsageError(`The worker serves no resolver on chain ${chain.chainId}; pass --resolver`);
 
-  // Check everything before changing anything.
+  // Check everything before changing anything. The worker has one key for every chain: a resolver
+  // elsewhere that does not trust the new key yet would fail its lookups after the switch.
+  const elsewhere = health.resolvers.filter((entry) => entry.chainId !== chain.chainId);
+  if (elsewhere.length > 0 && !options.otherChainsPrepared) {
+    const list = elsewhere.map((entry) => `${entry.domain} → ${entry.resolver} on chain ${entry.chainId}`).join("; ");
+    throw new UsageError(
+      `The worker also serves ${list}. Set NEW_SIGNER_PRIVATE_KEY, run \`signer add ${newSigner}\` on those chains, then rotate with --other-chains-prepared`,
+    );
+  }
   for (const resolver of resolvers) {
     const owner = await chain.publicClient.readContract({ address: resolver, abi: resolverAdminAbi, functionName: "owner" });
     if (!isAddressEqual(owner, chain.account.address)) throw new UsageError(`Resolver ${resolver} is owned by ${owner}, not by ${chain.account.address}`);

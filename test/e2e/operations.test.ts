@@ -259,4 +259,16 @@ describe("key rotation", () => {
     const signedWithOldKey = await encodeResolveResponse(privateKeyToAccount(oldKey), { resolver: stack.info.resolver, expiresSeconds: expires, request, result: answer });
     await assert.rejects(verify(signedWithOldKey), /OffchainResolverInvalidSigner/);
   });
+
+  it("refuses to rotate, before any transaction, while the worker serves a resolver on another chain", async () => {
+    await adminPut("/v1/domains/elsewhere.eth", { resolverAddress: deployedResolver, chainId: 10 });
+    const signersBefore = await client().readContract({ address: stack.info.resolver, abi: resolverAdminAbi, functionName: "signers" });
+    await assert.rejects(
+      cli(["signer", "rotate", "--rpc", stack.info.rpcUrl, "--chain-id", String(stack.info.chainId), "--gateway", stack.info.gatewayUrl, "--local-config", stack.info.configFile, "--drain-seconds", "0"], {
+        RESOLVER_OWNER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY,
+      }),
+      (error: { code?: number; stderr?: string }) => error.code === 2 && /also serves elsewhere\.eth .* on chain 10/.test(error.stderr ?? ""),
+    );
+    assert.deepEqual(await client().readContract({ address: stack.info.resolver, abi: resolverAdminAbi, functionName: "signers" }), signersBefore);
+  });
 });
