@@ -66,6 +66,7 @@ export async function deployResolver(
 export async function writeDeploymentRecord(dir: string, deployment: ResolverDeployment): Promise<string> {
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${deployment.chainId}-${deployment.address}.json`);
-  await writeFile(file, `${JSON.stringify(deployment, null, 2)}\n`, { flag: "wx" });
+  // Addresses repeat only on a reset dev chain, where the newest record is the true one.
+  await writeFile(file, `${JSON.stringify(deployment, null, 2)}\n`);
   return file;
 }
