@@ -41,8 +41,14 @@ export async function rotateSigner(options: RotationOptions): Promise<{ oldSigne
   const oldSigner = health.signer;
   const newSigner = privateKeyToAccount(options.newPrivateKey).address;
   if (isAddressEqual(oldSigner, newSigner)) throw new UsageError(`The worker already signs with ${newSigner}`);
-  const resolvers = options.resolvers ?? [...new Set(health.resolvers.filter((entry) => entry.chainId === chain.chainId).map((entry) => entry.resolver))];
+  const servedHere = health.resolvers.filter((entry) => entry.chainId === chain.chainId);
+  const resolvers = options.resolvers ?? [...new Set(servedHere.map((entry) => entry.resolver))];
   if (resolvers.length === 0) throw new UsageError(`The worker serves no resolver on chain ${chain.chainId}; pass --resolver`);
+  const leftOut = servedHere.filter((entry) => !resolvers.some((resolver) => isAddressEqual(resolver, entry.resolver)));
+  if (leftOut.length > 0) {
+    const list = leftOut.map((entry) => `${entry.domain} → ${entry.resolver}`).join("; ");
+    throw new UsageError(`The worker also serves ${list} on this chain; rotate those resolvers too (or leave out --resolver)`);
+  }
 
   // Check everything before changing anything. The worker has one key for every chain: a resolver
   // elsewhere that does not trust the new key yet would fail its lookups after the switch.
