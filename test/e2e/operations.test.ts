@@ -260,6 +260,15 @@ describe("key rotation", () => {
     await assert.rejects(verify(signedWithOldKey), /OffchainResolverInvalidSigner/);
   });
 
+  it("refuses a rotation that leaves out a resolver the worker serves on the chain", async () => {
+    await assert.rejects(
+      cli(["signer", "rotate", "--rpc", stack.info.rpcUrl, "--chain-id", String(stack.info.chainId), "--gateway", stack.info.gatewayUrl, "--local-config", stack.info.configFile, "--resolver", stack.info.resolver], {
+        RESOLVER_OWNER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY,
+      }),
+      (error: { code?: number; stderr?: string }) => error.code === 2 && /also serves ops\.eth → 0x[0-9a-fA-F]{40} on this chain/.test(error.stderr ?? ""),
+    );
+  });
+
   it("refuses to rotate, before any transaction, while the worker serves a resolver on another chain", async () => {
     await adminPut("/v1/domains/elsewhere.eth", { resolverAddress: deployedResolver, chainId: 10 });
     const signersBefore = await client().readContract({ address: stack.info.resolver, abi: resolverAdminAbi, functionName: "signers" });
