@@ -4,6 +4,7 @@ import { createDatabase } from "../db/client";
 import { parseConfig } from "../env";
 import { limitBody } from "../http/limitBody";
 import { readJsonBody } from "../http/readJsonBody";
+import { runInBackground } from "../http/runInBackground";
 import { listServedDomains } from "../registry/servedDomains";
 import { MIN_REMAINING_SECONDS } from "./answerCache";
 import { type AnswerContext, answerResolveCall } from "./answerResolveCall";
@@ -55,7 +56,7 @@ function answerContext(c: Context<{ Bindings: Env }>): AnswerContext {
     signatureTtlSeconds: config.signatureTtlSeconds,
     nowSeconds: Math.floor(Date.now() / 1000),
     cache: caches.default,
-    defer: (work) => c.executionCtx.waitUntil(work),
+    defer: (work) => runInBackground(c, "answer cache write", work),
   };
 }
 

@@ -6,6 +6,7 @@ import { onDm3Error } from "../http/errors";
 import { limitBody } from "../http/limitBody";
 import { clientIp, enforceRateLimit, limitPerIp } from "../http/rateLimit";
 import { readJsonBody } from "../http/readJsonBody";
+import { runInBackground } from "../http/runInBackground";
 import { validate, validJson } from "../http/validate";
 import { parseRelayConfig } from "./config";
 import { InvalidEnvelopeError, UnsupportedMethodError } from "./errors";
@@ -53,7 +54,7 @@ export const relayRoutes = new Hono<{ Bindings: Env }>()
         const domains = await listServedDomains(c.env.DB, db);
         const { forwarded } = await submitMessage({ db, relay: config, domains, nowMs: nowMs() }, call.params[0]);
         // Gateway mode: try the webhook right away; the cron retries whatever fails.
-        if (forwarded) c.executionCtx.waitUntil(deliverDueWebhooks(db, fetch, nowMs(), WEBHOOK_BATCH_ON_SUBMIT));
+        if (forwarded) runInBackground(c, "webhook delivery", deliverDueWebhooks(db, fetch, nowMs(), WEBHOOK_BATCH_ON_SUBMIT));
         return c.json({ jsonrpc: "2.0", id: call.id ?? null, result: "success" });
       }
       case "dm3_getDeliveryServiceProperties":
