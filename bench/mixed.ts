@@ -74,44 +74,39 @@ export async function benchMixed(): Promise<void> {
       latencies.push(performance.now() - started);
     };
 
+    /** One registry write with the next service key; records its latency, or the error. */
+    const keyedWrite = async (method: "PUT" | "PATCH", name: string, body: unknown, latencies: Latencies): Promise<boolean> => {
+      const key = keys[(writes++) % keys.length]!;
+      try {
+        await timed(latencies, async () => {
+          const response = await fetch(`${base}/v1/names/${name}`, {
+            method,
+            headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+            body: JSON.stringify(body),
+          });
+          if (response.status !== 200) throw new Error(`${method} ${name}: ${response.status} ${await response.text()}`);
+          await response.arrayBuffer();
+        });
+        return true;
+      } catch (error) {
+        errors.push((error as Error).message);
+        return false;
+      }
+    };
+
     const writer = async (writerIndex: number) => {
       for (let seq = 0; performance.now() < deadline; seq++) {
         const name = `w${writerIndex}-${seq % NAMES_PER_WRITER}.${domain}`;
-        const key = keys[(writes++) % keys.length]!;
-        try {
-          await timed(writeLatencies, async () => {
-            const response = await fetch(`${base}/v1/names/${name}`, {
-              method: "PUT",
-              headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
-              body: JSON.stringify({ owner: stack.info.signer, texts: { seq: String(seq), url: `https://${writerIndex}.example/${seq}` } }),
-            });
-            if (response.status !== 200) throw new Error(`PUT ${name}: ${response.status} ${await response.text()}`);
-            await response.arrayBuffer();
-          });
-          lastWritten.set(name, String(seq));
-        } catch (error) {
-          errors.push((error as Error).message);
-        }
+        const body = { owner: stack.info.signer, texts: { seq: String(seq), url: `https://${writerIndex}.example/${seq}` } };
+        if (await keyedWrite("PUT", name, body, writeLatencies)) lastWritten.set(name, String(seq));
       }
     };
 
     const patcher = async (patcherIndex: number) => {
       for (let seq = 0; performance.now() < deadline; seq++) {
         const name = sharedNames[seq % SHARED_NAMES]!;
-        const key = keys[(writes++) % keys.length]!;
-        try {
-          await timed(patchLatencies, async () => {
-            const response = await fetch(`${base}/v1/names/${name}`, {
-              method: "PATCH",
-              headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
-              body: JSON.stringify({ texts: { [`p${patcherIndex}`]: String(seq) } }),
-            });
-            if (response.status !== 200) throw new Error(`PATCH ${name}: ${response.status} ${await response.text()}`);
-            await response.arrayBuffer();
-          });
+        if (await keyedWrite("PATCH", name, { texts: { [`p${patcherIndex}`]: String(seq) } }, patchLatencies)) {
           lastPatched.set(`${name}|p${patcherIndex}`, String(seq));
-        } catch (error) {
-          errors.push((error as Error).message);
         }
       }
     };

@@ -1,7 +1,16 @@
 import path from "node:path";
 import { defineCommand } from "citty";
-import { type Address, createPublicClient, getAddress, http, isAddress } from "viem";
-import { CHAIN_ARGS, connectFromFlags, listFlag } from "../lib/chainTarget";
+import { createPublicClient, http } from "viem";
+import {
+  addressFlag,
+  addressList,
+  CHAIN_ARGS,
+  connectFromFlags,
+  gatewayFromFlags,
+  listFlag,
+  MAINNET_ENS_REGISTRY,
+  registryFromFlags,
+} from "../lib/chainTarget";
 import { checkDeployment } from "../lib/checkDeployment";
 import { UsageError } from "../lib/cliErrors";
 import { deployResolver, writeDeploymentRecord } from "../lib/deployResolver";
@@ -11,14 +20,6 @@ import { setDomainResolver } from "../lib/setDomainResolver";
 import { readStackFile } from "../lib/stackConfig";
 import { runWrangler } from "../lib/wrangler";
 
-const MAINNET_ENS_REGISTRY = "0x00000000000C2E074eC69A0dFb2997BA6C7d2e1e";
-
-function addresses(value: string | undefined, flag: string): Address[] {
-  return listFlag(value).map((item) => {
-    if (!isAddress(item, { strict: false })) throw new UsageError(`${flag}: "${item}" is not an address`);
-    return getAddress(item);
-  });
-}
 
 const resolver = defineCommand({
   meta: { name: "resolver", description: "Deploy an OffchainResolver (key: $DEPLOYER_PRIVATE_KEY) and write a deployment record" },
@@ -32,13 +33,13 @@ const resolver = defineCommand({
     json: { type: "boolean", description: "Print the deployment record as one JSON object" },
   },
   async run({ args }) {
-    const signers = addresses(args.signers ?? process.env.SIGNER_ADDRESSES, "--signers");
+    const signers = addressList(args.signers ?? process.env.SIGNER_ADDRESSES, "--signers");
     const urls = listFlag(args.urls ?? process.env.GATEWAY_URLS);
     if (signers.length === 0) throw new UsageError("Name at least one gateway signer: --signers 0x… (the worker's SIGNER_PRIVATE_KEY address)");
     if (urls.length === 0) throw new UsageError("Name at least one gateway URL: --urls https://…/ccip/{sender}/{data}.json");
     for (const url of urls) if (!/^https?:\/\//.test(url)) throw new UsageError(`--urls: "${url}" is not an http(s) URL`);
     const ownerText = args.owner ?? process.env.RESOLVER_OWNER;
-    const owner = ownerText === undefined ? undefined : addresses(ownerText, "--owner")[0];
+    const owner = ownerText === undefined ? undefined : addressFlag(ownerText, "--owner");
 
     const chain = await connectFromFlags(args, ["DEPLOYER_PRIVATE_KEY"]);
     console.error(`deploying OffchainResolver on chain ${chain.chainId} from ${chain.account.address}`);
@@ -60,12 +61,10 @@ const setResolver = defineCommand({
     ...CHAIN_ARGS,
   },
   async run({ args }) {
-    const [resolverAddress] = addresses(args.resolver, "--resolver");
-    const stack = readStackFile();
+    const resolverAddress = addressFlag(args.resolver, "--resolver");
+    const registry = registryFromFlags(args.registry, args.rpc);
     const chain = await connectFromFlags(args, ["DOMAIN_OWNER_PRIVATE_KEY", "DEPLOYER_PRIVATE_KEY"]);
-    const isLocal = (args.rpc ?? process.env.RPC_URL ?? stack.rpcUrl) === stack.rpcUrl;
-    const [registry] = addresses(args.registry ?? process.env.ENS_REGISTRY ?? (isLocal ? stack.ensRegistry : MAINNET_ENS_REGISTRY), "--registry");
-    const result = await setDomainResolver(chain, { registry: registry as Address, domain: args.domain, resolver: resolverAddress as Address });
+    const result = await setDomainResolver(chain, { registry, domain: args.domain, resolver: resolverAddress });
     console.error(`${args.domain} now resolves through ${resolverAddress} (set via the ${result.via}, tx ${result.transactionHash})`);
   },
 });
@@ -118,12 +117,10 @@ const check = defineCommand({
     const stack = readStackFile();
     const rpcUrl = args.rpc ?? process.env.RPC_URL ?? stack.rpcUrl;
     if (!rpcUrl) throw new UsageError("No chain to talk to: pass --rpc (or set $RPC_URL), or run `npm start`");
-    const gatewayUrl = args.gateway ?? process.env.GATEWAY_URL ?? stack.gatewayUrl;
-    if (!gatewayUrl) throw new UsageError("Which worker? Pass --gateway (or set $GATEWAY_URL), or run `npm start`");
-    const isLocal = rpcUrl === stack.rpcUrl;
-    const [registry] = addresses(args.registry ?? process.env.ENS_REGISTRY ?? (isLocal ? stack.ensRegistry : MAINNET_ENS_REGISTRY), "--registry");
+    const gatewayUrl = gatewayFromFlags(args.gateway);
+    const registry = registryFromFlags(args.registry, rpcUrl);
     const client = createPublicClient({ transport: http(rpcUrl) });
-    const checks = await checkDeployment({ client, registry: registry as Address, domain: args.domain, gatewayUrl });
+    const checks = await checkDeployment({ client, registry, domain: args.domain, gatewayUrl });
     if (args.json) console.log(JSON.stringify({ domain: args.domain, ok: checks.every((item) => item.ok), checks }));
     else for (const item of checks) console.log(`${item.ok ? "ok  " : "FAIL"} ${item.what}: ${item.detail}`);
     if (!checks.every((item) => item.ok)) process.exitCode = 1;

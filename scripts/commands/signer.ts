@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { defineCommand } from "citty";
-import { type Address, getAddress, type Hex, isAddress } from "viem";
+import type { Hex } from "viem";
 import { generatePrivateKey } from "viem/accounts";
 import { resolverAdminAbi } from "../../worker/src/abi";
 import { privateKeyFromEnv } from "../lib/chain";
-import { CHAIN_ARGS, connectFromFlags, listFlag } from "../lib/chainTarget";
+import { addressFlag, addressList, CHAIN_ARGS, connectFromFlags, gatewayFromFlags } from "../lib/chainTarget";
 import { UsageError } from "../lib/cliErrors";
 import { rotateSigner } from "../lib/rotateSigner";
 import { stackFile } from "../lib/paths";
@@ -14,13 +14,8 @@ import { putLocalSecret, putRemoteSecret } from "../lib/workerSecrets";
 
 const OWNER_KEYS = ["RESOLVER_OWNER_PRIVATE_KEY", "DEPLOYER_PRIVATE_KEY"];
 
-function address(value: string | undefined, flag: string): Address {
-  if (!value || !isAddress(value, { strict: false })) throw new UsageError(`${flag} takes an address, not "${value ?? ""}"`);
-  return getAddress(value);
-}
-
 const RESOLVER_ARG = { resolver: { type: "string", description: "The OffchainResolver (default: the local stack's)" } } as const;
-const resolverOf = (flag: string | undefined) => address(flag ?? readStackFile().resolver, "--resolver");
+const resolverOf = (flag: string | undefined) => addressFlag(flag ?? readStackFile().resolver, "--resolver");
 
 const list = defineCommand({
   meta: { name: "list", description: "The resolver's signers" },
@@ -41,7 +36,7 @@ const changeSigner = (functionName: "addSigner" | "removeSigner", description: s
     async run({ args }) {
       const chain = await connectFromFlags(args, OWNER_KEYS);
       const resolver = resolverOf(args.resolver);
-      const receipt = await chain.write(resolver, resolverAdminAbi, functionName, [address(args.signer, "signer")]);
+      const receipt = await chain.write(resolver, resolverAdminAbi, functionName, [addressFlag(args.signer, "signer")]);
       console.error(`${functionName}(${args.signer}) on ${resolver}: tx ${receipt.transactionHash}`);
     },
   });
@@ -66,8 +61,7 @@ const rotate = defineCommand({
   },
   async run({ args }) {
     const stack = readStackFile();
-    const gatewayUrl = args.gateway ?? process.env.GATEWAY_URL ?? stack.gatewayUrl;
-    if (!gatewayUrl) throw new UsageError("Which worker? Pass --gateway (or set $GATEWAY_URL), or run `npm start`");
+    const gatewayUrl = gatewayFromFlags(args.gateway);
     const localConfig = args["local-config"] ?? (!args.remote && gatewayUrl === stack.gatewayUrl ? stack.configFile : undefined);
     if (!args.remote && gatewayUrl === stack.gatewayUrl && !localConfig) throw new UsageError("The local stack's config is unknown: restart it with `npm start`");
     const drainText = args["drain-seconds"];
@@ -80,7 +74,7 @@ const rotate = defineCommand({
     const workerName = args["worker-name"];
 
     const chain = await connectFromFlags(args, OWNER_KEYS);
-    const resolvers = listFlag(args.resolver).map((value) => address(value, "--resolver"));
+    const resolvers = addressList(args.resolver, "--resolver");
     const { oldSigner, newSigner } = await rotateSigner({
       chain,
       gatewayUrl,

@@ -1,3 +1,4 @@
+import { type Address, getAddress, isAddress } from "viem";
 import { LOCAL_DEPLOYER_KEY } from "../stack/deployContracts";
 import { type ChainConnection, connectChain, privateKeyFromEnv } from "./chain";
 import { UsageError } from "./cliErrors";
@@ -28,3 +29,35 @@ export async function connectFromFlags(flags: { rpc?: string | undefined; "chain
 
 /** Comma-separated flag values (`a,b`), trimmed, empty ones dropped. */
 export const listFlag = (value: string | undefined) => (value ?? "").split(",").map((item) => item.trim()).filter(Boolean);
+
+/** Comma-separated addresses from `flag`, checksummed; a malformed one is a usage error. */
+export function addressList(value: string | undefined, flag: string): Address[] {
+  return listFlag(value).map((item) => {
+    if (!isAddress(item, { strict: false })) throw new UsageError(`${flag}: "${item}" is not an address`);
+    return getAddress(item);
+  });
+}
+
+/** Exactly one address from `flag`. */
+export function addressFlag(value: string | undefined, flag: string): Address {
+  const [address, ...more] = addressList(value, flag);
+  if (!address || more.length > 0) throw new UsageError(`${flag} takes one address, not "${value ?? ""}"`);
+  return address;
+}
+
+/** ENS's registry on mainnet (and its testnets). */
+export const MAINNET_ENS_REGISTRY: Address = "0x00000000000C2E074eC69A0dFb2997BA6C7d2e1e";
+
+/** The ENS registry: `--registry`, `$ENS_REGISTRY`, the local stack's when `rpcUrl` is its chain, else ENS's. */
+export function registryFromFlags(flag: string | undefined, rpcUrl: string | undefined): Address {
+  const stack = readStackFile();
+  const isLocal = (rpcUrl ?? process.env.RPC_URL ?? stack.rpcUrl) === stack.rpcUrl;
+  return addressFlag(flag ?? process.env.ENS_REGISTRY ?? (isLocal ? stack.ensRegistry : MAINNET_ENS_REGISTRY), "--registry");
+}
+
+/** The worker's URL: `--gateway`, `$GATEWAY_URL`, or the local stack's. */
+export function gatewayFromFlags(flag: string | undefined): string {
+  const gatewayUrl = flag ?? process.env.GATEWAY_URL ?? readStackFile().gatewayUrl;
+  if (!gatewayUrl) throw new UsageError("Which worker? Pass --gateway (or set $GATEWAY_URL), or run `npm start`");
+  return gatewayUrl;
+}
