@@ -1,7 +1,7 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { TEST_SECRETS } from "./test/testSecrets.ts";
+import { TEST_DS_URL, TEST_SECRETS } from "./test/testSecrets.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -17,6 +17,7 @@ export default defineConfig(async () => ({
       miniflare: {
         bindings: {
           ...TEST_SECRETS,
+          DS_URL: TEST_DS_URL,
           TEST_MIGRATIONS: await readD1Migrations(path.join(root, "migrations")),
           FUZZ_INPUTS: process.env.FUZZ_INPUTS ?? "",
         },

@@ -94,7 +94,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       stateDir: d1Dir,
       logFile: path.join(options.stateDir, "worker.log"),
       configFile,
-      ...(options.vars && { vars: options.vars }),
+      // The relay's public URL is configuration, never a request's Host (wrangler.toml leaves it empty).
+      vars: { DS_URL: gatewayUrl, ...options.vars },
     });
     started.push(worker.child.pid as number);
 

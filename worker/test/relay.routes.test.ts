@@ -9,6 +9,7 @@ import { signUserProfile } from "../src/dm3/profile";
 import { stringify } from "../src/dm3/stringify";
 import { parseRelayConfig } from "../src/relay/config";
 import { adminPut, alice, call, expectError, registerDomain, resolveCallData, SENDER } from "./fixtures";
+import { TEST_DS_URL } from "./testSecrets";
 
 const relay = parseRelayConfig(env);
 const recipientKeys = generateDm3Keys();
@@ -61,7 +62,7 @@ describe("delivery service identity", () => {
     const { data } = (await response.json()) as { data: Hex };
     const [result] = decodeAbiParameters([{ type: "bytes" }, { type: "uint64" }, { type: "bytes" }], data);
     const [text] = decodeAbiParameters([{ type: "string" }], result);
-    expect(text).toBe(`data:application/json,${stringify({ publicEncryptionKey: relay.encryption.publicKey, publicSigningKey: relay.signing.publicKey, url: "http://gateway.test" })}`);
+    expect(text).toBe(`data:application/json,${stringify({ publicEncryptionKey: relay.encryption.publicKey, publicSigningKey: relay.signing.publicKey, url: TEST_DS_URL })}`);
   });
 
   test("answers dm3_getDeliveryServiceProperties with a JSON string of public properties only", async () => {

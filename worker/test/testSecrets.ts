@@ -9,3 +9,6 @@ export const TEST_SECRETS = {
   DS_SIGNING_KEY: "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwfqSmxj4pxSCr71UHsTLsX5lUd2rr6+e5JCHuppFEbSLA==",
   DS_ENCRYPTION_KEY: "CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=",
 } as const;
+
+/** The relay's public URL in tests (wrangler.toml leaves DS_URL for the deployment to set). */
+export const TEST_DS_URL = "https://relay.test";

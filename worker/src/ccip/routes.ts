@@ -50,7 +50,7 @@ function answerContext(c: Context<{ Bindings: Env }>): AnswerContext {
   const db = createDatabase(c.env.DB);
   return {
     db,
-    servedRecord: deliveryServiceRecord(c.env, new URL(c.req.url).origin),
+    servedRecord: deliveryServiceRecord(c.env),
     domains: listServedDomains(c.env.DB, db),
     signer: config.signer,
     signatureTtlSeconds: config.signatureTtlSeconds,

@@ -1,8 +1,20 @@
-import { and, asc, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, exists, gt, gte, inArray, lt, type SQLWrapper, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Hex } from "viem";
 import type { Database } from "./client";
-import { addressRecords, type NameRow, names, textRecords } from "./schema";
+import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY } from "../dm3/profile";
+import {
+  addressRecords,
+  messages,
+  nameNonces,
+  type NameRow,
+  names,
+  OWNER_PROOF,
+  isAddressNameSql,
+  supersededProfiles,
+  textRecords,
+  webhookDeliveries,
+} from "./schema";
 
 /** A name with all its records, as written in one atomic replace. */
 export type NameWithRecords = {
@@ -67,30 +79,54 @@ export async function findNameWithRecords(db: Database, node: Hex): Promise<Name
   return entry;
 }
 
+/** What a write knows beyond the records: how the owner proved control, and an owner-signed nonce. */
+export type WriteProof = {
+  /** {@link OWNER_PROOF} level this write establishes for `entry.ownerAddress`. */
+  ownerProof: number;
+  /** Owner-signed writes only: checked by the `name_nonces_strictly_increasing` trigger. */
+  nonce?: number;
+};
+
 /**
  * The statements that create or replace a name and every one of its records; run them in one
- * D1 batch so either all of it is stored or none. `nonce` (user-signed writes only) is checked
- * by the `names_nonce_strictly_increasing` trigger. With `expectedVersion` the name must exist
- * and still be at that version: otherwise the batch fails ({@link isWriteConflict}).
+ * D1 batch so either all of it is stored or none. With `expectedVersion` the name must exist and
+ * still be at that version: otherwise the batch fails ({@link isWriteConflict}).
+ *
+ * Besides the records, the batch carries what must follow the name's history: the nonce (kept
+ * after a delete), the profile it moves away from (refused from then on by a trigger), and — when
+ * the owner changes — the removal of the previous owner's cached messages and webhook deliveries.
  */
 export function replaceNameStatements(
   db: Database,
   entry: NameWithRecords,
   nowSeconds: number,
-  options: { nonce?: number; expectedVersion?: number } = {},
+  proof: WriteProof = { ownerProof: OWNER_PROOF.none },
+  expectedVersion?: number,
 ): Statement[] {
-  const { nonce, expectedVersion } = options;
+  const sameOwner = sql`lower(${names.ownerAddress}) = lower(${entry.ownerAddress})`;
   const fields = {
     ownerAddress: entry.ownerAddress,
     contenthash: entry.contenthash,
     updatedAtSeconds: nowSeconds,
-    ...(nonce === undefined ? {} : { nonce }),
+    // An owner keeps the strongest proof it gave and its place in line; a new owner starts over.
+    ownerProof: sql`CASE WHEN ${sameOwner} THEN max(${names.ownerProof}, ${proof.ownerProof}) ELSE ${proof.ownerProof} END`,
+    ownerSinceSeconds: sql`CASE WHEN ${sameOwner} THEN ${names.ownerSinceSeconds} ELSE ${nowSeconds} END`,
   };
   const nameRow =
     expectedVersion === undefined
       ? db
           .insert(names)
-          .values({ node: entry.node, name: entry.name, domain: entry.domain, ...fields, nonce: nonce ?? 0, createdAtSeconds: nowSeconds })
+          .values({
+            node: entry.node,
+            name: entry.name,
+            domain: entry.domain,
+            ownerAddress: entry.ownerAddress,
+            contenthash: entry.contenthash,
+            ownerProof: proof.ownerProof,
+            ownerSinceSeconds: nowSeconds,
+            createdAtSeconds: nowSeconds,
+            updatedAtSeconds: nowSeconds,
+          })
           .onConflictDoUpdate({ target: names.node, set: { ...fields, version: sql`${names.version} + 1` } })
       : // A changed version becomes NULL and fails the NOT NULL constraint; a deleted name leaves
         // nothing to update and the record inserts below fail their foreign key.
@@ -99,6 +135,9 @@ export function replaceNameStatements(
           .set({ ...fields, version: sql`CASE WHEN ${names.version} = ${expectedVersion} THEN ${names.version} + 1 ELSE NULL END` })
           .where(eq(names.node, entry.node));
   const statements: Statement[] = [
+    ...nonceStatements(db, entry.node, proof.nonce),
+    ...previousOwnerMessagesDeletion(db, entry),
+    supersedeProfileStatement(db, entry.node, entry.texts[DM3_PROFILE_TEXT_KEY]),
     nameRow,
     db.delete(textRecords).where(eq(textRecords.node, entry.node)),
     db.delete(addressRecords).where(eq(addressRecords.node, entry.node)),
@@ -116,17 +155,83 @@ export function replaceNameStatements(
 
 /** Whether a failed write batch lost a race with another write ({@link replaceNameStatements}' `expectedVersion`). */
 export function isWriteConflict(error: unknown): boolean {
+  return errorChainMatches(error, /NOT NULL constraint failed: names\.version|FOREIGN KEY constraint failed/);
+}
+
+/** Whether a failed write batch was aborted by one of the schema's triggers with `message`. */
+export function isTriggerAbort(error: unknown, message: "stale nonce" | "superseded profile"): boolean {
+  return errorChainMatches(error, new RegExp(message));
+}
+
+function errorChainMatches(error: unknown, pattern: RegExp): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 8; depth++, current = current.cause) {
-    if (/NOT NULL constraint failed: names\.version|FOREIGN KEY constraint failed/.test(current.message)) return true;
+    if (pattern.test(current.message)) return true;
   }
   return false;
 }
 
-/** The statements that delete a name (its records go with it, `ON DELETE CASCADE`). */
-export function deleteNameStatements(db: Database, node: Hex, nonce?: number): Statement[] {
-  // Bumping the nonce first lets the trigger refuse a replayed signed delete.
-  const bump = nonce === undefined ? [] : [db.update(names).set({ nonce }).where(eq(names.node, node))];
-  return [...bump, db.delete(names).where(eq(names.node, node))];
+/**
+ * The statements that delete a name: its records (`ON DELETE CASCADE`), its cached messages and
+ * webhook deliveries go with it; its nonce stays, and its last profile counts as superseded, so
+ * neither an old signature nor an old profile brings it back.
+ */
+export function deleteNameStatements(db: Database, node: Hex, name: string, nonce?: number): Statement[] {
+  return [
+    ...nonceStatements(db, node, nonce),
+    db.delete(messages).where(eq(messages.recipient, name)),
+    db.delete(webhookDeliveries).where(eq(webhookDeliveries.recipient, name)),
+    supersedeProfileStatement(db, node, undefined),
+    db.delete(names).where(eq(names.node, node)),
+  ];
+}
+
+/** The last owner-signed nonce of `node` (0 when it never had one), whether or not the name exists now. */
+export async function findLastNonce(db: Database, node: Hex): Promise<number> {
+  const row = await db.select({ nonce: nameNonces.nonce }).from(nameNonces).where(eq(nameNonces.node, node)).get();
+  return row?.nonce ?? 0;
+}
+
+/** Records an owner-signed nonce; the trigger aborts the batch unless it is above the last one. */
+function nonceStatements(db: Database, node: Hex, nonce: number | undefined): Statement[] {
+  if (nonce === undefined) return [];
+  return [db.insert(nameNonces).values({ node, nonce }).onConflictDoUpdate({ target: nameNonces.node, set: { nonce } })];
+}
+
+/** The canonical profile JSON inside a stored `network.dm3.profile` record, in SQL. */
+const storedProfileJson = (value: SQLWrapper | string) => sql`json_extract(substr(${value}, ${DM3_PROFILE_RECORD_PREFIX.length + 1}), '$.profile')`;
+
+/** Keeps the name's current profile as superseded unless `nextRecord` carries the same profile. */
+function supersedeProfileStatement(db: Database, node: Hex, nextRecord: string | undefined): Statement {
+  const current = storedProfileJson(textRecords.value);
+  return db
+    .insert(supersededProfiles)
+    .select(
+      db
+        .select({ node: textRecords.node, profile: sql<string>`${current}`.as("profile") })
+        .from(textRecords)
+        .where(
+          and(
+            eq(textRecords.node, node),
+            eq(textRecords.key, DM3_PROFILE_TEXT_KEY),
+            sql`${current} IS NOT ${nextRecord === undefined ? null : storedProfileJson(nextRecord)}`,
+          ),
+        ),
+    )
+    .onConflictDoNothing();
+}
+
+/** When `entry` gives the name a new owner, the previous owner's messages must not reach them. */
+function previousOwnerMessagesDeletion(db: Database, entry: NameWithRecords): Statement[] {
+  const ownerChanges = exists(
+    db
+      .select({ node: names.node })
+      .from(names)
+      .where(and(eq(names.node, entry.node), sql`lower(${names.ownerAddress}) <> lower(${entry.ownerAddress})`)),
+  );
+  return [
+    db.delete(messages).where(and(eq(messages.recipient, entry.name), ownerChanges)),
+    db.delete(webhookDeliveries).where(and(eq(webhookDeliveries.recipient, entry.name), ownerChanges)),
+  ];
 }
 
 /** Runs statements as one D1 batch (a transaction). */
@@ -159,6 +264,44 @@ export function listNameRows(
 export function listNameRowsByOwner(db: Database, owner: string, limit: number, afterName?: string): Promise<NameRow[]> {
   const where = afterName ? and(eq(names.ownerAddress, owner), gt(names.name, afterName)) : eq(names.ownerAddress, owner);
   return db.select().from(names).where(where).orderBy(asc(names.name)).limit(limit).all();
+}
+
+/**
+ * The name reverse lookups choose for `owner`, among names whose ownership the owner itself proved
+ * (`owner_proof` > 0): the strongest proof, then a chosen name (alias) before an address name, then
+ * the longest-held, then name order. `withProfile` skips names without a DM3 profile. One walk of
+ * `names_proven_owner_idx` in exactly that order: rows nobody proved are not in the range at all.
+ */
+export function findProvenName(db: Database, owner: string, options: { withProfile: boolean }): Promise<NameRow | undefined> {
+  const conditions = [sql`lower(${names.ownerAddress}) = lower(${owner})`, sql`${names.ownerProof} > ${OWNER_PROOF.none}`];
+  if (options.withProfile) {
+    conditions.push(
+      exists(
+        db
+          .select({ node: textRecords.node })
+          .from(textRecords)
+          .where(and(eq(textRecords.node, names.node), eq(textRecords.key, DM3_PROFILE_TEXT_KEY))),
+      ),
+    );
+  }
+  return db
+    .select()
+    .from(names)
+    .where(and(...conditions))
+    .orderBy(sql`${names.ownerProof} DESC`, isAddressNameSql(names.name), names.ownerSinceSeconds, names.name)
+    .limit(1)
+    .get();
+}
+
+/** Up to `limit` names at or under `domain` that another (enclosing) domain holds today. */
+export function listNamesHeldByOtherDomains(db: Database, domain: string, limit: number): Promise<{ name: string; domain: string }[]> {
+  return db
+    .select({ name: names.name, domain: names.domain })
+    .from(names)
+    .where(and(sql`${names.domain} <> ${domain}`, sql`(${names.name} = ${domain} OR substr(${names.name}, -length(${`.${domain}`})) = ${`.${domain}`})`))
+    .orderBy(asc(names.name))
+    .limit(limit)
+    .all();
 }
 
 /** Attaches texts and addresses to name rows (two queries for the whole page). */

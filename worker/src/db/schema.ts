@@ -1,3 +1,4 @@
+import { type SQLWrapper, sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** Parent names this gateway serves (`demo.eth`), each behind one resolver contract on one chain. */
@@ -60,15 +61,72 @@ export const names = sqliteTable(
     ownerAddress: text("owner_address").notNull(),
     /** ENSIP-7 contenthash bytes as 0x-hex, or null when unset. */
     contenthash: text("contenthash"),
-    /** Last nonce of a user-signed write; a trigger makes it strictly increasing. */
-    nonce: integer("nonce").notNull().default(0),
+    /**
+     * How the owner proved control of this name (see {@link OWNER_PROOF}): reverse lookups
+     * (address → name, address → profile) consider only proven names, strongest proof first.
+     */
+    ownerProof: integer("owner_proof").notNull().default(0),
+    /** When the current owner took the name (an owner change resets it; earlier proofs win ties). */
+    ownerSinceSeconds: integer("owner_since").notNull().default(0),
     /** Bumped by every write; a PATCH writes only if it is still the version it read. */
     version: integer("version").notNull().default(0),
     createdAtSeconds: integer("created_at").notNull(),
     updatedAtSeconds: integer("updated_at").notNull(),
   },
   // (domain, name) serves listing, prefix search and cursor pagination; owner serves reverse lookup.
-  (table) => [index("names_domain_name_idx").on(table.domain, table.name), index("names_owner_idx").on(table.ownerAddress)],
+  // The last index is the proven reverse lookups' order of choice (see PROVEN_NAME_ORDER).
+  (table) => [
+    index("names_domain_name_idx").on(table.domain, table.name),
+    index("names_owner_idx").on(table.ownerAddress),
+    index("names_proven_owner_idx").on(
+      sql`lower(${table.ownerAddress})`,
+      sql`${table.ownerProof} DESC`,
+      isAddressNameSql(table.name),
+      table.ownerSinceSeconds,
+      table.name,
+    ),
+  ],
+);
+
+/**
+ * 1 for an address name (`0x<40 lowercase hex>.<domain>`), 0 for a chosen name (an alias), in SQL
+ * (D1 refuses a GLOB pattern that long, so: prefix, dot, and nothing left after trimming hex digits).
+ */
+export function isAddressNameSql(name: SQLWrapper) {
+  return sql`(substr(${name}, 1, 2) = '0x' AND substr(${name}, 43, 1) = '.' AND rtrim(substr(${name}, 3, 40), '0123456789abcdef') = '')`;
+}
+
+/** What a name's `owner_proof` says about its owner's consent (higher is stronger). */
+export const OWNER_PROOF = {
+  /** Only the service says so: never used to speak for the address. */
+  none: 0,
+  /** The stored DM3 profile is signed by the owner (who did not name this name in it). */
+  profileSignature: 1,
+  /** The owner signed a write for this very name (EIP-712 `NameWrite`, or dm3's sign-up route). */
+  ownerSignedWrite: 2,
+} as const;
+
+/**
+ * The last nonce of owner-signed writes per name (namehash). Kept when the name is deleted, so a
+ * signature never works twice across the name's lifecycle; a trigger makes it strictly increasing.
+ */
+export const nameNonces = sqliteTable("name_nonces", {
+  node: text("node").primaryKey(),
+  nonce: integer("nonce").notNull(),
+});
+
+/**
+ * DM3 profiles a name has moved away from (the profile's canonical JSON). dm3's SignedUserProfile
+ * carries no nonce, so without this anyone could re-post an older signed profile and bring its
+ * keys back; a trigger refuses a superseded profile for the same name on every write path.
+ */
+export const supersededProfiles = sqliteTable(
+  "superseded_profiles",
+  {
+    node: text("node").notNull(),
+    profile: text("profile").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.node, table.profile] })],
 );
 
 /** ENSIP-5 text records. */

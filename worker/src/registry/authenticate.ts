@@ -15,6 +15,15 @@ declare module "hono" {
   }
 }
 
+/** Like {@link authenticate}, for public reads that show more to a credential: runs only when one is sent. */
+export function authenticateIfPresent(): MiddlewareHandler<{ Bindings: Env }> {
+  const required = authenticate();
+  return async function authenticateIfPresent(c, next) {
+    if (c.req.header("Authorization") === undefined) return next();
+    return required(c, next);
+  };
+}
+
 const BEARER_PREFIX = "Bearer ";
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -4,7 +4,7 @@ import { auditInsert } from "../db/audit";
 import { AppError } from "../http/AppError";
 import { validate } from "../http/validate";
 import { ForbiddenError } from "./errors";
-import { domainOfName, toStoredName, type WriteContext } from "./names";
+import { domainOfName, explainWriteFailure, ownerProofOf, toStoredName, type WriteContext } from "./names";
 import { NameRecordsSchema } from "./schemas";
 import { replaceNameStatements, runBatch, type Statement } from "../db/names";
 import type { ServedDomain } from "./servedDomains";
@@ -33,7 +33,8 @@ export async function bulkUpsert(
     try {
       const { name, ...rest } = item;
       if (domainOfName(domains, name).name !== domain.name) throw new ForbiddenError(`"${name}" is not under ${domain.name}`);
-      const entry = await toStoredName(domain, name, validate(NameRecordsSchema, rest, "records"));
+      const records = validate(NameRecordsSchema, rest, "records");
+      const entry = await toStoredName(domain, name, records);
       const audit = auditInsert(context.db, {
         atSeconds: context.nowSeconds,
         actor: context.actor,
@@ -42,7 +43,7 @@ export async function bulkUpsert(
         subject: name,
         detail: JSON.stringify({ owner: entry.ownerAddress, bulk: true }),
       });
-      ready.push({ index, name, node: entry.node, statements: [...replaceNameStatements(context.db, entry, context.nowSeconds), audit] });
+      ready.push({ index, name, node: entry.node, statements: [...replaceNameStatements(context.db, entry, context.nowSeconds, { ownerProof: ownerProofOf(records, context.signer) }), audit] });
     } catch (error) {
       results[index] = failure(item.name, error);
     }
@@ -58,7 +59,7 @@ export async function bulkUpsert(
           await runBatch(context.db, item.statements);
           results[item.index] = { name: item.name, ok: true };
         } catch (error) {
-          results[item.index] = failure(item.name, error);
+          results[item.index] = failure(item.name, explainWriteFailure(error, item.name));
         }
       }
     }

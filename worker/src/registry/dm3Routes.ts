@@ -1,9 +1,8 @@
 import { type Context, Hono } from "hono";
 import { namehash } from "viem/ens";
 import { createDatabase } from "../db/client";
-import { findNameRow, listNameRowsByOwner, loadRecords } from "../db/names";
+import { findNameRow, findProvenName, loadRecords } from "../db/names";
 import { verifySignedUserProfile } from "../dm3/profile";
-import { addressOfAddressName } from "../ens/addressName";
 import { onDm3Error } from "../http/errors";
 import { limitBody } from "../http/limitBody";
 import { limitPerIp } from "../http/rateLimit";
@@ -13,8 +12,6 @@ import { NAME_LIMITS } from "./limits";
 import { patchName, putName, toNameView } from "./names";
 import { AddressSchema, Dm3AddressProfileSchema } from "./schemas";
 import { listServedDomains } from "./servedDomains";
-
-const OWNED_NAMES_SCANNED = 100;
 
 /**
  * dm3's offchain-resolver routes, so dm3's messenger can sign users up here unchanged:
@@ -31,30 +28,29 @@ export const dm3ProfileRoutes = new Hono<{ Bindings: Env }>()
     // The profile signature is the authorization: it proves control of `address`.
     if (!(await verifySignedUserProfile(signedUserProfile, address))) throw new InvalidProfileSignatureError(address);
     const name = `${address.toLowerCase()}.${subdomain}`;
-    const context = { db, actor: `address:${address}`, nowSeconds: Math.floor(Date.now() / 1000) };
+    const context = { db, actor: `address:${address}`, signer: address, nowSeconds: Math.floor(Date.now() / 1000) };
     if (await findNameRow(db, namehash(name))) await patchName(context, domain, name, { dm3Profile: signedUserProfile });
     else await putName(context, domain, name, { owner: address, texts: {}, addresses: {}, contenthash: null, dm3Profile: signedUserProfile });
     return c.text("OK");
   })
+  // Both reverse routes speak for the address: they consider only names whose ownership the
+  // address itself proved, chosen by findProvenName's rule (what a service merely claims never counts).
   .get("/name/:address", async (c) => {
-    const names = await ownedNames(c);
-    // dm3 asks for the user's chosen name (alias), not the address-derived one, when there is one.
-    const chosen = names.find((name) => !isAddressName(name.name)) ?? names[0];
-    if (!chosen) throw new NameNotFoundError(c.req.param("address"));
+    const chosen = await provenName(c, { withProfile: false });
     return c.json({ name: chosen.name });
   })
   .get("/:address", async (c) => {
-    const names = await ownedNames(c);
-    const withProfile = names.sort((a, b) => Number(isAddressName(b.name)) - Number(isAddressName(a.name))).find((name) => name.dm3Profile);
-    if (!withProfile?.dm3Profile) throw new NameNotFoundError(c.req.param("address"));
-    return c.json(withProfile.dm3Profile);
+    const chosen = await provenName(c, { withProfile: true });
+    const [entry] = await loadRecords(createDatabase(c.env.DB), [chosen]);
+    const profile = entry && toNameView(entry).dm3Profile;
+    if (!profile) throw new NameNotFoundError(c.req.param("address"));
+    return c.json(profile);
   })
   .onError(onDm3Error);
 
-async function ownedNames(c: Context<{ Bindings: Env }>) {
+async function provenName(c: Context<{ Bindings: Env }>, options: { withProfile: boolean }) {
   const owner = validate(AddressSchema, c.req.param("address"), "address");
-  const db = createDatabase(c.env.DB);
-  return (await loadRecords(db, await listNameRowsByOwner(db, owner, OWNED_NAMES_SCANNED))).map(toNameView);
+  const row = await findProvenName(createDatabase(c.env.DB), owner, options);
+  if (!row) throw new NameNotFoundError(owner);
+  return row;
 }
-
-const isAddressName = (name: string) => addressOfAddressName(name) !== undefined;

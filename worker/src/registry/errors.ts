@@ -74,3 +74,30 @@ export class ConflictError extends AppError {
   readonly code = "conflict";
   readonly status = 409;
 }
+
+/** A DM3 profile the name has already moved away from (or that left with a deleted name) is posted again. */
+export class SupersededProfileError extends AppError {
+  override readonly name = "SupersededProfileError";
+  readonly code = "superseded_profile";
+  readonly status = 409;
+  constructor(name: string) {
+    super(`This DM3 profile was superseded for "${name}" and cannot be published for it again: sign a profile with new keys`);
+  }
+}
+
+/** A new domain would take over names another served domain holds (refused: they are not moved). */
+export class DomainHasNamesError extends AppError {
+  override readonly name = "DomainHasNamesError";
+  readonly code = "domain_has_names";
+  readonly status = 409;
+  constructor(domain: string, held: { name: string; domain: string }[]) {
+    super(
+      `"${domain}" cannot be registered while names under it belong to another domain (${held
+        .map((entry) => `${entry.name} in ${entry.domain}`)
+        .join(", ")}${held.length === NESTED_NAMES_SHOWN ? ", …" : ""}): move or delete them first`,
+    );
+  }
+}
+
+/** How many of the names in the way a {@link DomainHasNamesError} lists. */
+export const NESTED_NAMES_SHOWN = 5;

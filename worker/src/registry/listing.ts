@@ -1,10 +1,13 @@
 import { getAddress } from "viem";
 import type { Database } from "../db/client";
 import { listNameRows, listNameRowsByOwner } from "../db/names";
-import type { NameRow } from "../db/schema";
+import { type NameRow, OWNER_PROOF } from "../db/schema";
 
-/** One name in a listing. */
-export type NameSummary = { name: string; owner: string; updatedAtSeconds: number };
+/**
+ * One name in a listing. `owner` is what the writer recorded; `ownerProven` says whether the owner
+ * itself proved it (its signature on a write for the name, or on the name's DM3 profile).
+ */
+export type NameSummary = { name: string; owner: string; ownerProven: boolean; updatedAtSeconds: number };
 
 /** A page of results; pass `nextCursor` as `cursor` for the next one (null at the end). */
 export type Page<Item> = { items: Item[]; nextCursor: string | null };
@@ -38,6 +41,7 @@ function toPage(rows: NameRow[], limit: number): Page<NameSummary> {
   const items = rows.slice(0, limit).map((row) => ({
     name: row.name,
     owner: getAddress(row.ownerAddress),
+    ownerProven: row.ownerProof > OWNER_PROOF.none,
     updatedAtSeconds: row.updatedAtSeconds,
   }));
   return { items, nextCursor: rows.length > limit ? (items.at(-1)?.name ?? null) : null };

@@ -3,7 +3,7 @@ import { namehash } from "viem/ens";
 import { beforeAll, describe, expect, test } from "vitest";
 import { createDatabase } from "../db/client";
 import { upsertDomain } from "../db/domains";
-import { replaceNameStatements } from "../db/names";
+import { deleteNameStatements, replaceNameStatements } from "../db/names";
 import { StaleNonceError } from "./errors";
 import { writeAudited } from "./names";
 
@@ -21,31 +21,39 @@ const entry = (texts: Record<string, string>) => ({
 const context = { db, actor: "test", nowSeconds: 1_800_000_000 };
 const audit = { action: "name.put", domain: "nonce.eth", subject: "n.nonce.eth" };
 const auditRows = async () => (await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE domain = 'nonce.eth'").first<{ n: number }>())?.n;
+const lastNonce = () => env.DB.prepare("SELECT nonce FROM name_nonces WHERE node = ?").bind(namehash("n.nonce.eth")).first<number>("nonce");
 const storedText = async () => env.DB.prepare("SELECT value FROM text_records WHERE node = ?").bind(namehash("n.nonce.eth")).first<string>("value");
 
 beforeAll(async () => {
   await upsertDomain(db, { name: "nonce.eth", resolverAddress: OWNER, chainId: 1, allowAddressNames: false, createdAtSeconds: 1 });
-  await writeAudited(context, replaceNameStatements(db, entry({ v: "5" }), 1, { nonce: 5 }), audit);
+  await writeAudited(context, replaceNameStatements(db, entry({ v: "5" }), 1, { ownerProof: 0, nonce: 5 }), audit);
 });
 
 describe("the nonce trigger and audited writes", () => {
   test("abort the whole batch, audit row included, when the nonce does not increase", async () => {
     for (const nonce of [5, 4]) {
-      await expect(writeAudited(context, replaceNameStatements(db, entry({ v: `stale ${nonce}` }), 2, { nonce: nonce }), audit)).rejects.toThrow(StaleNonceError);
+      await expect(writeAudited(context, replaceNameStatements(db, entry({ v: `stale ${nonce}` }), 2, { ownerProof: 0, nonce }), audit)).rejects.toThrow(StaleNonceError);
     }
     expect(await storedText()).toBe("5");
     expect(await auditRows()).toBe(1);
   });
 
   test("commit everything when the nonce increases", async () => {
-    await writeAudited(context, replaceNameStatements(db, entry({ v: "6" }), 3, { nonce: 6 }), audit);
+    await writeAudited(context, replaceNameStatements(db, entry({ v: "6" }), 3, { ownerProof: 0, nonce: 6 }), audit);
     expect(await storedText()).toBe("6");
     expect(await auditRows()).toBe(2);
   });
 
   test("leave the nonce alone on writes without one (service writes)", async () => {
     await writeAudited(context, replaceNameStatements(db, entry({ v: "service" }), 4), audit);
-    const row = await env.DB.prepare("SELECT nonce FROM names WHERE node = ?").bind(namehash("n.nonce.eth")).first<number>("nonce");
-    expect(row).toBe(6);
+    expect(await lastNonce()).toBe(6);
+  });
+
+  test("keep a name's last nonce when the name is deleted, so the nonce never works again", async () => {
+    await writeAudited(context, deleteNameStatements(db, namehash("n.nonce.eth"), "n.nonce.eth"), audit);
+    expect(await storedText()).toBeNull();
+    expect(await lastNonce()).toBe(6);
+    await expect(writeAudited(context, replaceNameStatements(db, entry({ v: "again" }), 5, { ownerProof: 0, nonce: 6 }), audit)).rejects.toThrow(StaleNonceError);
+    expect(await storedText()).toBeNull();
   });
 });

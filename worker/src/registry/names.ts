@@ -1,4 +1,4 @@
-import { getAddress, type Hex } from "viem";
+import { type Address, getAddress, type Hex } from "viem";
 import { namehash } from "viem/ens";
 import { auditInsert } from "../db/audit";
 import type { Database } from "../db/client";
@@ -7,6 +7,7 @@ import {
   findNameWithRecords,
   findTextRecord,
   type NameWithRecords,
+  isTriggerAbort,
   isWriteConflict,
   replaceNameStatements,
   runBatch,
@@ -17,12 +18,30 @@ import { forgetAnswers } from "../ccip/answerCache";
 import { assertNormalizedName } from "../ens/assertNormalizedName";
 import { ETH_COIN_TYPE } from "../ens/coinTypes";
 import { validate } from "../http/validate";
-import { ConflictError, InvalidProfileSignatureError, NameNotFoundError, StaleNonceError, UnknownDomainError } from "./errors";
+import { OWNER_PROOF } from "../db/schema";
+import {
+  ConflictError,
+  InvalidProfileSignatureError,
+  NameNotFoundError,
+  StaleNonceError,
+  SupersededProfileError,
+  UnknownDomainError,
+} from "./errors";
 import { type NamePatch, type NameRecords, NameRecordsSchema } from "./schemas";
 import { findServingDomain, type ServedDomain } from "./servedDomains";
 
-/** Who writes, and when: every write is audited with it. */
-export type WriteContext = { db: Database; actor: string; nowSeconds: number };
+/**
+ * Who writes, and when: every write is audited with it. `signer` is the address whose own
+ * signature authorized the write (owner-signed writes, dm3's sign-up route), if any.
+ */
+export type WriteContext = { db: Database; actor: string; nowSeconds: number; signer?: Address };
+
+/** How strongly a write proves that `records.owner` controls the name (see {@link OWNER_PROOF}). */
+export function ownerProofOf(records: Pick<NameRecords, "owner" | "dm3Profile">, signer: Address | undefined): number {
+  if (signer && signer.toLowerCase() === records.owner.toLowerCase()) return OWNER_PROOF.ownerSignedWrite;
+  // A stored profile is always verified against the owner first (toStoredName).
+  return records.dm3Profile ? OWNER_PROOF.profileSignature : OWNER_PROOF.none;
+}
 
 /** A name as the API shows it: records plus the verified DM3 profile as an object. */
 export type NameView = NameRecords & { name: string; domain: string };
@@ -79,7 +98,8 @@ export async function putName(
   nonce?: number,
 ): Promise<NameView> {
   const entry = await toStoredName(domain, name, records);
-  await writeAudited(context, replaceNameStatements(context.db, entry, context.nowSeconds, nonce === undefined ? {} : { nonce }), {
+  const proof = { ownerProof: ownerProofOf(records, context.signer), ...(nonce === undefined ? {} : { nonce }) };
+  await writeAudited(context, replaceNameStatements(context.db, entry, context.nowSeconds, proof), {
     action: "name.put",
     domain: domain.name,
     subject: name,
@@ -135,7 +155,8 @@ async function patchOnce(context: WriteContext, domain: ServedDomain, name: stri
     "patch",
   );
   const entry = await toStoredName(domain, name, records);
-  const statements = replaceNameStatements(context.db, entry, context.nowSeconds, { expectedVersion: current.version ?? 0 });
+  const proof = { ownerProof: ownerProofOf(records, context.signer) };
+  const statements = replaceNameStatements(context.db, entry, context.nowSeconds, proof, current.version ?? 0);
   await writeAudited(context, statements, {
     action: "name.patch",
     domain: domain.name,
@@ -150,7 +171,7 @@ async function patchOnce(context: WriteContext, domain: ServedDomain, name: stri
 export async function deleteName(context: WriteContext, domain: ServedDomain, name: string, nonce?: number): Promise<void> {
   const node = namehash(name);
   if (!(await findNameWithRecords(context.db, node))) throw new NameNotFoundError(name);
-  await writeAudited(context, deleteNameStatements(context.db, node, nonce), {
+  await writeAudited(context, deleteNameStatements(context.db, node, name, nonce), {
     action: "name.delete",
     domain: domain.name,
     subject: name,
@@ -183,12 +204,15 @@ export async function writeAudited(
   try {
     await runBatch(context.db, [...statements, row]);
   } catch (error) {
-    // The names_nonce_strictly_increasing trigger aborted the batch: a replayed or stale nonce.
-    if (String((error as { cause?: unknown })?.cause ?? error).includes("stale nonce")) {
-      throw new StaleNonceError(audit.subject);
-    }
-    throw error;
+    throw explainWriteFailure(error, audit.subject);
   }
+}
+
+/** A write batch's failure as the client's error when a schema trigger refused it; else unchanged. */
+export function explainWriteFailure(error: unknown, name: string): unknown {
+  if (isTriggerAbort(error, "stale nonce")) return new StaleNonceError(name);
+  if (isTriggerAbort(error, "superseded profile")) return new SupersededProfileError(name);
+  return error;
 }
 
 function mergeEntries<Value>(current: Record<string, Value>, patch: Record<string, Value | null> | undefined): Record<string, Value> {

@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import { createDatabase } from "../db/client";
 import { listAudit } from "../db/audit";
 import { upsertDomain } from "../db/domains";
-import { findNameRow } from "../db/names";
+import { findLastNonce, findNameRow, listNamesHeldByOtherDomains } from "../db/names";
 import { assertNormalizedName } from "../ens/assertNormalizedName";
 import { limitBody } from "../http/limitBody";
 import { limitPerIp } from "../http/rateLimit";
@@ -10,9 +10,9 @@ import { readJsonBody } from "../http/readJsonBody";
 import { validate, validJson, validQuery } from "../http/validate";
 import { namehash } from "viem/ens";
 import { createApiKey, listDomainApiKeys, revokeApiKey } from "./apiKeys";
-import { authenticate, authorizeAdmin, authorizeDomain } from "./authenticate";
+import { authenticate, authenticateIfPresent, authorizeAdmin, authorizeDomain } from "./authenticate";
 import { bulkUpsert } from "./bulkUpsert";
-import { UnknownDomainError } from "./errors";
+import { DomainHasNamesError, NESTED_NAMES_SHOWN, UnknownDomainError } from "./errors";
 import { exportDomain } from "./exportDomain";
 import { NAME_LIMITS } from "./limits";
 import { listDomainNames, listNamesOfOwner } from "./listing";
@@ -58,13 +58,23 @@ async function writableDomainOfName(c: AppContext): Promise<ServedDomain> {
 /** Registry REST API (`/v1`). Writes: admin token or domain-scoped API key, or the owner's EIP-712 signature. */
 export const registryRoutes = new Hono<{ Bindings: Env }>()
   // Domains and keys (admin).
-  .get("/domains", async (c) => c.json({ items: await domains(c) }))
+  // Public: what a client needs to resolve and sign against; the webhook is the tenant's business.
+  .get("/domains", authenticateIfPresent(), async (c) => {
+    const all = await domains(c);
+    if (c.get("caller")?.kind === "admin") return c.json({ items: all });
+    return c.json({ items: all.map(({ webhookUrl: _webhookUrl, ...publicFields }) => publicFields) });
+  })
   .put("/domains/:domain", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), async (c) => {
     authorizeAdmin(c.get("caller"));
     const name = c.req.param("domain");
     assertNormalizedName(name);
     const input = await validJson(c, DomainSchema);
-    await upsertDomain(database(c), { name, ...input, createdAtSeconds: nowSeconds() });
+    const db = database(c);
+    // A name belongs to its longest served suffix: a new sub-domain would silently take over names
+    // another domain's keys wrote, lists and exports. Refused instead of re-homed (see README).
+    const held = await listNamesHeldByOtherDomains(db, name, NESTED_NAMES_SHOWN);
+    if (held.length > 0) throw new DomainHasNamesError(name, held);
+    await upsertDomain(db, { name, ...input, createdAtSeconds: nowSeconds() });
     forgetServedDomains(c.env.DB);
     return c.json({ name, ...input });
   })
@@ -123,10 +133,12 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
   .get("/names/:name/nonce", async (c) => {
     const name = c.req.param("name");
     const domain = domainOfName(await domains(c), name);
-    const row = await findNameRow(database(c), namehash(name));
+    const db = database(c);
+    const node = namehash(name);
+    const [row, nonce] = await Promise.all([findNameRow(db, node), findLastNonce(db, node)]);
     return c.json({
       name,
-      nonce: row?.nonce ?? 0,
+      nonce,
       owner: row?.ownerAddress ?? null,
       typedData: {
         domain: { name: NAME_WRITE_DOMAIN_NAME, version: "1", chainId: domain.chainId, verifyingContract: domain.resolverAddress },

@@ -1,7 +1,7 @@
 import { type Hex, recoverTypedDataAddress } from "viem";
 import { namehash } from "viem/ens";
 import { addressOfAddressName } from "../ens/addressName";
-import { findNameRow } from "../db/names";
+import { findLastNonce, findNameRow } from "../db/names";
 import { InvalidInputError, validate } from "../http/validate";
 import { ForbiddenError, NameNotFoundError, SignatureExpiredError, StaleNonceError } from "./errors";
 import { NAME_LIMITS } from "./limits";
@@ -13,8 +13,9 @@ import { nameWriteTypedData } from "./nameWriteTypedData";
 /**
  * Applies a write signed by the name's owner. An existing name accepts signatures by its owner
  * only; a new one only as `0x<signer address>.<domain>` where the domain allows address names.
- * Expired signatures, and nonces not above the name's last one (replays), are refused; the nonce
- * check is repeated atomically in the database by a trigger.
+ * Expired signatures, and nonces not above the last one ever used for the name (replays, also
+ * across a delete and re-creation), are refused; the nonce check is repeated atomically in the
+ * database by a trigger, so of racing writes with one nonce exactly one lands.
  */
 export async function applySignedWrite(
   context: WriteContext,
@@ -28,12 +29,12 @@ export async function applySignedWrite(
     throw new InvalidInputError(`expiry: at most ${NAME_LIMITS.maxSignedWriteLifetimeSeconds} seconds ahead`);
   }
   const signer = await recoverSigner(domain, name, { ...write, records: rawRecords });
-  const current = await findNameRow(context.db, namehash(name));
+  const node = namehash(name);
+  const [current, lastNonce] = await Promise.all([findNameRow(context.db, node), findLastNonce(context.db, node)]);
   if (current) {
     if (current.ownerAddress.toLowerCase() !== signer.toLowerCase()) {
       throw new ForbiddenError(`The signature is by ${signer}, not by the owner of "${name}"`);
     }
-    if (write.nonce <= current.nonce) throw new StaleNonceError(name, current.nonce);
   } else {
     if (write.action === "delete") throw new NameNotFoundError(name);
     if (!domain.allowAddressNames || name !== `${signer.toLowerCase()}.${domain.name}`) {
@@ -42,7 +43,9 @@ export async function applySignedWrite(
       );
     }
   }
-  const signedContext: WriteContext = { ...context, actor: `address:${signer}` };
+  // Nonces outlive the name: a signature made before a delete never works on a re-created name.
+  if (write.nonce <= lastNonce) throw new StaleNonceError(name, lastNonce);
+  const signedContext: WriteContext = { ...context, actor: `address:${signer}`, signer };
   if (write.action === "delete") {
     await deleteName(signedContext, domain, name, write.nonce);
     return undefined;

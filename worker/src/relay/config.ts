@@ -6,7 +6,7 @@ import { ConfigError } from "../env";
 /** The delivery service's identity and policy, from the worker's bindings. */
 export type RelayConfig = {
   dsName: string;
-  /** Empty: use the origin the request reached the worker at. */
+  /** The public base URL dm3 clients reach the relay at (`DS_URL`, required with `DS_NAME`). */
   dsUrl: string;
   signing: { publicKey: string; privateKey: string };
   encryption: { publicKey: string; privateKey: string };
@@ -35,7 +35,7 @@ export function parseRelayConfig(env: Env): RelayConfig {
   if (!Number.isSafeInteger(sizeLimitBytes) || sizeLimitBytes <= 0) throw new ConfigError("MESSAGE_SIZE_LIMIT_BYTES must be positive");
   const config: RelayConfig = {
     dsName: env.DS_NAME ?? "",
-    dsUrl: (env.DS_URL ?? "").replace(/\/$/, ""),
+    dsUrl: parseDsUrl(env.DS_URL ?? ""),
     signing: { publicKey: toBase64(signingSecret.slice(32)), privateKey: toBase64(signingSecret) },
     encryption: { publicKey: toBase64(x25519.getPublicKey(encryptionSecret)), privateKey: toBase64(encryptionSecret) },
     messageTtlMs,
@@ -44,6 +44,23 @@ export function parseRelayConfig(env: Env): RelayConfig {
   };
   configByEnv.set(env, config);
   return config;
+}
+
+/**
+ * `DS_URL`: it goes into the signed, cached `network.dm3.deliveryService` record everyone is served,
+ * so it is configuration — never taken from the Host a request happened to arrive with.
+ */
+function parseDsUrl(value: string): string {
+  const trimmed = value.trim().replace(/\/$/, "");
+  if (!trimmed) throw new ConfigError("DS_URL must be set to the relay's public base URL (e.g. https://registry.example) whenever DS_NAME is");
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    throw new ConfigError(`DS_URL "${trimmed}" is not an absolute URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new ConfigError(`DS_URL must be an http(s) URL, not ${url.protocol}`);
+  return trimmed;
 }
 
 function decode(value: string | undefined, name: string, bytes: number): Uint8Array {

@@ -8,16 +8,16 @@ const STRING_OUTPUT = [{ type: "string" }] as const;
 /**
  * The gateway's view of the delivery service: `network.dm3.deliveryService` of `DS_NAME` is the
  * DS profile derived from the DS keys (so rotating keys updates the record), with `url` = `DS_URL`
- * or the origin the worker is reached at.
+ * (required: the answer is cached and served to everyone, so it never depends on the request).
  */
-export function deliveryServiceRecord(env: Env, origin: string): (name: string, record: RecordQuery) => Hex | undefined {
+export function deliveryServiceRecord(env: Env): (name: string, record: RecordQuery) => Hex | undefined {
   return (name, record) => {
     if (record.kind !== "text" || record.key !== DM3_DELIVERY_SERVICE_TEXT_KEY || name !== env.DS_NAME) return undefined;
     const relay = parseRelayConfig(env);
     const profile = {
       publicEncryptionKey: relay.encryption.publicKey,
       publicSigningKey: relay.signing.publicKey,
-      url: relay.dsUrl || origin,
+      url: relay.dsUrl,
     };
     return encodeAbiParameters(STRING_OUTPUT, [encodeDeliveryServiceRecord(profile)]);
   };

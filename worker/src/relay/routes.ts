@@ -77,16 +77,18 @@ export const relayRoutes = new Hono<{ Bindings: Env }>()
   })
   .get("/delivery/messages/incoming/:ensName", async (c) => {
     const name = relayName(c.req.param("ensName"));
-    await requireSession(relay(c), c.req.header("Authorization"), name);
-    const rows = await listIncomingMessages(database(c), name, MAX_PICKUP_MESSAGES);
+    const db = database(c);
+    await requireSession(db, relay(c), c.req.header("Authorization"), name);
+    const rows = await listIncomingMessages(db, name, MAX_PICKUP_MESSAGES);
     return c.json(rows.map((row) => JSON.parse(row.envelope) as unknown));
   })
   .post("/delivery/messages/:ensName/syncAcknowledgements", limitBody(256 * 1024), async (c) => {
     const name = relayName(c.req.param("ensName"));
-    await requireSession(relay(c), c.req.header("Authorization"), name);
+    const db = database(c);
+    await requireSession(db, relay(c), c.req.header("Authorization"), name);
     const { acknowledgements } = await validJson(c, AcknowledgementsSchema);
     const deleted = await deleteAcknowledgedMessages(
-      database(c),
+      db,
       name,
       acknowledgements.map((ack) => ({ sender: ack.contactAddress, messageHash: ack.messageHash })),
     );

@@ -16,7 +16,8 @@ export const SESSION_TTL_SECONDS = 60 * 60;
 const ALGORITHM = "HS256";
 
 type ChallengeClaims = { typ: "challenge"; sub: string; challenge: string; exp: number; iat: number };
-type SessionClaims = { typ: "session"; sub: string; exp: number; iat: number };
+/** `key`: the profile signing key that answered the challenge; the session ends when it changes. */
+type SessionClaims = { typ: "session"; sub: string; key: string; exp: number; iat: number };
 
 /** `GET /auth/{name}`: a short-lived challenge token (an HS256 JWT with a random uuid). */
 export function createChallenge(relay: RelayConfig, name: string, nowSeconds: number): Promise<string> {
@@ -44,18 +45,32 @@ export async function answerChallenge(
     throw new InvalidChallengeSignatureError("not signed by the profile's signing key");
   }
   if (!(await spendChallenge(db, claims.challenge, claims.exp))) throw new InvalidChallengeSignatureError("challenge already used");
-  const session: SessionClaims = { typ: "session", sub: name, iat: nowSeconds, exp: nowSeconds + SESSION_TTL_SECONDS };
+  const session: SessionClaims = {
+    typ: "session",
+    sub: name,
+    key: profile.profile.publicSigningKey,
+    iat: nowSeconds,
+    exp: nowSeconds + SESSION_TTL_SECONDS,
+  };
   return sign(session, relay.jwtSecret, ALGORITHM);
 }
 
-/** Throws 401 unless `authorization` carries a live session token for `name`. */
-export async function requireSession(relay: RelayConfig, authorization: string | undefined, name: string): Promise<void> {
+/**
+ * Throws 401 unless `authorization` carries a live session token for `name`, earned with the
+ * signing key the name's profile publishes now: new keys, a new owner or a deleted name end
+ * every older session at once.
+ */
+export async function requireSession(db: Database, relay: RelayConfig, authorization: string | undefined, name: string): Promise<void> {
   const token = authorization?.startsWith("Bearer ") ? authorization.slice("Bearer ".length).trim() : undefined;
   if (!token) throw new UnauthorizedError("Send the session token as `Authorization: Bearer <token>` (POST /auth/{name})");
   const claims = await verifyToken<SessionClaims>(relay, token, "session").catch(() => {
     throw new UnauthorizedError("Session token invalid or expired");
   });
   if (claims.sub !== name) throw new UnauthorizedError(`This session is for ${claims.sub}, not ${name}`);
+  const profile = await findDm3Profile(db, name);
+  if (profile?.profile.publicSigningKey !== claims.key) {
+    throw new UnauthorizedError(`The DM3 profile of ${name} changed since this session began: authenticate again (POST /auth/{name})`);
+  }
 }
 
 /** The normalized form of a name in a relay path; 400 if it has none. */
