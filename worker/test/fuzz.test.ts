@@ -11,12 +11,19 @@ import { namehash, packetToBytes } from "viem/ens";
 import { beforeAll, describe, expect, test } from "vitest";
 import { offchainResolverAbi, recordResolverAbi } from "../src/abi";
 import worker from "../src/index";
+import { buildEnvelope } from "../src/dm3/buildEnvelope";
+import { encryptAsymmetricToString } from "../src/dm3/asymmetric";
+import { MAX_JSON_DEPTH } from "../src/dm3/jsonDepth";
+import { generateDm3Keys } from "../src/dm3/keys";
+import { parseRelayConfig } from "../src/relay/config";
 import { ADMIN_TOKEN, adminPut, alice, registerDomain, SENDER } from "./fixtures";
 
 const INPUTS = Number(env.FUZZ_INPUTS || 100_000);
 const GATEWAY_RUNS = Math.round(INPUTS * 0.7);
 const REST_RUNS = Math.round(INPUTS * 0.15);
 const RELAY_RUNS = INPUTS - GATEWAY_RUNS - REST_RUNS;
+/** Deep inputs are ~100 KB each: one per 500 of the other inputs, at least 50. */
+const DEEP_RUNS = Math.max(50, Math.round(INPUTS / 500));
 const TEST_TIMEOUT_MS = 10 * 60 * 1000;
 
 /**
@@ -90,6 +97,71 @@ function namehashOrZero(value: string): Hex {
   }
 }
 
+/**
+ * JSON text nested `depth` levels: arrays (2 bytes a level, so up to 60,000 levels fit the bodies'
+ * size limits) or objects (6 bytes a level), with a scalar or nothing at the bottom.
+ */
+const deepJson = fc.oneof(
+  fc.integer({ min: MAX_JSON_DEPTH + 1, max: 60_000 }).map((depth) => `${"[".repeat(depth)}${"]".repeat(depth)}`),
+  fc.integer({ min: MAX_JSON_DEPTH + 1, max: 20_000 }).map((depth) => `${'{"a":'.repeat(depth)}"x"${"}".repeat(depth)}`),
+);
+
+const relayConfig = parseRelayConfig(env);
+const DEEP = '"__deep__"';
+const OWNER = JSON.stringify(alice.address);
+/** An envelope for alice.demo.eth whose JSON text carries `DEEP` in place of `field`'s value. */
+function envelopeWithDeep(field: "message" | "extra" | "deliveryInformation", deep: string): string {
+  const envelope = buildEnvelope({
+    message: { message: "hi" },
+    to: "alice.demo.eth",
+    from: "bob.demo.eth",
+    recipientEncryptionKey: generateDm3Keys().encryption.publicKey,
+    deliveryServiceEncryptionKey: relayConfig.encryption.publicKey,
+    senderSigningKey: generateDm3Keys().signing.privateKey,
+  });
+  if (field === "deliveryInformation") {
+    // Well encrypted to the delivery service, hostile inside.
+    const plaintext = `{"to":"alice.demo.eth","from":"bob.demo.eth","x":${deep}}`;
+    return JSON.stringify({ ...envelope, metadata: { ...envelope.metadata, deliveryInformation: encryptAsymmetricToString(relayConfig.encryption.publicKey, plaintext) } });
+  }
+  const text = JSON.stringify(field === "message" ? { ...envelope, message: "__deep__" } : { ...envelope, extra: "__deep__" });
+  return text.replace(DEEP, deep);
+}
+
+/** Every JSON body (and the JSON inside an envelope), with the hostile value at one of its places. */
+const deepTargets: { what: string; path: string; method: string; admin: boolean; body: (deep: string) => string }[] = [
+  ...["PUT", "PATCH"].flatMap((method) =>
+    [
+      (deep: string) => deep,
+      (deep: string) => `{"owner":${OWNER},"texts":${deep}}`,
+      (deep: string) => `{"owner":${OWNER},"texts":{"k":${deep}}}`,
+      (deep: string) => `{"owner":${OWNER},"addresses":${deep}}`,
+      (deep: string) => `{"owner":${OWNER},"contenthash":${deep}}`,
+      (deep: string) => `{"owner":${OWNER},"dm3Profile":${deep}}`,
+      (deep: string) => `{"owner":${OWNER},"dm3Profile":{"profile":${deep},"signature":"0x00"}}`,
+    ].map((body, index) => ({ what: `${method} name body #${index}`, path: "/v1/names/deep.demo.eth", method, admin: true, body })),
+  ),
+  { what: "signed write", path: "/v1/names/deep.demo.eth/signed", method: "POST", admin: false, body: (deep) => `{"action":"put","records":${deep},"nonce":1,"expiry":1,"signature":"0x00"}` },
+  { what: "signed write body", path: "/v1/names/deep.demo.eth/signed", method: "POST", admin: false, body: (deep) => deep },
+  { what: "bulk item", path: "/v1/domains/demo.eth/names/bulk", method: "POST", admin: true, body: (deep) => `{"names":[${deep}]}` },
+  { what: "bulk profile", path: "/v1/domains/demo.eth/names/bulk", method: "POST", admin: true, body: (deep) => `{"names":[{"name":"deep.demo.eth","owner":${OWNER},"dm3Profile":${deep}}]}` },
+  { what: "domain", path: "/v1/domains/deep.eth", method: "PUT", admin: true, body: (deep) => deep },
+  { what: "key label", path: "/v1/domains/demo.eth/keys", method: "POST", admin: true, body: (deep) => `{"label":${deep}}` },
+  { what: "webhook url", path: "/v1/domains/demo.eth/webhook", method: "PUT", admin: true, body: (deep) => `{"url":${deep}}` },
+  { what: "dm3 sign-up", path: "/profile/address", method: "POST", admin: false, body: (deep) => `{"signedUserProfile":${deep},"address":${OWNER},"subdomain":"demo.eth"}` },
+  { what: "dm3 sign-up profile", path: "/profile/address", method: "POST", admin: false, body: (deep) => `{"signedUserProfile":{"profile":${deep},"signature":"0x00"},"address":${OWNER},"subdomain":"demo.eth"}` },
+  { what: "gateway POST", path: "/ccip", method: "POST", admin: false, body: (deep) => `{"sender":${deep},"data":"0x"}` },
+  { what: "JSON-RPC params", path: "/rpc", method: "POST", admin: false, body: (deep) => `{"jsonrpc":"2.0","method":"dm3_submitMessage","params":[${deep}]}` },
+  ...(["message", "extra", "deliveryInformation"] as const).map((field) => ({
+    what: `envelope ${field}`,
+    path: "/rpc",
+    method: "POST",
+    admin: false,
+    body: (deep: string) => JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [envelopeWithDeep(field, deep)] }),
+  })),
+  { what: "challenge answer", path: "/auth/alice.demo.eth", method: "POST", admin: false, body: (deep) => `{"challenge":${deep},"signature":"x"}` },
+];
+
 beforeAll(async () => {
   await registerDomain("demo.eth");
   await adminPut("/v1/names/alice.demo.eth", { owner: alice.address, texts: { url: "https://alice.example" } });
@@ -129,6 +201,23 @@ describe("fuzz", () => {
           await expectClientSafe(await call(path));
         }),
         { numRuns: REST_RUNS },
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "deeply nested JSON in every body and free-form field: a 400 that names the depth limit (or 413), never a 5xx",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...deepTargets), deepJson, async (target, deep) => {
+          const headers = target.admin ? { Authorization: `Bearer ${ADMIN_TOKEN}` } : undefined;
+          const response = await call(target.path, { method: target.method, ...(headers && { headers }), body: target.body(deep) });
+          expect([400, 413], `${target.what}: ${response.status}`).toContain(response.status);
+          const body = (await response.json()) as { message: string };
+          if (response.status === 400) expect(body.message, target.what).toContain(`more than ${MAX_JSON_DEPTH} levels deep`);
+        }),
+        { numRuns: DEEP_RUNS },
       );
     },
     TEST_TIMEOUT_MS,

@@ -109,6 +109,25 @@ describe("rate limits", () => {
     expect(properties.status).toBe(200);
   });
 
+  test("an IPv6 client is one client across its /64, however it spells or rotates its addresses", async () => {
+    const group = (++ipCounter).toString(16);
+    const prefix = `2001:db8:${group}:1`;
+    const submit = (from: string) =>
+      callLimited("SUBMITS_PER_IP_LIMITER", "/rpc", { ip: from, ...json("POST", { jsonrpc: "2.0", method: "dm3_submitMessage", params: ["{}"], id: 1 }) });
+    const rotating = [`${prefix}::1`, `${prefix}:aaaa:bbbb:cccc:dddd`, `2001:0db8:${group.padStart(4, "0")}:0001:0:0:0:2`];
+    for (const address of rotating) expect((await submit(address)).status).toBe(400);
+    await expectRateLimited(await submit(`${prefix}:ffff::ffff`));
+    // The neighbouring /64 is someone else.
+    expect((await submit(`2001:db8:${group}:2::1`)).status).toBe(400);
+  });
+
+  test("an IPv4 client written as IPv4-mapped IPv6 is the same client", async () => {
+    const ip = freshIp();
+    const post = (from: string) => callLimited("WRITES_PER_IP_LIMITER", "/v1/names/signed.limits.eth/signed", { ip: from, ...json("POST", { junk: true }) });
+    for (const from of [ip, `::ffff:${ip}`, ip]) expect((await post(from)).status).toBe(400);
+    await expectRateLimited(await post(`::ffff:${ip}`));
+  });
+
   test("relay challenges and answers are limited per client IP", async () => {
     const ip = freshIp();
     const challenge = () => callLimited("AUTH_PER_IP_LIMITER", "/auth/nobody.limits.eth", { ip });

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { ConfigError } from "../env";
 import { AppError } from "./AppError";
+import { clientNetwork, DEFAULT_IPV6_PREFIX_BITS } from "./clientNetwork";
 
 /**
  * Every `[[ratelimits]]` binding in wrangler.toml counts over this window; it is also the
@@ -30,9 +31,20 @@ export class RateLimitedError extends AppError {
   }
 }
 
-/** The caller's IP as Cloudflare reports it (`CF-Connecting-IP`; locally, wrangler dev sets it). */
-export function clientIp(c: Context): string {
-  return c.req.header("CF-Connecting-IP") ?? "unknown";
+/**
+ * The rate-limit key of the calling client: its IP as Cloudflare reports it (`CF-Connecting-IP`;
+ * locally, wrangler dev sets it), IPv6 by its `RATE_LIMIT_IPV6_PREFIX_BITS` prefix (default /64).
+ */
+export function clientKey(c: Context<{ Bindings: Env }>): string {
+  return `ip:${clientNetwork(c.req.header("CF-Connecting-IP") ?? "unknown", ipv6PrefixBits(c.env))}`;
+}
+
+function ipv6PrefixBits(env: Env): number {
+  const configured = env.RATE_LIMIT_IPV6_PREFIX_BITS;
+  if (configured === undefined || configured === "") return DEFAULT_IPV6_PREFIX_BITS;
+  const bits = Number(configured);
+  if (!Number.isInteger(bits) || bits < 1 || bits > 128) throw new ConfigError("RATE_LIMIT_IPV6_PREFIX_BITS must be a whole number in 1..128");
+  return bits;
 }
 
 /** Counts one request against `limiter` under `key`; throws {@link RateLimitedError} past the limit. */
@@ -46,7 +58,7 @@ export async function enforceRateLimit(env: Env, limiter: RateLimiterName, key: 
 /** Middleware: counts every request against `limiter` per client IP. */
 export function limitPerIp(limiter: RateLimiterName, what: string): MiddlewareHandler<{ Bindings: Env }> {
   return async function limitPerIp(c, next) {
-    await enforceRateLimit(c.env, limiter, `ip:${clientIp(c)}`, what);
+    await enforceRateLimit(c.env, limiter, clientKey(c), what);
     await next();
   };
 }

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../dm3/jsonDepth";
 import { BadRequestError } from "./AppError";
 
 /** Malformed JSON in a request body. */
@@ -6,12 +7,22 @@ export class InvalidJsonError extends BadRequestError {
   override readonly code = "invalid_json";
 }
 
-/** Parses the request body as JSON whatever its Content-Type says. */
+/** Parses the request body as JSON whatever its Content-Type says, refusing hostile nesting. */
 export async function readJsonBody(c: Context): Promise<unknown> {
-  const text = await c.req.text();
+  return parseJsonText(await c.req.text(), "Request body");
+}
+
+/**
+ * JSON text parsed, with arrays and objects nested at most {@link MAX_JSON_DEPTH} deep (a 400 names
+ * the limit), so nothing recursive downstream meets unbounded depth.
+ */
+export function parseJsonText(text: string, what: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (cause) {
-    throw new InvalidJsonError("Request body is not valid JSON", { cause });
+    throw new InvalidJsonError(`${what} is not valid JSON`, { cause });
   }
+  if (exceedsJsonDepth(value)) throw new InvalidJsonError(`${what} nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`);
+  return value;
 }

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { createDatabase } from "../db/client";
 import { UnauthorizedError } from "../http/AppError";
-import { clientIp, enforceRateLimit } from "../http/rateLimit";
+import { clientKey, enforceRateLimit } from "../http/rateLimit";
 import { API_KEY_PREFIX, authenticateApiKey } from "./apiKeys";
 import { ForbiddenError } from "./errors";
 
@@ -39,7 +39,7 @@ export function authenticate(): MiddlewareHandler<{ Bindings: Env }> {
     try {
       caller = await identifyCaller(c.env, c.req.header("Authorization") ?? "");
     } catch (error) {
-      await enforceRateLimit(c.env, "AUTH_PER_IP_LIMITER", `ip:${clientIp(c)}`, "failed authentication attempts");
+      await enforceRateLimit(c.env, "AUTH_PER_IP_LIMITER", clientKey(c), "failed authentication attempts");
       throw error;
     }
     if (caller.kind === "apiKey" && !READ_METHODS.has(c.req.method)) {

@@ -4,7 +4,7 @@ import { createDatabase } from "../db/client";
 import { deleteAcknowledgedMessages, listIncomingMessages } from "../db/messages";
 import { onDm3Error } from "../http/errors";
 import { limitBody } from "../http/limitBody";
-import { clientIp, enforceRateLimit, limitPerIp } from "../http/rateLimit";
+import { clientKey, enforceRateLimit, limitPerIp } from "../http/rateLimit";
 import { readJsonBody } from "../http/readJsonBody";
 import { runInBackground } from "../http/runInBackground";
 import { validate, validJson } from "../http/validate";
@@ -48,7 +48,7 @@ export const relayRoutes = new Hono<{ Bindings: Env }>()
     const call = validate(JsonRpcSchema, await readJsonBody(c), "body");
     switch (call.method) {
       case "dm3_submitMessage": {
-        await enforceRateLimit(c.env, "SUBMITS_PER_IP_LIMITER", `ip:${clientIp(c)}`, "message submissions");
+        await enforceRateLimit(c.env, "SUBMITS_PER_IP_LIMITER", clientKey(c), "message submissions");
         if (!call.params?.length) throw new InvalidEnvelopeError("params must be [envelope JSON string]");
         const db = database(c);
         const domains = await listServedDomains(c.env.DB, db);

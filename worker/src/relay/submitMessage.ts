@@ -4,6 +4,7 @@ import { normalize } from "viem/ens";
 import type { Database } from "../db/client";
 import { insertMessage } from "../db/messages";
 import { decryptAsymmetric, encryptAsymmetricToString, parseEncryptedPayload, signDetached } from "../dm3/asymmetric";
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../dm3/jsonDepth";
 import { stringify } from "../dm3/stringify";
 import { findDm3Profile } from "../registry/names";
 import { findServingDomain, type ServedDomain } from "../registry/servedDomains";
@@ -86,6 +87,7 @@ function parseJsonWith<Schema extends z.ZodType>(schema: Schema, text: string, w
   } catch (cause) {
     throw new InvalidEnvelopeError(`${what} is not valid JSON`, { cause });
   }
+  if (exceedsJsonDepth(value)) throw new InvalidEnvelopeError(`${what} nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`);
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
