@@ -18,6 +18,8 @@ export default defineConfig(async () => ({
         bindings: {
           ...TEST_SECRETS,
           DS_URL: TEST_DS_URL,
+          // Webhooks in tests are local HTTP servers (production refuses loopback).
+          WEBHOOK_ALLOW_LOOPBACK: "true",
           TEST_MIGRATIONS: await readD1Migrations(path.join(root, "migrations")),
           FUZZ_INPUTS: process.env.FUZZ_INPUTS ?? "",
         },

@@ -95,7 +95,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logFile: path.join(options.stateDir, "worker.log"),
       configFile,
       // The relay's public URL is configuration, never a request's Host (wrangler.toml leaves it empty).
-      vars: { DS_URL: gatewayUrl, ...options.vars },
+      // Webhooks on the local stack are local servers; deployments refuse loopback targets.
+      vars: { DS_URL: gatewayUrl, WEBHOOK_ALLOW_LOOPBACK: "true", ...options.vars },
     });
     started.push(worker.child.pid as number);
 

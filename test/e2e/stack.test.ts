@@ -339,6 +339,52 @@ describe("relay gateway mode: envelopes POSTed to the service's webhook", () => 
       server.close();
     }
   });
+
+  it("does not follow a webhook's redirect: the attempt fails and the queue says why", async () => {
+    const { adminToken } = await ensureDevSecrets();
+    const headers = { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" };
+    const hits: string[] = [];
+    const server = createServer((request, response) => {
+      hits.push(request.url ?? "");
+      request.resume();
+      request.on("end", () => {
+        if (request.url === "/moved") response.writeHead(307, { Location: "/elsewhere" }).end();
+        else response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const api = (path: string, method: string, body?: unknown) =>
+        fetch(`${stack.info.gatewayUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      assert.equal((await api("/v1/domains/moved.eth", "PUT", { resolverAddress: stack.info.resolver, chainId: stack.info.chainId })).status, 200);
+      assert.equal((await api("/v1/domains/moved.eth/webhook", "PUT", { url: `http://127.0.0.1:${port}/moved` })).status, 200);
+      const daveWallet = privateKeyToAccount(generatePrivateKey());
+      const dave = await createProfile(daveWallet.address, [DEMO_DS], undefined as never, { signer: (message: string) => daveWallet.signMessage({ message }) });
+      assert.equal((await api("/v1/names/dave.moved.eth", "PUT", { owner: daveWallet.address, dm3Profile: dave.signedProfile })).status, 200);
+      const dsText = await resolveRecord(client(), stack.info.ensRegistry, DEMO_DS, { kind: "text", key: "network.dm3.deliveryService" });
+      const ds = JSON.parse(dsText.slice(DM3_PROFILE_RECORD_PREFIX.length)) as { publicEncryptionKey: string; publicSigningKey: string; url: string };
+      const message = await createMessage("dave.moved.eth", alice().name, "to a moved webhook", dave.keys.signingKeyPair.privateKey);
+      const { encryptedEnvelop } = await buildEnvelop(message, dm3Crypto.encryptAsymmetric, {
+        to: { ensName: "dave.moved.eth", profile: dave.signedProfile.profile },
+        from: { ensName: alice().name },
+        deliverServiceProfile: ds,
+        keys: dave.keys,
+      });
+      assert.equal((await fetch(`${ds.url}/rpc`, { method: "POST", body: JSON.stringify(createJsonRpcCallSubmitMessage(encryptedEnvelop, "")) })).status, 200);
+      type QueueItem = { attempts: number; lastError: string | null };
+      let items: QueueItem[] = [];
+      for (let waited = 0; !(items[0]?.attempts) && waited < 10_000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        items = ((await (await api("/v1/domains/moved.eth/webhook/queue", "GET")).json()) as { items: QueueItem[] }).items;
+      }
+      assert.equal(items.length, 1, "the envelope stays queued");
+      assert.match(items[0]!.lastError ?? "", /307 redirect to \/elsewhere/);
+      assert.deepEqual(hits, ["/moved"], "the redirect target was never requested");
+    } finally {
+      server.close();
+    }
+  });
 });
 
 describe("backup", () => {

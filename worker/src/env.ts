@@ -1,6 +1,7 @@
 import { isHex, type PrivateKeyAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { AppError } from "./http/AppError";
+import type { WebhookTargetPolicy } from "./net/webhookTargetProblem";
 
 /** Default lifetime of a signed gateway answer. */
 export const DEFAULT_SIGNATURE_TTL_SECONDS = 300;
@@ -40,4 +41,11 @@ export function parseConfig(env: Env): Config {
   const config: Config = { signer: privateKeyToAccount(key), signatureTtlSeconds: ttl };
   configByEnv.set(env, config);
   return config;
+}
+
+/** Where gateway-mode webhooks may point: loopback only where `WEBHOOK_ALLOW_LOOPBACK` is "true" (the local stack). */
+export function parseWebhookTargetPolicy(env: Env): WebhookTargetPolicy {
+  const allow = (env.WEBHOOK_ALLOW_LOOPBACK ?? "false").trim();
+  if (allow !== "true" && allow !== "false") throw new ConfigError('WEBHOOK_ALLOW_LOOPBACK must be "true" or "false"');
+  return { allowLoopback: allow === "true" };
 }

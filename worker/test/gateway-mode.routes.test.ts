@@ -1,11 +1,19 @@
-import { env } from "cloudflare:test";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import worker from "../src/index";
 import { beforeAll, describe, expect, test } from "vitest";
 import { createDatabase } from "../src/db/client";
 import { buildEnvelope } from "../src/dm3/buildEnvelope";
 import { generateDm3Keys } from "../src/dm3/keys";
 import { signUserProfile } from "../src/dm3/profile";
 import { parseRelayConfig } from "../src/relay/config";
-import { deliverDueWebhooks, signWebhookBody, WEBHOOK_DELIVERY_HEADER, WEBHOOK_SIGNATURE_HEADER, webhookBackoffMs } from "../src/relay/webhooks";
+import {
+  deliverDueWebhooks,
+  signWebhookBody,
+  WEBHOOK_DELIVERY_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  type WebhookTransport,
+  webhookBackoffMs,
+} from "../src/relay/webhooks";
 import { ADMIN_TOKEN, adminPut, alice, call, expectError, registerDomain } from "./fixtures";
 
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -13,6 +21,9 @@ const relay = parseRelayConfig(env);
 const carolKeys = generateDm3Keys();
 const RECIPIENT = "carol.gw.eth";
 let secret: string;
+
+/** Deliveries through `fetcher`, with loopback allowed as on the local stack. */
+const transport = (fetcher: typeof fetch): WebhookTransport => ({ fetch: fetcher, targets: { allowLoopback: true } });
 
 type QueueItem = { id: string; recipient: string; attempts: number; nextAttemptAtMs: number; lastError: string | null };
 const queue = async () => ((await (await call("/v1/domains/gw.eth/webhook/queue", { headers: admin })).json()) as { items: QueueItem[] }).items;
@@ -58,10 +69,10 @@ describe("gateway mode", () => {
     const later = Date.now() + 24 * 3600 * 1000;
     const seen: Request[] = [];
     let answer = 500;
-    const fakeFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const fakeFetch = transport((async (input: RequestInfo | URL, init?: RequestInit) => {
       seen.push(new Request(input, init));
       return new Response(answer === 204 ? null : "", { status: answer });
-    }) as typeof fetch;
+    }) as typeof fetch);
 
     const failed = await deliverDueWebhooks(db, fakeFetch, later);
     expect(failed).toEqual({ delivered: 0, failed: 1, deferred: 0 });
@@ -94,10 +105,10 @@ describe("gateway mode", () => {
     const later = Date.now() + 48 * 3600 * 1000;
     let calls = 0;
     let answer = 503;
-    const fakeFetch = (async () => {
+    const fakeFetch = transport((async () => {
       calls++;
       return new Response(null, { status: answer });
-    }) as typeof fetch;
+    }) as typeof fetch);
     expect(await deliverDueWebhooks(db, fakeFetch, later)).toEqual({ delivered: 0, failed: 1, deferred: 2 });
     expect(calls).toBe(1);
     const waiting = await queue();
@@ -112,8 +123,66 @@ describe("gateway mode", () => {
     expect([1, 2, 3, 10, 50].map(webhookBackoffMs)).toEqual([30_000, 60_000, 120_000, 3_600_000, 3_600_000]);
   });
 
-  test("refuses plain-http webhooks outside loopback and non-admin callers", async () => {
-    await expectError(await call("/v1/domains/gw.eth/webhook", { method: "PUT", headers: admin, body: JSON.stringify({ url: "http://example.org/hook" }) }), 400, "invalid_input");
+  test("asks fetch not to follow redirects and records a 3xx as a failed attempt", async () => {
+    const db = createDatabase(env.DB);
+    const submitted = await call("/rpc", { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelopeFor("moved"))] }) });
+    expect(submitted.status).toBe(200);
+    const modes: (string | undefined)[] = [];
+    const redirecting = transport((async (_input: RequestInfo | URL, init?: RequestInit) => {
+      modes.push(init?.redirect);
+      return new Response(null, { status: 302, headers: { Location: "http://169.254.169.254/latest" } });
+    }) as typeof fetch);
+    const later = Date.now() + 96 * 3600 * 1000;
+    expect(await deliverDueWebhooks(db, redirecting, later)).toEqual({ delivered: 0, failed: 1, deferred: 0 });
+    expect(modes).toEqual(["manual"]);
+    const [item] = await queue();
+    expect(item?.lastError).toBe("HTTP 302 redirect to http://169.254.169.254/latest (redirects are not followed)");
+    // Nothing lost: it goes once the webhook answers.
+    const accepting = transport((async () => new Response(null, { status: 204 })) as typeof fetch);
+    expect(await deliverDueWebhooks(db, accepting, later + 2 * 3600 * 1000)).toEqual({ delivered: 1, failed: 0, deferred: 0 });
+  });
+
+  test("a stored webhook that points where webhooks may not is never called", async () => {
+    const db = createDatabase(env.DB);
+    const submitted = await call("/rpc", { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelopeFor("policy"))] }) });
+    expect(submitted.status).toBe(200);
+    let calls = 0;
+    const production: WebhookTransport = {
+      fetch: (async () => {
+        calls++;
+        return new Response(null, { status: 204 });
+      }) as typeof fetch,
+      targets: { allowLoopback: false },
+    };
+    const later = Date.now() + 120 * 3600 * 1000;
+    expect(await deliverDueWebhooks(db, production, later)).toEqual({ delivered: 0, failed: 1, deferred: 0 });
+    expect(calls).toBe(0);
+    expect((await queue())[0]?.lastError).toBe("not sent: the webhook points at a loopback address");
+    expect(await deliverDueWebhooks(db, transport(production.fetch), later + 2 * 3600 * 1000)).toEqual({ delivered: 1, failed: 0, deferred: 0 });
+  });
+
+  test.each([
+    "http://example.org/hook",
+    "https://169.254.169.254/latest",
+    "https://2852039166/",
+    "https://[::ffff:10.0.0.1]/",
+    "https://0x0a000001/",
+    "https://metadata.google.internal/",
+    "https://[fe80::1]/",
+  ])("refuses a webhook at %s", async (url) => {
+    const message = await expectError(await call("/v1/domains/gw.eth/webhook", { method: "PUT", headers: admin, body: JSON.stringify({ url }) }), 400, "invalid_input");
+    expect(message).toContain("a webhook must not point at");
+  });
+
+  test("refuses loopback webhooks where loopback is not allowed (outside the local stack)", async () => {
+    const ctx = createExecutionContext();
+    const request = new Request("http://gateway.test/v1/domains/gw.eth/webhook", { method: "PUT", headers: admin, body: JSON.stringify({ url: "http://127.0.0.1:9/dm3-inbox" }) });
+    const response = await worker.fetch(request, { ...env, WEBHOOK_ALLOW_LOOPBACK: "false" }, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await expectError(response, 400, "invalid_input")).toContain("loopback");
+  });
+
+  test("refuses non-admin callers", async () => {
     await expectError(await call("/v1/domains/gw.eth/webhook/queue"), 401, "unauthorized");
   });
 

@@ -156,14 +156,12 @@ export const Dm3AddressProfileSchema = z.looseObject({
 });
 
 
-/** Gateway mode: where a domain's envelopes are POSTed. https only (http for loopback, for local tests). */
+/**
+ * Gateway mode: where a domain's envelopes are POSTed. https to a public host; the route also
+ * refuses private, link-local, metadata and (outside the local stack) loopback targets.
+ */
 export const WebhookSchema = z
   .strictObject({
-    url: z
-      .url()
-      .refine((url) => {
-        const parsed = new URL(url);
-        return parsed.protocol === "https:" || (parsed.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname));
-      }, "must be an https URL (http only for loopback)"),
+    url: z.url().max(2048).meta({ description: "https to a public host (http only to loopback on the local stack)" }),
   })
   .meta({ title: "Webhook" });

@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import * as z from "zod";
 import { createDatabase } from "../db/client";
+import { parseWebhookTargetPolicy } from "../env";
 import { deleteAcknowledgedMessages, listIncomingMessages } from "../db/messages";
 import { onDm3Error } from "../http/errors";
 import { limitBody } from "../http/limitBody";
@@ -54,7 +55,7 @@ export const relayRoutes = new Hono<{ Bindings: Env }>()
         const domains = await listServedDomains(c.env.DB, db);
         const { forwarded } = await submitMessage({ db, relay: config, domains, nowMs: nowMs() }, call.params[0]);
         // Gateway mode: try the webhook right away; the cron retries whatever fails.
-        if (forwarded) runInBackground(c, "webhook delivery", deliverDueWebhooks(db, fetch, nowMs(), WEBHOOK_BATCH_ON_SUBMIT));
+        if (forwarded) runInBackground(c, "webhook delivery", deliverDueWebhooks(db, { fetch, targets: parseWebhookTargetPolicy(c.env) }, nowMs(), WEBHOOK_BATCH_ON_SUBMIT));
         return c.json({ jsonrpc: "2.0", id: call.id ?? null, result: "success" });
       }
       case "dm3_getDeliveryServiceProperties":

@@ -1,4 +1,5 @@
 import { createDatabase } from "../db/client";
+import { parseWebhookTargetPolicy } from "../env";
 import { deleteExpiredMessages, deleteSpentChallenges } from "../db/messages";
 import { deliverDueWebhooks } from "./webhooks";
 
@@ -11,7 +12,7 @@ export async function runRelayMaintenance(env: Env, nowMs: number, fetcher: type
   const [messages, , webhooks] = await Promise.all([
     deleteExpiredMessages(db, nowMs),
     deleteSpentChallenges(db, Math.floor(nowMs / 1000)),
-    deliverDueWebhooks(db, fetcher, nowMs),
+    deliverDueWebhooks(db, { fetch: fetcher, targets: parseWebhookTargetPolicy(env) }, nowMs),
   ]);
   return { expiredMessages: messages, webhooks };
 }

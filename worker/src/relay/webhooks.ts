@@ -1,5 +1,6 @@
 import { bytesToHex } from "viem";
 import type { Database } from "../db/client";
+import { type WebhookTargetPolicy, webhookTargetProblem } from "../net/webhookTargetProblem";
 import { findDomainWebhook } from "../db/domains";
 import {
   deleteWebhookDelivery,
@@ -40,16 +41,19 @@ export async function enqueueWebhookDelivery(
   return id;
 }
 
+/** How deliveries leave: the fetch to use and where a webhook may point. */
+export type WebhookTransport = { fetch: typeof fetch; targets: WebhookTargetPolicy };
+
 /**
  * POSTs due deliveries to their domain's webhook (HMAC-signed). A 2xx removes the entry; anything
- * else (including a network error or a removed webhook) keeps it, with the error and the next
- * attempt time — nothing is lost. After a domain's webhook fails once in a run, its other due
+ * else (a network error, a redirect — never followed —, a webhook that points where webhooks may
+ * not, or a removed webhook) keeps it, with the error and the next attempt time — nothing is lost. After a domain's webhook fails once in a run, its other due
  * entries wait for the next run untried: one broken endpoint costs one timeout per run, and
  * other domains' deliveries are not held up behind it.
  */
 export async function deliverDueWebhooks(
   db: Database,
-  fetcher: typeof fetch,
+  transport: WebhookTransport,
   nowMs: number,
   limit = 50,
 ): Promise<{ delivered: number; failed: number; deferred: number }> {
@@ -65,7 +69,7 @@ export async function deliverDueWebhooks(
       deferred++;
       continue;
     }
-    const error = await attempt(db, fetcher, row.domain, row.id, row.body);
+    const error = await attempt(db, transport, row.domain, row.id, row.body);
     if (error === undefined) {
       await deleteWebhookDelivery(db, row.id);
       delivered++;
@@ -78,11 +82,14 @@ export async function deliverDueWebhooks(
   return { delivered, failed, deferred };
 }
 
-async function attempt(db: Database, fetcher: typeof fetch, domain: string, id: string, body: string): Promise<string | undefined> {
+async function attempt(db: Database, transport: WebhookTransport, domain: string, id: string, body: string): Promise<string | undefined> {
   const webhook = await findDomainWebhook(db, domain);
   if (!webhook) return "the domain has no webhook configured";
+  // Checked again on every attempt: a URL stored before a policy change, or restored from a backup.
+  const refused = webhookTargetProblem(webhook.url, transport.targets);
+  if (refused) return `not sent: the webhook points at ${refused}`;
   try {
-    const response = await fetcher(webhook.url, {
+    const response = await transport.fetch(webhook.url, {
       method: "POST",
       headers: {
         "Content-Type": "application/json",
@@ -90,9 +97,14 @@ async function attempt(db: Database, fetcher: typeof fetch, domain: string, id: 
         [WEBHOOK_DELIVERY_HEADER]: id,
       },
       body,
+      // A webhook goes where the admin said: a redirect is a failed attempt, not a new target.
+      redirect: "manual",
       signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
     });
     await response.body?.cancel();
+    if (response.status >= 300 && response.status < 400) {
+      return `HTTP ${response.status} redirect to ${response.headers.get("Location") ?? "(no Location)"} (redirects are not followed)`;
+    }
     return response.ok ? undefined : `HTTP ${response.status}`;
   } catch (error) {
     return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
