@@ -21,6 +21,8 @@ export type StackInfo = {
   /** The worker's config and the secrets file next to it (key rotation rewrites the one and touches the other). */
   configFile: string;
   secretsFile: string;
+  /** The local D1's state directory (`wrangler dev --persist-to`): what `backup` reads by default. */
+  d1Dir: string;
   domain: string;
   names: { name: string; address: Address }[];
   pids: { hardhat: number; worker: number };
@@ -117,6 +119,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       signer,
       configFile,
       secretsFile,
+      d1Dir,
       domain,
       names: demoUsers.map(({ name, address }) => ({ name, address })),
       pids: { hardhat: node.child.pid as number, worker: worker.child.pid as number },

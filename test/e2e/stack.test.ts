@@ -27,13 +27,13 @@ import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY, type SignedUserProfile
 import { execFile } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rename, stat, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import * as dm3Crypto from "@dm3-org/dm3-lib-crypto";
 import { buildEnvelop, createJsonRpcCallSubmitMessage, createMessage, decryptEnvelop } from "@dm3-org/dm3-lib-messaging";
 import { checkUserProfileWithAddress, createProfile } from "@dm3-org/dm3-lib-profile";
 import { sha256 as dm3Sha256, stringify as dm3Stringify } from "@dm3-org/dm3-lib-shared";
-import { BACKUP_TABLES, countRows, exportD1, restoreD1 } from "../../scripts/lib/d1Backup";
+import { BACKUP_HEADER, BACKUP_TABLES, countRows, exportD1, restoreD1 } from "../../scripts/lib/d1Backup";
 import { ensureDevSecrets } from "../../scripts/stack/devVars";
 import { binPath, projectRoot } from "../../scripts/lib/paths";
 import { signNameWrite } from "../../worker/src/registry/nameWriteTypedData";
@@ -306,7 +306,9 @@ describe("relay gateway mode: envelopes POSTed to the service's webhook", () => 
       const api = (path: string, method: string, body?: unknown) =>
         fetch(`${stack.info.gatewayUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
       assert.equal((await api("/v1/domains/service.eth", "PUT", { resolverAddress: stack.info.resolver, chainId: stack.info.chainId })).status, 200);
-      const webhook = (await (await api("/v1/domains/service.eth/webhook", "PUT", { url: `http://127.0.0.1:${port}/dm3` })).json()) as { secret: string };
+      const setWebhook = await api("/v1/domains/service.eth/webhook", "PUT", { url: `http://127.0.0.1:${port}/dm3` });
+      assert.equal(setWebhook.status, 200, await setWebhook.clone().text());
+      const webhook = (await setWebhook.json()) as { secret: string };
 
       const carolWallet = privateKeyToAccount(generatePrivateKey());
       const carol = await createProfile(carolWallet.address, [DEMO_DS], undefined as never, { signer: (message: string) => carolWallet.signMessage({ message }) });
@@ -387,6 +389,13 @@ describe("relay gateway mode: envelopes POSTed to the service's webhook", () => 
   });
 });
 
+/** A backup with no rows (restoring it migrates a fresh D1 and loads nothing). */
+async function writeBackupHeaderOnly(): Promise<string> {
+  const file = path.join(stateDir, "header-only.sql");
+  await writeFile(file, `${BACKUP_HEADER}\n`);
+  return file;
+}
+
 describe("backup", () => {
   it("exports the whole D1 without API keys and restores it into a fresh database", async () => {
     const { adminToken } = await ensureDevSecrets();
@@ -407,5 +416,46 @@ describe("backup", () => {
     for (const table of BACKUP_TABLES) assert.equal(after[table], before[table], `${table} rows`);
     assert.ok((before.names ?? 0) > 0 && (before.api_keys ?? 0) > 0);
     assert.equal(after.api_keys, 0);
+  });
+
+  it("the README's command backs up the running stack's D1, every row, mode 0600; restore refuses other files", async () => {
+    const stackFile = path.join(stateDir, "stack.json");
+    await writeFile(stackFile, JSON.stringify(stack.info));
+    const env = { ...process.env, DM3_STACK_FILE: stackFile };
+    const run = (args: string[]) => promisify(execFile)("npm", ["run", "-s", "cli", "--", ...args], { cwd: projectRoot, env });
+    // The README's exact words; a developer's own .dev/backup.sql is set aside and put back.
+    const target = path.join(projectRoot, ".dev", "backup.sql");
+    const aside = `${target}.e2e-aside`;
+    const hadOne = await rename(target, aside).then(() => true, () => false);
+    try {
+      await run(["backup", "export", "--out", ".dev/backup.sql"]);
+      const sql = await readFile(target, "utf8");
+      assert.equal((await stat(target)).mode & 0o777, 0o600);
+      const source = { remote: false as const, persistTo: stack.info.d1Dir };
+      const counts = await countRows(source);
+      for (const table of BACKUP_TABLES) {
+        const inserts = sql.split("\n").filter((line) => line.startsWith(`INSERT INTO "${table}" `)).length;
+        assert.ok(inserts >= (counts[table] ?? 0) && ((counts[table] ?? 0) === 0 || inserts > 0), `${table}: ${inserts} rows in the backup, ${counts[table]} in the D1`);
+      }
+      assert.ok((counts.names ?? 0) > 0, "the stack has names");
+      // A file that is not one of our backups is refused before anything is touched.
+      const foreign = path.join(stateDir, "foreign.sql");
+      await writeFile(foreign, "DROP TABLE names;\n");
+      await assert.rejects(run(["backup", "restore", foreign, "--persist-to", path.join(stateDir, "never")]), /not a dm3-registry backup/);
+    } finally {
+      await rm(target, { force: true });
+      if (hadOne) await rename(aside, target);
+    }
+  });
+
+  it("an export of a database with no registry rows is an error, not an empty success", async () => {
+    const empty = path.join(stateDir, "empty-d1");
+    await restoreD1({ remote: false, persistTo: empty }, await writeBackupHeaderOnly());
+    const run = promisify(execFile);
+    await assert.rejects(
+      run(binPath("tsx"), ["scripts/cli.ts", "backup", "export", "--out", path.join(stateDir, "empty.sql"), "--persist-to", empty], { cwd: projectRoot }),
+      /holds no rows/,
+    );
+    await assert.rejects(stat(path.join(stateDir, "empty.sql")));
   });
 });

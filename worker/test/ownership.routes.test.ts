@@ -145,11 +145,21 @@ describe("dm3's sign-up route cannot roll a profile back", () => {
     await expectError(await adminPut(`/v1/names/${name}`, { owner: owner.address, dm3Profile: third }), 409, "superseded_profile");
   });
 
-  test("a deleted name's last profile does not bring the name back", async () => {
+  test("after the owner's signed delete, its last profile does not bring the name back", async () => {
     const current = await served();
-    expect((await call(`/v1/names/${name}`, { method: "DELETE", headers: admin })).status).toBe(200);
+    const signedDelete = await signed(owner, name, { action: "delete", nonce: 2, expiry: inAMinute() });
+    expect((await signedDelete()).status).toBe(200);
     expect((await postDm3Profile(current, owner.address)).status).toBe(409);
     expect((await call(`/v1/names/${name}`)).status).toBe(404);
+  });
+
+  test("after a service's delete, the service can put the name back as it was (export, delete, import)", async () => {
+    const other = privateKeyToAccount(generatePrivateKey());
+    const otherName = `${other.address.toLowerCase()}.life.eth`;
+    const profile = await signUserProfile(other, profileFor(generateDm3Keys()));
+    expect((await postDm3Profile(profile, other.address)).status).toBe(200);
+    expect((await call(`/v1/names/${otherName}`, { method: "DELETE", headers: admin })).status).toBe(200);
+    expect((await adminPut(`/v1/names/${otherName}`, { owner: other.address, dm3Profile: profile })).status).toBe(200);
   });
 });
 

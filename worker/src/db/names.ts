@@ -172,15 +172,17 @@ function errorChainMatches(error: unknown, pattern: RegExp): boolean {
 
 /**
  * The statements that delete a name: its records (`ON DELETE CASCADE`), its cached messages and
- * webhook deliveries go with it; its nonce stays, and its last profile counts as superseded, so
- * neither an old signature nor an old profile brings it back.
+ * webhook deliveries go with it; its nonce stays, so no old signature brings it back. When the
+ * owner itself signed the delete (`nonce` given), its last profile counts as superseded too, so no
+ * one re-creates the name with it; a service's delete leaves the profile usable (export, delete,
+ * import round-trips).
  */
 export function deleteNameStatements(db: Database, node: Hex, name: string, nonce?: number): Statement[] {
   return [
     ...nonceStatements(db, node, nonce),
     db.delete(messages).where(eq(messages.recipient, name)),
     db.delete(webhookDeliveries).where(eq(webhookDeliveries.recipient, name)),
-    supersedeProfileStatement(db, node, undefined),
+    ...(nonce === undefined ? [] : [supersedeProfileStatement(db, node, undefined)]),
     db.delete(names).where(eq(names.node, node)),
   ];
 }

@@ -88,8 +88,10 @@ async function attempt(db: Database, transport: WebhookTransport, domain: string
   // Checked again on every attempt: a URL stored before a policy change, or restored from a backup.
   const refused = webhookTargetProblem(webhook.url, transport.targets);
   if (refused) return `not sent: the webhook points at ${refused}`;
+  // Called unbound: workerd's fetch throws "Illegal invocation" with any other `this`.
+  const send = transport.fetch;
   try {
-    const response = await transport.fetch(webhook.url, {
+    const response = await send(webhook.url, {
       method: "POST",
       headers: {
         "Content-Type": "application/json",
