@@ -37,6 +37,44 @@ async function findCommand(args: string[]): Promise<{ command: CommandDef; paren
   return parent ? { command, parent, depth } : { command, depth };
 }
 
+/**
+ * Why a flag in `args` is not one `command` takes, naming the closest one — citty itself ignores
+ * unknown flags, so `--dryrun` would silently run the write it was meant to rehearse.
+ */
+async function findUnknownFlag(command: CommandDef, args: string[]): Promise<string | undefined> {
+  const definitions = ((await resolveValue(command.args)) ?? {}) as Record<string, { type?: string; alias?: string | string[] }>;
+  const known = new Set(["help", "h"]);
+  const booleans = new Set<string>();
+  for (const [name, definition] of Object.entries(definitions)) {
+    if (definition.type === "positional") continue;
+    known.add(name);
+    for (const alias of [definition.alias ?? []].flat()) known.add(alias);
+    if (definition.type === "boolean") booleans.add(name);
+  }
+  for (const arg of args) {
+    if (arg === "--") break;
+    if (!arg.startsWith("-") || /^-\d/.test(arg)) continue;
+    const flag = arg.replace(/^--?/, "").split("=")[0] ?? "";
+    if (known.has(flag) || (flag.startsWith("no-") && booleans.has(flag.slice(3)))) continue;
+    const candidates = [...known].filter((name) => name.length > 1);
+    const closest = candidates.sort((a, b) => editDistance(flag, a) - editDistance(flag, b))[0];
+    const hint = closest && editDistance(flag, closest) <= Math.max(2, Math.floor(closest.length / 3)) ? ` (did you mean --${closest}?)` : "";
+    return `unknown flag ${arg.split("=")[0]}${hint}; see --help`;
+  }
+  return undefined;
+}
+
+/** Levenshtein distance, for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
 async function resolveValue(value: unknown): Promise<unknown> {
   return typeof value === "function" ? await (value as () => unknown)() : value;
 }
@@ -52,6 +90,12 @@ if (wantsHelp || incomplete) {
     console.error(word ? `error: unknown command "${word}"` : "error: no command given");
   }
   process.exit(wantsHelp ? 0 : EXIT_USAGE);
+}
+
+const unknownFlag = await findUnknownFlag(command, rawArgs.slice(depth));
+if (unknownFlag) {
+  console.error(`error: ${unknownFlag}`);
+  process.exit(EXIT_USAGE);
 }
 
 try {

@@ -31,6 +31,7 @@ const resolver = defineCommand({
     multicall: { type: "boolean", default: true, description: "Advertise the RESOLVE_MULTICALL feature (ERC-7996); --no-multicall leaves it off" },
     out: { type: "string", description: "Directory for the deployment record (default: deployments/)" },
     json: { type: "boolean", description: "Print the deployment record as one JSON object" },
+    "dry-run": { type: "boolean", description: "Check the flags and the chain, print what would be sent, send nothing" },
   },
   async run({ args }) {
     const signers = addressList(args.signers ?? process.env.SIGNER_ADDRESSES, "--signers");
@@ -42,6 +43,12 @@ const resolver = defineCommand({
     const owner = ownerText === undefined ? undefined : addressFlag(ownerText, "--owner");
 
     const chain = await connectFromFlags(args, ["DEPLOYER_PRIVATE_KEY"]);
+    if (args["dry-run"]) {
+      const plan = { chainId: chain.chainId, deployer: chain.account.address, owner: owner ?? chain.account.address, signers, urls, multicallFeature: args.multicall !== false };
+      if (args.json) console.log(JSON.stringify({ dryRun: true, ...plan }));
+      console.error(`dry run: would deploy OffchainResolver on chain ${plan.chainId} from ${plan.deployer} (owner ${plan.owner}, signers ${signers.join(", ")}, urls ${urls.join(" ")})`);
+      return;
+    }
     console.error(`deploying OffchainResolver on chain ${chain.chainId} from ${chain.account.address}`);
     const deployment = await deployResolver(chain, { ...(owner && { owner }), signers, urls, multicallFeature: args.multicall !== false });
     const file = await writeDeploymentRecord(args.out ?? path.join(projectRoot, "deployments"), deployment);
@@ -59,11 +66,16 @@ const setResolver = defineCommand({
     resolver: { type: "string", required: true, description: "The OffchainResolver address" },
     registry: { type: "string", description: `ENS registry (or $ENS_REGISTRY; default: the local stack's, else mainnet ${MAINNET_ENS_REGISTRY})` },
     ...CHAIN_ARGS,
+    "dry-run": { type: "boolean", description: "Check the flags and the chain, print what would be sent, send nothing" },
   },
   async run({ args }) {
     const resolverAddress = addressFlag(args.resolver, "--resolver");
     const registry = registryFromFlags(args.registry, args.rpc);
     const chain = await connectFromFlags(args, ["DOMAIN_OWNER_PRIVATE_KEY", "DEPLOYER_PRIVATE_KEY"]);
+    if (args["dry-run"]) {
+      console.error(`dry run: would set the resolver of ${args.domain} to ${resolverAddress} in registry ${registry} on chain ${chain.chainId}, from ${chain.account.address}`);
+      return;
+    }
     const result = await setDomainResolver(chain, { registry, domain: args.domain, resolver: resolverAddress });
     console.error(`${args.domain} now resolves through ${resolverAddress} (set via the ${result.via}, tx ${result.transactionHash})`);
   },

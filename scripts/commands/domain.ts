@@ -10,14 +10,19 @@ const add = defineCommand({
     domain: { type: "positional", required: true, description: "Parent name, e.g. acme.eth" },
     resolver: { type: "string", required: true, description: "OffchainResolver address that verifies the answers" },
     "chain-id": { type: "string", required: true, description: "Chain id of the resolver" },
-    "allow-address-names": { type: "boolean", description: "Let anyone claim 0x<own address>.<domain> by signature" },
+    "allow-address-names": {
+      type: "boolean",
+      description: "Let anyone claim 0x<own address>.<domain> by signature (--no-allow-address-names stops it; omitted: unchanged)",
+    },
     ...COMMON_ARGS,
     ...DRY_RUN_ARG,
   },
   async run({ args }) {
     const chainId = Number(args["chain-id"]);
     if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new UsageError("--chain-id takes a positive integer");
-    const body = { resolverAddress: args.resolver, chainId, allowAddressNames: Boolean(args["allow-address-names"]) };
+    // Omitted: an existing domain keeps its policy (a new one starts without address names).
+    const allow = args["allow-address-names"] as boolean | undefined;
+    const body = { resolverAddress: args.resolver, chainId, ...(allow === undefined ? {} : { allowAddressNames: allow }) };
     const domain = await writeOrDryRun<Domain>(args["dry-run"], registryTarget(args), "PUT", `/v1/domains/${args.domain}`, body);
     if (domain) output(Boolean(args.json), domain, () => `registered ${domain.name} → resolver ${domain.resolverAddress} on chain ${domain.chainId}`);
   },

@@ -4,6 +4,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { generateDm3Keys } from "../../worker/src/dm3/keys";
 import { signUserProfile } from "../../worker/src/dm3/profile";
 import { UsageError } from "../lib/cliErrors";
+import { writeSecretFile } from "../lib/writeSecretFile";
 
 const create = defineCommand({
   meta: {
@@ -12,6 +13,7 @@ const create = defineCommand({
   },
   args: {
     ds: { type: "string", required: true, description: "Delivery service ENS names, comma-separated, primary first" },
+    out: { type: "string", description: "Write the profile and its private keys to this file (mode 0600) instead of stdout" },
   },
   async run({ args }) {
     const walletKey = process.env.DM3_WALLET_PRIVATE_KEY;
@@ -26,8 +28,14 @@ const create = defineCommand({
       publicSigningKey: keys.signing.publicKey,
       deliveryServices,
     });
-    console.error("The output holds DM3 private keys: keep it secret.");
-    console.log(JSON.stringify({ address: wallet.address, signedUserProfile, keys }));
+    const output = JSON.stringify({ address: wallet.address, signedUserProfile, keys });
+    if (args.out) {
+      await writeSecretFile(args.out, `${output}\n`);
+      console.error(`${args.out} holds DM3 private keys (mode 0600): keep it secret.`);
+    } else {
+      console.error("The output holds DM3 private keys: keep it secret.");
+      console.log(output);
+    }
   },
 });
 

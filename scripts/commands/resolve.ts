@@ -21,7 +21,14 @@ export default defineCommand({
   },
   async run({ args }) {
     const target = resolveTarget({ rpc: args.rpc, registry: args.registry });
-    const client = createPublicClient({ transport: http(target.rpcUrl) });
+    const client = createPublicClient({ transport: http(target.rpcUrl, { retryCount: 0 }) });
+    await client.getChainId().catch((cause: unknown) => {
+      throw new Error(
+        `cannot reach the chain's JSON-RPC at ${target.rpcUrl} (${(cause as { shortMessage?: string }).shortMessage ?? String(cause)}): ` +
+          "start the local stack with `npm start`, or pass --rpc / $RPC_URL",
+        { cause },
+      );
+    });
     const requests: [string, RecordRequest][] = [];
     if (args.text !== undefined) requests.push([`text:${args.text}`, { kind: "text", key: args.text }]);
     if (args.addr !== undefined) {

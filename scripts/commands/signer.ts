@@ -15,6 +15,7 @@ import { putLocalSecret, putRemoteSecret } from "../lib/workerSecrets";
 const OWNER_KEYS = ["RESOLVER_OWNER_PRIVATE_KEY", "DEPLOYER_PRIVATE_KEY"];
 
 const RESOLVER_ARG = { resolver: { type: "string", description: "The OffchainResolver (default: the local stack's)" } } as const;
+const DRY_RUN_ARG = { "dry-run": { type: "boolean", description: "Check the flags and the chain, print what would be sent, send nothing" } } as const;
 const resolverOf = (flag: string | undefined) => addressFlag(flag ?? readStackFile().resolver, "--resolver");
 
 const list = defineCommand({
@@ -32,10 +33,15 @@ const list = defineCommand({
 const changeSigner = (functionName: "addSigner" | "removeSigner", description: string) =>
   defineCommand({
     meta: { name: functionName === "addSigner" ? "add" : "remove", description },
-    args: { signer: { type: "positional", required: true, description: "Signer address" }, ...RESOLVER_ARG, ...CHAIN_ARGS },
+    args: { signer: { type: "positional", required: true, description: "Signer address" }, ...RESOLVER_ARG, ...CHAIN_ARGS, ...DRY_RUN_ARG },
     async run({ args }) {
       const chain = await connectFromFlags(args, OWNER_KEYS);
       const resolver = resolverOf(args.resolver);
+      if (args["dry-run"]) {
+        const signers = await chain.publicClient.readContract({ address: resolver, abi: resolverAdminAbi, functionName: "signers" });
+        console.error(`dry run: would call ${functionName}(${args.signer}) on ${resolver} from ${chain.account.address} (signers now: ${signers.join(", ")})`);
+        return;
+      }
       const receipt = await chain.write(resolver, resolverAdminAbi, functionName, [addressFlag(args.signer, "signer")]);
       console.error(`${functionName}(${args.signer}) on ${resolver}: tx ${receipt.transactionHash}`);
     },
@@ -58,6 +64,7 @@ const rotate = defineCommand({
       description: "The worker also serves resolvers on other chains, and $NEW_SIGNER_PRIVATE_KEY's address is already a signer there",
     },
     "drain-seconds": { type: "string", description: "How long to keep trusting the old key after the switch (default: signature TTL + 30 s)" },
+    ...DRY_RUN_ARG,
   },
   async run({ args }) {
     const stack = readStackFile();
@@ -75,6 +82,12 @@ const rotate = defineCommand({
 
     const chain = await connectFromFlags(args, OWNER_KEYS);
     const resolvers = addressList(args.resolver, "--resolver");
+    if (args["dry-run"]) {
+      const where = localConfig ? `the local worker (${localConfig})` : `the deployed worker${workerName ? ` ${workerName}` : ""}`;
+      const which = resolvers.length > 0 ? resolvers.join(", ") : `every resolver ${gatewayUrl} serves on chain ${chain.chainId}`;
+      console.error(`dry run: would add a new signer to ${which}, switch ${where} to its key, wait for old answers to expire, then remove the old signer; nothing sent`);
+      return;
+    }
     const { oldSigner, newSigner } = await rotateSigner({
       chain,
       gatewayUrl,

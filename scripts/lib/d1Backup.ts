@@ -1,8 +1,9 @@
-import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { projectRoot } from "./paths";
 import { runWrangler } from "./wrangler";
+import { writeSecretFile } from "./writeSecretFile";
 
 /**
  * The tables a backup holds, parents before children (restores insert in this order). `api_keys`
@@ -73,8 +74,7 @@ export async function exportD1(location: D1Location, file: string): Promise<Reco
   if (missing.length > 0) {
     throw new BackupError(`the export does not hold every row (${missing.map((table) => `${table}: ${found[table] ?? 0} of ${expected[table]}`).join(", ")})`);
   }
-  await writeFile(file, `${BACKUP_HEADER}\n${sql}`, { mode: 0o600 });
-  await chmod(file, 0o600);
+  await writeSecretFile(file, `${BACKUP_HEADER}\n${sql}`);
   return expected;
 }
 

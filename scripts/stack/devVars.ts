@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { writeSecretFile } from "../lib/writeSecretFile";
 import path from "node:path";
 import { type Hex, isHex } from "viem";
 import { generatePrivateKey } from "viem/accounts";
@@ -51,7 +52,7 @@ export async function setDevSecret(file: string, name: string, value: string): P
   const line = `${name}=${value}`;
   const pattern = new RegExp(`^\\s*${name}\\s*=.*$`, "m");
   const updated = pattern.test(text) ? text.replace(pattern, line) : `${text.replace(/\n?$/, "\n")}${line}\n`;
-  await writeFile(file, updated, { mode: 0o600 });
+  await writeSecretFile(file, updated);
 }
 
 function parseDotenv(text: string): Record<string, string> {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -170,6 +170,54 @@ describe("deployment scripts against the local chain", () => {
     const { stderr } = await cli(["deploy", "worker", "--dry-run"], {});
     assert.match(stderr, /would run `wrangler d1 migrations apply DB --remote`/);
     assert.match(stderr, /bundle built/);
+  });
+});
+
+describe("the CLI refuses what it does not understand", () => {
+  const registry = async () => ({ DM3_REGISTRY_URL: stack.info.gatewayUrl, DM3_ADMIN_TOKEN: (await ensureDevSecrets(secretsFile)).adminToken });
+  const usage = (pattern: RegExp) => (error: { code?: number; stderr?: string }) => error.code === 2 && pattern.test(error.stderr ?? "");
+
+  it("an unknown flag is a usage error naming the closest flag, and the write does not happen", async () => {
+    await adminPut("/v1/domains/cli.eth", { resolverAddress: stack.info.resolver, chainId: stack.info.chainId });
+    await adminPut("/v1/names/keep.cli.eth", { owner: stack.info.signer });
+    for (const flag of ["--dryrun", "--dry_run"]) {
+      await assert.rejects(cli(["name", "delete", "keep.cli.eth", flag], await registry()), usage(/unknown flag .*did you mean --dry-run/));
+    }
+    const { stdout } = await cli(["name", "get", "keep.cli.eth", "--json"], await registry());
+    assert.equal((JSON.parse(stdout) as { name: string }).name, "keep.cli.eth");
+  });
+
+  it("re-running domain add keeps the settings it was not given", async () => {
+    const flags = ["--resolver", stack.info.resolver, "--chain-id", String(stack.info.chainId)];
+    await cli(["domain", "add", "policy.eth", ...flags, "--allow-address-names"], await registry());
+    await cli(["domain", "add", "policy.eth", ...flags], await registry());
+    const listed = async () => (JSON.parse((await cli(["domain", "list", "--json"], await registry())).stdout) as { items: { name: string; allowAddressNames: boolean }[] }).items.find((item) => item.name === "policy.eth");
+    assert.equal((await listed())?.allowAddressNames, true);
+    await cli(["domain", "add", "policy.eth", ...flags, "--no-allow-address-names"], await registry());
+    assert.equal((await listed())?.allowAddressNames, false);
+  });
+
+  it("writes a profile with private keys to a 0600 file", async () => {
+    const file = path.join(stateDir, "secret", "bob.json");
+    await cli(["profile", "create", "--ds", "ds.demo.eth", "--out", file], { DM3_WALLET_PRIVATE_KEY: DOMAIN_OWNER_KEY });
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
+    assert.ok((JSON.parse(await readFile(file, "utf8")) as { keys: unknown }).keys);
+  });
+
+  it("resolve with the chain down says what is unreachable and how to start it", async () => {
+    await assert.rejects(
+      cli(["resolve", "alice.demo.eth", "--rpc", `http://127.0.0.1:${await findFreePort()}`, "--registry", stack.info.ensRegistry], {}),
+      (error: { code?: number; stderr?: string }) => error.code === 1 && /cannot reach the chain's JSON-RPC at http:\/\/127\.0\.0\.1:\d+ .*npm start/.test(error.stderr ?? ""),
+    );
+  });
+
+  it("signer add --dry-run sends nothing", async () => {
+    const newcomer = privateKeyToAccount(DOMAIN_OWNER_KEY).address;
+    const flags = ["--rpc", stack.info.rpcUrl, "--chain-id", String(stack.info.chainId), "--resolver", stack.info.resolver];
+    const { stderr } = await cli(["signer", "add", newcomer, ...flags, "--dry-run"], { RESOLVER_OWNER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY });
+    assert.match(stderr, /dry run: would call addSigner/);
+    const signers = await client().readContract({ address: stack.info.resolver, abi: resolverAdminAbi, functionName: "signers" });
+    assert.equal(signers.includes(newcomer), false);
   });
 });
 

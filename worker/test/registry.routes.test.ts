@@ -99,3 +99,15 @@ describe("PUT /v1/domains/{name}", () => {
     await expectError(await adminPut("/v1/domains/acme.eth", body), 400, "invalid_input");
   });
 });
+
+describe("PUT /v1/domains/{domain}", () => {
+  test("keeps the address-name policy when a re-registration does not mention it", async () => {
+    const put = (body: Record<string, unknown>) => adminPut("/v1/domains/policy.eth", { resolverAddress: SENDER, chainId: 1, ...body });
+    expect(await (await put({})).json()).toMatchObject({ allowAddressNames: false });
+    expect(await (await put({ allowAddressNames: true })).json()).toMatchObject({ allowAddressNames: true });
+    expect(await (await put({ chainId: 5 })).json()).toMatchObject({ allowAddressNames: true, chainId: 5 });
+    const listed = (await (await call("/v1/domains")).json()) as { items: { name: string; allowAddressNames: boolean }[] };
+    expect(listed.items.find((item) => item.name === "policy.eth")?.allowAddressNames).toBe(true);
+    expect(await (await put({ allowAddressNames: false })).json()).toMatchObject({ allowAddressNames: false });
+  });
+});

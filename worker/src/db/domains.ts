@@ -7,18 +7,24 @@ export function listDomains(db: Database): Promise<DomainRow[]> {
   return db.select().from(domains).all();
 }
 
-/** Registers `domain` or, when it exists, replaces its resolver, chain and address-name policy. */
+/**
+ * Registers `domain` or, when it exists, replaces its resolver and chain — and its address-name
+ * policy only when given (a new domain starts without). Returns the stored row.
+ */
 export async function upsertDomain(
   db: Database,
-  domain: Pick<DomainRow, "name" | "resolverAddress" | "chainId" | "allowAddressNames" | "createdAtSeconds">,
-): Promise<void> {
-  await db
+  domain: Pick<DomainRow, "name" | "resolverAddress" | "chainId" | "createdAtSeconds"> & { allowAddressNames?: boolean | undefined },
+): Promise<DomainRow> {
+  const { allowAddressNames, ...rest } = domain;
+  const [row] = await db
     .insert(domains)
-    .values(domain)
+    .values({ ...rest, allowAddressNames: allowAddressNames ?? false })
     .onConflictDoUpdate({
       target: domains.name,
-      set: { resolverAddress: domain.resolverAddress, chainId: domain.chainId, allowAddressNames: domain.allowAddressNames },
-    });
+      set: { resolverAddress: domain.resolverAddress, chainId: domain.chainId, ...(allowAddressNames === undefined ? {} : { allowAddressNames }) },
+    })
+    .returning();
+  return row!;
 }
 
 /** The update that sets (or with `null`, removes) a domain's gateway-mode webhook (to batch with its audit row). */

@@ -76,9 +76,9 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     // another domain's keys wrote, lists and exports. Refused instead of re-homed (see README).
     const held = await listNamesHeldByOtherDomains(db, name, NESTED_NAMES_SHOWN);
     if (held.length > 0) throw new DomainHasNamesError(name, held);
-    await upsertDomain(db, { name, ...input, createdAtSeconds: nowSeconds() });
+    const stored = await upsertDomain(db, { name, ...input, createdAtSeconds: nowSeconds() });
     forgetServedDomains(c.env.DB);
-    return c.json({ name, ...input });
+    return c.json({ name, resolverAddress: stored.resolverAddress, chainId: stored.chainId, allowAddressNames: stored.allowAddressNames });
   })
   .post("/domains/:domain/keys", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), async (c) => {
     authorizeAdmin(c.get("caller"));

@@ -107,7 +107,10 @@ export const DomainSchema = z
   .strictObject({
     resolverAddress: AddressSchema,
     chainId: z.number().int().positive(),
-    allowAddressNames: z.boolean().default(false).meta({ description: "Anyone may register 0x<own address>.<domain> by signature" }),
+    allowAddressNames: z
+      .boolean()
+      .optional()
+      .meta({ description: "Anyone may register 0x<own address>.<domain> by signature (omitted: unchanged; false for a new domain)" }),
   })
   .meta({ title: "Domain" });
 
