@@ -1,0 +1,62 @@
+/**
+ * The toolchain guard: with a Node older than 22.13, `npm install` stops before installing
+ * anything (engine-strict) and `npm start` / `npm test` stop with one line that says how to get
+ * Node 22, instead of Hardhat's or wrangler's errors.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { copyFile, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { promisify } from "node:util";
+import { projectRoot } from "../../scripts/lib/paths";
+
+const run = promisify(execFile);
+const OLD_NODE_VERSION = "20.20.2";
+
+const tooOld = (version: string) => {
+  const [major = 0, minor = 0] = version.replace(/^v/, "").split(".").map(Number);
+  return major < 22 || (major === 22 && minor < 13);
+};
+
+/** The directory of a real Node older than 22.13: the machine's own, or one from the npm registry. */
+async function olderNodeDir(): Promise<string> {
+  for (const candidate of ["/usr/bin/node", "/usr/local/bin/node"]) {
+    const version = await run(candidate, ["--version"]).then(({ stdout }) => stdout.trim(), () => undefined);
+    if (version && tooOld(version)) return path.dirname(candidate);
+  }
+  const prefix = path.join(homedir(), ".cache", "node20");
+  await run("npm", ["install", "--prefix", prefix, "--no-audit", "--no-fund", `node@${OLD_NODE_VERSION}`]);
+  return path.join(prefix, "node_modules", ".bin");
+}
+
+describe("a Node older than 22.13", () => {
+  it("npm install stops at once and installs nothing", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "dm3-node-check-"));
+    try {
+      for (const file of ["package.json", "package-lock.json", ".npmrc"]) await copyFile(path.join(projectRoot, file), path.join(dir, file));
+      // npm runs under the older Node (its `#!/usr/bin/env node` finds that one first).
+      const env = { ...process.env, PATH: `${await olderNodeDir()}${path.delimiter}${process.env.PATH}` };
+      await assert.rejects(
+        run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: dir, env }),
+        (error: { stderr?: string }) => /EBADENGINE/.test(error.stderr ?? "") && /Required: \{"node":">=22\.13"\}/.test(error.stderr ?? ""),
+      );
+      assert.deepEqual((await readdir(dir)).sort(), [".npmrc", "package-lock.json", "package.json"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("npm start and npm test stop first with one line that says how to get Node 22", async () => {
+    const scripts = (JSON.parse(await readFile(path.join(projectRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    assert.equal(scripts.prestart, "node scripts/checkNode.cjs");
+    assert.equal(scripts.pretest, "node scripts/checkNode.cjs");
+    await assert.rejects(run("node", ["scripts/checkNode.cjs", "v20.20.2"], { cwd: projectRoot }), (error: { code?: number; stderr?: string }) => {
+      const lines = (error.stderr ?? "").trim().split("\n");
+      return error.code === 1 && lines.length === 1 && /needs Node\.js >= 22\.13, this is v20\.20\.2: `nvm install`/.test(lines[0] ?? "");
+    });
+    await run("node", ["scripts/checkNode.cjs", "v22.13.0"], { cwd: projectRoot });
+    assert.equal((await readFile(path.join(projectRoot, ".nvmrc"), "utf8")).trim().split(".")[0], "22");
+  });
+});
