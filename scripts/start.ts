@@ -7,6 +7,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { devDir, stackFile } from "./lib/paths";
 import { isPortFree, stopProcessGroup } from "./stack/processes";
+import { PLAYGROUND_DOMAIN } from "./stack/deployContracts";
 import { type StackInfo, startStack } from "./stack/startStack";
 
 const RPC_PORT = Number(process.env.RPC_PORT ?? 8545);
@@ -53,6 +54,9 @@ Try it (in another terminal):
   curl ${stack.info.gatewayUrl}/health
   curl ${stack.info.gatewayUrl}/openapi.json
   npm run cli -- name list ${stack.info.domain}
+
+Your own domain: ${PLAYGROUND_DOMAIN} belongs to Hardhat's account #1 on this chain (no resolver yet);
+README "Registry API" walks through pointing it at the resolver and registering names under it.
 
 DM3 relay: ds.${stack.info.domain} → ${stack.info.gatewayUrl} (dm3 clients use ${stack.info.gatewayUrl}/rpc, /auth/…, /delivery/…)
 

@@ -1,4 +1,5 @@
 import { type Address, getAddress, type Hex, labelhash, zeroHash } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { namehash } from "viem/ens";
 import { ensRegistryAbi } from "../../worker/src/abi";
 import { readArtifact } from "../lib/artifacts";
@@ -7,6 +8,14 @@ import { deployResolver } from "../lib/deployResolver";
 
 /** Hardhat's well-known account #0: owns the local registry and resolver. Local chains only. */
 export const LOCAL_DEPLOYER_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+/**
+ * A second domain the local stack hands to the user, with no resolver yet: it belongs to Hardhat's
+ * well-known account #1, so the README can walk through pointing a domain you own at the resolver.
+ */
+export const PLAYGROUND_DOMAIN = "acme.eth";
+/** Hardhat's well-known account #1 (public; local chains only): owns {@link PLAYGROUND_DOMAIN}. */
+export const PLAYGROUND_OWNER_KEY: Hex = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
 export type DeployedContracts = { chainId: number; ensRegistry: Address; resolver: Address; owner: Address };
 
@@ -49,5 +58,7 @@ export async function deployContracts(options: { rpcUrl: string; gatewayUrl: str
   const ensRegistry = await chain.deploy("dev/ENSRegistry.sol", "ENSRegistry", [chain.account.address]);
   const resolver = await chain.deployResolver([options.gatewayUrl], options.signer);
   await chain.assignResolver(ensRegistry, options.domain, resolver);
+  const [label, parent] = [PLAYGROUND_DOMAIN.split(".")[0] as string, PLAYGROUND_DOMAIN.slice(PLAYGROUND_DOMAIN.indexOf(".") + 1)];
+  await chain.write(ensRegistry, ensRegistryAbi, "setSubnodeOwner", [namehash(parent), labelhash(label), privateKeyToAccount(PLAYGROUND_OWNER_KEY).address]);
   return { chainId: chain.chainId, ensRegistry, resolver, owner: chain.account.address };
 }

@@ -27,7 +27,7 @@ import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY, type SignedUserProfile
 import { execFile } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
-import { readFile, rename, stat, writeFile } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import * as dm3Crypto from "@dm3-org/dm3-lib-crypto";
 import { buildEnvelop, createJsonRpcCallSubmitMessage, createMessage, decryptEnvelop } from "@dm3-org/dm3-lib-messaging";
@@ -418,34 +418,25 @@ describe("backup", () => {
     assert.equal(after.api_keys, 0);
   });
 
-  it("the README's command backs up the running stack's D1, every row, mode 0600; restore refuses other files", async () => {
+  it("backs up the running stack's D1 by default (no --persist-to), every row, mode 0600; restore refuses other files", async () => {
     const stackFile = path.join(stateDir, "stack.json");
     await writeFile(stackFile, JSON.stringify(stack.info));
     const env = { ...process.env, DM3_STACK_FILE: stackFile };
-    const run = (args: string[]) => promisify(execFile)("npm", ["run", "-s", "cli", "--", ...args], { cwd: projectRoot, env });
-    // The README's exact words; a developer's own .dev/backup.sql is set aside and put back.
-    const target = path.join(projectRoot, ".dev", "backup.sql");
-    const aside = `${target}.e2e-aside`;
-    const hadOne = await rename(target, aside).then(() => true, () => false);
-    try {
-      await run(["backup", "export", "--out", ".dev/backup.sql"]);
-      const sql = await readFile(target, "utf8");
-      assert.equal((await stat(target)).mode & 0o777, 0o600);
-      const source = { remote: false as const, persistTo: stack.info.d1Dir };
-      const counts = await countRows(source);
-      for (const table of BACKUP_TABLES) {
-        const inserts = sql.split("\n").filter((line) => line.startsWith(`INSERT INTO "${table}" `)).length;
-        assert.ok(inserts >= (counts[table] ?? 0) && ((counts[table] ?? 0) === 0 || inserts > 0), `${table}: ${inserts} rows in the backup, ${counts[table]} in the D1`);
-      }
-      assert.ok((counts.names ?? 0) > 0, "the stack has names");
-      // A file that is not one of our backups is refused before anything is touched.
-      const foreign = path.join(stateDir, "foreign.sql");
-      await writeFile(foreign, "DROP TABLE names;\n");
-      await assert.rejects(run(["backup", "restore", foreign, "--persist-to", path.join(stateDir, "never")]), /not a dm3-registry backup/);
-    } finally {
-      await rm(target, { force: true });
-      if (hadOne) await rename(aside, target);
+    const cli = (args: string[]) => promisify(execFile)(binPath("tsx"), ["scripts/cli.ts", ...args], { cwd: projectRoot, env });
+    const target = path.join(stateDir, "default-location.sql");
+    await cli(["backup", "export", "--out", target]);
+    const sql = await readFile(target, "utf8");
+    assert.equal((await stat(target)).mode & 0o777, 0o600);
+    const counts = await countRows({ remote: false, persistTo: stack.info.d1Dir });
+    for (const table of BACKUP_TABLES) {
+      const inserts = sql.split("\n").filter((line) => line.startsWith(`INSERT INTO "${table}" `)).length;
+      assert.ok(inserts >= (counts[table] ?? 0) && ((counts[table] ?? 0) === 0 || inserts > 0), `${table}: ${inserts} rows in the backup, ${counts[table]} in the D1`);
     }
+    assert.ok((counts.names ?? 0) > 0, "the stack has names");
+    // A file that is not one of our backups is refused before anything is touched.
+    const foreign = path.join(stateDir, "foreign.sql");
+    await writeFile(foreign, "DROP TABLE names;\n");
+    await assert.rejects(cli(["backup", "restore", foreign, "--persist-to", path.join(stateDir, "never")]), /not a dm3-registry backup/);
   });
 
   it("an export of a database with no registry rows is an error, not an empty success", async () => {
