@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -48,6 +48,8 @@ before(async () => {
     inspectorPort: await findFreePort(),
     stateDir,
   });
+  // `npm start`, which the README's examples follow, leaves .dev/ behind; a fresh clone has none.
+  await mkdir(path.join(projectRoot, ".dev"), { recursive: true });
   for (const file of EXAMPLE_OUTPUTS) await rename(file, `${file}.readme-aside`).catch(() => undefined);
 });
 
