@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { defineCommand } from "citty";
 import { createPublicClient, http } from "viem";
@@ -88,6 +89,13 @@ const worker = defineCommand({
     "dry-run": { type: "boolean", description: "Only build the bundle (wrangler deploy --dry-run); change nothing" },
   },
   async run({ args }) {
+    // The relay's record is signed and served to everyone: its URL must be configured, not guessed.
+    const config = await readFile(path.join(projectRoot, "wrangler.toml"), "utf8");
+    const dsName = /^DS_NAME\s*=\s*"([^"]*)"/m.exec(config)?.[1] ?? "";
+    const dsUrl = /^DS_URL\s*=\s*"([^"]*)"/m.exec(config)?.[1] ?? "";
+    const relayProblem = dsName && !dsUrl ? `wrangler.toml sets DS_NAME = "${dsName}" but no DS_URL: set DS_URL to the worker's public URL` : undefined;
+    if (relayProblem && !args["dry-run"]) throw new UsageError(relayProblem);
+    if (relayProblem) console.error(`note: ${relayProblem} before deploying (the relay answers 500 misconfigured without it)`);
     const present = Object.fromEntries(WORKER_SECRETS.flatMap((name) => (process.env[name] ? [[name, process.env[name] as string]] : [])));
     if (args["dry-run"]) {
       const databaseId = await configuredDatabaseId();

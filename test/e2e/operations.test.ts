@@ -170,6 +170,9 @@ describe("deployment scripts against the local chain", () => {
     const { stderr } = await cli(["deploy", "worker", "--dry-run"], {});
     assert.match(stderr, /would run `wrangler d1 migrations apply DB --remote`/);
     assert.match(stderr, /bundle built/);
+    // wrangler.toml leaves DS_URL to the operator: the dry run says so, the real deploy refuses.
+    assert.match(stderr, /sets DS_NAME = "ds\.demo\.eth" but no DS_URL/);
+    await assert.rejects(cli(["deploy", "worker"], {}), (error: { code?: number; stderr?: string }) => error.code === 2 && /no DS_URL/.test(error.stderr ?? ""));
   });
 });
 
