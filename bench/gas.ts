@@ -9,7 +9,7 @@ import { encodeAbiParameters, encodeFunctionData, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { namehash, packetToBytes } from "viem/ens";
 import { offchainResolverAbi, recordResolverAbi } from "../worker/src/abi";
-import { encodeResolveResponse } from "../worker/src/ccip/encodeResolveResponse";
+import { encodeResolveResponse } from "../worker/src/protocol/ccip/encodeResolveResponse";
 
 const { viem } = await network.create();
 const publicClient = await viem.getPublicClient();

@@ -6,10 +6,10 @@
  */
 import { performance } from "node:perf_hooks";
 import { hashMessage, sha256, stringToBytes } from "viem";
-import { decryptAsymmetric, encryptAsymmetricToString, parseEncryptedPayload, signDetached } from "../worker/src/dm3/asymmetric";
-import { buildEnvelope } from "../worker/src/dm3/buildEnvelope";
-import { generateDm3Keys } from "../worker/src/dm3/keys";
-import { stringify } from "../worker/src/dm3/stringify";
+import { decryptAsymmetric, encryptAsymmetricToString, parseEncryptedPayload, signDetached } from "../worker/src/protocol/dm3/asymmetric";
+import { buildEnvelope } from "../worker/src/protocol/dm3/buildEnvelope";
+import { generateDm3Keys } from "../worker/src/protocol/dm3/keys";
+import { stringify } from "../worker/src/protocol/dm3/stringify";
 import { withBenchStack } from "./lib/benchStack";
 import { deliveryServiceKey, drainInbox, submitEnvelope } from "./lib/relayClient";
 import { simulatedClientHeaders } from "./lib/simulatedClients";

@@ -3,9 +3,9 @@ import { x25519 } from "@noble/curves/ed25519";
 import { ensureDevSecrets } from "../../scripts/stack/devVars";
 import type { DemoUser } from "../../scripts/stack/seedDemo";
 import type { Stack } from "../../scripts/stack/startStack";
-import { signDetached } from "../../worker/src/dm3/asymmetric";
-import { fromBase64, toBase64 } from "../../worker/src/dm3/base64";
-import type { Dm3Envelope } from "../../worker/src/dm3/buildEnvelope";
+import { signDetached } from "../../worker/src/protocol/dm3/asymmetric";
+import { fromBase64, toBase64 } from "../../worker/src/protocol/dm3/base64";
+import type { Dm3Envelope } from "../../worker/src/protocol/dm3/buildEnvelope";
 
 /** An envelope as the relay hands it out: delivery information opened by the delivery service. */
 type PickedUpEnvelope = { metadata: { encryptedMessageHash: string; deliveryInformation: { from: string } } };

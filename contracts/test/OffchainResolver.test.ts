@@ -23,8 +23,8 @@ import {
   RESOLVE_MULTICALL_FEATURE,
   recordResolverAbi,
 } from "../../worker/src/abi";
-import { encodeResolveResponse } from "../../worker/src/ccip/encodeResolveResponse";
-import { signatureHash } from "../../worker/src/ccip/signatureHash";
+import { encodeResolveResponse } from "../../worker/src/protocol/ccip/encodeResolveResponse";
+import { signatureHash } from "../../worker/src/protocol/ccip/signatureHash";
 
 // Loopback URLs: nothing in these tests may reach out, even by mistake.
 const URLS = ["http://127.0.0.1:9/ccip/{sender}/{data}.json", "http://127.0.0.1:9/ccip"];

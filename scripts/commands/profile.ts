@@ -1,8 +1,8 @@
 import { defineCommand } from "citty";
 import { type Hex, isHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { generateDm3Keys } from "../../worker/src/dm3/keys";
-import { signUserProfile } from "../../worker/src/dm3/profile";
+import { generateDm3Keys } from "../../worker/src/protocol/dm3/keys";
+import { signUserProfile } from "../../worker/src/protocol/dm3/profile";
 import { UsageError } from "../lib/cliErrors";
 import { writeSecretFile } from "../lib/writeSecretFile";
 

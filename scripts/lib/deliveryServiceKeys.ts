@@ -1,4 +1,4 @@
-import { generateDm3Keys } from "../../worker/src/dm3/keys";
+import { generateDm3Keys } from "../../worker/src/protocol/dm3/keys";
 
 /** Fresh delivery-service secrets in the form the worker reads (`DS_SIGNING_KEY`, `DS_ENCRYPTION_KEY`). */
 export function generateDeliveryServiceKeys(): { signingKey: string; encryptionKey: string; publicSigningKey: string; publicEncryptionKey: string } {

@@ -1,7 +1,7 @@
 import type { Address, Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { generateDm3Keys } from "../../worker/src/dm3/keys";
-import { signUserProfile } from "../../worker/src/dm3/profile";
+import { generateDm3Keys } from "../../worker/src/protocol/dm3/keys";
+import { signUserProfile } from "../../worker/src/protocol/dm3/profile";
 
 /** A demo user the stack registers, with the keys a client would need to act as them. */
 export type DemoUser = {

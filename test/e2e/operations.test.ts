@@ -15,7 +15,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { namehash, packetToBytes } from "viem/ens";
 import { ensRegistryAbi, offchainResolverAbi, RESOLVE_MULTICALL_FEATURE, recordResolverAbi, resolverAdminAbi } from "../../worker/src/abi";
-import { encodeResolveResponse } from "../../worker/src/ccip/encodeResolveResponse";
+import { encodeResolveResponse } from "../../worker/src/protocol/ccip/encodeResolveResponse";
 import { binPath, projectRoot } from "../../scripts/lib/paths";
 import { resolveRecord } from "../../scripts/lib/resolveName";
 import { LOCAL_DEPLOYER_KEY, localChain } from "../../scripts/stack/deployContracts";

@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as dm3Crypto from "@dm3-org/dm3-lib-crypto";
-import { decryptAsymmetric, encryptAsymmetric, signDetached, verifyDetached } from "../../worker/src/dm3/asymmetric";
-import { generateDm3Keys } from "../../worker/src/dm3/keys";
+import { decryptAsymmetric, encryptAsymmetric, signDetached, verifyDetached } from "../../worker/src/protocol/dm3/asymmetric";
+import { generateDm3Keys } from "../../worker/src/protocol/dm3/keys";
 
 const PLAINTEXTS = ["", "hello", "ü🦊 unicode ✓", "x".repeat(2047), "y".repeat(2048), "z".repeat(5000)];
 

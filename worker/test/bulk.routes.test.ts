@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { signUserProfile } from "../src/dm3/profile";
+import { signUserProfile } from "../src/protocol/dm3/profile";
 import { ADMIN_TOKEN, SENDER, TEST_PROFILE, alice, call, registerDomain } from "./fixtures";
 
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };

@@ -11,8 +11,8 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { namehash, packetToBytes } from "viem/ens";
 import { beforeAll, describe, expect, test } from "vitest";
 import { offchainResolverAbi, recordResolverAbi, resolverErrorsAbi } from "../src/abi";
-import { MIN_REMAINING_SECONDS } from "../src/ccip/answerCache";
-import { signatureHash } from "../src/ccip/signatureHash";
+import { MIN_REMAINING_SECONDS } from "../src/shared/answerCache";
+import { signatureHash } from "../src/protocol/ccip/signatureHash";
 import { RESOLVER, SENDER, adminPut, call, expectError, gatewaySigner, registerDomain, resolveCallData } from "./fixtures";
 
 const OWNER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";

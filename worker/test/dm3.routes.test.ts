@@ -1,6 +1,6 @@
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { beforeAll, describe, expect, test } from "vitest";
-import { signUserProfile } from "../src/dm3/profile";
+import { signUserProfile } from "../src/protocol/dm3/profile";
 import { RESOLVER, TEST_PROFILE, adminPut, alice, call } from "./fixtures";
 
 const profile = TEST_PROFILE;

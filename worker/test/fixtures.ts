@@ -4,7 +4,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { namehash, packetToBytes } from "viem/ens";
 import { expect } from "vitest";
 import { offchainResolverAbi, recordResolverAbi } from "../src/abi";
-import type { UserProfile } from "../src/dm3/profile";
+import type { UserProfile } from "../src/protocol/dm3/profile";
 import { TEST_SECRETS } from "./testSecrets";
 
 /** The signer the worker runs with in tests (see vitest.config.ts). */

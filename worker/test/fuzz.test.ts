@@ -11,11 +11,11 @@ import { namehash, packetToBytes } from "viem/ens";
 import { beforeAll, describe, expect, test } from "vitest";
 import { offchainResolverAbi, recordResolverAbi } from "../src/abi";
 import worker from "../src/index";
-import { buildEnvelope } from "../src/dm3/buildEnvelope";
-import { encryptAsymmetricToString } from "../src/dm3/asymmetric";
-import { MAX_JSON_DEPTH } from "../src/dm3/jsonDepth";
-import { generateDm3Keys } from "../src/dm3/keys";
-import { parseRelayConfig } from "../src/relay/config";
+import { buildEnvelope } from "../src/protocol/dm3/buildEnvelope";
+import { encryptAsymmetricToString } from "../src/protocol/dm3/asymmetric";
+import { MAX_JSON_DEPTH } from "../src/protocol/dm3/jsonDepth";
+import { generateDm3Keys } from "../src/protocol/dm3/keys";
+import { parseRelayConfig } from "../src/app/relayConfig";
 import { ADMIN_TOKEN, adminPut, alice, registerDomain, SENDER } from "./fixtures";
 
 const INPUTS = Number(env.FUZZ_INPUTS || 100_000);

@@ -2,10 +2,10 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import worker from "../src/index";
 import { beforeAll, describe, expect, test } from "vitest";
 import { createDatabase } from "../src/db/client";
-import { buildEnvelope } from "../src/dm3/buildEnvelope";
-import { generateDm3Keys } from "../src/dm3/keys";
-import { signUserProfile } from "../src/dm3/profile";
-import { parseRelayConfig } from "../src/relay/config";
+import { buildEnvelope } from "../src/protocol/dm3/buildEnvelope";
+import { generateDm3Keys } from "../src/protocol/dm3/keys";
+import { signUserProfile } from "../src/protocol/dm3/profile";
+import { parseRelayConfig } from "../src/app/relayConfig";
 import {
   deliverDueWebhooks,
   signWebhookBody,

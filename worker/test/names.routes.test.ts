@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { signUserProfile } from "../src/dm3/profile";
+import { signUserProfile } from "../src/protocol/dm3/profile";
 import { ADMIN_TOKEN, SENDER, TEST_PROFILE, adminPut, alice, call, expectError, registerDomain } from "./fixtures";
 
 const BOB = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";

@@ -3,15 +3,15 @@ import { decodeAbiParameters, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { beforeAll, describe, expect, test } from "vitest";
 import worker from "../src/index";
-import { signDetached } from "../src/dm3/asymmetric";
-import { buildEnvelope } from "../src/dm3/buildEnvelope";
-import { generateDm3Keys } from "../src/dm3/keys";
+import { signDetached } from "../src/protocol/dm3/asymmetric";
+import { buildEnvelope } from "../src/protocol/dm3/buildEnvelope";
+import { generateDm3Keys } from "../src/protocol/dm3/keys";
 
 type Dm3Keys = ReturnType<typeof generateDm3Keys>;
-import { type SignedUserProfile, signUserProfile } from "../src/dm3/profile";
-import { stringify } from "../src/dm3/stringify";
-import { parseRelayConfig } from "../src/relay/config";
-import { type NameWriteRequest, signNameWrite } from "../src/registry/nameWriteTypedData";
+import { type SignedUserProfile, signUserProfile } from "../src/protocol/dm3/profile";
+import { stringify } from "../src/protocol/dm3/stringify";
+import { parseRelayConfig } from "../src/app/relayConfig";
+import { type NameWriteRequest, signNameWrite } from "../src/protocol/nameWriteTypedData";
 import { ADMIN_TOKEN, RESOLVER, SENDER, adminPut, call, createKey, expectError, resolveCallData } from "./fixtures";
 import { TEST_DS_URL } from "./testSecrets";
 

@@ -1,7 +1,7 @@
 import { decodeAbiParameters, type Hex } from "viem";
 import { beforeAll, describe, expect, test } from "vitest";
-import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY, signUserProfile } from "../src/dm3/profile";
-import { stringify } from "../src/dm3/stringify";
+import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY, signUserProfile } from "../src/protocol/dm3/profile";
+import { stringify } from "../src/protocol/dm3/stringify";
 import { SENDER, TEST_PROFILE, adminPut, alice, call, expectError, registerDomain, resolveCallData } from "./fixtures";
 
 const profile = TEST_PROFILE;

@@ -2,12 +2,12 @@ import { createScheduledController, env } from "cloudflare:test";
 import { decodeAbiParameters, type Hex, hashMessage, sha256, stringToBytes } from "viem";
 import { beforeAll, describe, expect, test } from "vitest";
 import worker from "../src/index";
-import { decryptAsymmetric, parseEncryptedPayload, signDetached, verifyDetached } from "../src/dm3/asymmetric";
-import { buildEnvelope as buildDm3Envelope, type Dm3Envelope } from "../src/dm3/buildEnvelope";
-import { generateDm3Keys } from "../src/dm3/keys";
-import { signUserProfile } from "../src/dm3/profile";
-import { stringify } from "../src/dm3/stringify";
-import { parseRelayConfig } from "../src/relay/config";
+import { decryptAsymmetric, parseEncryptedPayload, signDetached, verifyDetached } from "../src/protocol/dm3/asymmetric";
+import { buildEnvelope as buildDm3Envelope, type Dm3Envelope } from "../src/protocol/dm3/buildEnvelope";
+import { generateDm3Keys } from "../src/protocol/dm3/keys";
+import { signUserProfile } from "../src/protocol/dm3/profile";
+import { stringify } from "../src/protocol/dm3/stringify";
+import { parseRelayConfig } from "../src/app/relayConfig";
 import { adminPut, alice, call, expectError, registerDomain, resolveCallData, SENDER } from "./fixtures";
 import { TEST_DS_URL } from "./testSecrets";
 

@@ -1,7 +1,7 @@
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { beforeAll, describe, expect, test } from "vitest";
-import { signUserProfile } from "../src/dm3/profile";
-import { type NameWriteRequest, signNameWrite } from "../src/registry/nameWriteTypedData";
+import { signUserProfile } from "../src/protocol/dm3/profile";
+import { type NameWriteRequest, signNameWrite } from "../src/protocol/nameWriteTypedData";
 import { ADMIN_TOKEN, RESOLVER, TEST_PROFILE, adminPut, alice, call, expectError } from "./fixtures";
 
 const CHAIN_ID = 31337;

@@ -1,6 +1,6 @@
 import { encodeAbiParameters, encodeErrorResult, type Hex } from "viem";
 import { resolverErrorsAbi } from "../abi";
-import type { MulticallItem, RecordQuery } from "./decodeResolveCall";
+import type { MulticallItem, RecordQuery } from "../protocol/ccip/decodeResolveCall";
 
 const BYTES_ARRAY_OUTPUT = [{ type: "bytes[]" }] as const;
 

@@ -1,10 +1,10 @@
 import type { Hex, PrivateKeyAccount } from "viem";
 import type { Database } from "../db/client";
-import { findServingDomain, type ServedDomain } from "../registry/servedDomains";
-import { decodeResolveCall, type RecordQuery } from "./decodeResolveCall";
+import { findServingDomain, type ServedDomain } from "../shared/servedDomains";
+import { decodeResolveCall, type RecordQuery } from "../protocol/ccip/decodeResolveCall";
 import { answerMulticall } from "./answerMulticall";
-import { answerKey, cachedAnswer, currentGeneration, type SignedAnswer, storeAnswer } from "./answerCache";
-import { encodeResolveResponse } from "./encodeResolveResponse";
+import { answerKey, cachedAnswer, currentGeneration, type SignedAnswer, storeAnswer } from "../shared/answerCache";
+import { encodeResolveResponse } from "../protocol/ccip/encodeResolveResponse";
 import { DomainNotServedError } from "./errors";
 import { readRecord } from "./readRecord";
 

@@ -5,19 +5,6 @@ export class InvalidCcipRequestError extends BadRequestError {
   override readonly code = "invalid_request";
 }
 
-/** The call data is not a decodable `resolve(bytes,bytes)` call or record call. */
-export class InvalidCallDataError extends BadRequestError {
-  override readonly code = "invalid_call_data";
-}
-
-/** The record call's selector is not a record this gateway answers. */
-export class UnsupportedRecordError extends BadRequestError {
-  override readonly code = "unsupported_record";
-  constructor(selector: string, options?: { cause?: unknown }) {
-    super(`Unsupported record function selector ${selector}`, options);
-  }
-}
-
 /** The name is under no domain this gateway serves: 404, so clients stop instead of retrying. */
 export class DomainNotServedError extends AppError {
   override readonly name = "DomainNotServedError";

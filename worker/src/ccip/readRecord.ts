@@ -1,8 +1,8 @@
 import { encodeAbiParameters, type Hex, zeroAddress } from "viem";
 import type { Database } from "../db/client";
 import { findAddressRecords, findContenthash, findTextRecord } from "../db/names";
-import { DEFAULT_EVM_COIN_TYPE, ETH_COIN_TYPE, isEvmCoinType } from "../ens/coinTypes";
-import type { RecordQuery } from "./decodeResolveCall";
+import { DEFAULT_EVM_COIN_TYPE, ETH_COIN_TYPE, isEvmCoinType } from "../protocol/ens/coinTypes";
+import type { RecordQuery } from "../protocol/ccip/decodeResolveCall";
 
 const ADDRESS_OUTPUT = [{ type: "address" }] as const;
 const BYTES_OUTPUT = [{ type: "bytes" }] as const;

@@ -5,12 +5,12 @@ import { parseConfig } from "../env";
 import { limitBody } from "../http/limitBody";
 import { readJsonBody } from "../http/readJsonBody";
 import { runInBackground } from "../http/runInBackground";
-import { listServedDomains } from "../registry/servedDomains";
-import { MIN_REMAINING_SECONDS } from "./answerCache";
+import { listServedDomains } from "../shared/servedDomains";
+import { MIN_REMAINING_SECONDS } from "../shared/answerCache";
 import { type AnswerContext, answerResolveCall } from "./answerResolveCall";
-import { MAX_CALL_DATA_BYTES } from "./decodeResolveCall";
+import { MAX_CALL_DATA_BYTES } from "../protocol/ccip/decodeResolveCall";
 import { InvalidCcipRequestError } from "./errors";
-import { deliveryServiceRecord } from "../relay/deliveryServiceRecord";
+import { deliveryServiceRecord } from "../shared/deliveryServiceRecord";
 
 /** Largest POST body: the JSON around the biggest accepted call data. */
 export const MAX_CCIP_BODY_BYTES = 2 * MAX_CALL_DATA_BYTES + 1024;

@@ -2,7 +2,7 @@ import { and, asc, eq, exists, gt, gte, inArray, lt, type SQLWrapper, sql } from
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Hex } from "viem";
 import type { Database } from "./client";
-import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY } from "../dm3/profile";
+import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY } from "../protocol/dm3/profile";
 import {
   addressRecords,
   messages,

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { version } from "../../../package.json";
 import { createDatabase } from "../db/client";
 import { parseConfig } from "../env";
-import { listServedDomains } from "../registry/servedDomains";
+import { listServedDomains } from "../shared/servedDomains";
 
 /** `GET /health`: liveness plus what clients need to check the deployment (cheap: cached domains). */
 export const healthRoutes = new Hono<{ Bindings: Env }>().get("/", async (c) => {

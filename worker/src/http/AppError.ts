@@ -1,31 +1,18 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ProtocolError, type ProtocolErrorOptions } from "../protocol/ProtocolError";
 
 /** Options every {@link AppError} takes. */
-export type AppErrorOptions = {
-  /** Why this happened, for logs only (never sent to the client). */
-  metaMessages?: string[];
-  cause?: unknown;
-};
+export type AppErrorOptions = ProtocolErrorOptions;
 
 /**
- * The one error type of the worker, modelled on viem's `BaseError`: a stable machine `code`, the
- * HTTP `status` it maps to and a short message safe to show to clients. Domain code throws a
- * named subclass; `onError` turns it into `{ message, code }`.
+ * The worker's own errors (registry, relay, gateway): a {@link ProtocolError} that also names the
+ * HTTP `status` it answers with. Domain code throws a named subclass; `onError` turns it into
+ * `{ message, code }`. (Protocol errors get their status from `errorStatus.ts`.)
  */
-export abstract class AppError extends Error {
-  abstract override readonly name: string;
-  abstract readonly code: string;
+export abstract class AppError extends ProtocolError {
   abstract readonly status: ContentfulStatusCode;
-  readonly shortMessage: string;
-  readonly metaMessages: string[];
   /** Extra response headers (e.g. `Retry-After`). */
   readonly headers: Record<string, string> = {};
-
-  constructor(shortMessage: string, options: AppErrorOptions = {}) {
-    super(shortMessage, options.cause === undefined ? undefined : { cause: options.cause });
-    this.shortMessage = shortMessage;
-    this.metaMessages = options.metaMessages ?? [];
-  }
 }
 
 /** A request the client must fix (malformed input): 400. */

@@ -1,7 +1,9 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ProtocolError } from "../protocol/ProtocolError";
 import { AppError, RouteNotFoundError } from "./AppError";
+import { statusOfError } from "./errorStatus";
 
 /** JSON body of every error answer; `message` is what EIP-3668 clients read. */
 export type ErrorBody = { message: string; code: string };
@@ -11,9 +13,13 @@ export type ErrorBody = { message: string; code: string };
  * its own status; anything else is a server fault, logged with its causes, and answers 500.
  */
 export function onError(error: Error, c: Context): Response {
-  if (error instanceof AppError) {
-    if (error.status >= 500) logError(error);
-    return c.json<ErrorBody>({ message: error.shortMessage, code: error.code }, error.status, error.headers);
+  if (error instanceof ProtocolError) {
+    const status = statusOfError(error);
+    // Server faults with their causes; a client's mistake with its code and why (never sent).
+    if (status >= 500) logError(error);
+    else if (error.metaMessages.length > 0) console.warn(`${status} ${error.code}: ${error.metaMessages.join("; ")}`);
+    const headers = error instanceof AppError ? error.headers : {};
+    return c.json<ErrorBody>({ message: error.shortMessage, code: error.code }, status, headers);
   }
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
@@ -31,7 +37,7 @@ export function onNotFound(c: Context): Response {
 function logError(error: unknown): void {
   const chain: string[] = [];
   for (let current = error, depth = 0; current !== undefined && depth < 8; depth++) {
-    if (current instanceof AppError) chain.push(`${current.name}: ${current.shortMessage}`, ...current.metaMessages);
+    if (current instanceof ProtocolError) chain.push(`${current.name}: ${current.shortMessage}`, ...current.metaMessages);
     else if (current instanceof Error) chain.push(`${current.name}: ${current.message}`);
     else chain.push(String(current));
     current = current instanceof Error ? current.cause : undefined;

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../dm3/jsonDepth";
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../protocol/dm3/jsonDepth";
 import { BadRequestError } from "./AppError";
 
 /** Malformed JSON in a request body. */

@@ -1,13 +1,14 @@
 import type { Hex } from "viem";
-import { forgetAnswers } from "../ccip/answerCache";
+import { forgetAnswers } from "../shared/answerCache";
 import { auditInsert } from "../db/audit";
-import { AppError } from "../http/AppError";
+import { statusOfError } from "../http/errorStatus";
+import { ProtocolError } from "../protocol/ProtocolError";
 import { validate } from "../http/validate";
 import { ForbiddenError } from "./errors";
 import { domainOfName, explainWriteFailure, ownerProofOf, toStoredName, type WriteContext } from "./names";
 import { NameRecordsSchema } from "./schemas";
 import { replaceNameStatements, runBatch, type Statement } from "../db/names";
-import type { ServedDomain } from "./servedDomains";
+import type { ServedDomain } from "../shared/servedDomains";
 
 /** What happened to one item of a bulk upsert. */
 export type BulkItemResult = { name: string; ok: true } | { name: string; ok: false; code: string; message: string };
@@ -72,7 +73,7 @@ export async function bulkUpsert(
 
 function failure(name: unknown, error: unknown): BulkItemResult {
   const label = typeof name === "string" ? name : String(name);
-  if (error instanceof AppError && error.status < 500) return { name: label, ok: false, code: error.code, message: error.shortMessage };
+  if (error instanceof ProtocolError && statusOfError(error) < 500) return { name: label, ok: false, code: error.code, message: error.shortMessage };
   console.error("bulk upsert item failed", label, error);
   return { name: label, ok: false, code: "write_failed", message: "The name could not be stored; retry it" };
 }

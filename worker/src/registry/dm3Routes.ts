@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import { namehash } from "viem/ens";
 import { createDatabase } from "../db/client";
 import { findNameRow, findProvenName, loadRecords } from "../db/names";
-import { verifySignedUserProfile } from "../dm3/profile";
+import { verifySignedUserProfile } from "../protocol/dm3/profile";
 import { onDm3Error } from "../http/errors";
 import { limitBody } from "../http/limitBody";
 import { limitPerIp } from "../http/rateLimit";
@@ -11,7 +11,7 @@ import { ForbiddenError, InvalidProfileSignatureError, NameNotFoundError, Unknow
 import { NAME_LIMITS } from "./limits";
 import { patchName, putName, toNameView } from "./names";
 import { AddressSchema, Dm3AddressProfileSchema } from "./schemas";
-import { listServedDomains } from "./servedDomains";
+import { listServedDomains } from "../shared/servedDomains";
 
 /**
  * dm3's offchain-resolver routes, so dm3's messenger can sign users up here unchanged:

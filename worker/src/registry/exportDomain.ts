@@ -1,6 +1,6 @@
 import type { Database } from "../db/client";
 import { listNameRows, loadRecords } from "../db/names";
-import { stringify } from "../dm3/stringify";
+import { stringify } from "../protocol/dm3/stringify";
 import { toNameView } from "./names";
 
 const EXPORT_PAGE_SIZE = 200;

@@ -13,10 +13,10 @@ import {
   runBatch,
   type Statement,
 } from "../db/names";
-import { DM3_PROFILE_TEXT_KEY, decodeProfileRecord, encodeProfileRecord, type SignedUserProfile, verifySignedUserProfile } from "../dm3/profile";
-import { forgetAnswers } from "../ccip/answerCache";
-import { assertNormalizedName } from "../ens/assertNormalizedName";
-import { ETH_COIN_TYPE } from "../ens/coinTypes";
+import { DM3_PROFILE_TEXT_KEY, decodeProfileRecord, encodeProfileRecord, type SignedUserProfile, verifySignedUserProfile } from "../protocol/dm3/profile";
+import { forgetAnswers } from "../shared/answerCache";
+import { assertNormalizedName } from "../protocol/ens/assertNormalizedName";
+import { ETH_COIN_TYPE } from "../protocol/ens/coinTypes";
 import { validate } from "../http/validate";
 import { OWNER_PROOF } from "../db/schema";
 import {
@@ -28,7 +28,7 @@ import {
   UnknownDomainError,
 } from "./errors";
 import { type NamePatch, type NameRecords, NameRecordsSchema } from "./schemas";
-import { findServingDomain, type ServedDomain } from "./servedDomains";
+import { findServingDomain, type ServedDomain } from "../shared/servedDomains";
 
 /**
  * Who writes, and when: every write is audited with it. `signer` is the address whose own

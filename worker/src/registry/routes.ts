@@ -3,7 +3,7 @@ import { createDatabase } from "../db/client";
 import { listAudit } from "../db/audit";
 import { upsertDomain } from "../db/domains";
 import { findLastNonce, findNameRow, listNamesHeldByOtherDomains } from "../db/names";
-import { assertNormalizedName } from "../ens/assertNormalizedName";
+import { assertNormalizedName } from "../protocol/ens/assertNormalizedName";
 import { limitBody } from "../http/limitBody";
 import { limitPerIp } from "../http/rateLimit";
 import { readJsonBody } from "../http/readJsonBody";
@@ -33,8 +33,8 @@ import {
   WebhookSchema,
 } from "./schemas";
 import { listWebhookQueue, removeWebhook, setWebhook } from "./webhookSettings";
-import { forgetServedDomains, listServedDomains, type ServedDomain } from "./servedDomains";
-import { NAME_WRITE_DOMAIN_NAME, NAME_WRITE_TYPES } from "./nameWriteTypedData";
+import { forgetServedDomains, listServedDomains, type ServedDomain } from "../shared/servedDomains";
+import { NAME_WRITE_DOMAIN_NAME, NAME_WRITE_TYPES } from "../protocol/nameWriteTypedData";
 import { applySignedWrite } from "./signedWrites";
 
 type AppContext = Context<{ Bindings: Env }>;

@@ -1,9 +1,9 @@
 import { getAddress, type Hex, isAddress } from "viem";
 import * as z from "zod";
-import type { SignedUserProfile } from "../dm3/profile";
-import { DM3_PROFILE_TEXT_KEY } from "../dm3/profile";
-import { encodeCoinAddress } from "../ens/encodeCoinAddress";
-import { encodeContenthash } from "../ens/encodeContenthash";
+import type { SignedUserProfile } from "../protocol/dm3/profile";
+import { DM3_PROFILE_TEXT_KEY } from "../protocol/dm3/profile";
+import { encodeCoinAddress } from "../protocol/ens/encodeCoinAddress";
+import { encodeContenthash } from "../protocol/ens/encodeContenthash";
 import { NAME_LIMITS } from "./limits";
 
 /**

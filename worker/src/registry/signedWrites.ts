@@ -1,14 +1,14 @@
 import { type Hex, recoverTypedDataAddress } from "viem";
 import { namehash } from "viem/ens";
-import { addressOfAddressName } from "../ens/addressName";
+import { addressOfAddressName } from "../protocol/ens/addressName";
 import { findLastNonce, findNameRow } from "../db/names";
 import { InvalidInputError, validate } from "../http/validate";
 import { ForbiddenError, NameNotFoundError, SignatureExpiredError, StaleNonceError } from "./errors";
 import { NAME_LIMITS } from "./limits";
 import { deleteName, putName, type NameView, type WriteContext } from "./names";
 import { NameRecordsSchema, type SignedNameWrite } from "./schemas";
-import type { ServedDomain } from "./servedDomains";
-import { nameWriteTypedData } from "./nameWriteTypedData";
+import type { ServedDomain } from "../shared/servedDomains";
+import { nameWriteTypedData } from "../protocol/nameWriteTypedData";
 
 /**
  * Applies a write signed by the name's owner. An existing name accepts signatures by its owner

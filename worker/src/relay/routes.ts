@@ -9,12 +9,12 @@ import { clientKey, enforceRateLimit, limitPerIp } from "../http/rateLimit";
 import { readJsonBody } from "../http/readJsonBody";
 import { runInBackground } from "../http/runInBackground";
 import { validate, validJson } from "../http/validate";
-import { parseRelayConfig } from "./config";
+import { parseRelayConfig } from "../app/relayConfig";
 import { InvalidEnvelopeError, UnsupportedMethodError } from "./errors";
 import { answerChallenge, createChallenge, relayName, requireSession } from "./sessions";
 import { submitMessage } from "./submitMessage";
 import { deliverDueWebhooks } from "./webhooks";
-import { listServedDomains } from "../registry/servedDomains";
+import { listServedDomains } from "../shared/servedDomains";
 
 type RelayContext = Context<{ Bindings: Env }>;
 

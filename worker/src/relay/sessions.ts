@@ -2,11 +2,11 @@ import { sign, verify } from "hono/jwt";
 import { normalize } from "viem/ens";
 import type { Database } from "../db/client";
 import { spendChallenge } from "../db/messages";
-import { verifyDetached } from "../dm3/asymmetric";
+import { verifyDetached } from "../protocol/dm3/asymmetric";
 import { UnauthorizedError } from "../http/AppError";
 import { InvalidInputError } from "../http/validate";
 import { findDm3Profile } from "../registry/names";
-import type { RelayConfig } from "./config";
+import type { RelayConfig } from "../app/relayConfig";
 import { InvalidChallengeSignatureError } from "./errors";
 
 /** How long a challenge may be answered (dm3 uses 15 minutes). */

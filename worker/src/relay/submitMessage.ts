@@ -3,14 +3,14 @@ import type * as z from "zod";
 import { normalize } from "viem/ens";
 import type { Database } from "../db/client";
 import { insertMessage } from "../db/messages";
-import { decryptAsymmetric, encryptAsymmetricToString, parseEncryptedPayload, signDetached } from "../dm3/asymmetric";
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../dm3/jsonDepth";
-import { stringify } from "../dm3/stringify";
+import { decryptAsymmetric, encryptAsymmetricToString, parseEncryptedPayload, signDetached } from "../protocol/dm3/asymmetric";
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../protocol/dm3/jsonDepth";
+import { stringify } from "../protocol/dm3/stringify";
 import { findDm3Profile } from "../registry/names";
-import { findServingDomain, type ServedDomain } from "../registry/servedDomains";
+import { findServingDomain, type ServedDomain } from "../shared/servedDomains";
 import { enqueueWebhookDelivery } from "./webhooks";
-import type { RelayConfig } from "./config";
-import { DeliveryInformationSchema, EncryptionEnvelopeSchema, envelopeMessageHash } from "./envelope";
+import type { RelayConfig } from "../app/relayConfig";
+import { DeliveryInformationSchema, EncryptionEnvelopeSchema, envelopeMessageHash } from "../protocol/dm3/envelope";
 import { InvalidEnvelopeError, MessageTooLargeError, UnknownRecipientError } from "./errors";
 
 /** What the delivery service adds to every envelope it accepts (encrypted for the recipient). */

@@ -8,7 +8,7 @@ import {
   slice,
 } from "viem";
 import { namehash } from "viem/ens";
-import { offchainResolverAbi, recordResolverAbi } from "../abi";
+import { offchainResolverAbi, recordResolverAbi } from "../../abi";
 import { assertNormalizedName } from "../ens/assertNormalizedName";
 import { decodeDnsName } from "../ens/decodeDnsName";
 import { NodeMismatchError } from "../ens/errors";

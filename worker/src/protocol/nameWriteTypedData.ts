@@ -1,5 +1,5 @@
 import type { Address, Hex, LocalAccount } from "viem";
-import { stringify } from "../dm3/stringify";
+import { stringify } from "./dm3/stringify";
 
 /** What binds a signed write to one deployment: the domain's resolver and its chain. */
 export type NameWriteDomain = { chainId: number; resolverAddress: Address };

@@ -1,7 +1,7 @@
 import { encodeAbiParameters, type Hex } from "viem";
-import type { RecordQuery } from "../ccip/decodeResolveCall";
-import { DM3_DELIVERY_SERVICE_TEXT_KEY, encodeDeliveryServiceRecord } from "../dm3/deliveryService";
-import { parseRelayConfig } from "./config";
+import type { RecordQuery } from "../protocol/ccip/decodeResolveCall";
+import { DM3_DELIVERY_SERVICE_TEXT_KEY, encodeDeliveryServiceRecord } from "../protocol/dm3/deliveryService";
+import { parseRelayConfig } from "../app/relayConfig";
 
 const STRING_OUTPUT = [{ type: "string" }] as const;
 
