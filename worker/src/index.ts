@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { createServices, provideServices } from "./app/services";
 import { ccipRoutes } from "./ccip/routes";
 import { healthRoutes } from "./health/routes";
 import { onError, onNotFound } from "./http/errors";
@@ -18,6 +19,7 @@ const app = new Hono<{ Bindings: Env }>({ strict: false })
       maxAge: 86_400,
     }),
   )
+  .use(provideServices())
   .route("/ccip", ccipRoutes)
   .route("/health", healthRoutes)
   .route("/v1", registryRoutes)
@@ -30,7 +32,7 @@ const app = new Hono<{ Bindings: Env }>({ strict: false })
 export default {
   fetch: app.fetch,
   async scheduled(controller, env) {
-    const { expiredMessages, webhooks } = await runRelayMaintenance(env, controller.scheduledTime);
+    const { expiredMessages, webhooks } = await runRelayMaintenance(createServices(env, { nowMs: () => controller.scheduledTime }));
     if (expiredMessages > 0 || webhooks.delivered + webhooks.failed + webhooks.deferred > 0) {
       const { delivered, failed, deferred } = webhooks;
       console.log(`relay maintenance: ${expiredMessages} expired, webhooks ${delivered} delivered / ${failed} failed / ${deferred} deferred`);

@@ -15,7 +15,7 @@ import { buildEnvelope } from "../src/protocol/dm3/buildEnvelope";
 import { encryptAsymmetricToString } from "../src/protocol/dm3/asymmetric";
 import { MAX_JSON_DEPTH } from "../src/protocol/dm3/jsonDepth";
 import { generateDm3Keys } from "../src/protocol/dm3/keys";
-import { parseRelayConfig } from "../src/app/relayConfig";
+import { parseRelayConfig } from "../src/relayConfig";
 import { ADMIN_TOKEN, adminPut, alice, registerDomain, SENDER } from "./fixtures";
 
 const INPUTS = Number(env.FUZZ_INPUTS || 100_000);

@@ -5,15 +5,9 @@ import { createDatabase } from "../src/db/client";
 import { buildEnvelope } from "../src/protocol/dm3/buildEnvelope";
 import { generateDm3Keys } from "../src/protocol/dm3/keys";
 import { signUserProfile } from "../src/protocol/dm3/profile";
-import { parseRelayConfig } from "../src/app/relayConfig";
-import {
-  deliverDueWebhooks,
-  signWebhookBody,
-  WEBHOOK_DELIVERY_HEADER,
-  WEBHOOK_SIGNATURE_HEADER,
-  type WebhookTransport,
-  webhookBackoffMs,
-} from "../src/relay/webhooks";
+import { parseRelayConfig } from "../src/relayConfig";
+import { deliverDueWebhooks, type WebhookTransport, webhookBackoffMs } from "../src/relay/webhooks";
+import { signWebhookBody, WEBHOOK_DELIVERY_HEADER, WEBHOOK_SIGNATURE_HEADER } from "../src/protocol/webhookSignature";
 import { ADMIN_TOKEN, adminPut, alice, call, expectError, registerDomain } from "./fixtures";
 
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };

@@ -10,7 +10,7 @@ import { generateDm3Keys } from "../src/protocol/dm3/keys";
 type Dm3Keys = ReturnType<typeof generateDm3Keys>;
 import { type SignedUserProfile, signUserProfile } from "../src/protocol/dm3/profile";
 import { stringify } from "../src/protocol/dm3/stringify";
-import { parseRelayConfig } from "../src/app/relayConfig";
+import { parseRelayConfig } from "../src/relayConfig";
 import { type NameWriteRequest, signNameWrite } from "../src/protocol/nameWriteTypedData";
 import { ADMIN_TOKEN, RESOLVER, SENDER, adminPut, call, createKey, expectError, resolveCallData } from "./fixtures";
 import { TEST_DS_URL } from "./testSecrets";

@@ -7,7 +7,7 @@ import { buildEnvelope as buildDm3Envelope, type Dm3Envelope } from "../src/prot
 import { generateDm3Keys } from "../src/protocol/dm3/keys";
 import { signUserProfile } from "../src/protocol/dm3/profile";
 import { stringify } from "../src/protocol/dm3/stringify";
-import { parseRelayConfig } from "../src/app/relayConfig";
+import { parseRelayConfig } from "../src/relayConfig";
 import { adminPut, alice, call, expectError, registerDomain, resolveCallData, SENDER } from "./fixtures";
 import { TEST_DS_URL } from "./testSecrets";
 

@@ -43,7 +43,7 @@ export async function answerResolveCall(context: AnswerContext, callData: Hex): 
   const defer = context.defer ?? ((work: Promise<unknown>) => void work.catch((error: unknown) => console.error("cache write failed", error)));
   let key: string | undefined;
   if (cache) {
-    const { generation, isNew } = await currentGeneration(cache, call.node, defer);
+    const { generation, isNew } = await currentGeneration(cache, call.node, defer, context.nowSeconds * 1000);
     key = answerKey(domain.resolverAddress, context.signer.address, generation, callData);
     const cached = isNew ? undefined : await cachedAnswer(cache, key, context.nowSeconds);
     if (cached) return cached;

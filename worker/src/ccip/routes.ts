@@ -1,11 +1,8 @@
 import { type Context, Hono } from "hono";
 import { type Hex, isAddress, isHex, keccak256 } from "viem";
-import { createDatabase } from "../db/client";
-import { parseConfig } from "../env";
 import { limitBody } from "../http/limitBody";
 import { readJsonBody } from "../http/readJsonBody";
 import { runInBackground } from "../http/runInBackground";
-import { listServedDomains } from "../shared/servedDomains";
 import { MIN_REMAINING_SECONDS } from "../shared/answerCache";
 import { type AnswerContext, answerResolveCall } from "./answerResolveCall";
 import { MAX_CALL_DATA_BYTES } from "../protocol/ccip/decodeResolveCall";
@@ -28,7 +25,7 @@ export const ccipRoutes = new Hono<{ Bindings: Env }>()
     const callData = data.endsWith(JSON_SUFFIX) ? data.slice(0, -JSON_SUFFIX.length) : data;
     const answer = await answerResolveCall(answerContext(c), checkRequest(sender, callData));
     // HTTP caches may keep the answer no longer than its signature lives (minus a margin).
-    const maxAge = Math.max(0, answer.expiresSeconds - Math.floor(Date.now() / 1000) - MIN_REMAINING_SECONDS);
+    const maxAge = Math.max(0, answer.expiresSeconds - c.get("services").clock.nowSeconds() - MIN_REMAINING_SECONDS);
     const etag = `"${keccak256(answer.data).slice(2, 34)}"`;
     c.header("Cache-Control", `public, max-age=${maxAge}`);
     c.header("ETag", etag);
@@ -46,16 +43,16 @@ export const ccipRoutes = new Hono<{ Bindings: Env }>()
   });
 
 function answerContext(c: Context<{ Bindings: Env }>): AnswerContext {
-  const config = parseConfig(c.env);
-  const db = createDatabase(c.env.DB);
+  const services = c.get("services");
+  const config = services.config();
   return {
-    db,
-    servedRecord: deliveryServiceRecord(c.env),
-    domains: listServedDomains(c.env.DB, db),
+    db: services.db,
+    servedRecord: deliveryServiceRecord(c.env.DS_NAME ?? "", services.relay),
+    domains: services.domains(),
     signer: config.signer,
     signatureTtlSeconds: config.signatureTtlSeconds,
-    nowSeconds: Math.floor(Date.now() / 1000),
-    cache: caches.default,
+    nowSeconds: services.clock.nowSeconds(),
+    cache: services.answerCache,
     defer: (work) => runInBackground(c, "answer cache write", work),
   };
 }

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
-import { createDatabase } from "../db/client";
+import type { Database } from "../db/client";
 import { UnauthorizedError } from "../http/AppError";
 import { clientKey, enforceRateLimit } from "../http/rateLimit";
 import { API_KEY_PREFIX, authenticateApiKey } from "./apiKeys";
@@ -37,7 +37,8 @@ export function authenticate(): MiddlewareHandler<{ Bindings: Env }> {
   return async function authenticate(c, next) {
     let caller: Caller;
     try {
-      caller = await identifyCaller(c.env, c.req.header("Authorization") ?? "");
+      const { db, clock } = c.get("services");
+      caller = await identifyCaller(c.env, db, clock.nowSeconds(), c.req.header("Authorization") ?? "");
     } catch (error) {
       await enforceRateLimit(c.env, "AUTH_PER_IP_LIMITER", clientKey(c), "failed authentication attempts");
       throw error;
@@ -50,13 +51,13 @@ export function authenticate(): MiddlewareHandler<{ Bindings: Env }> {
   };
 }
 
-async function identifyCaller(env: Env, header: string): Promise<Caller> {
+async function identifyCaller(env: Env, db: Database, nowSeconds: number, header: string): Promise<Caller> {
   if (!header.startsWith(BEARER_PREFIX)) {
     throw new UnauthorizedError("Send an admin token or API key as `Authorization: Bearer <credential>`");
   }
   const credential = header.slice(BEARER_PREFIX.length).trim();
   if (credential.startsWith(API_KEY_PREFIX)) {
-    const key = await authenticateApiKey(createDatabase(env.DB), credential, Math.floor(Date.now() / 1000));
+    const key = await authenticateApiKey(db, credential, nowSeconds);
     return { kind: "apiKey", actor: `key:${key.id}`, keyId: key.id, domain: key.domain };
   }
   if (env.ADMIN_TOKEN && (await timingSafeEqual(credential, env.ADMIN_TOKEN))) return { kind: "admin", actor: "admin" };

@@ -1,5 +1,4 @@
 import type { Hex } from "viem";
-import { forgetAnswers } from "../shared/answerCache";
 import { auditInsert } from "../db/audit";
 import { statusOfError } from "../http/errorStatus";
 import { ProtocolError } from "../protocol/ProtocolError";
@@ -66,7 +65,7 @@ export async function bulkUpsert(
     }
   }
   // Next lookups of the written names are answered fresh.
-  await Promise.all(ready.filter((item) => results[item.index]?.ok).map((item) => forgetAnswers(caches.default, item.node)));
+  await Promise.all(ready.filter((item) => results[item.index]?.ok).map((item) => context.answers.forget(item.node)));
   const succeeded = results.filter((result) => result.ok).length;
   return { results, succeeded, failed: results.length - succeeded };
 }

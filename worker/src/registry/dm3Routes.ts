@@ -1,6 +1,5 @@
 import { type Context, Hono } from "hono";
 import { namehash } from "viem/ens";
-import { createDatabase } from "../db/client";
 import { findNameRow, findProvenName, loadRecords } from "../db/names";
 import { verifySignedUserProfile } from "../protocol/dm3/profile";
 import { onDm3Error } from "../http/errors";
@@ -11,7 +10,6 @@ import { ForbiddenError, InvalidProfileSignatureError, NameNotFoundError, Unknow
 import { NAME_LIMITS } from "./limits";
 import { patchName, putName, toNameView } from "./names";
 import { AddressSchema, Dm3AddressProfileSchema } from "./schemas";
-import { listServedDomains } from "../shared/servedDomains";
 
 /**
  * dm3's offchain-resolver routes, so dm3's messenger can sign users up here unchanged:
@@ -21,14 +19,15 @@ import { listServedDomains } from "../shared/servedDomains";
 export const dm3ProfileRoutes = new Hono<{ Bindings: Env }>()
   .post("/address", limitBody(NAME_LIMITS.maxBodyBytes), limitPerIp("WRITES_PER_IP_LIMITER", "signed writes"), async (c) => {
     const { signedUserProfile, address, subdomain } = await validJson(c, Dm3AddressProfileSchema);
-    const db = createDatabase(c.env.DB);
-    const domain = (await listServedDomains(c.env.DB, db)).find((candidate) => candidate.name === subdomain);
+    const services = c.get("services");
+    const db = services.db;
+    const domain = (await services.domains()).find((candidate) => candidate.name === subdomain);
     if (!domain) throw new UnknownDomainError(subdomain);
     if (!domain.allowAddressNames) throw new ForbiddenError(`${subdomain} does not allow address names`);
     // The profile signature is the authorization: it proves control of `address`.
     if (!(await verifySignedUserProfile(signedUserProfile, address))) throw new InvalidProfileSignatureError(address);
     const name = `${address.toLowerCase()}.${subdomain}`;
-    const context = { db, actor: `address:${address}`, signer: address, nowSeconds: Math.floor(Date.now() / 1000) };
+    const context = { db, answers: services.answers, actor: `address:${address}`, signer: address, nowSeconds: services.clock.nowSeconds() };
     if (await findNameRow(db, namehash(name))) await patchName(context, domain, name, { dm3Profile: signedUserProfile });
     else await putName(context, domain, name, { owner: address, texts: {}, addresses: {}, contenthash: null, dm3Profile: signedUserProfile });
     return c.text("OK");
@@ -41,7 +40,7 @@ export const dm3ProfileRoutes = new Hono<{ Bindings: Env }>()
   })
   .get("/:address", async (c) => {
     const chosen = await provenName(c, { withProfile: true });
-    const [entry] = await loadRecords(createDatabase(c.env.DB), [chosen]);
+    const [entry] = await loadRecords(c.get("services").db, [chosen]);
     const profile = entry && toNameView(entry).dm3Profile;
     if (!profile) throw new NameNotFoundError(c.req.param("address"));
     return c.json(profile);
@@ -50,7 +49,7 @@ export const dm3ProfileRoutes = new Hono<{ Bindings: Env }>()
 
 async function provenName(c: Context<{ Bindings: Env }>, options: { withProfile: boolean }) {
   const owner = validate(AddressSchema, c.req.param("address"), "address");
-  const row = await findProvenName(createDatabase(c.env.DB), owner, options);
+  const row = await findProvenName(c.get("services").db, owner, options);
   if (!row) throw new NameNotFoundError(owner);
   return row;
 }

@@ -5,7 +5,6 @@ import type { Database } from "../db/client";
 import {
   deleteNameStatements,
   findNameWithRecords,
-  findTextRecord,
   type NameWithRecords,
   isTriggerAbort,
   isWriteConflict,
@@ -13,8 +12,8 @@ import {
   runBatch,
   type Statement,
 } from "../db/names";
-import { DM3_PROFILE_TEXT_KEY, decodeProfileRecord, encodeProfileRecord, type SignedUserProfile, verifySignedUserProfile } from "../protocol/dm3/profile";
-import { forgetAnswers } from "../shared/answerCache";
+import { DM3_PROFILE_TEXT_KEY, decodeProfileRecord, encodeProfileRecord, verifySignedUserProfile } from "../protocol/dm3/profile";
+import type { AnswerInvalidation } from "../app/services";
 import { assertNormalizedName } from "../protocol/ens/assertNormalizedName";
 import { ETH_COIN_TYPE } from "../protocol/ens/coinTypes";
 import { validate } from "../http/validate";
@@ -34,7 +33,7 @@ import { findServingDomain, type ServedDomain } from "../shared/servedDomains";
  * Who writes, and when: every write is audited with it. `signer` is the address whose own
  * signature authorized the write (owner-signed writes, dm3's sign-up route), if any.
  */
-export type WriteContext = { db: Database; actor: string; nowSeconds: number; signer?: Address };
+export type WriteContext = { db: Database; answers: AnswerInvalidation; actor: string; nowSeconds: number; signer?: Address };
 
 /** How strongly a write proves that `records.owner` controls the name (see {@link OWNER_PROOF}). */
 export function ownerProofOf(records: Pick<NameRecords, "owner" | "dm3Profile">, signer: Address | undefined): number {
@@ -105,7 +104,7 @@ export async function putName(
     subject: name,
     detail: { owner: records.owner },
   });
-  await forgetAnswers(caches.default, entry.node);
+  await context.answers.forget(entry.node);
   return toNameView(entry);
 }
 
@@ -163,7 +162,7 @@ async function patchOnce(context: WriteContext, domain: ServedDomain, name: stri
     subject: name,
     detail: { fields: Object.keys(patch) },
   });
-  await forgetAnswers(caches.default, entry.node);
+  await context.answers.forget(entry.node);
   return toNameView(entry);
 }
 
@@ -176,7 +175,7 @@ export async function deleteName(context: WriteContext, domain: ServedDomain, na
     domain: domain.name,
     subject: name,
   });
-  await forgetAnswers(caches.default, node);
+  await context.answers.forget(node);
 }
 
 /** The name and its records; 404 when not registered. */
@@ -189,7 +188,7 @@ export async function getName(db: Database, name: string): Promise<NameView> {
 
 /** One audited change: the statements and the audit row commit together or not at all. */
 export async function writeAudited(
-  context: WriteContext,
+  context: Pick<WriteContext, "db" | "actor" | "nowSeconds">,
   statements: Statement[],
   audit: { action: string; domain: string; subject: string; detail?: unknown },
 ): Promise<void> {
@@ -222,10 +221,4 @@ function mergeEntries<Value>(current: Record<string, Value>, patch: Record<strin
     else merged[key] = value;
   }
   return merged;
-}
-
-
-/** The verified DM3 profile published for `name` here, or undefined (unregistered or none). */
-export async function findDm3Profile(db: Database, name: string): Promise<SignedUserProfile | undefined> {
-  return decodeProfileRecord(await findTextRecord(db, namehash(name), DM3_PROFILE_TEXT_KEY));
 }

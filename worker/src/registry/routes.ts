@@ -1,5 +1,4 @@
 import { type Context, Hono } from "hono";
-import { createDatabase } from "../db/client";
 import { listAudit } from "../db/audit";
 import { upsertDomain } from "../db/domains";
 import { findLastNonce, findNameRow, listNamesHeldByOtherDomains } from "../db/names";
@@ -9,7 +8,6 @@ import { limitPerIp } from "../http/rateLimit";
 import { readJsonBody } from "../http/readJsonBody";
 import { InvalidInputError, validate, validJson, validQuery } from "../http/validate";
 import { webhookTargetProblem } from "../net/webhookTargetProblem";
-import { parseWebhookTargetPolicy } from "../env";
 import { namehash } from "viem/ens";
 import { createApiKey, listDomainApiKeys, revokeApiKey } from "./apiKeys";
 import { authenticate, authenticateIfPresent, authorizeAdmin, authorizeDomain } from "./authenticate";
@@ -33,16 +31,22 @@ import {
   WebhookSchema,
 } from "./schemas";
 import { listWebhookQueue, removeWebhook, setWebhook } from "./webhookSettings";
-import { forgetServedDomains, listServedDomains, type ServedDomain } from "../shared/servedDomains";
+import { forgetServedDomains, type ServedDomain } from "../shared/servedDomains";
 import { NAME_WRITE_DOMAIN_NAME, NAME_WRITE_TYPES } from "../protocol/nameWriteTypedData";
 import { applySignedWrite } from "./signedWrites";
 
 type AppContext = Context<{ Bindings: Env }>;
 
-const nowSeconds = () => Math.floor(Date.now() / 1000);
-const database = (c: AppContext) => createDatabase(c.env.DB);
-const domains = (c: AppContext) => listServedDomains(c.env.DB, database(c));
-const writeContext = (c: AppContext): WriteContext => ({ db: database(c), actor: c.get("caller").actor, nowSeconds: nowSeconds() });
+const services = (c: AppContext) => c.get("services");
+const nowSeconds = (c: AppContext) => services(c).clock.nowSeconds();
+const database = (c: AppContext) => services(c).db;
+const domains = (c: AppContext) => services(c).domains();
+const writeContext = (c: AppContext, actor: string = c.get("caller").actor): WriteContext => ({
+  db: database(c),
+  answers: services(c).answers,
+  actor,
+  nowSeconds: nowSeconds(c),
+});
 
 async function servedDomain(c: AppContext, name: string): Promise<ServedDomain> {
   const domain = (await domains(c)).find((candidate) => candidate.name === name);
@@ -76,7 +80,7 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     // another domain's keys wrote, lists and exports. Refused instead of re-homed (see README).
     const held = await listNamesHeldByOtherDomains(db, name, NESTED_NAMES_SHOWN);
     if (held.length > 0) throw new DomainHasNamesError(name, held);
-    const stored = await upsertDomain(db, { name, ...input, createdAtSeconds: nowSeconds() });
+    const stored = await upsertDomain(db, { name, ...input, createdAtSeconds: nowSeconds(c) });
     forgetServedDomains(c.env.DB);
     return c.json({ name, resolverAddress: stored.resolverAddress, chainId: stored.chainId, allowAddressNames: stored.allowAddressNames });
   })
@@ -94,7 +98,7 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     authorizeAdmin(c.get("caller"));
     const domain = await servedDomain(c, c.req.param("domain"));
     const { url } = await validJson(c, WebhookSchema);
-    const refused = webhookTargetProblem(url, parseWebhookTargetPolicy(c.env));
+    const refused = webhookTargetProblem(url, services(c).webhooks().targets);
     if (refused) throw new InvalidInputError(`url: a webhook must not point at ${refused}`);
     const webhook = await setWebhook(writeContext(c), domain.name, url);
     forgetServedDomains(c.env.DB);
@@ -173,7 +177,7 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     const domain = domainOfName(await domains(c), name);
     const body = await readJsonBody(c);
     const write = validate(SignedNameWriteSchema, body, "body");
-    const context: WriteContext = { db: database(c), actor: "unverified", nowSeconds: nowSeconds() };
+    const context = writeContext(c, "unverified");
     const view = await applySignedWrite(context, domain, name, write, (body as { records?: unknown }).records);
     return c.json(view ?? { name, deleted: true });
   })

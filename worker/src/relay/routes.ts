@@ -1,7 +1,5 @@
 import { type Context, Hono } from "hono";
 import * as z from "zod";
-import { createDatabase } from "../db/client";
-import { parseWebhookTargetPolicy } from "../env";
 import { deleteAcknowledgedMessages, listIncomingMessages } from "../db/messages";
 import { onDm3Error } from "../http/errors";
 import { limitBody } from "../http/limitBody";
@@ -9,12 +7,10 @@ import { clientKey, enforceRateLimit, limitPerIp } from "../http/rateLimit";
 import { readJsonBody } from "../http/readJsonBody";
 import { runInBackground } from "../http/runInBackground";
 import { validate, validJson } from "../http/validate";
-import { parseRelayConfig } from "../app/relayConfig";
 import { InvalidEnvelopeError, UnsupportedMethodError } from "./errors";
 import { answerChallenge, createChallenge, relayName, requireSession } from "./sessions";
 import { submitMessage } from "./submitMessage";
 import { deliverDueWebhooks } from "./webhooks";
-import { listServedDomains } from "../shared/servedDomains";
 
 type RelayContext = Context<{ Bindings: Env }>;
 
@@ -33,9 +29,10 @@ const AcknowledgementsSchema = z.looseObject({
   acknowledgements: z.array(z.looseObject({ contactAddress: z.string().min(1), messageHash: z.string().min(1) })).max(1000),
 });
 
-const nowMs = () => Date.now();
-const database = (c: RelayContext) => createDatabase(c.env.DB);
-const relay = (c: RelayContext) => parseRelayConfig(c.env);
+const services = (c: RelayContext) => c.get("services");
+const database = (c: RelayContext) => services(c).db;
+const relay = (c: RelayContext) => services(c).relay();
+const nowSeconds = (c: RelayContext) => services(c).clock.nowSeconds();
 
 /**
  * The dm3 delivery-service API (wire-compatible with dm3's clients): JSON-RPC `/rpc`,
@@ -51,11 +48,11 @@ export const relayRoutes = new Hono<{ Bindings: Env }>()
       case "dm3_submitMessage": {
         await enforceRateLimit(c.env, "SUBMITS_PER_IP_LIMITER", clientKey(c), "message submissions");
         if (!call.params?.length) throw new InvalidEnvelopeError("params must be [envelope JSON string]");
-        const db = database(c);
-        const domains = await listServedDomains(c.env.DB, db);
-        const { forwarded } = await submitMessage({ db, relay: config, domains, nowMs: nowMs() }, call.params[0]);
+        const { db, clock } = services(c);
+        const domains = await services(c).domains();
+        const { forwarded } = await submitMessage({ db, relay: config, domains, nowMs: clock.nowMs() }, call.params[0]);
         // Gateway mode: try the webhook right away; the cron retries whatever fails.
-        if (forwarded) runInBackground(c, "webhook delivery", deliverDueWebhooks(db, { fetch, targets: parseWebhookTargetPolicy(c.env) }, nowMs(), WEBHOOK_BATCH_ON_SUBMIT));
+        if (forwarded) runInBackground(c, "webhook delivery", deliverDueWebhooks(db, services(c).webhooks(), clock.nowMs(), WEBHOOK_BATCH_ON_SUBMIT));
         return c.json({ jsonrpc: "2.0", id: call.id ?? null, result: "success" });
       }
       case "dm3_getDeliveryServiceProperties":
@@ -70,11 +67,11 @@ export const relayRoutes = new Hono<{ Bindings: Env }>()
     }
   })
   .use("/auth/*", limitPerIp("AUTH_PER_IP_LIMITER", "authentication attempts"))
-  .get("/auth/:ensName", async (c) => c.json(await createChallenge(relay(c), relayName(c.req.param("ensName")), Math.floor(nowMs() / 1000))))
+  .get("/auth/:ensName", async (c) => c.json(await createChallenge(relay(c), relayName(c.req.param("ensName")), nowSeconds(c))))
   .post("/auth/:ensName", limitBody(8 * 1024), async (c) => {
     const answer = await validJson(c, ChallengeAnswerSchema);
     const name = relayName(c.req.param("ensName"));
-    return c.json(await answerChallenge(database(c), relay(c), name, answer, Math.floor(nowMs() / 1000)));
+    return c.json(await answerChallenge(database(c), relay(c), name, answer, nowSeconds(c)));
   })
   .get("/delivery/messages/incoming/:ensName", async (c) => {
     const name = relayName(c.req.param("ensName"));

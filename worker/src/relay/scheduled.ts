@@ -1,5 +1,4 @@
-import { createDatabase } from "../db/client";
-import { parseWebhookTargetPolicy } from "../env";
+import type { Services } from "../app/services";
 import { deleteExpiredMessages, deleteSpentChallenges } from "../db/messages";
 import { deliverDueWebhooks } from "./webhooks";
 
@@ -7,12 +6,12 @@ import { deliverDueWebhooks } from "./webhooks";
  * Cron: drops messages past `MESSAGE_TTL_MS` and challenges that have expired anyway, and retries
  * due gateway-mode webhook deliveries.
  */
-export async function runRelayMaintenance(env: Env, nowMs: number, fetcher: typeof fetch = fetch) {
-  const db = createDatabase(env.DB);
+export async function runRelayMaintenance(services: Pick<Services, "db" | "clock" | "webhooks">) {
+  const { db, clock } = services;
   const [messages, , webhooks] = await Promise.all([
-    deleteExpiredMessages(db, nowMs),
-    deleteSpentChallenges(db, Math.floor(nowMs / 1000)),
-    deliverDueWebhooks(db, { fetch: fetcher, targets: parseWebhookTargetPolicy(env) }, nowMs),
+    deleteExpiredMessages(db, clock.nowMs()),
+    deleteSpentChallenges(db, clock.nowSeconds()),
+    deliverDueWebhooks(db, services.webhooks(), clock.nowMs()),
   ]);
   return { expiredMessages: messages, webhooks };
 }

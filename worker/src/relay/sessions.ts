@@ -5,8 +5,8 @@ import { spendChallenge } from "../db/messages";
 import { verifyDetached } from "../protocol/dm3/asymmetric";
 import { UnauthorizedError } from "../http/AppError";
 import { InvalidInputError } from "../http/validate";
-import { findDm3Profile } from "../registry/names";
-import type { RelayConfig } from "../app/relayConfig";
+import { findDm3Profile } from "../shared/findDm3Profile";
+import type { RelayConfig } from "../relayConfig";
 import { InvalidChallengeSignatureError } from "./errors";
 
 /** How long a challenge may be answered (dm3 uses 15 minutes). */

@@ -6,10 +6,10 @@ import { insertMessage } from "../db/messages";
 import { decryptAsymmetric, encryptAsymmetricToString, parseEncryptedPayload, signDetached } from "../protocol/dm3/asymmetric";
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../protocol/dm3/jsonDepth";
 import { stringify } from "../protocol/dm3/stringify";
-import { findDm3Profile } from "../registry/names";
+import { findDm3Profile } from "../shared/findDm3Profile";
 import { findServingDomain, type ServedDomain } from "../shared/servedDomains";
 import { enqueueWebhookDelivery } from "./webhooks";
-import type { RelayConfig } from "../app/relayConfig";
+import type { RelayConfig } from "../relayConfig";
 import { DeliveryInformationSchema, EncryptionEnvelopeSchema, envelopeMessageHash } from "../protocol/dm3/envelope";
 import { InvalidEnvelopeError, MessageTooLargeError, UnknownRecipientError } from "./errors";
 

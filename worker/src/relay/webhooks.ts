@@ -1,4 +1,4 @@
-import { bytesToHex } from "viem";
+import { signWebhookBody, WEBHOOK_DELIVERY_HEADER, WEBHOOK_SIGNATURE_HEADER } from "../protocol/webhookSignature";
 import type { Database } from "../db/client";
 import { type WebhookTargetPolicy, webhookTargetProblem } from "../net/webhookTargetProblem";
 import { findDomainWebhook } from "../db/domains";
@@ -9,10 +9,6 @@ import {
   rescheduleWebhookDelivery,
 } from "../db/webhookDeliveries";
 
-/** Header carrying `sha256=<hex HMAC-SHA256(secret, body)>`, so the service can trust the body. */
-export const WEBHOOK_SIGNATURE_HEADER = "X-DM3-Signature";
-/** Header carrying the delivery id: the same on every retry, so the service can de-duplicate. */
-export const WEBHOOK_DELIVERY_HEADER = "X-DM3-Delivery";
 
 const FIRST_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 60 * 60 * 1000;
@@ -21,12 +17,6 @@ const ATTEMPT_TIMEOUT_MS = 10_000;
 /** Exponential backoff after the `attempts`-th failure: 30 s, 1 min, 2 min, … capped at 1 h. */
 export function webhookBackoffMs(attempts: number): number {
   return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1), MAX_RETRY_MS);
-}
-
-/** Hex HMAC-SHA256 of `body` with `secret` (WebCrypto). */
-export async function signWebhookBody(secret: string, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return bytesToHex(new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)))).slice(2);
 }
 
 /** Queues an envelope for `domain`'s webhook; it stays queued until the webhook answers 2xx. */

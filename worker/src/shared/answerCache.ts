@@ -47,7 +47,7 @@ export async function currentGeneration(
   cache: Cache,
   node: Hex,
   defer: (work: Promise<unknown>) => void,
-  nowMs = Date.now(),
+  nowMs: number,
 ): Promise<{ generation: string; isNew: boolean }> {
   const remembered = recall(generations, node, nowMs);
   if (remembered) return { generation: remembered, isNew: false };

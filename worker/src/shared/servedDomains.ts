@@ -27,7 +27,7 @@ const cacheByBinding = new WeakMap<D1Database, CacheEntry>();
 let changes = 0;
 
 /** Every served domain, from the isolate's cache when fresh. */
-export async function listServedDomains(d1: D1Database, db: Database, nowMs = Date.now()): Promise<ServedDomain[]> {
+export async function listServedDomains(d1: D1Database, db: Database, nowMs: number): Promise<ServedDomain[]> {
   const cached = cacheByBinding.get(d1);
   if (cached && cached.expiresAtMs > nowMs) return cached.domains;
   const changesBefore = changes;

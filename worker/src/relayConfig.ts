@@ -1,7 +1,7 @@
 import { ed25519, x25519 } from "@noble/curves/ed25519";
 import { sha256 } from "@noble/hashes/sha2";
-import { fromBase64, toBase64 } from "../protocol/dm3/base64";
-import { ConfigError } from "../env";
+import { fromBase64, toBase64 } from "./protocol/dm3/base64";
+import { ConfigError } from "./env";
 
 /** The delivery service's identity and policy, from the worker's bindings. */
 export type RelayConfig = {

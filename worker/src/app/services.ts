@@ -1,0 +1,73 @@
+import type { MiddlewareHandler } from "hono";
+import type { Hex } from "viem";
+import { createDatabase, type Database } from "../db/client";
+import { type Config, parseConfig, parseWebhookTargetPolicy } from "../env";
+import type { WebhookTransport } from "../relay/webhooks";
+import { parseRelayConfig, type RelayConfig } from "../relayConfig";
+import { forgetAnswers } from "../shared/answerCache";
+import { listServedDomains, type ServedDomain } from "../shared/servedDomains";
+
+/** The clock every domain function reads (never `Date.now()` of its own). */
+export type Clock = { nowMs(): number; nowSeconds(): number };
+
+/** Makes the next lookups of a name fresh after a write to it. */
+export type AnswerInvalidation = { forget(node: Hex): Promise<void> };
+
+/**
+ * What a request or a cron run needs, built in one place (the composition root) and handed down:
+ * domain functions receive these, never hono's `Context`, `caches.default` or `Date.now()`.
+ * Settings are parsed on first use, so a route that needs no signer or relay key never fails for a
+ * missing one. (A chain client for ENS lookups from inside the worker will join here.)
+ */
+export type Services = {
+  db: Database;
+  clock: Clock;
+  /** The gateway's signer and answer TTL (`ConfigError` when misconfigured). */
+  config(): Config;
+  /** The delivery service's identity and policy (`ConfigError` when misconfigured). */
+  relay(): RelayConfig;
+  /** Every served domain (from the isolate's short-lived cache). */
+  domains(): Promise<ServedDomain[]>;
+  /** Where signed gateway answers are kept (the data center's Cache API). */
+  answerCache: Cache;
+  answers: AnswerInvalidation;
+  /** How gateway-mode webhooks are called, and where they may point. */
+  webhooks(): WebhookTransport;
+};
+
+declare module "hono" {
+  interface ContextVariableMap {
+    services: Services;
+  }
+}
+
+/** Outside pieces the runtime provides; tests and benches may pass their own. */
+export type ServiceOverrides = { nowMs?: () => number; fetch?: typeof fetch; cache?: Cache };
+
+/** Builds the services of one request or cron run from the worker's bindings. */
+export function createServices(env: Env, overrides: ServiceOverrides = {}): Services {
+  const nowMs = overrides.nowMs ?? (() => Date.now());
+  const clock: Clock = { nowMs, nowSeconds: () => Math.floor(nowMs() / 1000) };
+  const db = createDatabase(env.DB);
+  const answerCache = overrides.cache ?? caches.default;
+  // Called unbound: workerd's fetch throws "Illegal invocation" with any other `this`.
+  const send = overrides.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  return {
+    db,
+    clock,
+    config: () => parseConfig(env),
+    relay: () => parseRelayConfig(env),
+    domains: () => listServedDomains(env.DB, db, clock.nowMs()),
+    answerCache,
+    answers: { forget: (node) => forgetAnswers(answerCache, node) },
+    webhooks: () => ({ fetch: send as typeof fetch, targets: parseWebhookTargetPolicy(env) }),
+  };
+}
+
+/** Middleware: `c.get("services")` for every route. */
+export function provideServices(): MiddlewareHandler<{ Bindings: Env }> {
+  return async function provideServices(c, next) {
+    c.set("services", createServices(c.env));
+    await next();
+  };
+}
