@@ -36,6 +36,19 @@ const suites: Suite[] = [
     parse: () => ({ passed: 1, failed: 0 }),
   },
   {
+    // .dependency-cruiser.cjs: features never import each other, the protocol core imports no HTTP,
+    // shared modules sit below the features, only the features use the composition root.
+    name: "architecture (dependency rules, dependency-cruiser)",
+    command: binPath("depcruise"),
+    args: ["worker/src", "--config", ".dependency-cruiser.cjs"],
+    parse: (output) => {
+      const modules = count(output, /\((\d+) modules/);
+      if (modules === undefined) return undefined;
+      const violations = count(output, /(\d+) dependency violations/) ?? 0;
+      return { passed: violations === 0 ? 1 : 0, failed: violations };
+    },
+  },
+  {
     name: "contracts: Solidity unit + fuzz tests (Hardhat EDR)",
     command: binPath("hardhat"),
     args: ["test", "solidity"],
