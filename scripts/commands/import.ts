@@ -1,10 +1,11 @@
 import { defineCommand } from "citty";
+import { NAME_LIMITS } from "../../worker/src/registry/limits";
 import { UsageError } from "../lib/cliErrors";
 import { readImportFile } from "../lib/readImportFile";
 import { callRegistry, COMMON_ARGS, DRY_RUN_ARG, registryTarget } from "../lib/registryClient";
 
 type BulkResult = { results: { name: string; ok: boolean; code?: string; message?: string }[]; succeeded: number; failed: number };
-const MAX_BATCH = 1000;
+const MAX_BATCH = NAME_LIMITS.maxBulkItems;
 const BAR_WIDTH = 30;
 
 /** `import FILE --domain D`: bulk upsert from NDJSON (the export format) or CSV. */

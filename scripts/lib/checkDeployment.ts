@@ -1,4 +1,5 @@
 import { type Address, isAddressEqual, type PublicClient, zeroAddress } from "viem";
+import type { HealthReport } from "../../worker/src/health/HealthReport";
 import { namehash } from "viem/ens";
 import { ensRegistryAbi, EXTENDED_RESOLVER_INTERFACE_ID, offchainResolverAbi, resolverAdminAbi } from "../../worker/src/abi";
 import { resolveRecord } from "./resolveName";
@@ -6,7 +7,7 @@ import { resolveRecord } from "./resolveName";
 /** One finding of {@link checkDeployment}. */
 export type Check = { ok: boolean; what: string; detail: string };
 
-type Health = { signer: Address; resolvers: { domain: string; resolver: Address; chainId: number }[] };
+type Health = HealthReport;
 
 /**
  * Checks that a domain is wired up end to end, the way a client would find out otherwise: the

@@ -1,11 +1,11 @@
 import { type Address, type Hex, isAddressEqual } from "viem";
+import type { HealthReport } from "../../worker/src/health/HealthReport";
 import { privateKeyToAccount } from "viem/accounts";
 import { resolverAdminAbi } from "../../worker/src/abi";
 import type { ChainConnection } from "./chain";
 import { UsageError } from "./cliErrors";
 
-/** What the worker reports about itself on `GET /health`. */
-type Health = { signer: Address; signatureTtlSeconds: number; resolvers: { domain: string; resolver: Address; chainId: number }[] };
+type Health = HealthReport;
 
 export type RotationOptions = {
   chain: ChainConnection;

@@ -2,7 +2,7 @@ import { decodeAbiParameters, type Hex } from "viem";
 import { beforeAll, describe, expect, test } from "vitest";
 import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY, signUserProfile } from "../src/protocol/dm3/profile";
 import { stringify } from "../src/protocol/dm3/stringify";
-import { SENDER, TEST_PROFILE, adminPut, alice, call, expectError, registerDomain, resolveCallData } from "./fixtures";
+import { ADMIN_TOKEN, SENDER, TEST_PROFILE, adminPut, alice, call, expectError, registerDomain, resolveCallData } from "./fixtures";
 
 const profile = TEST_PROFILE;
 
@@ -109,5 +109,19 @@ describe("PUT /v1/domains/{domain}", () => {
     const listed = (await (await call("/v1/domains")).json()) as { items: { name: string; allowAddressNames: boolean }[] };
     expect(listed.items.find((item) => item.name === "policy.eth")?.allowAddressNames).toBe(true);
     expect(await (await put({ allowAddressNames: false })).json()).toMatchObject({ allowAddressNames: false });
+  });
+});
+
+describe("GET /v1/domains/{domain}/audit", () => {
+  test("pages with the cursor it hands out, and answers a malformed cursor with 400 (not an empty page)", async () => {
+    const headers = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+    for (const label of ["a1", "a2", "a3"]) expect((await adminPut(`/v1/names/${label}.demo.eth`, { owner: alice.address })).status).toBe(200);
+    const first = (await (await call("/v1/domains/demo.eth/audit?limit=2", { headers })).json()) as { items: { id: number }[]; nextCursor: string };
+    expect(first.items).toHaveLength(2);
+    const second = (await (await call(`/v1/domains/demo.eth/audit?limit=2&cursor=${first.nextCursor}`, { headers })).json()) as { items: { id: number }[] };
+    expect(second.items[0]!.id).toBeLessThan(first.items[1]!.id);
+    for (const cursor of ["abc", "-1", "1.5", "0", "1e3"]) {
+      await expectError(await call(`/v1/domains/demo.eth/audit?cursor=${cursor}`, { headers }), 400, "invalid_input");
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { and, desc, eq, isNotNull, lt, or } from "drizzle-orm";
+import { rowsPerStatement } from "./boundParameters";
 import type { Database } from "./client";
 import { type MessageRow, messages, spentChallenges } from "./schema";
 
@@ -18,8 +19,8 @@ export function listIncomingMessages(db: Database, recipient: string, limit: num
     .all();
 }
 
-/** D1 binds at most 100 parameters per statement: 2 per acknowledgement plus the recipient. */
-const ACKNOWLEDGEMENTS_PER_STATEMENT = 45;
+/** 2 parameters per acknowledgement, plus the recipient. */
+const ACKNOWLEDGEMENTS_PER_STATEMENT = rowsPerStatement(2, 1);
 
 /** Deletes the recipient's messages matching any `(sender, messageHash)`, in one batch; returns how many went. */
 export async function deleteAcknowledgedMessages(

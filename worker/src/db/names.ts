@@ -1,6 +1,7 @@
 import { and, asc, eq, exists, gt, gte, inArray, lt, type SQLWrapper, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Hex } from "viem";
+import { chunk, rowsPerStatement } from "./boundParameters";
 import type { Database } from "./client";
 import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY } from "../protocol/dm3/profile";
 import {
@@ -33,14 +34,6 @@ export type NameWithRecords = {
 /** A statement that can go into a D1 batch (one transaction). */
 export type Statement = BatchItem<"sqlite">;
 
-/** D1 binds at most 100 parameters per statement: multi-row inserts and IN lists are chunked. */
-const MAX_BOUND_PARAMETERS = 100;
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let index = 0; index < items.length; index += size) chunks.push(items.slice(index, index + size));
-  return chunks;
-}
 
 /** The text record `key` of `node`, or undefined when unset. */
 export async function findTextRecord(db: Database, node: Hex, key: string): Promise<string | undefined> {
@@ -143,13 +136,13 @@ export function replaceNameStatements(
     db.delete(addressRecords).where(eq(addressRecords.node, entry.node)),
   ];
   const texts = Object.entries(entry.texts).map(([key, value]) => ({ node: entry.node, key, value }));
-  for (const rows of chunk(texts, Math.floor(MAX_BOUND_PARAMETERS / 3))) statements.push(db.insert(textRecords).values(rows));
+  for (const rows of chunk(texts, rowsPerStatement(3))) statements.push(db.insert(textRecords).values(rows));
   const addresses = Object.entries(entry.addresses).map(([coinType, address]) => ({
     node: entry.node,
     coinType: Number(coinType),
     address,
   }));
-  for (const rows of chunk(addresses, Math.floor(MAX_BOUND_PARAMETERS / 3))) statements.push(db.insert(addressRecords).values(rows));
+  for (const rows of chunk(addresses, rowsPerStatement(3))) statements.push(db.insert(addressRecords).values(rows));
   return statements;
 }
 
@@ -311,7 +304,7 @@ export async function loadRecords(db: Database, rows: NameRow[]): Promise<NameWi
   if (rows.length === 0) return [];
   const textRows: (typeof textRecords.$inferSelect)[] = [];
   const addressRows: (typeof addressRecords.$inferSelect)[] = [];
-  for (const nodes of chunk(rows.map((row) => row.node), MAX_BOUND_PARAMETERS - 1)) {
+  for (const nodes of chunk(rows.map((row) => row.node), rowsPerStatement(1, 1))) {
     const [texts, addresses] = await db.batch([
       db.select().from(textRecords).where(inArray(textRecords.node, nodes)),
       db.select().from(addressRecords).where(inArray(addressRecords.node, nodes)),

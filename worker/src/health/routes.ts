@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import type { HealthReport } from "./HealthReport";
 import { version } from "../../../package.json";
 
 /** `GET /health`: liveness plus what clients need to check the deployment (cheap: cached domains). */
@@ -6,7 +7,7 @@ export const healthRoutes = new Hono<{ Bindings: Env }>().get("/", async (c) => 
   const services = c.get("services");
   const config = services.config();
   const domains = await services.domains();
-  return c.json({
+  return c.json<HealthReport>({
     status: "ok",
     version,
     signer: config.signer.address,

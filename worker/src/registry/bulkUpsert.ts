@@ -1,10 +1,9 @@
 import type { Hex } from "viem";
-import { auditInsert } from "../db/audit";
 import { statusOfError } from "../http/errorStatus";
 import { ProtocolError } from "../protocol/ProtocolError";
 import { validate } from "../http/validate";
 import { ForbiddenError } from "./errors";
-import { domainOfName, explainWriteFailure, ownerProofOf, toStoredName, type WriteContext } from "./names";
+import { auditedStatements, domainOfName, explainWriteFailure, ownerProofOf, toStoredName, type WriteContext } from "./names";
 import { NameRecordsSchema } from "./schemas";
 import { replaceNameStatements, runBatch, type Statement } from "../db/names";
 import type { ServedDomain } from "../shared/servedDomains";
@@ -35,15 +34,9 @@ export async function bulkUpsert(
       if (domainOfName(domains, name).name !== domain.name) throw new ForbiddenError(`"${name}" is not under ${domain.name}`);
       const records = validate(NameRecordsSchema, rest, "records");
       const entry = await toStoredName(domain, name, records);
-      const audit = auditInsert(context.db, {
-        atSeconds: context.nowSeconds,
-        actor: context.actor,
-        action: "name.put",
-        domain: domain.name,
-        subject: name,
-        detail: JSON.stringify({ owner: entry.ownerAddress, bulk: true }),
-      });
-      ready.push({ index, name, node: entry.node, statements: [...replaceNameStatements(context.db, entry, context.nowSeconds, { ownerProof: ownerProofOf(records, context.signer) }), audit] });
+      const change = replaceNameStatements(context.db, entry, context.nowSeconds, { ownerProof: ownerProofOf(records, context.signer) });
+      const audit = { action: "name.put", domain: domain.name, subject: name, detail: { owner: entry.ownerAddress, bulk: true } };
+      ready.push({ index, name, node: entry.node, statements: auditedStatements(context, change, audit) });
     } catch (error) {
       results[index] = failure(item.name, error);
     }

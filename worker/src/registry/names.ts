@@ -186,12 +186,11 @@ export async function getName(db: Database, name: string): Promise<NameView> {
   return toNameView(entry);
 }
 
-/** One audited change: the statements and the audit row commit together or not at all. */
-export async function writeAudited(
-  context: Pick<WriteContext, "db" | "actor" | "nowSeconds">,
-  statements: Statement[],
-  audit: { action: string; domain: string; subject: string; detail?: unknown },
-): Promise<void> {
+/** What an audit row says about a change (who and when come from the write context). */
+export type AuditEntry = { action: string; domain: string; subject: string; detail?: unknown };
+
+/** A change's statements followed by its audit row: run them in one batch, so both commit or neither. */
+export function auditedStatements(context: Pick<WriteContext, "db" | "actor" | "nowSeconds">, statements: Statement[], audit: AuditEntry): Statement[] {
   const row = auditInsert(context.db, {
     atSeconds: context.nowSeconds,
     actor: context.actor,
@@ -200,8 +199,13 @@ export async function writeAudited(
     subject: audit.subject,
     detail: audit.detail === undefined ? null : JSON.stringify(audit.detail),
   });
+  return [...statements, row];
+}
+
+/** One audited change: the statements and the audit row commit together or not at all. */
+export async function writeAudited(context: Pick<WriteContext, "db" | "actor" | "nowSeconds">, statements: Statement[], audit: AuditEntry): Promise<void> {
   try {
-    await runBatch(context.db, [...statements, row]);
+    await runBatch(context.db, auditedStatements(context, statements, audit));
   } catch (error) {
     throw explainWriteFailure(error, audit.subject);
   }

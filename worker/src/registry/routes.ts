@@ -21,6 +21,7 @@ import { openApiDocument } from "./openapi";
 import {
   AddressSchema,
   ApiKeyCreateSchema,
+  AuditPageQuerySchema,
   BulkSchema,
   DomainSchema,
   ListQuerySchema,
@@ -123,7 +124,7 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
   .get("/domains/:domain/audit", authenticate(), async (c) => {
     authorizeAdmin(c.get("caller"));
     const domain = await servedDomain(c, c.req.param("domain"));
-    const query = validQuery(c, PageQuerySchema);
+    const query = validQuery(c, AuditPageQuerySchema);
     const rows = await listAudit(database(c), domain.name, query.limit + 1, query.cursor ? Number(query.cursor) : undefined);
     const items = rows.slice(0, query.limit);
     return c.json({ items, nextCursor: rows.length > query.limit ? String(items.at(-1)?.id) : null });

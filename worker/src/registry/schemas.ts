@@ -151,6 +151,14 @@ export const PageQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(NAME_LIMITS.maxPageSize).default(50),
 });
 
+/** A page of the audit trail: its cursor is the id the previous page ended at. */
+export const AuditPageQuerySchema = PageQuerySchema.extend({
+  cursor: z
+    .string()
+    .regex(/^[1-9]\d{0,14}$/, "must be the nextCursor of the previous page")
+    .optional(),
+});
+
 /** `POST /profile/address` as dm3's offchain resolver takes it. */
 export const Dm3AddressProfileSchema = z.looseObject({
   signedUserProfile: SignedUserProfileSchema,

@@ -1,4 +1,4 @@
-import { encodePacked, keccak256, recoverAddress } from "viem";
+import { keccak256, recoverAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, test } from "vitest";
 import { signatureHash } from "./signatureHash";
@@ -29,6 +29,9 @@ describe("signatureHash", () => {
     const signature = await account.sign({ hash });
     expect(signature.length).toBe(2 + 65 * 2);
     expect(await recoverAddress({ hash, signature })).toBe(account.address);
-    expect(encodePacked(["bytes2"], ["0x1900"])).toBe("0x1900");
+    // The same digest signed with the EIP-191 personal_sign prefix does not verify as a raw hash:
+    // the contract's ecrecover would see another signer.
+    const prefixed = await account.signMessage({ message: { raw: hash } });
+    expect(await recoverAddress({ hash, signature: prefixed })).not.toBe(account.address);
   });
 });

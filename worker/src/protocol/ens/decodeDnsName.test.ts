@@ -1,4 +1,4 @@
-import { bytesToHex, hexToBytes, stringToHex } from "viem";
+import { hexToBytes, stringToHex } from "viem";
 import { packetToBytes } from "viem/ens";
 import { describe, expect, test } from "vitest";
 import { decodeDnsName } from "./decodeDnsName";
@@ -34,10 +34,15 @@ describe("decodeDnsName", () => {
     expect(() => decodeDnsName(hexToBytes(hex as `0x${string}`))).toThrow(InvalidDnsNameError);
   });
 
-  test("round-trips a 255-byte label", () => {
+  test("decodes a 255-byte label (the most a length byte can say), and nothing is left over", () => {
     const label = "a".repeat(255);
     const packet = new Uint8Array([255, ...new TextEncoder().encode(label), 3, ...new TextEncoder().encode("eth"), 0]);
     expect(decodeDnsName(packet)).toBe(`${label}.eth`);
-    expect(bytesToHex(packet).length).toBeGreaterThan(0);
+    // One byte short: the label runs past the end.
+    expect(() => decodeDnsName(packet.subarray(0, 255))).toThrow(InvalidDnsNameError);
+  });
+
+  test("the @example in its documentation decodes to what it says", () => {
+    expect(decodeDnsName(hexToBytes("0x05616c6963650464656d6f0365746800"))).toBe("alice.demo.eth");
   });
 });

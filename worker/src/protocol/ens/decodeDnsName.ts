@@ -6,7 +6,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * Decodes a DNS wire-format name (length-prefixed labels ending in a zero byte) into its dotted
  * form, with bounds checks on every label. The root name decodes to `""`.
  *
- * @example decodeDnsName(hexToBytes("0x05616c69636504646d656f0365746800")) // "alice.demo.eth"
+ * @example decodeDnsName(hexToBytes("0x05616c6963650464656d6f0365746800")) // "alice.demo.eth"
  * @see https://docs.ens.domains/ensip/10#specification (RFC 1035 section 3.1)
  * @throws {InvalidDnsNameError} truncated, unterminated, trailing bytes, empty or non-UTF-8 label.
  */
