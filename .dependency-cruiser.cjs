@@ -21,14 +21,21 @@ module.exports = {
       comment: "The protocol core knows nothing of HTTP, hono, storage, configuration or features.",
       severity: "error",
       from: { path: "^worker/src/protocol/" },
-      to: { path: ["^worker/src/(http|db|app|shared|ccip|registry|relay|health)/", "^worker/src/(env|relayConfig|index)\\.ts$", "node_modules/hono/", "node_modules/drizzle-orm/"] },
+      to: {
+        path: [
+          "^worker/src/(http|db|app|shared|ccip|registry|relay|health)/",
+          "^worker/src/(env|relayConfig|index)\\.ts$",
+          "node_modules/hono/",
+          "node_modules/drizzle-orm/",
+        ],
+      },
     },
     {
       name: "shared-below-features",
       comment: "Shared modules, storage and HTTP helpers sit below the features and the composition root.",
       severity: "error",
       from: { path: "^worker/src/(shared|db|http|net)/", pathNot: "\\.test\\.ts$" },
-      to: { path: [FEATURES, "^worker/src/app/"]},
+      to: { path: [FEATURES, "^worker/src/app/"] },
     },
     {
       name: "composition-root-only-at-the-top",

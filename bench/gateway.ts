@@ -53,7 +53,11 @@ export async function benchGateway(): Promise<void> {
       const health = await runLoad(healthUrl, concurrency, SECONDS);
       const uncached = await runLoad(stack.info.gatewayUrl, concurrency, SECONDS, nextUncached);
       const cached = await runLoad(cachedUrl, concurrency, SECONDS);
-      for (const [route, result] of [["GET /health", health], ["CCIP uncached", uncached], ["CCIP cached", cached]] as const) {
+      for (const [route, result] of [
+        ["GET /health", health],
+        ["CCIP uncached", uncached],
+        ["CCIP cached", cached],
+      ] as const) {
         console.log(
           [
             String(concurrency).padStart(11),

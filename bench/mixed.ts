@@ -40,10 +40,16 @@ export async function benchMixed(): Promise<void> {
   await withBenchStack(async (stack, adminToken) => {
     const domain = stack.info.domain;
     const base = stack.info.gatewayUrl;
-    const names = Array.from({ length: SEEDED_NAMES }, (_, index) => ({ name: `load${index}.${domain}`, owner: stack.info.signer, texts: { url: `https://load${index}.example` } }));
+    const names = Array.from({ length: SEEDED_NAMES }, (_, index) => ({
+      name: `load${index}.${domain}`,
+      owner: stack.info.signer,
+      texts: { url: `https://load${index}.example` },
+    }));
     await adminRequest(stack, adminToken, "POST", `/v1/domains/${domain}/names/bulk`, { names });
     const sharedNames = Array.from({ length: SHARED_NAMES }, (_, index) => `shared${index}.${domain}`);
-    await adminRequest(stack, adminToken, "POST", `/v1/domains/${domain}/names/bulk`, { names: sharedNames.map((name) => ({ name, owner: stack.info.signer })) });
+    await adminRequest(stack, adminToken, "POST", `/v1/domains/${domain}/names/bulk`, {
+      names: sharedNames.map((name) => ({ name, owner: stack.info.signer })),
+    });
     const keys: string[] = [];
     for (let index = 0; index < API_KEYS; index++) {
       keys.push(((await adminRequest(stack, adminToken, "POST", `/v1/domains/${domain}/keys`, { label: `load ${index}` })) as { key: string }).key);
@@ -76,7 +82,7 @@ export async function benchMixed(): Promise<void> {
 
     /** One registry write with the next service key; records its latency, or the error. */
     const keyedWrite = async (method: "PUT" | "PATCH", name: string, body: unknown, latencies: Latencies): Promise<boolean> => {
-      const key = keys[(writes++) % keys.length]!;
+      const key = keys[writes++ % keys.length]!;
       try {
         await timed(latencies, async () => {
           const response = await fetch(`${base}/v1/names/${name}`, {
@@ -114,7 +120,10 @@ export async function benchMixed(): Promise<void> {
     const senderLoop = async (senderIndex: number) => {
       for (let count = 0; performance.now() < deadline; count++) {
         const envelope = buildEnvelope({
-          message: { message: `load message ${senderIndex}/${count}`, metadata: { to: recipient.name, from: "load.demo.eth", timestamp: Date.now(), type: "NEW" } },
+          message: {
+            message: `load message ${senderIndex}/${count}`,
+            metadata: { to: recipient.name, from: "load.demo.eth", timestamp: Date.now(), type: "NEW" },
+          },
           to: recipient.name,
           from: "load.demo.eth",
           recipientEncryptionKey: recipient.dm3.encryption.publicKey,
@@ -163,15 +172,27 @@ export async function benchMixed(): Promise<void> {
     const uniqueMessages = new Set(inbox.hashes).size;
     const lostMessages = submitted - uniqueMessages;
 
-    console.log(`\nMixed load, ${SECONDS} s against wrangler dev (local D1): ${LOOKUP_CONNECTIONS} lookup connections, ${WRITERS} writers, ${PATCHERS} patchers, ${SENDERS} senders`);
+    console.log(
+      `\nMixed load, ${SECONDS} s against wrangler dev (local D1): ${LOOKUP_CONNECTIONS} lookup connections, ${WRITERS} writers, ${PATCHERS} patchers, ${SENDERS} senders`,
+    );
     console.log("  operation     count    per s    p50 ms   p99 ms   errors");
     const row = (label: string, count: number, p50: number, p99: number, errorCount: number) =>
-      console.log(`  ${label.padEnd(12)} ${String(count).padStart(6)} ${(count / SECONDS).toFixed(1).padStart(8)} ${p50.toFixed(1).padStart(9)} ${p99.toFixed(1).padStart(8)} ${String(errorCount).padStart(8)}`);
+      console.log(
+        `  ${label.padEnd(12)} ${String(count).padStart(6)} ${(count / SECONDS).toFixed(1).padStart(8)} ${p50.toFixed(1).padStart(9)} ${p99.toFixed(1).padStart(8)} ${String(errorCount).padStart(8)}`,
+      );
     row("lookup", lookups.requests, lookups.p50Ms, lookups.p99Ms, lookups.errors);
     row("write", writeLatencies.length, percentile(writeLatencies, 50), percentile(writeLatencies, 99), errors.filter((e) => e.startsWith("PUT")).length);
     row("patch", patchLatencies.length, percentile(patchLatencies, 50), percentile(patchLatencies, 99), errors.filter((e) => e.startsWith("PATCH")).length);
-    row("submit", submitLatencies.length, percentile(submitLatencies, 50), percentile(submitLatencies, 99), errors.filter((e) => e.startsWith("submit")).length);
-    console.log(`  after the run: ${lastWritten.size} names written, ${lostWrites} not as last acknowledged; ${lastPatched.size} patched keys on ${SHARED_NAMES} shared names, ${lostPatches} lost; ${submitted} messages accepted, ${uniqueMessages} picked up (${inbox.hashes.length - uniqueMessages} twice), ${lostMessages} lost`);
+    row(
+      "submit",
+      submitLatencies.length,
+      percentile(submitLatencies, 50),
+      percentile(submitLatencies, 99),
+      errors.filter((e) => e.startsWith("submit")).length,
+    );
+    console.log(
+      `  after the run: ${lastWritten.size} names written, ${lostWrites} not as last acknowledged; ${lastPatched.size} patched keys on ${SHARED_NAMES} shared names, ${lostPatches} lost; ${submitted} messages accepted, ${uniqueMessages} picked up (${inbox.hashes.length - uniqueMessages} twice), ${lostMessages} lost`,
+    );
     for (const error of errors.slice(0, 5)) console.log(`  error: ${error}`);
     if (errors.length + lookups.errors + lostWrites + lostPatches + lostMessages > 0 || inbox.hashes.length !== uniqueMessages) {
       process.exitCode = 1;

@@ -71,7 +71,9 @@ export async function benchRegistry(): Promise<void> {
       if (result.failed > 0) throw new Error(`bulk import: ${result.failed} failures`);
     }
     const seconds = (performance.now() - started) / 1000;
-    console.log(`\nBulk import under wrangler dev: ${BULK_NAMES} names (2 text records each) in ${seconds.toFixed(1)} s = ${(BULK_NAMES / seconds).toFixed(0)} names/s`);
+    console.log(
+      `\nBulk import under wrangler dev: ${BULK_NAMES} names (2 text records each) in ${seconds.toFixed(1)} s = ${(BULK_NAMES / seconds).toFixed(0)} names/s`,
+    );
   });
 }
 

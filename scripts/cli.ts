@@ -69,10 +69,13 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+    }
     previous = current;
   }
-  return previous[b.length]!;
+  return previous[b.length] ?? 0;
 }
 
 async function resolveValue(value: unknown): Promise<unknown> {
@@ -101,7 +104,8 @@ if (unknownFlag) {
 try {
   await runCommand(main, { rawArgs });
 } catch (error) {
-  const usage = error instanceof UsageError || (error instanceof Error && /Missing required|Unknown (argument|option|command)|Invalid value/i.test(error.message));
+  const usage =
+    error instanceof UsageError || (error instanceof Error && /Missing required|Unknown (argument|option|command)|Invalid value/i.test(error.message));
   const message = error instanceof Error ? ((error as { shortMessage?: string }).shortMessage ?? error.message) : String(error);
   console.error(`error: ${message.split("\n")[0]}`);
   process.exit(usage ? EXIT_USAGE : EXIT_FAILED);

@@ -23,7 +23,11 @@ async function stopPreviousRun(): Promise<void> {
 
 async function main(): Promise<void> {
   await stopPreviousRun();
-  for (const [what, port] of [["RPC_PORT", RPC_PORT], ["WORKER_PORT", WORKER_PORT], ["INSPECTOR_PORT", INSPECTOR_PORT]] as const) {
+  for (const [what, port] of [
+    ["RPC_PORT", RPC_PORT],
+    ["WORKER_PORT", WORKER_PORT],
+    ["INSPECTOR_PORT", INSPECTOR_PORT],
+  ] as const) {
     if (!(await isPortFree(port))) {
       throw new Error(`Port ${port} (${what}) is in use on 127.0.0.1; stop what uses it or set ${what}=<port>`);
     }

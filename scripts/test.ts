@@ -4,6 +4,7 @@
  * anything failed or a suite's counts could not be read.
  */
 import { spawn } from "node:child_process";
+import { stripVTControlCharacters } from "node:util";
 import { binPath, projectRoot } from "./lib/paths";
 import { QUIET_ENV } from "./stack/processes";
 
@@ -34,6 +35,16 @@ const suites: Suite[] = [
     command: "npm",
     args: ["run", "-s", "typecheck"],
     parse: () => ({ passed: 1, failed: 0 }),
+  },
+  {
+    // biome.json: formatting and lint rules, checked (never written) here; `npm run format` fixes.
+    name: "format and lint (Biome)",
+    command: binPath("biome"),
+    args: ["check", "."],
+    parse: (output) => {
+      if (!/Checked \d+ files?/.test(output)) return undefined;
+      return /Found \d+ errors?/.test(output) ? { passed: 0, failed: 1 } : { passed: 1, failed: 0 };
+    },
   },
   {
     // .dependency-cruiser.cjs: features never import each other, the protocol core imports no HTTP,
@@ -105,7 +116,7 @@ function runSuite(suite: Suite): Promise<{ output: string; exitCode: number }> {
   });
 }
 
-const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
+const stripAnsi = stripVTControlCharacters;
 const total: Counts = { passed: 0, failed: 0 };
 const summary: string[] = [];
 for (const suite of suites) {

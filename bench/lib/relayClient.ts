@@ -48,7 +48,11 @@ export async function drainInbox(stack: Stack, user: DemoUser): Promise<DrainedI
     drained.hashes.push(...page.map((item) => item.metadata.encryptedMessageHash));
     const acknowledgements = page.map((item) => ({ contactAddress: item.metadata.deliveryInformation.from, messageHash: item.metadata.encryptedMessageHash }));
     started = performance.now();
-    const response = await fetch(`${base}/delivery/messages/${user.name}/syncAcknowledgements`, { method: "POST", headers, body: JSON.stringify({ acknowledgements }) });
+    const response = await fetch(`${base}/delivery/messages/${user.name}/syncAcknowledgements`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ acknowledgements }),
+    });
     if (response.status !== 200) throw new Error(`acknowledge failed: ${response.status} ${await response.text()}`);
     drained.acknowledged += ((await response.json()) as { acknowledged: number }).acknowledged;
     drained.ackSeconds += (performance.now() - started) / 1000;

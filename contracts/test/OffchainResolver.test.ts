@@ -16,13 +16,7 @@ import {
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { namehash, packetToBytes } from "viem/ens";
-import {
-  EXTENDED_RESOLVER_INTERFACE_ID,
-  FEATURES_INTERFACE_ID,
-  offchainResolverAbi,
-  RESOLVE_MULTICALL_FEATURE,
-  recordResolverAbi,
-} from "../../worker/src/abi";
+import { EXTENDED_RESOLVER_INTERFACE_ID, FEATURES_INTERFACE_ID, offchainResolverAbi, RESOLVE_MULTICALL_FEATURE, recordResolverAbi } from "../../worker/src/abi";
 import { encodeResolveResponse } from "../../worker/src/protocol/ccip/encodeResolveResponse";
 import { signatureHash } from "../../worker/src/protocol/ccip/signatureHash";
 
@@ -282,8 +276,12 @@ describe("OffchainResolver", () => {
     it("refuses to add the zero address or a signer twice, or remove a non-signer", async () => {
       const { resolver } = await networkHelpers.loadFixture(deployResolver);
       await viem.assertions.revertWithCustomErrorWithArgs(resolver.write.addSigner([zeroAddress]), resolver, "OffchainResolverSignerUnchanged", [zeroAddress]);
-      await viem.assertions.revertWithCustomErrorWithArgs(resolver.write.addSigner([signer.address]), resolver, "OffchainResolverSignerUnchanged", [signer.address]);
-      await viem.assertions.revertWithCustomErrorWithArgs(resolver.write.removeSigner([stranger.address]), resolver, "OffchainResolverSignerUnchanged", [stranger.address]);
+      await viem.assertions.revertWithCustomErrorWithArgs(resolver.write.addSigner([signer.address]), resolver, "OffchainResolverSignerUnchanged", [
+        signer.address,
+      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(resolver.write.removeSigner([stranger.address]), resolver, "OffchainResolverSignerUnchanged", [
+        stranger.address,
+      ]);
     });
 
     it("transfers ownership in two steps", async () => {
@@ -325,4 +323,3 @@ describe("OffchainResolver", () => {
     });
   });
 });
-

@@ -5,8 +5,7 @@ import { ensRegistryAbi, offchainResolverAbi, resolverAdminAbi } from "../../wor
 import { readArtifact } from "../../scripts/lib/artifacts";
 
 /** Signature of an ABI item: kind, name and input types (what calldata and selectors depend on). */
-const signatureOf = (item: Abi[number]) =>
-  "name" in item ? `${item.type} ${item.name}(${item.inputs.map((input) => input.type).join(",")})` : item.type;
+const signatureOf = (item: Abi[number]) => ("name" in item ? `${item.type} ${item.name}(${item.inputs.map((input) => input.type).join(",")})` : item.type);
 
 describe("worker/src/abi.ts matches the compiled contracts", () => {
   for (const [label, abi, source, contract] of [
@@ -21,7 +20,10 @@ describe("worker/src/abi.ts matches the compiled contracts", () => {
         const match = compiled.get(signatureOf(item));
         assert.ok(match, `${signatureOf(item)} is not in the ${contract} artifact`);
         if (item.type === "function" && match.type === "function") {
-          assert.deepEqual(item.outputs.map((output) => output.type), match.outputs.map((output) => output.type));
+          assert.deepEqual(
+            item.outputs.map((output) => output.type),
+            match.outputs.map((output) => output.type),
+          );
           assert.equal(item.stateMutability, match.stateMutability);
         }
       }

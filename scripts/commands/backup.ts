@@ -52,4 +52,7 @@ const restoreCommand = defineCommand({
 });
 
 /** `backup export|restore`. */
-export default defineCommand({ meta: { name: "backup", description: "Whole-D1 backup and restore (API keys excluded)" }, subCommands: { export: exportCommand, restore: restoreCommand } });
+export default defineCommand({
+  meta: { name: "backup", description: "Whole-D1 backup and restore (API keys excluded)" },
+  subCommands: { export: exportCommand, restore: restoreCommand },
+});

@@ -21,7 +21,6 @@ import { setDomainResolver } from "../lib/setDomainResolver";
 import { readStackFile } from "../lib/stackConfig";
 import { runWrangler } from "../lib/wrangler";
 
-
 const resolver = defineCommand({
   meta: { name: "resolver", description: "Deploy an OffchainResolver (key: $DEPLOYER_PRIVATE_KEY) and write a deployment record" },
   args: {
@@ -45,9 +44,18 @@ const resolver = defineCommand({
 
     const chain = await connectFromFlags(args, ["DEPLOYER_PRIVATE_KEY"]);
     if (args["dry-run"]) {
-      const plan = { chainId: chain.chainId, deployer: chain.account.address, owner: owner ?? chain.account.address, signers, urls, multicallFeature: args.multicall !== false };
+      const plan = {
+        chainId: chain.chainId,
+        deployer: chain.account.address,
+        owner: owner ?? chain.account.address,
+        signers,
+        urls,
+        multicallFeature: args.multicall !== false,
+      };
       if (args.json) console.log(JSON.stringify({ dryRun: true, ...plan }));
-      console.error(`dry run: would deploy OffchainResolver on chain ${plan.chainId} from ${plan.deployer} (owner ${plan.owner}, signers ${signers.join(", ")}, urls ${urls.join(" ")})`);
+      console.error(
+        `dry run: would deploy OffchainResolver on chain ${plan.chainId} from ${plan.deployer} (owner ${plan.owner}, signers ${signers.join(", ")}, urls ${urls.join(" ")})`,
+      );
       return;
     }
     console.error(`deploying OffchainResolver on chain ${chain.chainId} from ${chain.account.address}`);
@@ -74,7 +82,9 @@ const setResolver = defineCommand({
     const registry = registryFromFlags(args.registry, args.rpc);
     const chain = await connectFromFlags(args, ["DOMAIN_OWNER_PRIVATE_KEY", "DEPLOYER_PRIVATE_KEY"]);
     if (args["dry-run"]) {
-      console.error(`dry run: would set the resolver of ${args.domain} to ${resolverAddress} in registry ${registry} on chain ${chain.chainId}, from ${chain.account.address}`);
+      console.error(
+        `dry run: would set the resolver of ${args.domain} to ${resolverAddress} in registry ${registry} on chain ${chain.chainId}, from ${chain.account.address}`,
+      );
       return;
     }
     const result = await setDomainResolver(chain, { registry, domain: args.domain, resolver: resolverAddress });

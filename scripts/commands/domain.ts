@@ -57,7 +57,9 @@ const webhook = defineCommand({
       : await writeOrDryRun<{ url: string; secret: string }>(args["dry-run"], target, "PUT", path, { url: args.to });
     if (result) {
       output(Boolean(args.json), result, () =>
-        args.remove ? `${args.domain}: gateway mode off` : `${args.domain} → ${args.to}\nHMAC secret (store it now, not shown again): ${(result as { secret: string }).secret}`,
+        args.remove
+          ? `${args.domain}: gateway mode off`
+          : `${args.domain} → ${args.to}\nHMAC secret (store it now, not shown again): ${(result as { secret: string }).secret}`,
       );
     }
   },
@@ -72,7 +74,9 @@ const queue = defineCommand({
     output(Boolean(args.json), { items }, () =>
       items.length === 0
         ? "queue empty"
-        : items.map((i) => `${i.id}\t${i.recipient}\tattempts ${i.attempts}\tnext ${new Date(i.nextAttemptAtMs).toISOString()}\t${i.lastError ?? ""}`).join("\n"),
+        : items
+            .map((i) => `${i.id}\t${i.recipient}\tattempts ${i.attempts}\tnext ${new Date(i.nextAttemptAtMs).toISOString()}\t${i.lastError ?? ""}`)
+            .join("\n"),
     );
   },
 });

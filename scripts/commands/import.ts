@@ -22,10 +22,14 @@ export default defineCommand({
     const batchSize = args.batch === undefined ? MAX_BATCH : Number(args.batch);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH) throw new UsageError(`--batch takes 1..${MAX_BATCH}`);
     const rows = readImportFile(args.file);
-    const failures: { name: string; reason: string }[] = rows.filter((row) => row.error).map((row) => ({ name: `(line ${row.line})`, reason: row.error as string }));
+    const failures: { name: string; reason: string }[] = rows
+      .filter((row) => row.error)
+      .map((row) => ({ name: `(line ${row.line})`, reason: row.error as string }));
     const items = rows.flatMap((row) => (row.item ? [row.item] : []));
     if (args["dry-run"]) {
-      console.error(`dry run: would import ${items.length} names into ${args.domain} in ${Math.ceil(items.length / batchSize)} requests; ${failures.length} unreadable lines`);
+      console.error(
+        `dry run: would import ${items.length} names into ${args.domain} in ${Math.ceil(items.length / batchSize)} requests; ${failures.length} unreadable lines`,
+      );
       return;
     }
     const target = registryTarget(args);

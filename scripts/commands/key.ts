@@ -34,7 +34,9 @@ const list = defineCommand({
     const { items } = await callRegistry<{ items: KeyView[] }>(registryTarget(args), "GET", `/v1/domains/${args.domain}/keys`);
     output(Boolean(args.json), { items }, () =>
       items
-        .map((k) => `${k.id}\t${k.label}\t${k.revokedAtSeconds ? "revoked" : k.expiresAtSeconds && k.expiresAtSeconds * 1000 < Date.now() ? "expired" : "active"}`)
+        .map(
+          (k) => `${k.id}\t${k.label}\t${k.revokedAtSeconds ? "revoked" : k.expiresAtSeconds && k.expiresAtSeconds * 1000 < Date.now() ? "expired" : "active"}`,
+        )
         .join("\n"),
     );
   },

@@ -1,18 +1,16 @@
 import { readFileSync } from "node:fs";
 import { defineCommand } from "citty";
 import { UsageError } from "../lib/cliErrors";
-import {
-  callRegistry,
-  COMMON_ARGS,
-  DRY_RUN_ARG,
-  keyValuePairs,
-  output,
-  registryTarget,
-  repeatedFlag,
-  writeOrDryRun,
-} from "../lib/registryClient";
+import { callRegistry, COMMON_ARGS, DRY_RUN_ARG, keyValuePairs, output, registryTarget, repeatedFlag, writeOrDryRun } from "../lib/registryClient";
 
-type NameView = { name: string; owner: string; texts: Record<string, string>; addresses: Record<string, string>; contenthash: string | null; dm3Profile: unknown };
+type NameView = {
+  name: string;
+  owner: string;
+  texts: Record<string, string>;
+  addresses: Record<string, string>;
+  contenthash: string | null;
+  dm3Profile: unknown;
+};
 
 const set = defineCommand({
   meta: { name: "set", description: "Create or replace a name with all its records (admin token or API key)" },
@@ -85,7 +83,11 @@ const list = defineCommand({
       if (args.prefix) query.set("prefix", args.prefix);
       if (args.owner) query.set("owner", args.owner);
       if (cursor) query.set("cursor", cursor);
-      const page: { items: { name: string; owner: string }[]; nextCursor: string | null } = await callRegistry(target, "GET", `/v1/domains/${args.domain}/names?${query}`);
+      const page: { items: { name: string; owner: string }[]; nextCursor: string | null } = await callRegistry(
+        target,
+        "GET",
+        `/v1/domains/${args.domain}/names?${query}`,
+      );
       items.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor && items.length < max);

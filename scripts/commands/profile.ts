@@ -22,7 +22,10 @@ const create = defineCommand({
     }
     const wallet = privateKeyToAccount(walletKey as Hex);
     const keys = generateDm3Keys();
-    const deliveryServices = args.ds.split(",").map((name) => name.trim()).filter(Boolean);
+    const deliveryServices = args.ds
+      .split(",")
+      .map((name) => name.trim())
+      .filter(Boolean);
     const signedUserProfile = await signUserProfile(wallet, {
       publicEncryptionKey: keys.encryption.publicKey,
       publicSigningKey: keys.signing.publicKey,

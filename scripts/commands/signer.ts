@@ -57,7 +57,10 @@ const rotate = defineCommand({
     gateway: { type: "string", description: "The worker's URL (or $GATEWAY_URL; default: the local stack's)" },
     resolver: { type: "string", description: "Resolvers to rotate, comma-separated (default: all the worker serves on this chain)" },
     remote: { type: "boolean", description: "Switch the deployed worker (`wrangler secret put`); default for a non-local gateway" },
-    "local-config": { type: "string", description: "Switch a local wrangler dev run with this wrangler.toml (its .dev.vars); default for the `npm start` stack" },
+    "local-config": {
+      type: "string",
+      description: "Switch a local wrangler dev run with this wrangler.toml (its .dev.vars); default for the `npm start` stack",
+    },
     "worker-name": { type: "string", description: "With --remote: the worker's name, if not the one in wrangler.toml" },
     "other-chains-prepared": {
       type: "boolean",
@@ -70,7 +73,8 @@ const rotate = defineCommand({
     const stack = readStackFile();
     const gatewayUrl = gatewayFromFlags(args.gateway);
     const localConfig = args["local-config"] ?? (!args.remote && gatewayUrl === stack.gatewayUrl ? stack.configFile : undefined);
-    if (!args.remote && gatewayUrl === stack.gatewayUrl && !localConfig) throw new UsageError("The local stack's config is unknown: restart it with `npm start`");
+    if (!args.remote && gatewayUrl === stack.gatewayUrl && !localConfig)
+      throw new UsageError("The local stack's config is unknown: restart it with `npm start`");
     const drainText = args["drain-seconds"];
     if (drainText !== undefined && !/^\d+$/.test(drainText)) throw new UsageError(`--drain-seconds takes a whole number, not "${drainText}"`);
     // The new key goes straight into the worker; it is never printed.
@@ -85,7 +89,9 @@ const rotate = defineCommand({
     if (args["dry-run"]) {
       const where = localConfig ? `the local worker (${localConfig})` : `the deployed worker${workerName ? ` ${workerName}` : ""}`;
       const which = resolvers.length > 0 ? resolvers.join(", ") : `every resolver ${gatewayUrl} serves on chain ${chain.chainId}`;
-      console.error(`dry run: would add a new signer to ${which}, switch ${where} to its key, wait for old answers to expire, then remove the old signer; nothing sent`);
+      console.error(
+        `dry run: would add a new signer to ${which}, switch ${where} to its key, wait for old answers to expire, then remove the old signer; nothing sent`,
+      );
       return;
     }
     const { oldSigner, newSigner } = await rotateSigner({

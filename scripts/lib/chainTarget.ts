@@ -28,7 +28,11 @@ export async function connectFromFlags(flags: { rpc?: string | undefined; "chain
 }
 
 /** Comma-separated flag values (`a,b`), trimmed, empty ones dropped. */
-export const listFlag = (value: string | undefined) => (value ?? "").split(",").map((item) => item.trim()).filter(Boolean);
+export const listFlag = (value: string | undefined) =>
+  (value ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 /** Comma-separated addresses from `flag`, checksummed; a malformed one is a usage error. */
 export function addressList(value: string | undefined, flag: string): Address[] {

@@ -26,13 +26,21 @@ export async function checkDeployment(options: { client: PublicClient; registry:
   const extended = await client
     .readContract({ address: resolver, abi: offchainResolverAbi, functionName: "supportsInterface", args: [EXTENDED_RESOLVER_INTERFACE_ID] })
     .catch(() => false);
-  check(extended, "the resolver is an ENSIP-10 extended resolver", extended ? "supportsInterface(0x9061b923)" : `${resolver} does not support IExtendedResolver`);
+  check(
+    extended,
+    "the resolver is an ENSIP-10 extended resolver",
+    extended ? "supportsInterface(0x9061b923)" : `${resolver} does not support IExtendedResolver`,
+  );
   if (!extended) return checks;
 
   const health = (await (await fetch(`${options.gatewayUrl.replace(/\/$/, "")}/health`)).json()) as Health;
   const signers = await client.readContract({ address: resolver, abi: resolverAdminAbi, functionName: "signers" }).catch(() => [] as readonly Address[]);
   const trusted = signers.some((signer) => isAddressEqual(signer, health.signer));
-  check(trusted, "the resolver trusts the worker's signer", trusted ? health.signer : `worker signs with ${health.signer}; resolver trusts ${signers.join(", ") || "nobody"}`);
+  check(
+    trusted,
+    "the resolver trusts the worker's signer",
+    trusted ? health.signer : `worker signs with ${health.signer}; resolver trusts ${signers.join(", ") || "nobody"}`,
+  );
 
   const urls = await client.readContract({ address: resolver, abi: resolverAdminAbi, functionName: "urls" }).catch(() => [] as readonly string[]);
   const origin = new URL(options.gatewayUrl).origin;
@@ -52,7 +60,11 @@ export async function checkDeployment(options: { client: PublicClient; registry:
     await resolveRecord(client, options.registry, `deployment-check.${domain}`, { kind: "addr" });
     check(true, "a subname lookup verifies on chain (CCIP-Read)", `deployment-check.${domain}`);
   } catch (error) {
-    check(false, "a subname lookup verifies on chain (CCIP-Read)", ((error as { shortMessage?: string }).shortMessage ?? (error as Error).message).split("\n")[0] ?? "");
+    check(
+      false,
+      "a subname lookup verifies on chain (CCIP-Read)",
+      ((error as { shortMessage?: string }).shortMessage ?? (error as Error).message).split("\n")[0] ?? "",
+    );
   }
   return checks;
 }

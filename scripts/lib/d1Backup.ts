@@ -81,7 +81,7 @@ export async function exportD1(location: D1Location, file: string): Promise<Reco
 /** INSERT statements per table in an export. */
 function countInserts(sql: string): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const match of sql.matchAll(/^INSERT INTO "?([a-z_]+)"?/gm)) counts[match[1]!] = (counts[match[1]!] ?? 0) + 1;
+  for (const [, table = ""] of sql.matchAll(/^INSERT INTO "?([a-z_]+)"?/gm)) counts[table] = (counts[table] ?? 0) + 1;
   return counts;
 }
 

@@ -45,7 +45,8 @@ const RATE_LIMIT_RETRIES = 5;
 export async function callRegistry<T = unknown>(target: RegistryTarget, method: string, apiPath: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (target.credential) headers.Authorization = `Bearer ${target.credential}`;
-  const send = () => reach(target.url, () => fetch(`${target.url}${apiPath}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }));
+  const send = () =>
+    reach(target.url, () => fetch(`${target.url}${apiPath}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }));
   let response = await send();
   for (let retry = 0; response.status === 429 && retry < RATE_LIMIT_RETRIES; retry++) {
     const waitSeconds = Number(response.headers.get("Retry-After")) || 60;

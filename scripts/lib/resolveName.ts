@@ -1,20 +1,9 @@
-import {
-  type Address,
-  decodeAbiParameters,
-  encodeFunctionData,
-  type Hex,
-  type PublicClient,
-  toHex,
-  zeroAddress,
-} from "viem";
+import { type Address, decodeAbiParameters, encodeFunctionData, type Hex, type PublicClient, toHex, zeroAddress } from "viem";
 import { namehash, normalize, packetToBytes } from "viem/ens";
 import { ensRegistryAbi, EXTENDED_RESOLVER_INTERFACE_ID, offchainResolverAbi, recordResolverAbi } from "../../worker/src/abi";
 
 /** One record to look up. */
-export type RecordRequest =
-  | { kind: "text"; key: string }
-  | { kind: "addr"; coinType?: bigint }
-  | { kind: "contenthash" };
+export type RecordRequest = { kind: "text"; key: string } | { kind: "addr"; coinType?: bigint } | { kind: "contenthash" };
 
 /** Where a name's resolution starts: the resolver found by the ENSIP-10 walk. */
 export type ResolverLocation = { resolver: Address; resolverName: string; extended: boolean };
@@ -57,12 +46,7 @@ export type RecordValue = string;
  * Looks `record` up for `name` the way any ENS client does: registry walk, then `resolve()` on the
  * extended resolver, letting viem follow the EIP-3668 OffchainLookup (CCIP-Read) and verify it on chain.
  */
-export async function resolveRecord(
-  client: PublicClient,
-  registry: Address,
-  name: string,
-  record: RecordRequest,
-): Promise<RecordValue> {
+export async function resolveRecord(client: PublicClient, registry: Address, name: string, record: RecordRequest): Promise<RecordValue> {
   const normalized = normalize(name);
   const { resolver, extended } = await findResolver(client, registry, normalized);
   const recordCall = encodeRecordCall(namehash(normalized), record);
@@ -81,12 +65,7 @@ export async function resolveRecord(
  * Several records in one lookup: `resolve(name, multicall([...]))`, one OffchainLookup and one
  * signed answer (ENSIP-22). A record the gateway does not answer comes back as an Error.
  */
-export async function resolveRecords(
-  client: PublicClient,
-  registry: Address,
-  name: string,
-  records: RecordRequest[],
-): Promise<(RecordValue | Error)[]> {
+export async function resolveRecords(client: PublicClient, registry: Address, name: string, records: RecordRequest[]): Promise<(RecordValue | Error)[]> {
   const normalized = normalize(name);
   const { resolver } = await findResolver(client, registry, normalized);
   const node = namehash(normalized);

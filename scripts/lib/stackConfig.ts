@@ -8,7 +8,9 @@ export type Target = { rpcUrl: string; ensRegistry: Address; gatewayUrl: string 
 
 /** What `npm start` wrote to `.dev/stack.json`, or nothing when no stack has run here. */
 export function readStackFile(): Partial<Target & { resolver: Address; configFile: string; d1Dir: string }> {
-  return existsSync(stackFile) ? (JSON.parse(readFileSync(stackFile, "utf8")) as Partial<Target & { resolver: Address; configFile: string; d1Dir: string }>) : {};
+  return existsSync(stackFile)
+    ? (JSON.parse(readFileSync(stackFile, "utf8")) as Partial<Target & { resolver: Address; configFile: string; d1Dir: string }>)
+    : {};
 }
 
 /** Flags override the environment, which overrides `.dev/stack.json` (written by `npm start`). */

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { stripVTControlCharacters } from "node:util";
 import { QUIET_ENV } from "../stack/processes";
 import { binPath, projectRoot } from "./paths";
 
@@ -42,7 +43,10 @@ export function runWrangler(args: string[], options: WranglerOptions = {}): Prom
     child.once("error", reject);
     child.once("exit", (code) => {
       if (code === 0) return resolve({ stdout, stderr });
-      const lines = `${stderr}\n${stdout}`.replace(/\u001b\[[0-9;]*m/g, "").split("\n").map((line) => line.trim()).filter(Boolean);
+      const lines = stripVTControlCharacters(`${stderr}\n${stdout}`)
+        .split("\n")
+        .map((line) => line.trim())
+        .filter(Boolean);
       const reason = lines.find((line) => /error/i.test(line)) ?? lines.at(-1) ?? `exit code ${code}`;
       reject(new WranglerError(args.slice(0, 2).join(" "), reason, `${stdout}\n${stderr}`));
     });

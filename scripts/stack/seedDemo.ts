@@ -18,13 +18,7 @@ export const DEMO_DELIVERY_SERVICE = "ds.demo.eth";
  * Registers `domain` behind `resolver` and `alice.<domain>` with a fresh wallet, an address, a
  * couple of text records and a DM3 profile signed by that wallet, through the worker's admin API.
  */
-export async function seedDemo(options: {
-  gatewayUrl: string;
-  adminToken: string;
-  domain: string;
-  resolver: Address;
-  chainId: number;
-}): Promise<DemoUser[]> {
+export async function seedDemo(options: { gatewayUrl: string; adminToken: string; domain: string; resolver: Address; chainId: number }): Promise<DemoUser[]> {
   const put = async (path: string, body: unknown) => {
     const response = await fetch(`${options.gatewayUrl}${path}`, {
       method: "PUT",

@@ -125,9 +125,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       pids: { hardhat: node.child.pid as number, worker: worker.child.pid as number },
     };
     const exited = Promise.race(
-      ([["hardhat", node.child], ["worker", worker.child]] as const).map(
-        ([label, child]) => new Promise<string>((resolve) => child.once("exit", () => resolve(label))),
-      ),
+      (
+        [
+          ["hardhat", node.child],
+          ["worker", worker.child],
+        ] as const
+      ).map(([label, child]) => new Promise<string>((resolve) => child.once("exit", () => resolve(label)))),
     );
     return { info, demoUsers, exited, stop };
   } catch (error) {

@@ -41,7 +41,12 @@ before(async () => {
   const response = await fetch(`${stack.info.gatewayUrl}/v1/names/${name()}`, {
     method: "PUT",
     headers: { Authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify({ owner: BOB, texts: { url: "https://clients.example", avatar: "https://clients.example/a.png" }, addresses: { [String(OPTIMISM)]: OP_ADDRESS }, contenthash: IPFS_CONTENTHASH }),
+    body: JSON.stringify({
+      owner: BOB,
+      texts: { url: "https://clients.example", avatar: "https://clients.example/a.png" },
+      addresses: { [String(OPTIMISM)]: OP_ADDRESS },
+      contenthash: IPFS_CONTENTHASH,
+    }),
   });
   assert.equal(response.status, 200, await response.clone().text());
 });
@@ -105,7 +110,12 @@ describe("ENS UniversalResolver-style relaying", () => {
     const { abi } = await readArtifact("dev/RelayingCaller.sol", "RelayingCaller");
     const node = namehash(name());
     const relayed = (data: `0x${string}`) =>
-      client().readContract({ address: relay, abi, functionName: "resolve", args: [stack.info.resolver, toHex(packetToBytes(name())), data] }) as Promise<`0x${string}`>;
+      client().readContract({
+        address: relay,
+        abi,
+        functionName: "resolve",
+        args: [stack.info.resolver, toHex(packetToBytes(name())), data],
+      }) as Promise<`0x${string}`>;
     const text = await relayed(encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [node, "url"] }));
     assert.equal(decodeAbiParameters([{ type: "string" }], text)[0], "https://clients.example");
     // One resolve() per record (the UniversalResolver's batch path) and one multicall both verify.
@@ -138,7 +148,11 @@ describe("gateway failover", () => {
       await chain.assignResolver(stack.info.ensRegistry, "failover.eth", resolver);
       const { adminToken } = await ensureDevSecrets();
       const headers = { Authorization: `Bearer ${adminToken}` };
-      await fetch(`${stack.info.gatewayUrl}/v1/domains/failover.eth`, { method: "PUT", headers, body: JSON.stringify({ resolverAddress: resolver, chainId: stack.info.chainId }) });
+      await fetch(`${stack.info.gatewayUrl}/v1/domains/failover.eth`, {
+        method: "PUT",
+        headers,
+        body: JSON.stringify({ resolverAddress: resolver, chainId: stack.info.chainId }),
+      });
       await fetch(`${stack.info.gatewayUrl}/v1/names/x.failover.eth`, { method: "PUT", headers, body: JSON.stringify({ owner: BOB }) });
 
       assert.equal(await resolveRecord(client(), stack.info.ensRegistry, "x.failover.eth", { kind: "addr" }), BOB);

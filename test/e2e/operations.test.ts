@@ -78,7 +78,15 @@ describe("deployment scripts against the local chain", () => {
       ["deploy", "resolver", "--rpc", stack.info.rpcUrl, "--chain-id", String(stack.info.chainId), "--urls", gateway, "--out", out, "--json"],
       { DEPLOYER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY, SIGNER_ADDRESSES: stack.info.signer },
     );
-    const deployment = JSON.parse(stdout) as { address: Address; record: string; chainId: number; signers: Address[]; urls: string[]; owner: Address; pendingOwner: null };
+    const deployment = JSON.parse(stdout) as {
+      address: Address;
+      record: string;
+      chainId: number;
+      signers: Address[];
+      urls: string[];
+      owner: Address;
+      pendingOwner: null;
+    };
     deployedResolver = deployment.address;
     assert.equal(deployment.chainId, stack.info.chainId);
     assert.deepEqual(deployment.signers, [stack.info.signer]);
@@ -90,22 +98,51 @@ describe("deployment scripts against the local chain", () => {
     // What the record says is what the chain says.
     const onChain = await client().readContract({ address: deployment.address, abi: resolverAdminAbi, functionName: "urls" });
     assert.deepEqual(onChain, [gateway]);
-    const multicall = await client().readContract({ address: deployment.address, abi: offchainResolverAbi, functionName: "supportsFeature", args: [RESOLVE_MULTICALL_FEATURE] });
+    const multicall = await client().readContract({
+      address: deployment.address,
+      abi: offchainResolverAbi,
+      functionName: "supportsFeature",
+      args: [RESOLVE_MULTICALL_FEATURE],
+    });
     assert.equal(multicall, true);
   });
 
   it("offers ownership to another owner (two-step) when one is named", async () => {
     const finalOwner = privateKeyToAccount(DOMAIN_OWNER_KEY).address;
     const { stdout } = await cli(
-      ["deploy", "resolver", "--rpc", stack.info.rpcUrl, "--chain-id", String(stack.info.chainId), "--out", path.join(stateDir, "deployments"), "--json", "--no-multicall"],
-      { DEPLOYER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY, SIGNER_ADDRESSES: stack.info.signer, GATEWAY_URLS: "https://a.example/{sender}/{data}.json,https://b.example/{sender}/{data}.json", RESOLVER_OWNER: finalOwner },
+      [
+        "deploy",
+        "resolver",
+        "--rpc",
+        stack.info.rpcUrl,
+        "--chain-id",
+        String(stack.info.chainId),
+        "--out",
+        path.join(stateDir, "deployments"),
+        "--json",
+        "--no-multicall",
+      ],
+      {
+        DEPLOYER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY,
+        SIGNER_ADDRESSES: stack.info.signer,
+        GATEWAY_URLS: "https://a.example/{sender}/{data}.json,https://b.example/{sender}/{data}.json",
+        RESOLVER_OWNER: finalOwner,
+      },
     );
     const deployment = JSON.parse(stdout) as { address: Address; owner: Address; pendingOwner: Address; urls: string[]; multicallFeature: boolean };
     assert.equal(deployment.owner, privateKeyToAccount(LOCAL_DEPLOYER_KEY).address);
     assert.equal(deployment.pendingOwner, finalOwner);
     assert.equal(deployment.urls.length, 2);
     assert.equal(deployment.multicallFeature, false);
-    assert.equal(await client().readContract({ address: deployment.address, abi: offchainResolverAbi, functionName: "supportsFeature", args: [RESOLVE_MULTICALL_FEATURE] }), false);
+    assert.equal(
+      await client().readContract({
+        address: deployment.address,
+        abi: offchainResolverAbi,
+        functionName: "supportsFeature",
+        args: [RESOLVE_MULTICALL_FEATURE],
+      }),
+      false,
+    );
   });
 
   it("refuses to deploy when the RPC is not the chain named by --chain-id", async () => {
@@ -135,7 +172,10 @@ describe("deployment scripts against the local chain", () => {
       (error: { code?: number; stderr?: string }) => error.code === 2 && /is owned by/.test(error.stderr ?? ""),
     );
     await cli(["deploy", "set-resolver", "ops.eth", "--resolver", deployedResolver, ...chainFlags], { DOMAIN_OWNER_PRIVATE_KEY: DOMAIN_OWNER_KEY });
-    assert.equal(await client().readContract({ address: stack.info.ensRegistry, abi: ensRegistryAbi, functionName: "resolver", args: [namehash("ops.eth")] }), deployedResolver);
+    assert.equal(
+      await client().readContract({ address: stack.info.ensRegistry, abi: ensRegistryAbi, functionName: "resolver", args: [namehash("ops.eth")] }),
+      deployedResolver,
+    );
 
     await adminPut("/v1/domains/ops.eth", { resolverAddress: deployedResolver, chainId: stack.info.chainId });
     await adminPut("/v1/names/carol.ops.eth", { owner: domainOwner, texts: { url: "https://carol.example" } });
@@ -172,7 +212,10 @@ describe("deployment scripts against the local chain", () => {
     assert.match(stderr, /bundle built/);
     // wrangler.toml leaves DS_URL to the operator: the dry run says so, the real deploy refuses.
     assert.match(stderr, /sets DS_NAME = "ds\.demo\.eth" but no DS_URL/);
-    await assert.rejects(cli(["deploy", "worker"], {}), (error: { code?: number; stderr?: string }) => error.code === 2 && /no DS_URL/.test(error.stderr ?? ""));
+    await assert.rejects(
+      cli(["deploy", "worker"], {}),
+      (error: { code?: number; stderr?: string }) => error.code === 2 && /no DS_URL/.test(error.stderr ?? ""),
+    );
   });
 });
 
@@ -194,7 +237,10 @@ describe("the CLI refuses what it does not understand", () => {
     const flags = ["--resolver", stack.info.resolver, "--chain-id", String(stack.info.chainId)];
     await cli(["domain", "add", "policy.eth", ...flags, "--allow-address-names"], await registry());
     await cli(["domain", "add", "policy.eth", ...flags], await registry());
-    const listed = async () => (JSON.parse((await cli(["domain", "list", "--json"], await registry())).stdout) as { items: { name: string; allowAddressNames: boolean }[] }).items.find((item) => item.name === "policy.eth");
+    const listed = async () =>
+      (JSON.parse((await cli(["domain", "list", "--json"], await registry())).stdout) as { items: { name: string; allowAddressNames: boolean }[] }).items.find(
+        (item) => item.name === "policy.eth",
+      );
     assert.equal((await listed())?.allowAddressNames, true);
     await cli(["domain", "add", "policy.eth", ...flags, "--no-allow-address-names"], await registry());
     assert.equal((await listed())?.allowAddressNames, false);
@@ -210,7 +256,8 @@ describe("the CLI refuses what it does not understand", () => {
   it("resolve with the chain down says what is unreachable and how to start it", async () => {
     await assert.rejects(
       cli(["resolve", "alice.demo.eth", "--rpc", `http://127.0.0.1:${await findFreePort()}`, "--registry", stack.info.ensRegistry], {}),
-      (error: { code?: number; stderr?: string }) => error.code === 1 && /cannot reach the chain's JSON-RPC at http:\/\/127\.0\.0\.1:\d+ .*npm start/.test(error.stderr ?? ""),
+      (error: { code?: number; stderr?: string }) =>
+        error.code === 1 && /cannot reach the chain's JSON-RPC at http:\/\/127\.0\.0\.1:\d+ .*npm start/.test(error.stderr ?? ""),
     );
   });
 
@@ -274,7 +321,20 @@ describe("key rotation", () => {
     let result: { oldSigner: Address; newSigner: Address };
     try {
       const { stdout } = await cli(
-        ["signer", "rotate", "--rpc", stack.info.rpcUrl, "--chain-id", String(stack.info.chainId), "--gateway", stack.info.gatewayUrl, "--local-config", stack.info.configFile, "--drain-seconds", String(SIGNATURE_TTL_SECONDS + 2)],
+        [
+          "signer",
+          "rotate",
+          "--rpc",
+          stack.info.rpcUrl,
+          "--chain-id",
+          String(stack.info.chainId),
+          "--gateway",
+          stack.info.gatewayUrl,
+          "--local-config",
+          stack.info.configFile,
+          "--drain-seconds",
+          String(SIGNATURE_TTL_SECONDS + 2),
+        ],
         { RESOLVER_OWNER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY },
       );
       result = JSON.parse(stdout) as typeof result;
@@ -307,15 +367,36 @@ describe("key rotation", () => {
     const verify = (response: Hex) =>
       client().readContract({ address: stack.info.resolver, abi: offchainResolverAbi, functionName: "resolveWithProof", args: [response, extraData] });
     await verify(data);
-    const signedWithOldKey = await encodeResolveResponse(privateKeyToAccount(oldKey), { resolver: stack.info.resolver, expiresSeconds: expires, request, result: answer });
+    const signedWithOldKey = await encodeResolveResponse(privateKeyToAccount(oldKey), {
+      resolver: stack.info.resolver,
+      expiresSeconds: expires,
+      request,
+      result: answer,
+    });
     await assert.rejects(verify(signedWithOldKey), /OffchainResolverInvalidSigner/);
   });
 
   it("refuses a rotation that leaves out a resolver the worker serves on the chain", async () => {
     await assert.rejects(
-      cli(["signer", "rotate", "--rpc", stack.info.rpcUrl, "--chain-id", String(stack.info.chainId), "--gateway", stack.info.gatewayUrl, "--local-config", stack.info.configFile, "--resolver", stack.info.resolver], {
-        RESOLVER_OWNER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY,
-      }),
+      cli(
+        [
+          "signer",
+          "rotate",
+          "--rpc",
+          stack.info.rpcUrl,
+          "--chain-id",
+          String(stack.info.chainId),
+          "--gateway",
+          stack.info.gatewayUrl,
+          "--local-config",
+          stack.info.configFile,
+          "--resolver",
+          stack.info.resolver,
+        ],
+        {
+          RESOLVER_OWNER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY,
+        },
+      ),
       (error: { code?: number; stderr?: string }) => error.code === 2 && /also serves ops\.eth → 0x[0-9a-fA-F]{40} on this chain/.test(error.stderr ?? ""),
     );
   });
@@ -324,9 +405,25 @@ describe("key rotation", () => {
     await adminPut("/v1/domains/elsewhere.eth", { resolverAddress: deployedResolver, chainId: 10 });
     const signersBefore = await client().readContract({ address: stack.info.resolver, abi: resolverAdminAbi, functionName: "signers" });
     await assert.rejects(
-      cli(["signer", "rotate", "--rpc", stack.info.rpcUrl, "--chain-id", String(stack.info.chainId), "--gateway", stack.info.gatewayUrl, "--local-config", stack.info.configFile, "--drain-seconds", "0"], {
-        RESOLVER_OWNER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY,
-      }),
+      cli(
+        [
+          "signer",
+          "rotate",
+          "--rpc",
+          stack.info.rpcUrl,
+          "--chain-id",
+          String(stack.info.chainId),
+          "--gateway",
+          stack.info.gatewayUrl,
+          "--local-config",
+          stack.info.configFile,
+          "--drain-seconds",
+          "0",
+        ],
+        {
+          RESOLVER_OWNER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY,
+        },
+      ),
       (error: { code?: number; stderr?: string }) => error.code === 2 && /also serves elsewhere\.eth .* on chain 10/.test(error.stderr ?? ""),
     );
     assert.deepEqual(await client().readContract({ address: stack.info.resolver, abi: resolverAdminAbi, functionName: "signers" }), signersBefore);

@@ -7,17 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import {
-  createPublicClient,
-  createWalletClient,
-  decodeAbiParameters,
-  encodeAbiParameters,
-  encodeFunctionData,
-  type Hex,
-  http,
-  toHex,
-  zeroAddress,
-} from "viem";
+import { createPublicClient, createWalletClient, decodeAbiParameters, encodeAbiParameters, encodeFunctionData, type Hex, http, toHex, zeroAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { namehash, packetToBytes } from "viem/ens";
@@ -105,8 +95,7 @@ describe("answers the contract must refuse", () => {
     const innerCall = encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [namehash(alice().name), "url"] });
     return encodeFunctionData({ abi: offchainResolverAbi, functionName: "resolve", args: [toHex(packetToBytes(alice().name)), innerCall] });
   };
-  const extraData = (callData: Hex) =>
-    encodeAbiParameters([{ type: "bytes" }, { type: "address" }], [callData, stack.info.resolver]);
+  const extraData = (callData: Hex) => encodeAbiParameters([{ type: "bytes" }, { type: "address" }], [callData, stack.info.resolver]);
 
   it("accepts the worker's real answer and rejects the same answer re-signed by a non-signer", async () => {
     const callData = textCall();
@@ -132,15 +121,15 @@ describe("answers the contract must refuse", () => {
   it("fails the whole CCIP-Read lookup once the worker's key is no longer a signer", async () => {
     const owner = createWalletClient({ chain: hardhat, transport: http(stack.info.rpcUrl), account: privateKeyToAccount(LOCAL_DEPLOYER_KEY) });
     const replacement = privateKeyToAccount(generatePrivateKey()).address;
-    for (const [functionName, signer] of [["addSigner", replacement], ["removeSigner", stack.info.signer]] as const) {
+    for (const [functionName, signer] of [
+      ["addSigner", replacement],
+      ["removeSigner", stack.info.signer],
+    ] as const) {
       const hash = await owner.writeContract({ address: stack.info.resolver, abi: OWNER_ONLY_ABI, functionName, args: [signer] });
       await client().waitForTransactionReceipt({ hash });
     }
     try {
-      await assert.rejects(
-        resolveRecord(client(), stack.info.ensRegistry, alice().name, { kind: "addr" }),
-        /OffchainResolverInvalidSigner/,
-      );
+      await assert.rejects(resolveRecord(client(), stack.info.ensRegistry, alice().name, { kind: "addr" }), /OffchainResolverInvalidSigner/);
     } finally {
       // Put the worker's key back for the tests that follow.
       const hash = await owner.writeContract({ address: stack.info.resolver, abi: OWNER_ONLY_ABI, functionName: "addSigner", args: [stack.info.signer] });
@@ -172,7 +161,12 @@ describe("dm3 interop and the registry write paths", () => {
   it("lets a wallet register its own address name by EIP-712 signature, then resolves it", async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
     const name = `${wallet.address.toLowerCase()}.${stack.info.domain}`;
-    const write = { action: "put" as const, records: { owner: wallet.address, texts: { url: "https://self.example" } }, nonce: 1, expiry: Math.floor(Date.now() / 1000) + 60 };
+    const write = {
+      action: "put" as const,
+      records: { owner: wallet.address, texts: { url: "https://self.example" } },
+      nonce: 1,
+      expiry: Math.floor(Date.now() / 1000) + 60,
+    };
     const signature = await signNameWrite(wallet, { chainId: stack.info.chainId, resolverAddress: stack.info.resolver }, name, write);
     const response = await fetch(`${stack.info.gatewayUrl}/v1/names/${name}/signed`, { method: "POST", body: JSON.stringify({ ...write, signature }) });
     assert.equal(response.status, 200, await response.clone().text());
@@ -206,12 +200,15 @@ describe("dm3 interop and the registry write paths", () => {
     const file = path.join(stateDir, "bad.csv");
     await writeFile(file, `name,owner\nok1.${stack.info.domain},${alice().address}\nNOT.${stack.info.domain},${alice().address}\n`);
     const env = { ...process.env, DM3_REGISTRY_URL: stack.info.gatewayUrl, DM3_ADMIN_TOKEN: adminToken };
-    await assert.rejects(run(binPath("tsx"), ["scripts/cli.ts", "import", file, "--domain", stack.info.domain], { cwd: projectRoot, env }), (error: { code?: number; stdout?: string; stderr?: string }) => {
-      assert.equal(error.code, 1);
-      assert.match(error.stdout ?? "", /imported 1 of 2/);
-      assert.match(error.stderr ?? "", /NOT\.demo\.eth: name_not_normalized/);
-      return true;
-    });
+    await assert.rejects(
+      run(binPath("tsx"), ["scripts/cli.ts", "import", file, "--domain", stack.info.domain], { cwd: projectRoot, env }),
+      (error: { code?: number; stdout?: string; stderr?: string }) => {
+        assert.equal(error.code, 1);
+        assert.match(error.stdout ?? "", /imported 1 of 2/);
+        assert.match(error.stderr ?? "", /NOT\.demo\.eth: name_not_normalized/);
+        return true;
+      },
+    );
   });
 });
 
@@ -255,7 +252,11 @@ describe("relay: a message from dm3's libraries to a registered name, through th
     // Recipient side: dm3's challenge/response with her profile's signing key.
     const challenge = (await (await fetch(`${ds.url}/auth/${alice().name}`)).json()) as string;
     const signature = await dm3Crypto.sign(alice().dm3.signing.privateKey, challenge);
-    const login = await fetch(`${ds.url}/auth/${alice().name}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ challenge, signature }) });
+    const login = await fetch(`${ds.url}/auth/${alice().name}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ challenge, signature }),
+    });
     assert.equal(login.status, 200);
     const token = (await login.json()) as string;
     const incoming = async () =>
@@ -283,7 +284,10 @@ describe("relay: a message from dm3's libraries to a registered name, through th
       body: JSON.stringify({ acknowledgements: [{ contactAddress: bobName, messageHash: encryptedEnvelop.metadata.encryptedMessageHash }] }),
     });
     assert.equal(ack.status, 200);
-    assert.equal((await incoming()).some((item) => item.metadata.encryptedMessageHash === encryptedEnvelop.metadata.encryptedMessageHash), false);
+    assert.equal(
+      (await incoming()).some((item) => item.metadata.encryptedMessageHash === encryptedEnvelop.metadata.encryptedMessageHash),
+      false,
+    );
   });
 });
 
@@ -311,7 +315,9 @@ describe("relay gateway mode: envelopes POSTed to the service's webhook", () => 
       const webhook = (await setWebhook.json()) as { secret: string };
 
       const carolWallet = privateKeyToAccount(generatePrivateKey());
-      const carol = await createProfile(carolWallet.address, [DEMO_DS], undefined as never, { signer: (message: string) => carolWallet.signMessage({ message }) });
+      const carol = await createProfile(carolWallet.address, [DEMO_DS], undefined as never, {
+        signer: (message: string) => carolWallet.signMessage({ message }),
+      });
       assert.equal((await api("/v1/names/carol.service.eth", "PUT", { owner: carolWallet.address, dm3Profile: carol.signedProfile })).status, 200);
 
       const dsText = await resolveRecord(client(), stack.info.ensRegistry, DEMO_DS, { kind: "text", key: "network.dm3.deliveryService" });
@@ -376,7 +382,7 @@ describe("relay gateway mode: envelopes POSTed to the service's webhook", () => 
       assert.equal((await fetch(`${ds.url}/rpc`, { method: "POST", body: JSON.stringify(createJsonRpcCallSubmitMessage(encryptedEnvelop, "")) })).status, 200);
       type QueueItem = { attempts: number; lastError: string | null };
       let items: QueueItem[] = [];
-      for (let waited = 0; !(items[0]?.attempts) && waited < 10_000; waited += 100) {
+      for (let waited = 0; !items[0]?.attempts && waited < 10_000; waited += 100) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         items = ((await (await api("/v1/domains/moved.eth/webhook/queue", "GET")).json()) as { items: QueueItem[] }).items;
       }
@@ -430,7 +436,10 @@ describe("backup", () => {
     const counts = await countRows({ remote: false, persistTo: stack.info.d1Dir });
     for (const table of BACKUP_TABLES) {
       const inserts = sql.split("\n").filter((line) => line.startsWith(`INSERT INTO "${table}" `)).length;
-      assert.ok(inserts >= (counts[table] ?? 0) && ((counts[table] ?? 0) === 0 || inserts > 0), `${table}: ${inserts} rows in the backup, ${counts[table]} in the D1`);
+      assert.ok(
+        inserts >= (counts[table] ?? 0) && ((counts[table] ?? 0) === 0 || inserts > 0),
+        `${table}: ${inserts} rows in the backup, ${counts[table]} in the D1`,
+      );
     }
     assert.ok((counts.names ?? 0) > 0, "the stack has names");
     // A file that is not one of our backups is refused before anything is touched.

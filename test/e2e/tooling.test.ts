@@ -23,7 +23,10 @@ const tooOld = (version: string) => {
 /** The directory of a real Node older than 22.13: the machine's own, or one from the npm registry. */
 async function olderNodeDir(): Promise<string> {
   for (const candidate of ["/usr/bin/node", "/usr/local/bin/node"]) {
-    const version = await run(candidate, ["--version"]).then(({ stdout }) => stdout.trim(), () => undefined);
+    const version = await run(candidate, ["--version"]).then(
+      ({ stdout }) => stdout.trim(),
+      () => undefined,
+    );
     if (version && tooOld(version)) return path.dirname(candidate);
   }
   const prefix = path.join(homedir(), ".cache", "node20");

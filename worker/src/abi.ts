@@ -59,7 +59,4 @@ export const resolverAdminAbi = parseAbi([
 ]);
 
 /** ENS's NameWrapper, which owns wrapped names in the registry (ERC-1155 id = uint256(node)). */
-export const nameWrapperAbi = parseAbi([
-  "function ownerOf(uint256 id) view returns (address)",
-  "function setResolver(bytes32 node, address resolver)",
-]);
+export const nameWrapperAbi = parseAbi(["function ownerOf(uint256 id) view returns (address)", "function setResolver(bytes32 node, address resolver)"]);

@@ -18,7 +18,6 @@ function putWithKey(name: string, key: string | undefined, body: unknown = { own
 /** The random part of `dm3k_<16 hex id>_<secret>`. */
 const secretOf = (key: string) => key.slice("dm3k_".length + 16 + 1);
 
-
 beforeAll(async () => {
   await registerDomain("demo.eth");
   await registerDomain("other.eth");
@@ -88,7 +87,11 @@ describe("authorization matrix for PUT /v1/names/{name}", () => {
     const headers = { Authorization: `Bearer ${demoKey}` };
     await expectError(await call("/v1/domains/demo.eth/keys", { headers }), 403, "forbidden");
     await expectError(await call("/v1/domains/demo.eth/audit", { headers }), 403, "forbidden");
-    await expectError(await call("/v1/domains/evil.eth", { method: "PUT", headers, body: JSON.stringify({ resolverAddress: SENDER, chainId: 1 }) }), 403, "forbidden");
+    await expectError(
+      await call("/v1/domains/evil.eth", { method: "PUT", headers, body: JSON.stringify({ resolverAddress: SENDER, chainId: 1 }) }),
+      403,
+      "forbidden",
+    );
   });
 
   test("lets a key delete and patch only its domain's names", async () => {

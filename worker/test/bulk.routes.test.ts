@@ -73,7 +73,10 @@ describe("export → import", () => {
     expect(exported.status).toBe(200);
     expect(exported.headers.get("Content-Type")).toContain("application/x-ndjson");
     const text = new TextDecoder().decode(await exported.arrayBuffer());
-    const lines = text.trim().split("\n").map((line) => JSON.parse(line) as { name: string; dm3Profile?: { signature: string } });
+    const lines = text
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { name: string; dm3Profile?: { signature: string } });
     expect(lines.length).toBe(62);
     const withProfile = lines.find((line) => line.name === "good2.bulk.eth");
     expect(withProfile?.dm3Profile?.signature).toMatch(/^0x/);

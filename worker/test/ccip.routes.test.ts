@@ -1,12 +1,4 @@
-import {
-  decodeAbiParameters,
-  decodeErrorResult,
-  encodeFunctionData,
-  type Hex,
-  recoverAddress,
-  toHex,
-  zeroAddress,
-} from "viem";
+import { decodeAbiParameters, decodeErrorResult, encodeFunctionData, type Hex, recoverAddress, toHex, zeroAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { namehash, packetToBytes } from "viem/ens";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -51,7 +43,6 @@ async function verifyAnswer(callData: Hex, data: Hex): Promise<Hex> {
   expect(await recoverAddress({ hash, signature })).toBe(gatewaySigner.address);
   return result;
 }
-
 
 const decodeString = (result: Hex) => decodeAbiParameters([{ type: "string" }], result)[0];
 const decodeBytes = (result: Hex) => decodeAbiParameters([{ type: "bytes" }], result)[0];

@@ -62,32 +62,38 @@ const name = fc
   )
   .map((labels) => [...labels, "demo", "eth"].join("."));
 /** Hex-looking strings that are not valid hex: odd length, stray characters, missing prefix. */
-const malformedHex = fc.oneof(fc.stringMatching(/^0x[0-9a-fA-F]{1,301}$/), fc.stringMatching(/^(0x)?[0-9a-zA-Z]{0,80}$/), fc.constantFrom("0x", "0X00", "0x0", "0xgg", "00"));
+const malformedHex = fc.oneof(
+  fc.stringMatching(/^0x[0-9a-fA-F]{1,301}$/),
+  fc.stringMatching(/^(0x)?[0-9a-zA-Z]{0,80}$/),
+  fc.constantFrom("0x", "0X00", "0x0", "0xgg", "00"),
+);
 const jsonValue = fc.jsonValue({ maxDepth: 4 });
 
 /** A `resolve()` call with a generated DNS name and record call (often malformed on purpose). */
-const resolveCall = fc.oneof(
-  fc.record({ dnsName: hex(0, 80), inner: hex(0, 120) }),
-  fc.record({
-    dnsName: name.map((value) => {
-      try {
-        return toHex(packetToBytes(value));
-      } catch {
-        return "0x00" as Hex;
-      }
+const resolveCall = fc
+  .oneof(
+    fc.record({ dnsName: hex(0, 80), inner: hex(0, 120) }),
+    fc.record({
+      dnsName: name.map((value) => {
+        try {
+          return toHex(packetToBytes(value));
+        } catch {
+          return "0x00" as Hex;
+        }
+      }),
+      inner: fc.oneof(
+        fc
+          .tuple(name, fc.string({ maxLength: 40 }))
+          .map(([value, key]) => encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [namehashOrZero(value), key] })),
+        fc
+          .tuple(name, fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }))
+          .map(([value, coinType]) => encodeFunctionData({ abi: recordResolverAbi, functionName: "addr", args: [namehashOrZero(value), coinType] })),
+        fc.array(hex(0, 80), { maxLength: 40 }).map((calls) => encodeFunctionData({ abi: recordResolverAbi, functionName: "multicall", args: [calls] })),
+        hex(0, 100),
+      ),
     }),
-    inner: fc.oneof(
-      fc.tuple(name, fc.string({ maxLength: 40 })).map(([value, key]) =>
-        encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [namehashOrZero(value), key] }),
-      ),
-      fc.tuple(name, fc.bigInt({ min: 0n, max: 2n ** 256n - 1n })).map(([value, coinType]) =>
-        encodeFunctionData({ abi: recordResolverAbi, functionName: "addr", args: [namehashOrZero(value), coinType] }),
-      ),
-      fc.array(hex(0, 80), { maxLength: 40 }).map((calls) => encodeFunctionData({ abi: recordResolverAbi, functionName: "multicall", args: [calls] })),
-      hex(0, 100),
-    ),
-  }),
-).map(({ dnsName, inner }) => encodeFunctionData({ abi: offchainResolverAbi, functionName: "resolve", args: [dnsName, inner] }));
+  )
+  .map(({ dnsName, inner }) => encodeFunctionData({ abi: offchainResolverAbi, functionName: "resolve", args: [dnsName, inner] }));
 
 function namehashOrZero(value: string): Hex {
   try {
@@ -122,7 +128,10 @@ function envelopeWithDeep(field: "message" | "extra" | "deliveryInformation", de
   if (field === "deliveryInformation") {
     // Well encrypted to the delivery service, hostile inside.
     const plaintext = `{"to":"alice.demo.eth","from":"bob.demo.eth","x":${deep}}`;
-    return JSON.stringify({ ...envelope, metadata: { ...envelope.metadata, deliveryInformation: encryptAsymmetricToString(relayConfig.encryption.publicKey, plaintext) } });
+    return JSON.stringify({
+      ...envelope,
+      metadata: { ...envelope.metadata, deliveryInformation: encryptAsymmetricToString(relayConfig.encryption.publicKey, plaintext) },
+    });
   }
   const text = JSON.stringify(field === "message" ? { ...envelope, message: "__deep__" } : { ...envelope, extra: "__deep__" });
   return text.replace(DEEP, deep);
@@ -141,15 +150,39 @@ const deepTargets: { what: string; path: string; method: string; admin: boolean;
       (deep: string) => `{"owner":${OWNER},"dm3Profile":{"profile":${deep},"signature":"0x00"}}`,
     ].map((body, index) => ({ what: `${method} name body #${index}`, path: "/v1/names/deep.demo.eth", method, admin: true, body })),
   ),
-  { what: "signed write", path: "/v1/names/deep.demo.eth/signed", method: "POST", admin: false, body: (deep) => `{"action":"put","records":${deep},"nonce":1,"expiry":1,"signature":"0x00"}` },
+  {
+    what: "signed write",
+    path: "/v1/names/deep.demo.eth/signed",
+    method: "POST",
+    admin: false,
+    body: (deep) => `{"action":"put","records":${deep},"nonce":1,"expiry":1,"signature":"0x00"}`,
+  },
   { what: "signed write body", path: "/v1/names/deep.demo.eth/signed", method: "POST", admin: false, body: (deep) => deep },
   { what: "bulk item", path: "/v1/domains/demo.eth/names/bulk", method: "POST", admin: true, body: (deep) => `{"names":[${deep}]}` },
-  { what: "bulk profile", path: "/v1/domains/demo.eth/names/bulk", method: "POST", admin: true, body: (deep) => `{"names":[{"name":"deep.demo.eth","owner":${OWNER},"dm3Profile":${deep}}]}` },
+  {
+    what: "bulk profile",
+    path: "/v1/domains/demo.eth/names/bulk",
+    method: "POST",
+    admin: true,
+    body: (deep) => `{"names":[{"name":"deep.demo.eth","owner":${OWNER},"dm3Profile":${deep}}]}`,
+  },
   { what: "domain", path: "/v1/domains/deep.eth", method: "PUT", admin: true, body: (deep) => deep },
   { what: "key label", path: "/v1/domains/demo.eth/keys", method: "POST", admin: true, body: (deep) => `{"label":${deep}}` },
   { what: "webhook url", path: "/v1/domains/demo.eth/webhook", method: "PUT", admin: true, body: (deep) => `{"url":${deep}}` },
-  { what: "dm3 sign-up", path: "/profile/address", method: "POST", admin: false, body: (deep) => `{"signedUserProfile":${deep},"address":${OWNER},"subdomain":"demo.eth"}` },
-  { what: "dm3 sign-up profile", path: "/profile/address", method: "POST", admin: false, body: (deep) => `{"signedUserProfile":{"profile":${deep},"signature":"0x00"},"address":${OWNER},"subdomain":"demo.eth"}` },
+  {
+    what: "dm3 sign-up",
+    path: "/profile/address",
+    method: "POST",
+    admin: false,
+    body: (deep) => `{"signedUserProfile":${deep},"address":${OWNER},"subdomain":"demo.eth"}`,
+  },
+  {
+    what: "dm3 sign-up profile",
+    path: "/profile/address",
+    method: "POST",
+    admin: false,
+    body: (deep) => `{"signedUserProfile":{"profile":${deep},"signature":"0x00"},"address":${OWNER},"subdomain":"demo.eth"}`,
+  },
   { what: "gateway POST", path: "/ccip", method: "POST", admin: false, body: (deep) => `{"sender":${deep},"data":"0x"}` },
   { what: "JSON-RPC params", path: "/rpc", method: "POST", admin: false, body: (deep) => `{"jsonrpc":"2.0","method":"dm3_submitMessage","params":[${deep}]}` },
   ...(["message", "extra", "deliveryInformation"] as const).map((field) => ({
@@ -230,19 +263,33 @@ describe("fuzz", () => {
         jsonValue,
         fc.record({
           message: fc.oneof(fc.string({ maxLength: 100 }), jsonValue),
-          metadata: fc.record({ version: fc.string(), deliveryInformation: fc.oneof(fc.string({ maxLength: 200 }), jsonValue), encryptedMessageHash: fc.string(), signature: fc.string() }, { requiredKeys: [] }),
+          metadata: fc.record(
+            {
+              version: fc.string(),
+              deliveryInformation: fc.oneof(fc.string({ maxLength: 200 }), jsonValue),
+              encryptedMessageHash: fc.string(),
+              signature: fc.string(),
+            },
+            { requiredKeys: [] },
+          ),
         }),
       );
       await fc.assert(
         fc.asyncProperty(
           fc.oneof(fc.constant("dm3_submitMessage"), fc.constant("dm3_getDeliveryServiceProperties"), fc.string({ maxLength: 30 })),
-          fc.oneof(envelope.map((value) => [JSON.stringify(value)]), fc.array(jsonValue, { maxLength: 3 }), jsonValue),
+          fc.oneof(
+            envelope.map((value) => [JSON.stringify(value)]),
+            fc.array(jsonValue, { maxLength: 3 }),
+            jsonValue,
+          ),
           name,
           fc.string({ maxLength: 200 }),
           async (method, params, ensName, junk) => {
             await expectClientSafe(await call("/rpc", { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", method, params, id: 1 }) }));
             await expectClientSafe(await call("/rpc", { method: "POST", body: junk }));
-            await expectClientSafe(await call(`/auth/${encodeURIComponent(ensName)}`, { method: "POST", body: JSON.stringify({ challenge: junk, signature: junk }) }));
+            await expectClientSafe(
+              await call(`/auth/${encodeURIComponent(ensName)}`, { method: "POST", body: JSON.stringify({ challenge: junk, signature: junk }) }),
+            );
             await expectClientSafe(await call(`/delivery/messages/incoming/${encodeURIComponent(ensName)}`, { headers: { Authorization: `Bearer ${junk}` } }));
           },
         ),

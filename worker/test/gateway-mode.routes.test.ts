@@ -35,7 +35,11 @@ function envelopeFor(text: string) {
 
 beforeAll(async () => {
   await registerDomain("gw.eth");
-  const profile = await signUserProfile(alice, { publicEncryptionKey: carolKeys.encryption.publicKey, publicSigningKey: carolKeys.signing.publicKey, deliveryServices: ["ds.demo.eth"] });
+  const profile = await signUserProfile(alice, {
+    publicEncryptionKey: carolKeys.encryption.publicKey,
+    publicSigningKey: carolKeys.signing.publicKey,
+    deliveryServices: ["ds.demo.eth"],
+  });
   expect((await adminPut(`/v1/names/${RECIPIENT}`, { owner: alice.address, dm3Profile: profile })).status).toBe(200);
   const response = await call("/v1/domains/gw.eth/webhook", { method: "PUT", headers: admin, body: JSON.stringify({ url: "http://127.0.0.1:9/dm3-inbox" }) });
   expect(response.status).toBe(200);
@@ -50,7 +54,10 @@ describe("gateway mode", () => {
 
   test("queues envelopes for the webhook instead of caching them, and keeps them while it fails", async () => {
     const envelope = envelopeFor("to the service");
-    const submitted = await call("/rpc", { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelope)] }) });
+    const submitted = await call("/rpc", {
+      method: "POST",
+      body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelope)] }),
+    });
     expect(submitted.status).toBe(200);
     const pending = await queue();
     expect(pending.map((item) => item.recipient)).toEqual([RECIPIENT]);
@@ -93,7 +100,10 @@ describe("gateway mode", () => {
   test("a failing webhook is tried once per run; its other deliveries wait untried and are delivered later, none lost", async () => {
     const db = createDatabase(env.DB);
     for (const text of ["one", "two", "three"]) {
-      const submitted = await call("/rpc", { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelopeFor(text))] }) });
+      const submitted = await call("/rpc", {
+        method: "POST",
+        body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelopeFor(text))] }),
+      });
       expect(submitted.status).toBe(200);
     }
     const later = Date.now() + 48 * 3600 * 1000;
@@ -119,7 +129,10 @@ describe("gateway mode", () => {
 
   test("asks fetch not to follow redirects and records a 3xx as a failed attempt", async () => {
     const db = createDatabase(env.DB);
-    const submitted = await call("/rpc", { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelopeFor("moved"))] }) });
+    const submitted = await call("/rpc", {
+      method: "POST",
+      body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelopeFor("moved"))] }),
+    });
     expect(submitted.status).toBe(200);
     const modes: (string | undefined)[] = [];
     const redirecting = transport((async (_input: RequestInfo | URL, init?: RequestInit) => {
@@ -138,7 +151,10 @@ describe("gateway mode", () => {
 
   test("a stored webhook that points where webhooks may not is never called", async () => {
     const db = createDatabase(env.DB);
-    const submitted = await call("/rpc", { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelopeFor("policy"))] }) });
+    const submitted = await call("/rpc", {
+      method: "POST",
+      body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelopeFor("policy"))] }),
+    });
     expect(submitted.status).toBe(200);
     let calls = 0;
     const production: WebhookTransport = {
@@ -164,13 +180,21 @@ describe("gateway mode", () => {
     "https://metadata.google.internal/",
     "https://[fe80::1]/",
   ])("refuses a webhook at %s", async (url) => {
-    const message = await expectError(await call("/v1/domains/gw.eth/webhook", { method: "PUT", headers: admin, body: JSON.stringify({ url }) }), 400, "invalid_input");
+    const message = await expectError(
+      await call("/v1/domains/gw.eth/webhook", { method: "PUT", headers: admin, body: JSON.stringify({ url }) }),
+      400,
+      "invalid_input",
+    );
     expect(message).toContain("a webhook must not point at");
   });
 
   test("refuses loopback webhooks where loopback is not allowed (outside the local stack)", async () => {
     const ctx = createExecutionContext();
-    const request = new Request("http://gateway.test/v1/domains/gw.eth/webhook", { method: "PUT", headers: admin, body: JSON.stringify({ url: "http://127.0.0.1:9/dm3-inbox" }) });
+    const request = new Request("http://gateway.test/v1/domains/gw.eth/webhook", {
+      method: "PUT",
+      headers: admin,
+      body: JSON.stringify({ url: "http://127.0.0.1:9/dm3-inbox" }),
+    });
     const response = await worker.fetch(request, { ...env, WEBHOOK_ALLOW_LOOPBACK: "false" }, ctx);
     await waitOnExecutionContext(ctx);
     expect(await expectError(response, 400, "invalid_input")).toContain("loopback");

@@ -14,7 +14,6 @@ beforeAll(async () => {
 const patch = (name: string, body: unknown) => call(`/v1/names/${name}`, { method: "PATCH", headers: admin, body: JSON.stringify(body) });
 const get = async (name: string) => (await call(`/v1/names/${name}`)).json() as Promise<Record<string, unknown>>;
 
-
 describe("PATCH /v1/names/{name}", () => {
   test("merges texts and addresses; null deletes an entry", async () => {
     await adminPut("/v1/names/p1.demo.eth", { owner: SENDER, texts: { a: "1", b: "2" }, addresses: { "0": "0x0011" } });
@@ -181,7 +180,10 @@ describe("GET /openapi.json", () => {
   test("documents every route with the schemas that validate it", async () => {
     const document = (await (await call("/openapi.json")).json()) as {
       openapi: string;
-      paths: Record<string, Record<string, { requestBody?: { content: { "application/json": { schema: { properties?: Record<string, unknown>; required?: string[] } } } } }>>;
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: { "application/json": { schema: { properties?: Record<string, unknown>; required?: string[] } } } } }>
+      >;
     };
     expect(document.openapi).toBe("3.1.0");
     const put = document.paths["/v1/names/{name}"]?.put;

@@ -45,7 +45,10 @@ const withKey = (key: string, method: string, body?: unknown) => ({
 
 async function login(name: string, keys: Dm3Keys): Promise<string> {
   const challenge = (await (await call(`/auth/${name}`)).json()) as string;
-  const response = await call(`/auth/${name}`, { method: "POST", body: JSON.stringify({ challenge, signature: signDetached(keys.signing.privateKey, challenge) }) });
+  const response = await call(`/auth/${name}`, {
+    method: "POST",
+    body: JSON.stringify({ challenge, signature: signDetached(keys.signing.privateKey, challenge) }),
+  });
   expect(response.status).toBe(200);
   return (await response.json()) as string;
 }
@@ -59,7 +62,10 @@ async function submitTo(name: string, keys: Dm3Keys, text: string) {
     deliveryServiceEncryptionKey: relay.encryption.publicKey,
     senderSigningKey: generateDm3Keys().signing.privateKey,
   });
-  const response = await call("/rpc", { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelope)] }) });
+  const response = await call("/rpc", {
+    method: "POST",
+    body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelope)] }),
+  });
   expect(response.status).toBe(200);
 }
 
@@ -75,7 +81,8 @@ beforeAll(async () => {
 describe("owner-signed writes over a name's lifecycle", () => {
   const owner = privateKeyToAccount(generatePrivateKey());
   const name = `${owner.address.toLowerCase()}.life.eth`;
-  const put = (nonce: number, tag: string) => signed(owner, name, { action: "put", records: { owner: owner.address, texts: { tag } }, nonce, expiry: inAMinute() });
+  const put = (nonce: number, tag: string) =>
+    signed(owner, name, { action: "put", records: { owner: owner.address, texts: { tag } }, nonce, expiry: inAMinute() });
 
   test("an old signed put or delete replays with 409 after a signed delete and a re-creation", async () => {
     const firstPut = await put(1, "first");
@@ -254,7 +261,9 @@ describe("the delivery-service record never comes from a request's Host", () => 
       const { data } = (await (await dsRecord(host)).json()) as { data: Hex };
       const [result] = decodeAbiParameters([{ type: "bytes" }, { type: "uint64" }, { type: "bytes" }], data);
       const [text] = decodeAbiParameters([{ type: "string" }], result);
-      expect(text).toBe(`data:application/json,${stringify({ publicEncryptionKey: relay.encryption.publicKey, publicSigningKey: relay.signing.publicKey, url: TEST_DS_URL })}`);
+      expect(text).toBe(
+        `data:application/json,${stringify({ publicEncryptionKey: relay.encryption.publicKey, publicSigningKey: relay.signing.publicKey, url: TEST_DS_URL })}`,
+      );
     }
   });
 
@@ -315,7 +324,9 @@ describe("sessions and messages follow the owner", () => {
     const second = privateKeyToAccount(generatePrivateKey());
     const secondKeys = generateDm3Keys();
     expect(await countRows("messages", name)).toBe(1);
-    expect((await adminPut(`/v1/names/${name}`, { owner: second.address, dm3Profile: await signUserProfile(second, profileFor(secondKeys)) })).status).toBe(200);
+    expect((await adminPut(`/v1/names/${name}`, { owner: second.address, dm3Profile: await signUserProfile(second, profileFor(secondKeys)) })).status).toBe(
+      200,
+    );
     expect(await countRows("messages", name)).toBe(0);
     const session = await login(name, secondKeys);
     expect(await (await call(`/delivery/messages/incoming/${name}`, { headers: { Authorization: `Bearer ${session}` } })).json()).toEqual([]);
@@ -328,10 +339,16 @@ describe("sessions and messages follow the owner", () => {
 
     // Gateway mode: queued webhook deliveries for the name go too.
     const gatewayName = "carol.gwlife.eth";
-    expect((await adminPut(`/v1/names/${gatewayName}`, { owner: first.address, dm3Profile: await signUserProfile(first, profileFor(firstKeys)) })).status).toBe(200);
+    expect((await adminPut(`/v1/names/${gatewayName}`, { owner: first.address, dm3Profile: await signUserProfile(first, profileFor(firstKeys)) })).status).toBe(
+      200,
+    );
     await submitTo(gatewayName, firstKeys, "queued for the webhook");
     expect(await countRows("webhook_deliveries", gatewayName)).toBe(1);
-    const patch = await call(`/v1/names/${gatewayName}`, { method: "PATCH", headers: admin, body: JSON.stringify({ owner: second.address, dm3Profile: null }) });
+    const patch = await call(`/v1/names/${gatewayName}`, {
+      method: "PATCH",
+      headers: admin,
+      body: JSON.stringify({ owner: second.address, dm3Profile: null }),
+    });
     expect(patch.status).toBe(200);
     expect(await countRows("webhook_deliveries", gatewayName)).toBe(0);
   });

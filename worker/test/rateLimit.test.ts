@@ -41,7 +41,11 @@ async function expectRateLimited(response: Response): Promise<Record<string, unk
   return body;
 }
 
-const json = (method: string, body: unknown, headers: Record<string, string> = {}) => ({ method, headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
+const json = (method: string, body: unknown, headers: Record<string, string> = {}) => ({
+  method,
+  headers: { "Content-Type": "application/json", ...headers },
+  body: JSON.stringify(body),
+});
 
 beforeAll(async () => {
   await registerDomain("limits.eth");
@@ -59,7 +63,10 @@ describe("rate limits", () => {
     const { key } = await createKey("limits.eth");
     const { key: otherKey } = await createKey("limits.eth");
     const put = (name: string, credential: string, ip = freshIp()) =>
-      callLimited("WRITES_PER_KEY_LIMITER", `/v1/names/${name}.limits.eth`, { ip, ...json("PUT", { owner: alice.address }, { Authorization: `Bearer ${credential}` }) });
+      callLimited("WRITES_PER_KEY_LIMITER", `/v1/names/${name}.limits.eth`, {
+        ip,
+        ...json("PUT", { owner: alice.address }, { Authorization: `Bearer ${credential}` }),
+      });
     for (let i = 0; i < LIMIT; i++) expect((await put(`k${i}`, key)).status).toBe(200);
     await expectRateLimited(await put("k-over", key));
     // The refused write changed nothing.
@@ -105,7 +112,10 @@ describe("rate limits", () => {
     expect(body.error).toBe(body.message);
     expect((await submit(freshIp())).status).toBe(400);
     // Other JSON-RPC methods are not submits.
-    const properties = await callLimited("SUBMITS_PER_IP_LIMITER", "/rpc", { ip, ...json("POST", { jsonrpc: "2.0", method: "dm3_getDeliveryServiceProperties", params: [], id: 2 }) });
+    const properties = await callLimited("SUBMITS_PER_IP_LIMITER", "/rpc", {
+      ip,
+      ...json("POST", { jsonrpc: "2.0", method: "dm3_getDeliveryServiceProperties", params: [], id: 2 }),
+    });
     expect(properties.status).toBe(200);
   });
 

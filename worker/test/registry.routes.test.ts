@@ -10,7 +10,6 @@ beforeAll(async () => {
   await registerDomain("demo.eth");
 });
 
-
 describe("admin authorization", () => {
   test("refuses writes without a bearer token", async () => {
     const response = await call("/v1/names/x.demo.eth", { method: "PUT", body: JSON.stringify({ owner: alice.address }) });

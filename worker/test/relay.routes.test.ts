@@ -62,11 +62,16 @@ describe("delivery service identity", () => {
     const { data } = (await response.json()) as { data: Hex };
     const [result] = decodeAbiParameters([{ type: "bytes" }, { type: "uint64" }, { type: "bytes" }], data);
     const [text] = decodeAbiParameters([{ type: "string" }], result);
-    expect(text).toBe(`data:application/json,${stringify({ publicEncryptionKey: relay.encryption.publicKey, publicSigningKey: relay.signing.publicKey, url: TEST_DS_URL })}`);
+    expect(text).toBe(
+      `data:application/json,${stringify({ publicEncryptionKey: relay.encryption.publicKey, publicSigningKey: relay.signing.publicKey, url: TEST_DS_URL })}`,
+    );
   });
 
   test("answers dm3_getDeliveryServiceProperties with a JSON string of public properties only", async () => {
-    const body = (await (await rpc({ jsonrpc: "2.0", method: "dm3_getDeliveryServiceProperties", params: [], id: 7 })).json()) as { result: string; id: number };
+    const body = (await (await rpc({ jsonrpc: "2.0", method: "dm3_getDeliveryServiceProperties", params: [], id: 7 })).json()) as {
+      result: string;
+      id: number;
+    };
     expect(typeof body.result).toBe("string");
     expect(JSON.parse(body.result)).toEqual({ messageTTL: 0, sizeLimit: 100_000 });
     expect(body.id).toBe(7);
@@ -197,7 +202,10 @@ describe("refusals", () => {
 
   test("refuses a challenge signed with another key, replayed, or issued for another name", async () => {
     const challenge = (await (await call(`/auth/${RECIPIENT}`)).json()) as string;
-    const wrong = await call(`/auth/${RECIPIENT}`, { method: "POST", body: JSON.stringify({ challenge, signature: signDetached(generateDm3Keys().signing.privateKey, challenge) }) });
+    const wrong = await call(`/auth/${RECIPIENT}`, {
+      method: "POST",
+      body: JSON.stringify({ challenge, signature: signDetached(generateDm3Keys().signing.privateKey, challenge) }),
+    });
     expect(await expectError(wrong, 400, "signature_invalid")).toBe("Signature invalid");
 
     const answer = JSON.stringify({ challenge, signature: signDetached(recipientKeys.signing.privateKey, challenge) });
@@ -229,7 +237,9 @@ describe("refusals", () => {
 describe("expiry", () => {
   test("the cron handler removes only expired messages", async () => {
     const now = Date.now();
-    await env.DB.prepare("INSERT INTO messages (id, recipient, sender, message_hash, envelope, received_at_ms, expires_at_ms) VALUES (?1, ?2, 'x', 'h1', '{}', ?3, ?4), (?5, ?2, 'x', 'h2', '{}', ?3, ?6), (?7, ?2, 'x', 'h3', '{}', ?3, NULL)")
+    await env.DB.prepare(
+      "INSERT INTO messages (id, recipient, sender, message_hash, envelope, received_at_ms, expires_at_ms) VALUES (?1, ?2, 'x', 'h1', '{}', ?3, ?4), (?5, ?2, 'x', 'h2', '{}', ?3, ?6), (?7, ?2, 'x', 'h3', '{}', ?3, NULL)",
+    )
       .bind("exp-old", "ttl.relay.eth", now - 10, now - 1, "exp-new", now + 60_000, "exp-none")
       .run();
     await worker.scheduled(createScheduledController({ scheduledTime: now }), env);

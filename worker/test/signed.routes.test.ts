@@ -12,7 +12,10 @@ const inAMinute = () => Math.floor(Date.now() / 1000) + 60;
 const aliceName = `${alice.address.toLowerCase()}.open.eth`;
 
 beforeAll(async () => {
-  for (const [name, allowAddressNames] of [["open.eth", true], ["closed.eth", false]] as const) {
+  for (const [name, allowAddressNames] of [
+    ["open.eth", true],
+    ["closed.eth", false],
+  ] as const) {
     const response = await adminPut(`/v1/domains/${name}`, { resolverAddress: RESOLVER, chainId: CHAIN_ID, allowAddressNames });
     expect(response.status).toBe(200);
   }
@@ -25,7 +28,6 @@ async function send(name: string, write: NameWriteRequest, signature: `0x${strin
 async function signAndSend(account: typeof alice, name: string, write: NameWriteRequest, signingDomain = domain) {
   return send(name, write, await signNameWrite(account, signingDomain, name, write));
 }
-
 
 const records = async (owner = alice) => ({ owner: owner.address, texts: { url: "https://alice.example" }, dm3Profile: await signUserProfile(owner, profile) });
 
@@ -50,12 +52,15 @@ describe("user-signed writes (EIP-712)", () => {
   });
 
   test("accepts exactly one of concurrent writes that share a nonce", async () => {
-    const writes = Array.from({ length: 6 }, (_, index): NameWriteRequest => ({
-      action: "put",
-      records: { owner: alice.address, texts: { race: String(index) } },
-      nonce: 3,
-      expiry: inAMinute(),
-    }));
+    const writes = Array.from(
+      { length: 6 },
+      (_, index): NameWriteRequest => ({
+        action: "put",
+        records: { owner: alice.address, texts: { race: String(index) } },
+        nonce: 3,
+        expiry: inAMinute(),
+      }),
+    );
     const signatures = await Promise.all(writes.map((write) => signNameWrite(alice, domain, aliceName, write)));
     const responses = await Promise.all(writes.map((write, index) => send(aliceName, write, signatures[index]!)));
     expect(responses.map((response) => response.status).sort()).toEqual([200, 409, 409, 409, 409, 409]);

@@ -15,9 +15,7 @@ const BYTES_ARRAY_OUTPUT = [{ type: "bytes[]" }] as const;
 export async function answerMulticall(items: MulticallItem[], read: (record: RecordQuery) => Promise<Hex> | Hex): Promise<Hex> {
   const results = await Promise.all(
     items.map((item) =>
-      item.kind === "unsupported"
-        ? encodeErrorResult({ abi: resolverErrorsAbi, errorName: "UnsupportedResolverProfile", args: [item.selector] })
-        : read(item),
+      item.kind === "unsupported" ? encodeErrorResult({ abi: resolverErrorsAbi, errorName: "UnsupportedResolverProfile", args: [item.selector] }) : read(item),
     ),
   );
   return encodeAbiParameters(BYTES_ARRAY_OUTPUT, [results]);

@@ -24,5 +24,8 @@ export function listApiKeys(db: Database, domain: string): Promise<ApiKeyRow[]> 
 
 /** The update that revokes key `id` (no-op if already revoked). */
 export function apiKeyRevoke(db: Database, id: string, nowSeconds: number) {
-  return db.update(apiKeys).set({ revokedAtSeconds: nowSeconds }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAtSeconds)));
+  return db
+    .update(apiKeys)
+    .set({ revokedAtSeconds: nowSeconds })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAtSeconds)));
 }

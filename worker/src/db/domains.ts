@@ -24,12 +24,17 @@ export async function upsertDomain(
       set: { resolverAddress: domain.resolverAddress, chainId: domain.chainId, ...(allowAddressNames === undefined ? {} : { allowAddressNames }) },
     })
     .returning();
-  return row!;
+  // An upsert always returns its row; anything else is D1 misbehaving.
+  if (!row) throw new Error(`upsert of domain ${domain.name} returned no row`);
+  return row;
 }
 
 /** The update that sets (or with `null`, removes) a domain's gateway-mode webhook (to batch with its audit row). */
 export function domainWebhookUpdate(db: Database, name: string, webhook: { url: string; secret: string } | null) {
-  return db.update(domains).set({ webhookUrl: webhook?.url ?? null, webhookSecret: webhook?.secret ?? null }).where(eq(domains.name, name));
+  return db
+    .update(domains)
+    .set({ webhookUrl: webhook?.url ?? null, webhookSecret: webhook?.secret ?? null })
+    .where(eq(domains.name, name));
 }
 
 /** The webhook of `name`, or undefined when it has none. */

@@ -10,13 +10,7 @@ export async function insertMessage(db: Database, row: MessageRow): Promise<void
 
 /** The recipient's cached envelopes, newest first (at most `limit`). */
 export function listIncomingMessages(db: Database, recipient: string, limit: number): Promise<MessageRow[]> {
-  return db
-    .select()
-    .from(messages)
-    .where(eq(messages.recipient, recipient))
-    .orderBy(desc(messages.receivedAtMs), desc(messages.id))
-    .limit(limit)
-    .all();
+  return db.select().from(messages).where(eq(messages.recipient, recipient)).orderBy(desc(messages.receivedAtMs), desc(messages.id)).limit(limit).all();
 }
 
 /** 2 parameters per acknowledgement, plus the recipient. */
@@ -33,7 +27,12 @@ export async function deleteAcknowledgedMessages(
     const matches = acknowledgements
       .slice(start, start + ACKNOWLEDGEMENTS_PER_STATEMENT)
       .map((ack) => and(eq(messages.sender, ack.sender), eq(messages.messageHash, ack.messageHash)));
-    statements.push(db.delete(messages).where(and(eq(messages.recipient, recipient), or(...matches))).returning({ id: messages.id }));
+    statements.push(
+      db
+        .delete(messages)
+        .where(and(eq(messages.recipient, recipient), or(...matches)))
+        .returning({ id: messages.id }),
+    );
   }
   const [first, ...rest] = statements;
   if (!first) return 0;
@@ -52,11 +51,7 @@ export async function deleteExpiredMessages(db: Database, nowMs: number): Promis
 
 /** Marks challenge `id` as answered; false if it already was (a replay). Atomic. */
 export async function spendChallenge(db: Database, id: string, expiresAtSeconds: number): Promise<boolean> {
-  const inserted = await db
-    .insert(spentChallenges)
-    .values({ id, expiresAtSeconds })
-    .onConflictDoNothing()
-    .returning({ id: spentChallenges.id });
+  const inserted = await db.insert(spentChallenges).values({ id, expiresAtSeconds }).onConflictDoNothing().returning({ id: spentChallenges.id });
   return inserted.length === 1;
 }
 

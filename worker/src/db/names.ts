@@ -34,7 +34,6 @@ export type NameWithRecords = {
 /** A statement that can go into a D1 batch (one transaction). */
 export type Statement = BatchItem<"sqlite">;
 
-
 /** The text record `key` of `node`, or undefined when unset. */
 export async function findTextRecord(db: Database, node: Hex, key: string): Promise<string | undefined> {
   const row = await db
@@ -236,10 +235,7 @@ export async function runBatch(db: Database, statements: Statement[]): Promise<v
 }
 
 /** A page of a domain's names in name order, after `afterName`, optionally by name prefix and owner. */
-export function listNameRows(
-  db: Database,
-  query: { domain: string; prefix?: string; owner?: string; afterName?: string; limit: number },
-): Promise<NameRow[]> {
+export function listNameRows(db: Database, query: { domain: string; prefix?: string; owner?: string; afterName?: string; limit: number }): Promise<NameRow[]> {
   const conditions = [eq(names.domain, query.domain)];
   if (query.prefix) {
     conditions.push(gte(names.name, query.prefix), lt(names.name, `${query.prefix}\u{10ffff}`));
@@ -304,7 +300,10 @@ export async function loadRecords(db: Database, rows: NameRow[]): Promise<NameWi
   if (rows.length === 0) return [];
   const textRows: (typeof textRecords.$inferSelect)[] = [];
   const addressRows: (typeof addressRecords.$inferSelect)[] = [];
-  for (const nodes of chunk(rows.map((row) => row.node), rowsPerStatement(1, 1))) {
+  for (const nodes of chunk(
+    rows.map((row) => row.node),
+    rowsPerStatement(1, 1),
+  )) {
     const [texts, addresses] = await db.batch([
       db.select().from(textRecords).where(inArray(textRecords.node, nodes)),
       db.select().from(addressRecords).where(inArray(addressRecords.node, nodes)),

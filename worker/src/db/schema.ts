@@ -179,10 +179,7 @@ export const messages = sqliteTable(
     /** Null: kept until acknowledged. */
     expiresAtMs: integer("expires_at_ms"),
   },
-  (table) => [
-    index("messages_recipient_idx").on(table.recipient, table.receivedAtMs),
-    index("messages_expiry_idx").on(table.expiresAtMs),
-  ],
+  (table) => [index("messages_recipient_idx").on(table.recipient, table.receivedAtMs), index("messages_expiry_idx").on(table.expiresAtMs)],
 );
 
 /** Challenge tokens already answered, so a challenge works once. Rows go when the token expires. */

@@ -17,7 +17,10 @@ export function parseIpv4(text: string): number[] | undefined {
  * @example parseIpv6("::ffff:127.0.0.1") // [0, 0, 0, 0, 0, 0xffff, 0x7f00, 1]
  */
 export function parseIpv6(text: string): number[] | undefined {
-  const address = text.trim().replace(/^\[|\]$/g, "").replace(/%.*$/, "");
+  const address = text
+    .trim()
+    .replace(/^\[|\]$/g, "")
+    .replace(/%.*$/, "");
   if (!address.includes(":")) return undefined;
   const halves = address.split("::");
   if (halves.length > 2) return undefined;
@@ -26,14 +29,17 @@ export function parseIpv6(text: string): number[] | undefined {
     const groups: number[] = [];
     for (const part of half.split(":")) {
       const octets = parseIpv4(part);
-      if (octets) groups.push((octets[0]! << 8) | octets[1]!, (octets[2]! << 8) | octets[3]!);
-      else if (/^[0-9a-f]{1,4}$/i.test(part)) groups.push(Number.parseInt(part, 16));
+      if (octets) {
+        const [a = 0, b = 0, c = 0, d = 0] = octets;
+        groups.push((a << 8) | b, (c << 8) | d);
+      } else if (/^[0-9a-f]{1,4}$/i.test(part)) groups.push(Number.parseInt(part, 16));
       else return undefined;
     }
     return groups;
   };
-  const head = parseHalf(halves[0]!);
-  const tail = halves.length === 2 ? parseHalf(halves[1]!) : [];
+  const [first = "", second] = halves;
+  const head = parseHalf(first);
+  const tail = second === undefined ? [] : parseHalf(second);
   if (!head || !tail) return undefined;
   if (halves.length === 1) return head.length === IPV6_GROUPS ? head : undefined;
   const missing = IPV6_GROUPS - head.length - tail.length;
@@ -43,5 +49,10 @@ export function parseIpv6(text: string): number[] | undefined {
 
 /** The IPv4 address inside IPv6 groups 6 and 7. */
 export function embeddedIpv4(groups: number[]): number[] {
-  return [groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff];
+  return ipv4OfGroups(groups[6] ?? 0, groups[7] ?? 0);
+}
+
+/** The IPv4 address two 16-bit groups spell. */
+export function ipv4OfGroups(high: number, low: number): number[] {
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff];
 }

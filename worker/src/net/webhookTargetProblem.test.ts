@@ -53,9 +53,12 @@ describe("webhookTargetProblem", () => {
     expect(webhookTargetProblem(url, production)).toEqual(expect.any(String));
   });
 
-  test.each(["http://127.0.0.1:9/dm3", "http://localhost:8080/", "http://[::1]:9/", "http://2130706433:9/"])("allows loopback on the local stack: %s", (url) => {
-    expect(webhookTargetProblem(url, localStack)).toBeUndefined();
-  });
+  test.each(["http://127.0.0.1:9/dm3", "http://localhost:8080/", "http://[::1]:9/", "http://2130706433:9/"])(
+    "allows loopback on the local stack: %s",
+    (url) => {
+      expect(webhookTargetProblem(url, localStack)).toBeUndefined();
+    },
+  );
 
   test("the local stack still refuses private and metadata targets", () => {
     expect(webhookTargetProblem("http://169.254.169.254/", localStack)).toEqual(expect.any(String));

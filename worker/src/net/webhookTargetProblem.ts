@@ -1,4 +1,4 @@
-import { embeddedIpv4, parseIpv4, parseIpv6 } from "./ipAddress";
+import { embeddedIpv4, ipv4OfGroups, parseIpv4, parseIpv6 } from "./ipAddress";
 
 /** Where a webhook may point. Loopback only on the local stack (`WEBHOOK_ALLOW_LOOPBACK`). */
 export type WebhookTargetPolicy = { allowLoopback: boolean };
@@ -57,7 +57,7 @@ function ipv6Problem(groups: number[], policy: WebhookTargetPolicy): string | un
   if (groups.slice(0, 7).every((group) => group === 0) && groups[7] === 1) return policy.allowLoopback ? undefined : "a loopback address";
   if (IPV4_CARRYING_IPV6.some((range) => inRange(groups, range, 16))) return ipv4Problem(embeddedIpv4(groups), policy);
   // 6to4 (2002::/16) carries an IPv4 address in groups 1 and 2.
-  if (groups[0] === 0x2002) return ipv4Problem([groups[1]! >> 8, groups[1]! & 0xff, groups[2]! >> 8, groups[2]! & 0xff], policy);
+  if (groups[0] === 0x2002) return ipv4Problem(ipv4OfGroups(groups[1] ?? 0, groups[2] ?? 0), policy);
   const blocked = BLOCKED_IPV6.find((range) => inRange(groups, range, 16));
   return blocked && `a ${blocked[2]} address`;
 }

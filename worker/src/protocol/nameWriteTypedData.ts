@@ -42,11 +42,6 @@ export function nameWriteTypedData(domain: NameWriteDomain, name: string, write:
 }
 
 /** Signs a write as the name's owner would in a wallet (used by the CLI and tests). */
-export async function signNameWrite(
-  account: LocalAccount,
-  domain: NameWriteDomain,
-  name: string,
-  write: NameWriteRequest,
-): Promise<Hex> {
+export async function signNameWrite(account: LocalAccount, domain: NameWriteDomain, name: string, write: NameWriteRequest): Promise<Hex> {
   return account.signTypedData(nameWriteTypedData(domain, name, write));
 }

@@ -44,7 +44,10 @@ export async function bulkUpsert(
   for (let start = 0; start < ready.length; start += NAMES_PER_BATCH) {
     const group = ready.slice(start, start + NAMES_PER_BATCH);
     try {
-      await runBatch(context.db, group.flatMap((item) => item.statements));
+      await runBatch(
+        context.db,
+        group.flatMap((item) => item.statements),
+      );
       for (const item of group) results[item.index] = { name: item.name, ok: true };
     } catch {
       for (const item of group) {

@@ -29,11 +29,7 @@ export async function listDomainNames(
 }
 
 /** Reverse lookup: the names `owner` owns, across domains. */
-export async function listNamesOfOwner(
-  db: Database,
-  owner: string,
-  query: { cursor?: string | undefined; limit: number },
-): Promise<Page<NameSummary>> {
+export async function listNamesOfOwner(db: Database, owner: string, query: { cursor?: string | undefined; limit: number }): Promise<Page<NameSummary>> {
   return toPage(await listNameRowsByOwner(db, getAddress(owner), query.limit + 1, query.cursor), query.limit);
 }
 

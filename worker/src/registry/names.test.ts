@@ -32,7 +32,9 @@ beforeAll(async () => {
 describe("the nonce trigger and audited writes", () => {
   test("abort the whole batch, audit row included, when the nonce does not increase", async () => {
     for (const nonce of [5, 4]) {
-      await expect(writeAudited(context, replaceNameStatements(db, entry({ v: `stale ${nonce}` }), 2, { ownerProof: 0, nonce }), audit)).rejects.toThrow(StaleNonceError);
+      await expect(writeAudited(context, replaceNameStatements(db, entry({ v: `stale ${nonce}` }), 2, { ownerProof: 0, nonce }), audit)).rejects.toThrow(
+        StaleNonceError,
+      );
     }
     expect(await storedText()).toBe("5");
     expect(await auditRows()).toBe(1);
@@ -53,7 +55,9 @@ describe("the nonce trigger and audited writes", () => {
     await writeAudited(context, deleteNameStatements(db, namehash("n.nonce.eth"), "n.nonce.eth"), audit);
     expect(await storedText()).toBeNull();
     expect(await lastNonce()).toBe(6);
-    await expect(writeAudited(context, replaceNameStatements(db, entry({ v: "again" }), 5, { ownerProof: 0, nonce: 6 }), audit)).rejects.toThrow(StaleNonceError);
+    await expect(writeAudited(context, replaceNameStatements(db, entry({ v: "again" }), 5, { ownerProof: 0, nonce: 6 }), audit)).rejects.toThrow(
+      StaleNonceError,
+    );
     expect(await storedText()).toBeNull();
   });
 });

@@ -18,14 +18,7 @@ import { assertNormalizedName } from "../protocol/ens/assertNormalizedName";
 import { ETH_COIN_TYPE } from "../protocol/ens/coinTypes";
 import { validate } from "../http/validate";
 import { OWNER_PROOF } from "../db/schema";
-import {
-  ConflictError,
-  InvalidProfileSignatureError,
-  NameNotFoundError,
-  StaleNonceError,
-  SupersededProfileError,
-  UnknownDomainError,
-} from "./errors";
+import { ConflictError, InvalidProfileSignatureError, NameNotFoundError, StaleNonceError, SupersededProfileError, UnknownDomainError } from "./errors";
 import { type NamePatch, type NameRecords, NameRecordsSchema } from "./schemas";
 import { findServingDomain, type ServedDomain } from "../shared/servedDomains";
 
@@ -89,13 +82,7 @@ export function toNameView(entry: NameWithRecords): NameView {
 }
 
 /** Creates or replaces `name` with exactly `records`, atomically, with its audit row. */
-export async function putName(
-  context: WriteContext,
-  domain: ServedDomain,
-  name: string,
-  records: NameRecords,
-  nonce?: number,
-): Promise<NameView> {
+export async function putName(context: WriteContext, domain: ServedDomain, name: string, records: NameRecords, nonce?: number): Promise<NameView> {
   const entry = await toStoredName(domain, name, records);
   const proof = { ownerProof: ownerProofOf(records, context.signer), ...(nonce === undefined ? {} : { nonce }) };
   await writeAudited(context, replaceNameStatements(context.db, entry, context.nowSeconds, proof), {

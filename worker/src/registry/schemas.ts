@@ -33,7 +33,10 @@ const TextsSchema = z
 
 const AddressesSchema = z
   .record(
-    z.string().regex(/^\d+$/, "coin types are decimal numbers").refine((type) => Number(type) <= MAX_COIN_TYPE, `coin types are at most ${MAX_COIN_TYPE}`),
+    z
+      .string()
+      .regex(/^\d+$/, "coin types are decimal numbers")
+      .refine((type) => Number(type) <= MAX_COIN_TYPE, `coin types are at most ${MAX_COIN_TYPE}`),
     z.string().max(NAME_LIMITS.maxAddressBytes * 2 + 2),
   )
   .refine((addresses) => Object.keys(addresses).length <= NAME_LIMITS.maxAddressRecords, `at most ${NAME_LIMITS.maxAddressRecords} addresses`)
@@ -135,9 +138,7 @@ export const SignedNameWriteSchema = z
 export type SignedNameWrite = z.output<typeof SignedNameWriteSchema>;
 
 export const BulkItemSchema = z.looseObject({ name: z.string().min(1) });
-export const BulkSchema = z
-  .strictObject({ names: z.array(BulkItemSchema).min(1).max(NAME_LIMITS.maxBulkItems) })
-  .meta({ title: "BulkUpsert" });
+export const BulkSchema = z.strictObject({ names: z.array(BulkItemSchema).min(1).max(NAME_LIMITS.maxBulkItems) }).meta({ title: "BulkUpsert" });
 
 export const ListQuerySchema = z.strictObject({
   prefix: z.string().max(255).optional(),
@@ -165,7 +166,6 @@ export const Dm3AddressProfileSchema = z.looseObject({
   address: AddressSchema,
   subdomain: z.string().min(1),
 });
-
 
 /**
  * Gateway mode: where a domain's envelopes are POSTed. https to a public host; the route also

@@ -41,31 +41,35 @@ const nowSeconds = (c: RelayContext) => services(c).clock.nowSeconds();
 export const relayRoutes = new Hono<{ Bindings: Env }>()
   .get("/hello", (c) => c.text("Hello DM3"))
   // The body may hold the envelope limit plus the JSON-RPC wrapper and string escaping.
-  .post("/rpc", (c, next) => limitBody(relay(c).sizeLimitBytes * 2 + 4096)(c, next), async (c) => {
-    const config = relay(c);
-    const call = validate(JsonRpcSchema, await readJsonBody(c), "body");
-    switch (call.method) {
-      case "dm3_submitMessage": {
-        await enforceRateLimit(c.env, "SUBMITS_PER_IP_LIMITER", clientKey(c), "message submissions");
-        if (!call.params?.length) throw new InvalidEnvelopeError("params must be [envelope JSON string]");
-        const { db, clock } = services(c);
-        const domains = await services(c).domains();
-        const { forwarded } = await submitMessage({ db, relay: config, domains, nowMs: clock.nowMs() }, call.params[0]);
-        // Gateway mode: try the webhook right away; the cron retries whatever fails.
-        if (forwarded) runInBackground(c, "webhook delivery", deliverDueWebhooks(db, services(c).webhooks(), clock.nowMs(), WEBHOOK_BATCH_ON_SUBMIT));
-        return c.json({ jsonrpc: "2.0", id: call.id ?? null, result: "success" });
+  .post(
+    "/rpc",
+    (c, next) => limitBody(relay(c).sizeLimitBytes * 2 + 4096)(c, next),
+    async (c) => {
+      const config = relay(c);
+      const call = validate(JsonRpcSchema, await readJsonBody(c), "body");
+      switch (call.method) {
+        case "dm3_submitMessage": {
+          await enforceRateLimit(c.env, "SUBMITS_PER_IP_LIMITER", clientKey(c), "message submissions");
+          if (!call.params?.length) throw new InvalidEnvelopeError("params must be [envelope JSON string]");
+          const { db, clock } = services(c);
+          const domains = await services(c).domains();
+          const { forwarded } = await submitMessage({ db, relay: config, domains, nowMs: clock.nowMs() }, call.params[0]);
+          // Gateway mode: try the webhook right away; the cron retries whatever fails.
+          if (forwarded) runInBackground(c, "webhook delivery", deliverDueWebhooks(db, services(c).webhooks(), clock.nowMs(), WEBHOOK_BATCH_ON_SUBMIT));
+          return c.json({ jsonrpc: "2.0", id: call.id ?? null, result: "success" });
+        }
+        case "dm3_getDeliveryServiceProperties":
+          // `result` is a JSON string (dm3 clients JSON.parse it); only public properties.
+          return c.json({
+            jsonrpc: "2.0",
+            id: call.id ?? null,
+            result: JSON.stringify({ messageTTL: config.messageTtlMs, sizeLimit: config.sizeLimitBytes }),
+          });
+        default:
+          throw new UnsupportedMethodError(call.method);
       }
-      case "dm3_getDeliveryServiceProperties":
-        // `result` is a JSON string (dm3 clients JSON.parse it); only public properties.
-        return c.json({
-          jsonrpc: "2.0",
-          id: call.id ?? null,
-          result: JSON.stringify({ messageTTL: config.messageTtlMs, sizeLimit: config.sizeLimitBytes }),
-        });
-      default:
-        throw new UnsupportedMethodError(call.method);
-    }
-  })
+    },
+  )
   .use("/auth/*", limitPerIp("AUTH_PER_IP_LIMITER", "authentication attempts"))
   .get("/auth/:ensName", async (c) => c.json(await createChallenge(relay(c), relayName(c.req.param("ensName")), nowSeconds(c))))
   .post("/auth/:ensName", limitBody(8 * 1024), async (c) => {

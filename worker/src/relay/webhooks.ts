@@ -2,13 +2,7 @@ import { signWebhookBody, WEBHOOK_DELIVERY_HEADER, WEBHOOK_SIGNATURE_HEADER } fr
 import type { Database } from "../db/client";
 import { type WebhookTargetPolicy, webhookTargetProblem } from "../net/webhookTargetProblem";
 import { findDomainWebhook } from "../db/domains";
-import {
-  deleteWebhookDelivery,
-  insertWebhookDelivery,
-  listDueWebhookDeliveries,
-  rescheduleWebhookDelivery,
-} from "../db/webhookDeliveries";
-
+import { deleteWebhookDelivery, insertWebhookDelivery, listDueWebhookDeliveries, rescheduleWebhookDelivery } from "../db/webhookDeliveries";
 
 const FIRST_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 60 * 60 * 1000;
@@ -20,14 +14,19 @@ export function webhookBackoffMs(attempts: number): number {
 }
 
 /** Queues an envelope for `domain`'s webhook; it stays queued until the webhook answers 2xx. */
-export async function enqueueWebhookDelivery(
-  db: Database,
-  delivery: { domain: string; recipient: string; envelope: unknown },
-  nowMs: number,
-): Promise<string> {
+export async function enqueueWebhookDelivery(db: Database, delivery: { domain: string; recipient: string; envelope: unknown }, nowMs: number): Promise<string> {
   const id = crypto.randomUUID();
   const body = JSON.stringify({ id, recipient: delivery.recipient, envelope: delivery.envelope, receivedAtMs: nowMs });
-  await insertWebhookDelivery(db, { id, domain: delivery.domain, recipient: delivery.recipient, body, attempts: 0, nextAttemptAtMs: nowMs, lastError: null, createdAtMs: nowMs });
+  await insertWebhookDelivery(db, {
+    id,
+    domain: delivery.domain,
+    recipient: delivery.recipient,
+    body,
+    attempts: 0,
+    nextAttemptAtMs: nowMs,
+    lastError: null,
+    createdAtMs: nowMs,
+  });
   return id;
 }
 

@@ -1,12 +1,4 @@
-import {
-  AbiFunctionSignatureNotFoundError,
-  decodeFunctionData,
-  type Hex,
-  hexToBytes,
-  isHex,
-  size,
-  slice,
-} from "viem";
+import { AbiFunctionSignatureNotFoundError, decodeFunctionData, type Hex, hexToBytes, isHex, size, slice } from "viem";
 import { namehash } from "viem/ens";
 import { offchainResolverAbi, recordResolverAbi } from "../../abi";
 import { assertNormalizedName } from "../ens/assertNormalizedName";
@@ -101,9 +93,7 @@ function decodeCall(data: Hex): RecordQuery | { kind: "multicall"; items: readon
   const { functionName, args } = decoded;
   switch (functionName) {
     case "addr":
-      return args.length === 2
-        ? { kind: "addrByCoinType", node: args[0], coinType: args[1] }
-        : { kind: "addr", node: args[0] };
+      return args.length === 2 ? { kind: "addrByCoinType", node: args[0], coinType: args[1] } : { kind: "addr", node: args[0] };
     case "text":
       return { kind: "text", node: args[0], key: args[1] };
     case "contenthash":

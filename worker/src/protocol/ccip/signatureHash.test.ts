@@ -10,7 +10,8 @@ describe("signatureHash", () => {
     // Independent re-statement of the layout: 0x1900 ‖ address ‖ uint64 ‖ bytes32 ‖ bytes32.
     const request = "0x9061b923";
     const result = "0x1234";
-    const packed = `0x1900${resolver.slice(2).toLowerCase()}${(1_700_000_300n).toString(16).padStart(16, "0")}${keccak256(request).slice(2)}${keccak256(result).slice(2)}` as const;
+    const packed =
+      `0x1900${resolver.slice(2).toLowerCase()}${1_700_000_300n.toString(16).padStart(16, "0")}${keccak256(request).slice(2)}${keccak256(result).slice(2)}` as const;
     expect(signatureHash({ resolver, expiresSeconds: 1_700_000_300n, request, result })).toBe(keccak256(packed));
   });
 

@@ -8,7 +8,7 @@ describe("stringify (dm3 canonical JSON)", () => {
     [{ a: undefined, b: null }, '{"b":null}'],
     [[1, undefined, "x"], '[1,null,"x"]'],
     ["plain", '"plain"'],
-    [{ "é": "ü", e: "\n" }, '{"e":"\\n","é":"ü"}'],
+    [{ é: "ü", e: "\n" }, '{"e":"\\n","é":"ü"}'],
     [{ date: new Date(0) }, '{"date":"1970-01-01T00:00:00.000Z"}'],
   ])("stringify(%j) is %s", (value, expected) => {
     expect(stringify(value)).toBe(expected);

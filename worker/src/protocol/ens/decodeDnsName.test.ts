@@ -5,13 +5,7 @@ import { decodeDnsName } from "./decodeDnsName";
 import { InvalidDnsNameError } from "./errors";
 
 describe("decodeDnsName", () => {
-  test.each([
-    ["alice.demo.eth"],
-    ["demo.eth"],
-    ["a.b.c.d.demo.eth"],
-    ["🦊.demo.eth"],
-    ["ñandú.eth"],
-  ])("decodes %s as viem encodes it", (name) => {
+  test.each([["alice.demo.eth"], ["demo.eth"], ["a.b.c.d.demo.eth"], ["🦊.demo.eth"], ["ñandú.eth"]])("decodes %s as viem encodes it", (name) => {
     expect(decodeDnsName(packetToBytes(name))).toBe(name);
   });
 

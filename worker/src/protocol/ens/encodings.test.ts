@@ -33,17 +33,21 @@ describe("encodeCoinAddress (ENSIP-9)", () => {
 describe("encodeContenthash (ENSIP-7)", () => {
   test.each([
     ["ipfs://QmRAQB6YaCyidP37UdDnjFY5vQuiBrcqdyoW1CuDgwxkD4", "0xe3010170122029f2d17be6139079dc48696d1f582a8530eb9805b561eda517e22a892c7e3f1f"],
-    ["0xE3010170122029f2d17be6139079dc48696d1f582a8530eb9805b561eda517e22a892c7e3f1f", "0xe3010170122029f2d17be6139079dc48696d1f582a8530eb9805b561eda517e22a892c7e3f1f"],
+    [
+      "0xE3010170122029f2d17be6139079dc48696d1f582a8530eb9805b561eda517e22a892c7e3f1f",
+      "0xe3010170122029f2d17be6139079dc48696d1f582a8530eb9805b561eda517e22a892c7e3f1f",
+    ],
   ])("%s", (value, bytes) => {
     expect(encodeContenthash(value)).toBe(bytes);
   });
 
-  test.each([["ipns://k51qzi5uqu5dlvj2baxnqndepeb86cbk3ng7n3i46uzyxzyqj2xjonzllnv0v8"], ["bzz://d1de9994b4d039f6548d191eb26786769f580809256b4685ef316805265ea162"], ["ar://ys32Pt8uC7TrVxHdOLByOspfPEq2LO63wREHQIM9SJQ"]])(
-    "encodes %s and keeps its codec",
-    (uri) => {
-      expect(encodeContenthash(uri)).toMatch(/^0x[0-9a-f]+$/);
-    },
-  );
+  test.each([
+    ["ipns://k51qzi5uqu5dlvj2baxnqndepeb86cbk3ng7n3i46uzyxzyqj2xjonzllnv0v8"],
+    ["bzz://d1de9994b4d039f6548d191eb26786769f580809256b4685ef316805265ea162"],
+    ["ar://ys32Pt8uC7TrVxHdOLByOspfPEq2LO63wREHQIM9SJQ"],
+  ])("encodes %s and keeps its codec", (uri) => {
+    expect(encodeContenthash(uri)).toMatch(/^0x[0-9a-f]+$/);
+  });
 
   test.each([["https://example.org"], ["ipfs://not-a-cid"], ["0x1234"], ["0xzz"]])("refuses %s", (value) => {
     expect(() => encodeContenthash(value)).toThrow();
