@@ -45,6 +45,28 @@ module.exports = {
       to: { path: "^worker/src/app/" },
     },
     {
+      name: "sdk-builds-on-the-protocol-core",
+      comment: "The SDK (sdk/src) re-uses the worker's protocol core and answer types, nothing of the worker's runtime.",
+      severity: "error",
+      from: { path: "^sdk/src/" },
+      to: {
+        path: "^worker/src/",
+        pathNot: [
+          "^worker/src/protocol/",
+          "^worker/src/abi\\.ts$",
+          "^worker/src/registry/(apiTypes|schemas|limits)\\.ts$",
+          "^worker/src/health/HealthReport\\.ts$",
+        ],
+      },
+    },
+    {
+      name: "sdk-runs-everywhere",
+      comment: "No Node-only APIs in the SDK (or the protocol core it bundles): it runs in browsers, Workers and Node.",
+      severity: "error",
+      from: { path: ["^sdk/src/", "^worker/src/protocol/"] },
+      to: { dependencyTypes: ["core"] },
+    },
+    {
       name: "no-circular",
       severity: "error",
       from: { path: "^worker/src/" },
@@ -54,7 +76,7 @@ module.exports = {
   options: {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
-    tsConfig: { fileName: "worker/tsconfig.json" },
+    tsConfig: { fileName: "tsconfig.json" },
     exclude: { path: "worker-configuration\\.d\\.ts$" },
   },
 };

@@ -51,7 +51,7 @@ const suites: Suite[] = [
     // shared modules sit below the features, only the features use the composition root.
     name: "architecture (dependency rules, dependency-cruiser)",
     command: binPath("depcruise"),
-    args: ["worker/src", "--config", ".dependency-cruiser.cjs"],
+    args: ["worker/src", "sdk/src", "--config", ".dependency-cruiser.cjs"],
     parse: (output) => {
       const modules = count(output, /\((\d+) modules/);
       if (modules === undefined) return undefined;

@@ -16,7 +16,7 @@ import { hardhat } from "viem/chains";
 import { namehash, packetToBytes } from "viem/ens";
 import { FEATURES_INTERFACE_ID, offchainResolverAbi, RESOLVE_MULTICALL_FEATURE, recordResolverAbi } from "../../worker/src/abi";
 import { readArtifact } from "../../scripts/lib/artifacts";
-import { resolveRecord, resolveRecords } from "../../scripts/lib/resolveName";
+import { resolveRecord, resolveRecords } from "../../sdk/src/ens/resolveRecord";
 import { ensureDevSecrets } from "../../scripts/stack/devVars";
 import { localChain } from "../../scripts/stack/deployContracts";
 import { findFreePort } from "../../scripts/stack/processes";

@@ -17,7 +17,7 @@ import { namehash, packetToBytes } from "viem/ens";
 import { ensRegistryAbi, offchainResolverAbi, RESOLVE_MULTICALL_FEATURE, recordResolverAbi, resolverAdminAbi } from "../../worker/src/abi";
 import { encodeResolveResponse } from "../../worker/src/protocol/ccip/encodeResolveResponse";
 import { binPath, projectRoot } from "../../scripts/lib/paths";
-import { resolveRecord } from "../../scripts/lib/resolveName";
+import { resolveRecord } from "../../sdk/src/ens/resolveRecord";
 import { LOCAL_DEPLOYER_KEY, localChain } from "../../scripts/stack/deployContracts";
 import { ensureDevSecrets } from "../../scripts/stack/devVars";
 import { findFreePort } from "../../scripts/stack/processes";

@@ -27,7 +27,7 @@ import { BACKUP_HEADER, BACKUP_TABLES, countRows, exportD1, restoreD1 } from "..
 import { ensureDevSecrets } from "../../scripts/stack/devVars";
 import { binPath, projectRoot } from "../../scripts/lib/paths";
 import { signNameWrite } from "../../worker/src/protocol/nameWriteTypedData";
-import { resolveRecord } from "../../scripts/lib/resolveName";
+import { resolveRecord } from "../../sdk/src/ens/resolveRecord";
 import { LOCAL_DEPLOYER_KEY } from "../../scripts/stack/deployContracts";
 import { findFreePort } from "../../scripts/stack/processes";
 import { type Stack, startStack } from "../../scripts/stack/startStack";

@@ -11,14 +11,9 @@ const SECRET_BYTES = 32;
 const ID_BYTES = 8;
 
 /** A key as listed: never the secret or its hash. */
-export type ApiKeyView = {
-  id: string;
-  domain: string;
-  label: string;
-  createdAtSeconds: number;
-  expiresAtSeconds: number | null;
-  revokedAtSeconds: number | null;
-};
+import type { ApiKeyView } from "./apiTypes";
+
+export type { ApiKeyView };
 
 /** The hex SHA-256 of a whole key: what is stored and looked up (keys are 256-bit random). */
 export function hashApiKey(key: string): string {

@@ -3,14 +3,7 @@ import type { Database } from "../db/client";
 import { listNameRows, listNameRowsByOwner } from "../db/names";
 import { type NameRow, OWNER_PROOF } from "../db/schema";
 
-/**
- * One name in a listing. `owner` is what the writer recorded; `ownerProven` says whether the owner
- * itself proved it (its signature on a write for the name, or on the name's DM3 profile).
- */
-export type NameSummary = { name: string; owner: string; ownerProven: boolean; updatedAtSeconds: number };
-
-/** A page of results; pass `nextCursor` as `cursor` for the next one (null at the end). */
-export type Page<Item> = { items: Item[]; nextCursor: string | null };
+import type { NameSummary, Page } from "./apiTypes";
 
 /** A domain's names in name order, optionally by label prefix and owner (index range scans only). */
 export async function listDomainNames(

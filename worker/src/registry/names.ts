@@ -19,7 +19,10 @@ import { ETH_COIN_TYPE } from "../protocol/ens/coinTypes";
 import { validate } from "../http/validate";
 import { OWNER_PROOF } from "../db/schema";
 import { ConflictError, InvalidProfileSignatureError, NameNotFoundError, StaleNonceError, SupersededProfileError, UnknownDomainError } from "./errors";
+import type { NameView } from "./apiTypes";
 import { type NamePatch, type NameRecords, NameRecordsSchema } from "./schemas";
+
+export type { NameView } from "./apiTypes";
 import { findServingDomain, type ServedDomain } from "../shared/servedDomains";
 
 /**
@@ -34,9 +37,6 @@ export function ownerProofOf(records: Pick<NameRecords, "owner" | "dm3Profile">,
   // A stored profile is always verified against the owner first (toStoredName).
   return records.dm3Profile ? OWNER_PROOF.profileSignature : OWNER_PROOF.none;
 }
-
-/** A name as the API shows it: records plus the verified DM3 profile as an object. */
-export type NameView = NameRecords & { name: string; domain: string };
 
 /** The served domain `name` belongs to; the name must be ENSIP-15 normalized. */
 export function domainOfName(domains: readonly ServedDomain[], name: string): ServedDomain {

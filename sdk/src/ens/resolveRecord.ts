@@ -1,6 +1,6 @@
 import { type Address, decodeAbiParameters, encodeFunctionData, type Hex, type PublicClient, toHex, zeroAddress } from "viem";
 import { namehash, normalize, packetToBytes } from "viem/ens";
-import { ensRegistryAbi, EXTENDED_RESOLVER_INTERFACE_ID, offchainResolverAbi, recordResolverAbi } from "../../worker/src/abi";
+import { ensRegistryAbi, EXTENDED_RESOLVER_INTERFACE_ID, offchainResolverAbi, recordResolverAbi } from "../../../worker/src/abi";
 
 /** One record to look up. */
 export type RecordRequest = { kind: "text"; key: string } | { kind: "addr"; coinType?: bigint } | { kind: "contenthash" };

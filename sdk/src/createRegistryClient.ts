@@ -1,0 +1,161 @@
+import type { LocalAccount } from "viem";
+import type * as z from "zod";
+import type {
+  ApiErrorBody,
+  ApiKeyView,
+  AuditItem,
+  BulkResult,
+  CreatedApiKey,
+  DomainInfo,
+  Input,
+  NameSummary,
+  NameView,
+  NonceInfo,
+  Page,
+  WebhookQueueItem,
+  WebhookSettings,
+} from "../../worker/src/registry/apiTypes";
+import type {
+  ApiKeyCreateSchema,
+  BulkSchema,
+  DomainSchema,
+  ListQuerySchema,
+  NamePatchSchema,
+  NameRecordsSchema,
+  PageQuerySchema,
+} from "../../worker/src/registry/schemas";
+import type { HealthReport } from "../../worker/src/health/HealthReport";
+import { signNameWrite } from "../../worker/src/protocol/nameWriteTypedData";
+import { RegistryApiError, RegistryUnreachableError } from "./RegistryApiError";
+
+/** What a name write carries (the worker's own request schema). */
+export type NameRecordsInput = Input<typeof NameRecordsSchema>;
+export type NamePatchInput = Input<typeof NamePatchSchema>;
+export type DomainInput = Input<typeof DomainSchema>;
+export type ApiKeyInput = Input<typeof ApiKeyCreateSchema>;
+export type BulkItemInput = Input<typeof BulkSchema>["names"][number];
+// Query strings: the schemas coerce from text, so a client passes their output types.
+export type ListQuery = Partial<z.output<typeof ListQuerySchema>>;
+export type PageQuery = Partial<z.output<typeof PageQuerySchema>>;
+
+export type RegistryClientOptions = {
+  /** The worker's base URL, e.g. `https://registry.example`. */
+  url: string;
+  /** An admin token or a service API key (`dm3k_…`); omit for public reads and owner-signed writes. */
+  credential?: string | undefined;
+  /** Another fetch (tests, proxies); it is called unbound. */
+  fetch?: typeof fetch;
+  /** How often a 429 is waited out (its `Retry-After`) before giving up; default 0. */
+  rateLimitRetries?: number;
+  /** Called before each wait for a 429, e.g. to log it. */
+  onRateLimited?: (waitSeconds: number) => void;
+};
+
+/** How long an owner-signed write stays valid by default (the registry allows up to 24 h). */
+const DEFAULT_SIGNED_WRITE_SECONDS = 10 * 60;
+
+/**
+ * A typed client for every route of the registry API. Requests are typed by the worker's own
+ * schemas and answers by its answer types; failures throw {@link RegistryApiError} with the
+ * worker's `code`.
+ *
+ * @example
+ * const registry = createRegistryClient({ url, credential: process.env.DM3_API_KEY });
+ * await registry.putName("alice.acme.eth", { owner, dm3Profile });
+ */
+export function createRegistryClient(options: RegistryClientOptions) {
+  const base = options.url.replace(/\/$/, "");
+  const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+
+  async function request(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { "Content-Type": "application/json" };
+    if (options.credential) headers.Authorization = `Bearer ${options.credential}`;
+    const init: RequestInit = { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
+    const attempt = async () => {
+      try {
+        return await send(`${base}${path}`, init);
+      } catch (cause) {
+        throw new RegistryUnreachableError(base, { cause });
+      }
+    };
+    let response = await attempt();
+    for (let retry = 0; response.status === 429 && retry < (options.rateLimitRetries ?? 0); retry++) {
+      const waitSeconds = Number(response.headers.get("Retry-After")) || 60;
+      options.onRateLimited?.(waitSeconds);
+      await response.arrayBuffer();
+      await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000));
+      response = await attempt();
+    }
+    if (!response.ok) {
+      const text = await response.text();
+      let error: Partial<ApiErrorBody> = {};
+      try {
+        error = JSON.parse(text) as Partial<ApiErrorBody>;
+      } catch {
+        error = { message: text.slice(0, 200) };
+      }
+      throw new RegistryApiError(response.status, error.code ?? "error", error.message ?? response.statusText, `${base}${path}`);
+    }
+    return response;
+  }
+
+  const json = async <T>(method: string, path: string, body?: unknown): Promise<T> => (await (await request(method, path, body)).json()) as T;
+  const query = (values: Record<string, string | number | undefined>) => {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(values)) if (value !== undefined) search.set(key, String(value));
+    const text = search.toString();
+    return text ? `?${text}` : "";
+  };
+  const path = (value: string) => encodeURIComponent(value);
+
+  return {
+    url: base,
+    health: () => json<HealthReport>("GET", "/health"),
+    openApiDocument: () => json<Record<string, unknown>>("GET", "/openapi.json"),
+
+    // Domains and keys (admin).
+    listDomains: () => json<{ items: DomainInfo[] }>("GET", "/v1/domains"),
+    putDomain: (domain: string, body: DomainInput) => json<DomainInfo>("PUT", `/v1/domains/${path(domain)}`, body),
+    createKey: (domain: string, body: ApiKeyInput) => json<CreatedApiKey>("POST", `/v1/domains/${path(domain)}/keys`, body),
+    listKeys: (domain: string) => json<{ items: ApiKeyView[] }>("GET", `/v1/domains/${path(domain)}/keys`),
+    revokeKey: (id: string) => json<ApiKeyView>("DELETE", `/v1/keys/${path(id)}`),
+    audit: (domain: string, page: PageQuery = {}) => json<Page<AuditItem>>("GET", `/v1/domains/${path(domain)}/audit${query(page)}`),
+    setWebhook: (domain: string, url: string) => json<WebhookSettings>("PUT", `/v1/domains/${path(domain)}/webhook`, { url }),
+    removeWebhook: (domain: string) => json<{ domain: string; webhook: null }>("DELETE", `/v1/domains/${path(domain)}/webhook`),
+    webhookQueue: (domain: string) => json<{ items: WebhookQueueItem[] }>("GET", `/v1/domains/${path(domain)}/webhook/queue`),
+
+    // Reads (public).
+    listNames: (domain: string, list: ListQuery = {}) => json<Page<NameSummary>>("GET", `/v1/domains/${path(domain)}/names${query(list)}`),
+    namesOfAddress: (address: string, page: PageQuery = {}) => json<Page<NameSummary>>("GET", `/v1/addresses/${path(address)}/names${query(page)}`),
+    getName: (name: string) => json<NameView>("GET", `/v1/names/${path(name)}`),
+    nonce: (name: string) => json<NonceInfo>("GET", `/v1/names/${path(name)}/nonce`),
+
+    // Writes by a service (admin token or the domain's API key).
+    putName: (name: string, records: NameRecordsInput) => json<NameView>("PUT", `/v1/names/${path(name)}`, records),
+    patchName: (name: string, patch: NamePatchInput) => json<NameView>("PATCH", `/v1/names/${path(name)}`, patch),
+    deleteName: (name: string) => json<{ name: string; deleted: true }>("DELETE", `/v1/names/${path(name)}`),
+    bulkPut: (domain: string, names: BulkItemInput[]) => json<BulkResult>("POST", `/v1/domains/${path(domain)}/names/bulk`, { names }),
+    /** The domain as NDJSON, one bulk item per line (what {@link bulkPut} takes back). */
+    exportDomain: async (domain: string) => (await request("GET", `/v1/domains/${path(domain)}/export`)).text(),
+
+    /**
+     * A write signed by the name's owner (EIP-712), no credential needed: reads the name's last
+     * nonce and the typed-data domain from the registry, signs the next nonce with `account`.
+     */
+    async signedWrite(
+      name: string,
+      account: LocalAccount,
+      write: { action: "put"; records: NameRecordsInput; expiresInSeconds?: number } | { action: "delete"; expiresInSeconds?: number },
+    ): Promise<NameView | { name: string; deleted: true }> {
+      const { nonce, typedData } = await json<NonceInfo>("GET", `/v1/names/${path(name)}/nonce`);
+      const domain = { chainId: typedData.domain.chainId, resolverAddress: typedData.domain.verifyingContract };
+      const expiry = Math.floor(Date.now() / 1000) + (write.expiresInSeconds ?? DEFAULT_SIGNED_WRITE_SECONDS);
+      const signedWrite = { action: write.action, ...("records" in write ? { records: write.records } : {}), nonce: nonce + 1, expiry };
+      const signature = await signNameWrite(account, domain, name, signedWrite);
+      return json("POST", `/v1/names/${path(name)}/signed`, { ...signedWrite, signature });
+    },
+  };
+}
+
+/** The client {@link createRegistryClient} returns. */
+export type RegistryClient = ReturnType<typeof createRegistryClient>;

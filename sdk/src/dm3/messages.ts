@@ -1,0 +1,139 @@
+import type { LocalAccount } from "viem";
+import { decryptAsymmetric, parseEncryptedPayload, signDetached, verifyDetached } from "../../../worker/src/protocol/dm3/asymmetric";
+import { buildEnvelope, type Dm3Envelope } from "../../../worker/src/protocol/dm3/buildEnvelope";
+import { generateDm3Keys } from "../../../worker/src/protocol/dm3/keys";
+import { type SignedUserProfile, signUserProfile } from "../../../worker/src/protocol/dm3/profile";
+import { stringify } from "../../../worker/src/protocol/dm3/stringify";
+import { type EnsReader, resolveDm3User } from "./resolveDm3";
+
+/** A user's DM3 key pairs (base64; signing = Ed25519 seed ‖ public key, encryption = X25519). */
+export type Dm3Keys = ReturnType<typeof generateDm3Keys>;
+
+/** A DM3 message as dm3-lib-messaging 1.7 builds it (`createMessage`): signed by the sender. */
+export type Dm3Message = {
+  message: string;
+  attachments?: string[];
+  metadata: { type: string; to: string; from: string; timestamp: number; referenceMessageHash?: string };
+  signature: string;
+};
+
+/**
+ * Fresh DM3 keys and the profile that publishes them, signed by `wallet` the way dm3's clients
+ * sign it: store `keys` with the user (they are theirs), publish `signedUserProfile`.
+ */
+export async function createDm3Profile(
+  wallet: LocalAccount,
+  options: { deliveryServices: string[] },
+): Promise<{ signedUserProfile: SignedUserProfile; keys: Dm3Keys }> {
+  const keys = generateDm3Keys();
+  const signedUserProfile = await signUserProfile(wallet, {
+    publicEncryptionKey: keys.encryption.publicKey,
+    publicSigningKey: keys.signing.publicKey,
+    deliveryServices: options.deliveryServices,
+  });
+  return { signedUserProfile, keys };
+}
+
+/** A signed `NEW` message from `from` to `to`, byte for byte as dm3-lib-messaging's `createMessage`. */
+export function createDm3Message(options: { from: string; to: string; text: string; senderSigningKey: string; timestampMs?: number }): Dm3Message {
+  const unsigned = {
+    message: options.text,
+    metadata: { type: "NEW", to: options.to, from: options.from, timestamp: options.timestampMs ?? Date.now() },
+  };
+  return { ...unsigned, signature: signDetached(options.senderSigningKey, stringify(unsigned)) };
+}
+
+/** Whether `message` carries a valid signature by `publicSigningKey` (the sender's profile key). */
+export function verifyDm3Message(message: Dm3Message, publicSigningKey: string): boolean {
+  const { signature, ...unsigned } = message;
+  return verifyDetached(publicSigningKey, stringify(unsigned), signature);
+}
+
+/** A delivery service refused or could not take an envelope. */
+export type DeliveryRefusal = { deliveryService: string; url: string; error: string };
+
+/** Where a message went: accepted by at least one delivery service (the others' refusals listed). */
+export type SendResult = { to: string; acceptedBy: string[]; refused: DeliveryRefusal[] };
+
+/** No delivery service of the recipient took the message (or the recipient has no DM3 profile). */
+export class Dm3SendError extends Error {
+  override readonly name = "Dm3SendError";
+  constructor(
+    readonly to: string,
+    readonly refused: DeliveryRefusal[],
+  ) {
+    super(
+      refused.length === 0
+        ? `${to} has no DM3 profile with a reachable delivery service: keep the message and retry later`
+        : `No delivery service of ${to} accepted the message: ${refused.map((item) => `${item.deliveryService}: ${item.error}`).join("; ")}`,
+    );
+  }
+}
+
+/**
+ * Sends `message` the way dm3's clients do: resolves the recipient's profile and delivery services
+ * through ENS, builds one envelope per delivery service (delivery information encrypted to that
+ * service), POSTs them all in parallel to `{url}/rpc` (`dm3_submitMessage`), and succeeds when one
+ * accepts. Throws {@link Dm3SendError} when none does.
+ */
+export async function sendDm3Message(options: {
+  ens: EnsReader;
+  message: Dm3Message;
+  senderSigningKey: string;
+  fetch?: typeof fetch;
+  headers?: Record<string, string>;
+}): Promise<SendResult> {
+  const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const { to, from } = options.message.metadata;
+  const recipient = await resolveDm3User(options.ens, to);
+  if (!recipient || recipient.deliveryServices.length === 0) throw new Dm3SendError(to, []);
+  const outcomes = await Promise.all(
+    recipient.deliveryServices.map(async (ds): Promise<{ accepted: true; name: string } | { accepted: false; refusal: DeliveryRefusal }> => {
+      const envelope = buildEnvelope({
+        message: options.message,
+        to,
+        from,
+        recipientEncryptionKey: recipient.signedProfile.profile.publicEncryptionKey,
+        deliveryServiceEncryptionKey: ds.profile.publicEncryptionKey,
+        senderSigningKey: options.senderSigningKey,
+      });
+      const url = `${ds.profile.url.replace(/\/$/, "")}/rpc`;
+      try {
+        const response = await send(url, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", ...options.headers },
+          body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelope)], id: 1 }),
+        });
+        const body = await response.text();
+        if (response.ok) return { accepted: true, name: ds.name };
+        return { accepted: false, refusal: { deliveryService: ds.name, url, error: `HTTP ${response.status} ${body.slice(0, 200)}` } };
+      } catch (error) {
+        return { accepted: false, refusal: { deliveryService: ds.name, url, error: error instanceof Error ? error.message : String(error) } };
+      }
+    }),
+  );
+  const acceptedBy = outcomes.flatMap((outcome) => (outcome.accepted ? [outcome.name] : []));
+  const refused = outcomes.flatMap((outcome) => (outcome.accepted ? [] : [outcome.refusal]));
+  if (acceptedBy.length === 0) throw new Dm3SendError(to, refused);
+  return { to, acceptedBy, refused };
+}
+
+/** An envelope as a delivery service hands it out (or a gateway-mode webhook receives it). */
+export type DeliveredEnvelope = {
+  message: string;
+  metadata: { deliveryInformation: { to: string; from: string }; encryptedMessageHash?: string; messageHash?: string };
+  postmark?: string;
+};
+
+/** A delivery service's postmark: when it took the envelope, signed with its key. */
+export type Postmark = { messageHash: string; incommingTimestamp: number; signature: string };
+
+/** Opens a delivered envelope with the recipient's encryption keys: the message and the postmark. */
+export function openEnvelope(envelope: DeliveredEnvelope, encryptionKeys: Dm3Keys["encryption"]): { message: Dm3Message; postmark?: Postmark; id: string } {
+  const message = JSON.parse(decryptAsymmetric(encryptionKeys, parseEncryptedPayload(envelope.message))) as Dm3Message;
+  const postmark = envelope.postmark ? (JSON.parse(decryptAsymmetric(encryptionKeys, parseEncryptedPayload(envelope.postmark))) as Postmark) : undefined;
+  const id = envelope.metadata.encryptedMessageHash ?? envelope.metadata.messageHash ?? "";
+  return { message, ...(postmark && { postmark }), id };
+}
+
+export type { Dm3Envelope };

@@ -1,0 +1,65 @@
+/**
+ * @dm3-registry/sdk — integrate a messaging service with the dm3 registry and the DM3 network:
+ * a typed client for the registry's REST API, webhook verification for gateway mode, and DM3 for
+ * services (profiles, ENS resolution with CCIP-Read, envelopes, sending, inboxes). Runs in
+ * browsers, Workers and Node 22 (WebCrypto, fetch and viem; no Node-only APIs).
+ */
+export { createRegistryClient, type RegistryClient, type RegistryClientOptions } from "./createRegistryClient";
+export type { ApiKeyInput, BulkItemInput, DomainInput, ListQuery, NamePatchInput, NameRecordsInput, PageQuery } from "./createRegistryClient";
+export { RegistryApiError, RegistryUnreachableError } from "./RegistryApiError";
+export { parseWebhookDelivery, verifyWebhook, type WebhookDelivery } from "./verifyWebhook";
+export {
+  createDm3Message,
+  createDm3Profile,
+  Dm3SendError,
+  openEnvelope,
+  sendDm3Message,
+  verifyDm3Message,
+  type DeliveredEnvelope,
+  type DeliveryRefusal,
+  type Dm3Keys,
+  type Dm3Message,
+  type Postmark,
+  type SendResult,
+} from "./dm3/messages";
+export { createDeliveryServiceSession, DeliveryServiceError, type DeliveryServiceSession } from "./dm3/createDeliveryServiceSession";
+export {
+  readEnsText,
+  resolveDeliveryService,
+  resolveDm3Profile,
+  resolveDm3User,
+  type EnsReader,
+  type ResolvedDeliveryService,
+  type ResolvedDm3User,
+} from "./dm3/resolveDm3";
+export { findResolver, resolveRecord, resolveRecords, type RecordRequest } from "./ens/resolveRecord";
+// The protocol core the worker itself runs on.
+export { buildEnvelope, type Dm3Envelope } from "../../worker/src/protocol/dm3/buildEnvelope";
+export { decryptAsymmetric, encryptAsymmetric, signDetached, verifyDetached } from "../../worker/src/protocol/dm3/asymmetric";
+export { generateDm3Keys } from "../../worker/src/protocol/dm3/keys";
+export {
+  decodeProfileRecord,
+  encodeProfileRecord,
+  profileSignatureMessage,
+  signUserProfile,
+  verifySignedUserProfile,
+  type SignedUserProfile,
+  type UserProfile,
+} from "../../worker/src/protocol/dm3/profile";
+export { stringify } from "../../worker/src/protocol/dm3/stringify";
+export { nameWriteTypedData, signNameWrite, type NameWriteRequest } from "../../worker/src/protocol/nameWriteTypedData";
+export { signWebhookBody, WEBHOOK_DELIVERY_HEADER, WEBHOOK_SIGNATURE_HEADER } from "../../worker/src/protocol/webhookSignature";
+export type {
+  ApiKeyView,
+  AuditItem,
+  BulkResult,
+  CreatedApiKey,
+  DomainInfo,
+  NameSummary,
+  NameView,
+  NonceInfo,
+  Page,
+  WebhookQueueItem,
+  WebhookSettings,
+} from "../../worker/src/registry/apiTypes";
+export type { HealthReport } from "../../worker/src/health/HealthReport";
