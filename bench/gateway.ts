@@ -10,7 +10,7 @@
 import { encodeFunctionData, toHex } from "viem";
 import { namehash, packetToBytes } from "viem/ens";
 import { offchainResolverAbi, recordResolverAbi } from "../worker/src/abi";
-import { adminRequest, withBenchStack } from "./lib/benchStack";
+import { withBenchStack } from "./lib/benchStack";
 import { runLoad } from "./lib/load";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -22,12 +22,12 @@ const DISTINCT_NAMES = 10_000;
 const BULK_BATCH = 1_000;
 
 export async function benchGateway(): Promise<void> {
-  await withBenchStack(async (stack, adminToken) => {
+  await withBenchStack(async (stack, registry) => {
     const domain = stack.info.domain;
     const bio = "x".repeat(RECORD_BYTES);
     for (let offset = 0; offset < DISTINCT_NAMES; offset += BULK_BATCH) {
       const names = Array.from({ length: BULK_BATCH }, (_, index) => ({ name: `u${offset + index}.${domain}`, owner: stack.info.signer, texts: { bio } }));
-      await adminRequest(stack, adminToken, "POST", `/v1/domains/${domain}/names/bulk`, { names });
+      await registry.bulkPut(domain, names);
     }
     const lookupPath = (name: string) => {
       const inner = encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [namehash(name), "bio"] });

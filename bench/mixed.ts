@@ -15,7 +15,7 @@ import { namehash, packetToBytes } from "viem/ens";
 import { offchainResolverAbi, recordResolverAbi } from "../worker/src/abi";
 import { buildEnvelope } from "../worker/src/protocol/dm3/buildEnvelope";
 import { generateDm3Keys } from "../worker/src/protocol/dm3/keys";
-import { adminRequest, withBenchStack } from "./lib/benchStack";
+import { withBenchStack } from "./lib/benchStack";
 import { runLoad } from "./lib/load";
 import { deliveryServiceKey, drainInbox, submitEnvelope } from "./lib/relayClient";
 import { simulatedClientHeaders } from "./lib/simulatedClients";
@@ -37,7 +37,7 @@ const MESSAGES_PER_SENDER_IP = 50;
 type Latencies = number[];
 
 export async function benchMixed(): Promise<void> {
-  await withBenchStack(async (stack, adminToken) => {
+  await withBenchStack(async (stack, registry) => {
     const domain = stack.info.domain;
     const base = stack.info.gatewayUrl;
     const names = Array.from({ length: SEEDED_NAMES }, (_, index) => ({
@@ -45,14 +45,15 @@ export async function benchMixed(): Promise<void> {
       owner: stack.info.signer,
       texts: { url: `https://load${index}.example` },
     }));
-    await adminRequest(stack, adminToken, "POST", `/v1/domains/${domain}/names/bulk`, { names });
+    await registry.bulkPut(domain, names);
     const sharedNames = Array.from({ length: SHARED_NAMES }, (_, index) => `shared${index}.${domain}`);
-    await adminRequest(stack, adminToken, "POST", `/v1/domains/${domain}/names/bulk`, {
-      names: sharedNames.map((name) => ({ name, owner: stack.info.signer })),
-    });
+    await registry.bulkPut(
+      domain,
+      sharedNames.map((name) => ({ name, owner: stack.info.signer })),
+    );
     const keys: string[] = [];
     for (let index = 0; index < API_KEYS; index++) {
-      keys.push(((await adminRequest(stack, adminToken, "POST", `/v1/domains/${domain}/keys`, { label: `load ${index}` })) as { key: string }).key);
+      keys.push((await registry.createKey(domain, { label: `load ${index}` })).key);
     }
     const lookupPaths = names.map(({ name }) => {
       const inner = encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [namehash(name), "url"] });

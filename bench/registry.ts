@@ -13,7 +13,7 @@ import { encodeFunctionData, toHex } from "viem";
 import { namehash, packetToBytes } from "viem/ens";
 import { offchainResolverAbi, recordResolverAbi } from "../worker/src/abi";
 import { runWrangler } from "../scripts/lib/wrangler";
-import { adminRequest, withBenchStack } from "./lib/benchStack";
+import { withBenchStack } from "./lib/benchStack";
 import { runLoad } from "./lib/load";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -23,13 +23,13 @@ const BULK_BATCH = 1_000;
 const OWNER = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
 
 export async function benchRegistry(): Promise<void> {
-  await withBenchStack(async (stack, adminToken, stateDir) => {
+  await withBenchStack(async (stack, registry, stateDir) => {
     const domain = "scale.eth";
-    await adminRequest(stack, adminToken, "PUT", `/v1/domains/${domain}`, { resolverAddress: stack.info.resolver, chainId: stack.info.chainId });
+    await registry.putDomain(domain, { resolverAddress: stack.info.resolver, chainId: stack.info.chainId });
 
     // 1. Lookup latency as the registry grows.
     const name = `measured.${domain}`;
-    await adminRequest(stack, adminToken, "PUT", `/v1/names/${name}`, { owner: OWNER, texts: { url: "https://measured.example" } });
+    await registry.putName(name, { owner: OWNER, texts: { url: "https://measured.example" } });
     const inner = encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [namehash(name), "url"] });
     const callData = encodeFunctionData({ abi: offchainResolverAbi, functionName: "resolve", args: [toHex(packetToBytes(name)), inner] });
     const lookupUrl = `${stack.info.gatewayUrl}/ccip/${stack.info.resolver}/${callData}.json`;
@@ -67,7 +67,7 @@ export async function benchRegistry(): Promise<void> {
         owner: OWNER,
         texts: { url: `https://user${offset + index}.example`, description: "imported by the bulk benchmark" },
       }));
-      const result = (await adminRequest(stack, adminToken, "POST", `/v1/domains/${domain}/names/bulk`, { names })) as { failed: number };
+      const result = await registry.bulkPut(domain, names);
       if (result.failed > 0) throw new Error(`bulk import: ${result.failed} failures`);
     }
     const seconds = (performance.now() - started) / 1000;

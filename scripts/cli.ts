@@ -1,5 +1,6 @@
 /** Admin CLI: `npm run cli -- <command> --help`. Exit codes: 0 ok, 1 failed operation, 2 bad usage. */
 import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
+import { RegistryUnreachableError } from "../sdk/src/index";
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from "./lib/cliErrors";
 
 const load = (loader: () => Promise<{ default: unknown }>) => () => loader().then((module) => module.default as CommandDef);
@@ -106,7 +107,8 @@ try {
 } catch (error) {
   const usage =
     error instanceof UsageError || (error instanceof Error && /Missing required|Unknown (argument|option|command)|Invalid value/i.test(error.message));
-  const message = error instanceof Error ? ((error as { shortMessage?: string }).shortMessage ?? error.message) : String(error);
+  const hint = error instanceof RegistryUnreachableError ? " (start the local stack with `npm start`, or pass --url)" : "";
+  const message = `${error instanceof Error ? ((error as { shortMessage?: string }).shortMessage ?? error.message) : String(error)}${hint}`;
   console.error(`error: ${message.split("\n")[0]}`);
   process.exit(usage ? EXIT_USAGE : EXIT_FAILED);
 }

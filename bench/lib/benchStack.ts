@@ -1,12 +1,16 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createRegistryClient, type RegistryClient } from "../../sdk/src/index";
 import { ensureDevSecrets } from "../../scripts/stack/devVars";
 import { findFreePort } from "../../scripts/stack/processes";
 import { type Stack, startStack } from "../../scripts/stack/startStack";
 
-/** Runs `body` against a fresh local stack on free ports with its own state, then stops it. */
-export async function withBenchStack<T>(body: (stack: Stack, adminToken: string, stateDir: string) => Promise<T>): Promise<T> {
+/**
+ * Runs `body` against a fresh local stack on free ports with its own state, then stops it. `registry`
+ * is the SDK's client with the admin token.
+ */
+export async function withBenchStack<T>(body: (stack: Stack, registry: RegistryClient, stateDir: string) => Promise<T>): Promise<T> {
   const stateDir = await mkdtemp(path.join(tmpdir(), "dm3-bench-"));
   const stack = await startStack({
     rpcPort: await findFreePort(),
@@ -16,20 +20,9 @@ export async function withBenchStack<T>(body: (stack: Stack, adminToken: string,
   });
   try {
     const { adminToken } = await ensureDevSecrets();
-    return await body(stack, adminToken, stateDir);
+    return await body(stack, createRegistryClient({ url: stack.info.gatewayUrl, credential: adminToken }), stateDir);
   } finally {
     await stack.stop();
     await rm(stateDir, { recursive: true, force: true });
   }
-}
-
-/** An admin JSON request to the stack's worker; throws on a non-2xx answer. */
-export async function adminRequest(stack: Stack, adminToken: string, method: string, apiPath: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${stack.info.gatewayUrl}${apiPath}`, {
-    method,
-    headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`${method} ${apiPath}: ${response.status} ${await response.text()}`);
-  return response.json();
 }

@@ -1,8 +1,7 @@
 import { defineCommand } from "citty";
-import { callRegistry, COMMON_ARGS, DRY_RUN_ARG, output, registryTarget, writeOrDryRun } from "../lib/registryClient";
+import type { Address } from "viem";
+import { COMMON_ARGS, DRY_RUN_ARG, output, registryClient, writeOrDryRun } from "../lib/registryClient";
 import { UsageError } from "../lib/cliErrors";
-
-type Domain = { name: string; resolverAddress: string; chainId: number; allowAddressNames: boolean };
 
 const add = defineCommand({
   meta: { name: "add", description: "Register a parent domain behind its OffchainResolver (admin)" },
@@ -22,8 +21,10 @@ const add = defineCommand({
     if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new UsageError("--chain-id takes a positive integer");
     // Omitted: an existing domain keeps its policy (a new one starts without address names).
     const allow = args["allow-address-names"] as boolean | undefined;
-    const body = { resolverAddress: args.resolver, chainId, ...(allow === undefined ? {} : { allowAddressNames: allow }) };
-    const domain = await writeOrDryRun<Domain>(args["dry-run"], registryTarget(args), "PUT", `/v1/domains/${args.domain}`, body);
+    const body = { resolverAddress: args.resolver as Address, chainId, ...(allow === undefined ? {} : { allowAddressNames: allow }) };
+    const domain = await writeOrDryRun(args["dry-run"], { method: "PUT", path: `/v1/domains/${args.domain}`, body }, () =>
+      registryClient(args).putDomain(args.domain, body),
+    );
     if (domain) output(Boolean(args.json), domain, () => `registered ${domain.name} → resolver ${domain.resolverAddress} on chain ${domain.chainId}`);
   },
 });
@@ -32,7 +33,7 @@ const list = defineCommand({
   meta: { name: "list", description: "List served domains" },
   args: { ...COMMON_ARGS },
   async run({ args }) {
-    const { items } = await callRegistry<{ items: Domain[] }>(registryTarget(args), "GET", "/v1/domains");
+    const { items } = await registryClient(args).listDomains();
     output(Boolean(args.json), { items }, () =>
       items.map((d) => `${d.name}\tresolver ${d.resolverAddress}\tchain ${d.chainId}${d.allowAddressNames ? "\taddress names" : ""}`).join("\n"),
     );
@@ -50,11 +51,12 @@ const webhook = defineCommand({
   },
   async run({ args }) {
     if (Boolean(args.to) === Boolean(args.remove)) throw new UsageError("Pass either --to <https URL> or --remove");
-    const target = registryTarget(args);
+    const registry = registryClient(args);
     const path = `/v1/domains/${args.domain}/webhook`;
+    const to = args.to as string;
     const result = args.remove
-      ? await writeOrDryRun(args["dry-run"], target, "DELETE", path)
-      : await writeOrDryRun<{ url: string; secret: string }>(args["dry-run"], target, "PUT", path, { url: args.to });
+      ? await writeOrDryRun(args["dry-run"], { method: "DELETE", path }, () => registry.removeWebhook(args.domain))
+      : await writeOrDryRun(args["dry-run"], { method: "PUT", path, body: { url: to } }, () => registry.setWebhook(args.domain, to));
     if (result) {
       output(Boolean(args.json), result, () =>
         args.remove
@@ -69,8 +71,7 @@ const queue = defineCommand({
   meta: { name: "queue", description: "Gateway mode: envelopes waiting for the webhook, with attempts and last error" },
   args: { domain: { type: "positional", required: true, description: "Domain" }, ...COMMON_ARGS },
   async run({ args }) {
-    type Item = { id: string; recipient: string; attempts: number; nextAttemptAtMs: number; lastError: string | null };
-    const { items } = await callRegistry<{ items: Item[] }>(registryTarget(args), "GET", `/v1/domains/${args.domain}/webhook/queue`);
+    const { items } = await registryClient(args).webhookQueue(args.domain);
     output(Boolean(args.json), { items }, () =>
       items.length === 0
         ? "queue empty"

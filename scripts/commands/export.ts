@@ -1,9 +1,6 @@
-import { createWriteStream } from "node:fs";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { writeFile } from "node:fs/promises";
 import { defineCommand } from "citty";
-import { ApiError, COMMON_ARGS, reach, registryTarget } from "../lib/registryClient";
+import { COMMON_ARGS, registryClient } from "../lib/registryClient";
 
 /** `export DOMAIN`: the whole domain as NDJSON (what `import` reads back). */
 export default defineCommand({
@@ -14,17 +11,8 @@ export default defineCommand({
     url: COMMON_ARGS.url,
   },
   async run({ args }) {
-    const target = registryTarget(args);
-    const response = await reach(target.url, () =>
-      fetch(`${target.url}/v1/domains/${args.domain}/export`, {
-        headers: target.credential ? { Authorization: `Bearer ${target.credential}` } : {},
-      }),
-    );
-    if (!response.ok || !response.body) {
-      const error = (await response.json().catch(() => ({}))) as { message?: string; code?: string };
-      throw new ApiError(response.status, error.code ?? "error", error.message ?? response.statusText);
-    }
-    const body = Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>);
-    await pipeline(body, args.out ? createWriteStream(args.out) : process.stdout);
+    const ndjson = await registryClient(args).exportDomain(args.domain);
+    if (args.out) await writeFile(args.out, ndjson);
+    else process.stdout.write(ndjson);
   },
 });

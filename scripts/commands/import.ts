@@ -2,9 +2,9 @@ import { defineCommand } from "citty";
 import { NAME_LIMITS } from "../../worker/src/registry/limits";
 import { UsageError } from "../lib/cliErrors";
 import { readImportFile } from "../lib/readImportFile";
-import { callRegistry, COMMON_ARGS, DRY_RUN_ARG, registryTarget } from "../lib/registryClient";
+import type { BulkItemInput } from "../../sdk/src/index";
+import { COMMON_ARGS, DRY_RUN_ARG, registryClient } from "../lib/registryClient";
 
-type BulkResult = { results: { name: string; ok: boolean; code?: string; message?: string }[]; succeeded: number; failed: number };
 const MAX_BATCH = NAME_LIMITS.maxBulkItems;
 const BAR_WIDTH = 30;
 
@@ -32,11 +32,11 @@ export default defineCommand({
       );
       return;
     }
-    const target = registryTarget(args);
+    const registry = registryClient(args);
     let succeeded = 0;
     for (let start = 0; start < items.length; start += batchSize) {
       const chunk = items.slice(start, start + batchSize);
-      const result = await callRegistry<BulkResult>(target, "POST", `/v1/domains/${args.domain}/names/bulk`, { names: chunk });
+      const result = await registry.bulkPut(args.domain, chunk as BulkItemInput[]);
       succeeded += result.succeeded;
       for (const item of result.results) if (!item.ok) failures.push({ name: item.name, reason: `${item.code}: ${item.message}` });
       progress(start + chunk.length, items.length);

@@ -1,8 +1,6 @@
 import { defineCommand } from "citty";
-import { callRegistry, COMMON_ARGS, DRY_RUN_ARG, output, registryTarget, writeOrDryRun } from "../lib/registryClient";
+import { COMMON_ARGS, DRY_RUN_ARG, output, registryClient, writeOrDryRun } from "../lib/registryClient";
 import { UsageError } from "../lib/cliErrors";
-
-type KeyView = { id: string; domain: string; label: string; createdAtSeconds: number; expiresAtSeconds: number | null; revokedAtSeconds: number | null };
 
 const create = defineCommand({
   meta: { name: "create", description: "Create a service API key for one domain (admin); the key is shown once" },
@@ -20,7 +18,9 @@ const create = defineCommand({
       label: args.label,
       ...(days === undefined ? {} : { expiresAtSeconds: Math.floor(Date.now() / 1000 + days * 86_400) }),
     };
-    const key = await writeOrDryRun<KeyView & { key: string }>(args["dry-run"], registryTarget(args), "POST", `/v1/domains/${args.domain}/keys`, body);
+    const key = await writeOrDryRun(args["dry-run"], { method: "POST", path: `/v1/domains/${args.domain}/keys`, body }, () =>
+      registryClient(args).createKey(args.domain, body),
+    );
     if (key) {
       output(Boolean(args.json), key, () => `${key.key}\n(key ${key.id} for ${key.domain}; store it now, it is not shown again)`);
     }
@@ -31,7 +31,7 @@ const list = defineCommand({
   meta: { name: "list", description: "List a domain's API keys, without secrets (admin)" },
   args: { domain: { type: "positional", required: true, description: "Domain" }, ...COMMON_ARGS },
   async run({ args }) {
-    const { items } = await callRegistry<{ items: KeyView[] }>(registryTarget(args), "GET", `/v1/domains/${args.domain}/keys`);
+    const { items } = await registryClient(args).listKeys(args.domain);
     output(Boolean(args.json), { items }, () =>
       items
         .map(
@@ -46,7 +46,7 @@ const revoke = defineCommand({
   meta: { name: "revoke", description: "Revoke an API key at once (admin)" },
   args: { id: { type: "positional", required: true, description: "Key id (from key list)" }, ...COMMON_ARGS, ...DRY_RUN_ARG },
   async run({ args }) {
-    const key = await writeOrDryRun<KeyView>(args["dry-run"], registryTarget(args), "DELETE", `/v1/keys/${args.id}`);
+    const key = await writeOrDryRun(args["dry-run"], { method: "DELETE", path: `/v1/keys/${args.id}` }, () => registryClient(args).revokeKey(args.id));
     if (key) output(Boolean(args.json), key, () => `revoked ${key.id} (${key.label})`);
   },
 });

@@ -1,16 +1,10 @@
 import { readFileSync } from "node:fs";
 import { defineCommand } from "citty";
 import { UsageError } from "../lib/cliErrors";
-import { callRegistry, COMMON_ARGS, DRY_RUN_ARG, keyValuePairs, output, registryTarget, repeatedFlag, writeOrDryRun } from "../lib/registryClient";
-
-type NameView = {
-  name: string;
-  owner: string;
-  texts: Record<string, string>;
-  addresses: Record<string, string>;
-  contenthash: string | null;
-  dm3Profile: unknown;
-};
+import type { Address, Hex } from "viem";
+import type { NameRecordsInput, SignedUserProfile } from "../../sdk/src/index";
+import { NAME_LIMITS } from "../../worker/src/registry/limits";
+import { COMMON_ARGS, DRY_RUN_ARG, keyValuePairs, output, registryClient, repeatedFlag, writeOrDryRun } from "../lib/registryClient";
 
 const set = defineCommand({
   meta: { name: "set", description: "Create or replace a name with all its records (admin token or API key)" },
@@ -25,14 +19,16 @@ const set = defineCommand({
     ...DRY_RUN_ARG,
   },
   async run({ args, rawArgs }) {
-    const body = {
-      owner: args.owner,
+    const body: NameRecordsInput = {
+      owner: args.owner as Address,
       texts: keyValuePairs(repeatedFlag(rawArgs, "text"), "text"),
-      addresses: keyValuePairs(repeatedFlag(rawArgs, "addr"), "addr"),
+      addresses: keyValuePairs(repeatedFlag(rawArgs, "addr"), "addr") as Record<string, Hex>,
       contenthash: args.contenthash ?? null,
       dm3Profile: args.profile ? readSignedProfile(args.profile) : null,
     };
-    const view = await writeOrDryRun<NameView>(args["dry-run"], registryTarget(args), "PUT", `/v1/names/${args.name}`, body);
+    const view = await writeOrDryRun(args["dry-run"], { method: "PUT", path: `/v1/names/${args.name}`, body }, () =>
+      registryClient(args).putName(args.name, body),
+    );
     if (view) output(Boolean(args.json), view, () => `set ${view.name} (owner ${view.owner})`);
   },
 });
@@ -41,7 +37,7 @@ const get = defineCommand({
   meta: { name: "get", description: "Show a name and its records" },
   args: { name: { type: "positional", required: true, description: "Name" }, ...COMMON_ARGS },
   async run({ args }) {
-    const view = await callRegistry<NameView>(registryTarget(args), "GET", `/v1/names/${args.name}`);
+    const view = await registryClient(args).getName(args.name);
     output(Boolean(args.json), view, () =>
       [
         `${view.name}\towner ${view.owner}`,
@@ -58,7 +54,7 @@ const remove = defineCommand({
   meta: { name: "delete", description: "Delete a name and its records" },
   args: { name: { type: "positional", required: true, description: "Name" }, ...COMMON_ARGS, ...DRY_RUN_ARG },
   async run({ args }) {
-    const result = await writeOrDryRun(args["dry-run"], registryTarget(args), "DELETE", `/v1/names/${args.name}`);
+    const result = await writeOrDryRun(args["dry-run"], { method: "DELETE", path: `/v1/names/${args.name}` }, () => registryClient(args).deleteName(args.name));
     if (result) output(Boolean(args.json), result, () => `deleted ${args.name}`);
   },
 });
@@ -73,21 +69,18 @@ const list = defineCommand({
     ...COMMON_ARGS,
   },
   async run({ args }) {
-    const target = registryTarget(args);
+    const registry = registryClient(args);
     const max = args.limit === undefined ? Number.POSITIVE_INFINITY : Number(args.limit);
     if (!(max > 0)) throw new UsageError("--limit takes a positive number");
     const items: { name: string; owner: string }[] = [];
     let cursor: string | null = null;
     do {
-      const query = new URLSearchParams({ limit: String(Math.min(500, max - items.length)) });
-      if (args.prefix) query.set("prefix", args.prefix);
-      if (args.owner) query.set("owner", args.owner);
-      if (cursor) query.set("cursor", cursor);
-      const page: { items: { name: string; owner: string }[]; nextCursor: string | null } = await callRegistry(
-        target,
-        "GET",
-        `/v1/domains/${args.domain}/names?${query}`,
-      );
+      const page = await registry.listNames(args.domain, {
+        limit: Math.min(NAME_LIMITS.maxPageSize, max - items.length),
+        ...(args.prefix && { prefix: args.prefix }),
+        ...(args.owner && { owner: args.owner as Address }),
+        ...(cursor && { cursor }),
+      });
       items.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor && items.length < max);
@@ -95,8 +88,8 @@ const list = defineCommand({
   },
 });
 
-function readSignedProfile(file: string): unknown {
-  const parsed = JSON.parse(readFileSync(file, "utf8")) as { signedUserProfile?: unknown };
+function readSignedProfile(file: string): SignedUserProfile {
+  const parsed = JSON.parse(readFileSync(file, "utf8")) as { signedUserProfile?: SignedUserProfile } & SignedUserProfile;
   return parsed.signedUserProfile ?? parsed;
 }
 

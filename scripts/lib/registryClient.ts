@@ -2,19 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { projectRoot } from "./paths";
 import { readStackFile } from "./stackConfig";
+import { createRegistryClient, type RegistryClient } from "../../sdk/src/index";
 import { UsageError } from "./cliErrors";
-
-/** A failed API call, with the worker's `{message, code}`. */
-export class ApiError extends Error {
-  override readonly name = "ApiError";
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(`${message} (HTTP ${status} ${code})`);
-  }
-}
 
 /** Where the CLI sends registry requests, and with which credential. */
 export type RegistryTarget = { url: string; credential: string | undefined };
@@ -41,42 +30,15 @@ function localAdminToken(): string | undefined {
 /** How often a rate-limited (429) call is retried after the `Retry-After` the worker names. */
 const RATE_LIMIT_RETRIES = 5;
 
-/** Calls the registry API; JSON in and out, errors as {@link ApiError}. Waits out rate limits. */
-export async function callRegistry<T = unknown>(target: RegistryTarget, method: string, apiPath: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { "Content-Type": "application/json" };
-  if (target.credential) headers.Authorization = `Bearer ${target.credential}`;
-  const send = () =>
-    reach(target.url, () => fetch(`${target.url}${apiPath}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }));
-  let response = await send();
-  for (let retry = 0; response.status === 429 && retry < RATE_LIMIT_RETRIES; retry++) {
-    const waitSeconds = Number(response.headers.get("Retry-After")) || 60;
-    process.stderr.write(`rate limited; retrying in ${waitSeconds} s\n`);
-    await response.arrayBuffer();
-    await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000));
-    response = await send();
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    let error: { message?: string; code?: string } = {};
-    try {
-      error = JSON.parse(text) as typeof error;
-    } catch {
-      error = { message: text.slice(0, 200) };
-    }
-    throw new ApiError(response.status, error.code ?? "error", error.message ?? response.statusText);
-  }
-  const type = response.headers.get("Content-Type") ?? "";
-  return (type.includes("application/json") ? JSON.parse(text) : text) as T;
-}
-
-/** Runs a fetch, turning a connection failure into a message that names the registry URL. */
-export async function reach(url: string, request: () => Promise<Response>): Promise<Response> {
-  try {
-    return await request();
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new Error(`Cannot reach the registry at ${url}${cause ? ` (${cause})` : ""}; is it running? (npm start)`);
-  }
+/** The SDK's registry client, pointed and credentialed by the CLI's rules; it waits out rate limits. */
+export function registryClient(flags: { url?: string | undefined }): RegistryClient {
+  const { url, credential } = registryTarget(flags);
+  return createRegistryClient({
+    url,
+    credential,
+    rateLimitRetries: RATE_LIMIT_RETRIES,
+    onRateLimited: (waitSeconds) => process.stderr.write(`rate limited; retrying in ${waitSeconds} s\n`),
+  });
 }
 
 /** Every value of a repeatable flag (`--text a=1 --text b=2`), which citty keeps only the last of. */
@@ -116,17 +78,15 @@ export const DRY_RUN_ARG = {
   "dry-run": { type: "boolean", description: "Print the request that would be sent, send nothing" },
 } as const;
 
-/** Runs a write, or with --dry-run prints it to stderr and returns undefined. */
+/** Runs a write, or with --dry-run prints what it would send to stderr and returns undefined. */
 export async function writeOrDryRun<T>(
   dryRun: boolean | undefined,
-  target: RegistryTarget,
-  method: string,
-  apiPath: string,
-  body?: unknown,
+  plan: { method: string; path: string; body?: unknown },
+  write: () => Promise<T>,
 ): Promise<T | undefined> {
   if (dryRun) {
-    console.error(`dry run: ${method} ${target.url}${apiPath}${body === undefined ? "" : ` ${JSON.stringify(body)}`}`);
+    console.error(`dry run: ${plan.method} ${plan.path}${plan.body === undefined ? "" : ` ${JSON.stringify(plan.body)}`}`);
     return undefined;
   }
-  return callRegistry<T>(target, method, apiPath, body);
+  return write();
 }

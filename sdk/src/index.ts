@@ -14,6 +14,8 @@ export {
   Dm3SendError,
   openEnvelope,
   sendDm3Message,
+  SubmitRefusedError,
+  submitEnvelope,
   verifyDm3Message,
   type DeliveredEnvelope,
   type DeliveryRefusal,

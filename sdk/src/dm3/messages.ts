@@ -70,6 +70,36 @@ export class Dm3SendError extends Error {
   }
 }
 
+/** The delivery service refused an envelope (its JSON-RPC answer), or could not be reached. */
+export class SubmitRefusedError extends Error {
+  override readonly name = "SubmitRefusedError";
+  constructor(
+    readonly url: string,
+    readonly status: number | undefined,
+    detail: string,
+  ) {
+    super(`${url} refused the envelope: ${status === undefined ? "" : `HTTP ${status} `}${detail}`);
+  }
+}
+
+/** Submits one built envelope to a delivery service (`{url}/rpc`, `dm3_submitMessage`). */
+export async function submitEnvelope(options: { url: string; envelope: Dm3Envelope; headers?: Record<string, string>; fetch?: typeof fetch }): Promise<void> {
+  const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const url = `${options.url.replace(/\/$/, "")}/rpc`;
+  let response: Response;
+  try {
+    response = await send(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...options.headers },
+      body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(options.envelope)], id: 1 }),
+    });
+  } catch (error) {
+    throw new SubmitRefusedError(url, undefined, error instanceof Error ? error.message : String(error));
+  }
+  const body = await response.text();
+  if (!response.ok) throw new SubmitRefusedError(url, response.status, body.slice(0, 200));
+}
+
 /**
  * Sends `message` the way dm3's clients do: resolves the recipient's profile and delivery services
  * through ENS, builds one envelope per delivery service (delivery information encrypted to that
@@ -83,7 +113,6 @@ export async function sendDm3Message(options: {
   fetch?: typeof fetch;
   headers?: Record<string, string>;
 }): Promise<SendResult> {
-  const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const { to, from } = options.message.metadata;
   const recipient = await resolveDm3User(options.ens, to);
   if (!recipient || recipient.deliveryServices.length === 0) throw new Dm3SendError(to, []);
@@ -97,18 +126,16 @@ export async function sendDm3Message(options: {
         deliveryServiceEncryptionKey: ds.profile.publicEncryptionKey,
         senderSigningKey: options.senderSigningKey,
       });
-      const url = `${ds.profile.url.replace(/\/$/, "")}/rpc`;
       try {
-        const response = await send(url, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", ...options.headers },
-          body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelope)], id: 1 }),
+        await submitEnvelope({
+          url: ds.profile.url,
+          envelope,
+          ...(options.headers && { headers: options.headers }),
+          ...(options.fetch && { fetch: options.fetch }),
         });
-        const body = await response.text();
-        if (response.ok) return { accepted: true, name: ds.name };
-        return { accepted: false, refusal: { deliveryService: ds.name, url, error: `HTTP ${response.status} ${body.slice(0, 200)}` } };
+        return { accepted: true, name: ds.name };
       } catch (error) {
-        return { accepted: false, refusal: { deliveryService: ds.name, url, error: error instanceof Error ? error.message : String(error) } };
+        return { accepted: false, refusal: { deliveryService: ds.name, url: ds.profile.url, error: error instanceof Error ? error.message : String(error) } };
       }
     }),
   );
