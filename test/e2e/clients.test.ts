@@ -16,7 +16,7 @@ import { hardhat } from "viem/chains";
 import { namehash, packetToBytes } from "viem/ens";
 import { FEATURES_INTERFACE_ID, offchainResolverAbi, RESOLVE_MULTICALL_FEATURE, recordResolverAbi } from "../../worker/src/abi";
 import { readArtifact } from "../../scripts/lib/artifacts";
-import { resolveRecord, resolveRecords } from "../../sdk/src/ens/resolveRecord";
+import { createRegistryClient, resolveRecord, resolveRecords } from "../../sdk/src/index";
 import { ensureDevSecrets } from "../../scripts/stack/devVars";
 import { localChain } from "../../scripts/stack/deployContracts";
 import { findFreePort } from "../../scripts/stack/processes";
@@ -38,17 +38,12 @@ before(async () => {
   stateDir = await mkdtemp(path.join(tmpdir(), "dm3-clients-"));
   stack = await startStack({ rpcPort: await findFreePort(), workerPort: await findFreePort(), inspectorPort: await findFreePort(), stateDir });
   const { adminToken } = await ensureDevSecrets();
-  const response = await fetch(`${stack.info.gatewayUrl}/v1/names/${name()}`, {
-    method: "PUT",
-    headers: { Authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify({
-      owner: BOB,
-      texts: { url: "https://clients.example", avatar: "https://clients.example/a.png" },
-      addresses: { [String(OPTIMISM)]: OP_ADDRESS },
-      contenthash: IPFS_CONTENTHASH,
-    }),
+  await createRegistryClient({ url: stack.info.gatewayUrl, credential: adminToken }).putName(name(), {
+    owner: BOB,
+    texts: { url: "https://clients.example", avatar: "https://clients.example/a.png" },
+    addresses: { [String(OPTIMISM)]: OP_ADDRESS },
+    contenthash: IPFS_CONTENTHASH,
   });
-  assert.equal(response.status, 200, await response.clone().text());
 });
 
 after(async () => {
@@ -147,13 +142,9 @@ describe("gateway failover", () => {
       const resolver: Address = await chain.deployResolver([brokenUrl, `${stack.info.gatewayUrl}/ccip/{sender}/{data}.json`], stack.info.signer);
       await chain.assignResolver(stack.info.ensRegistry, "failover.eth", resolver);
       const { adminToken } = await ensureDevSecrets();
-      const headers = { Authorization: `Bearer ${adminToken}` };
-      await fetch(`${stack.info.gatewayUrl}/v1/domains/failover.eth`, {
-        method: "PUT",
-        headers,
-        body: JSON.stringify({ resolverAddress: resolver, chainId: stack.info.chainId }),
-      });
-      await fetch(`${stack.info.gatewayUrl}/v1/names/x.failover.eth`, { method: "PUT", headers, body: JSON.stringify({ owner: BOB }) });
+      const admin = createRegistryClient({ url: stack.info.gatewayUrl, credential: adminToken });
+      await admin.putDomain("failover.eth", { resolverAddress: resolver, chainId: stack.info.chainId });
+      await admin.putName("x.failover.eth", { owner: BOB });
 
       assert.equal(await resolveRecord(client(), stack.info.ensRegistry, "x.failover.eth", { kind: "addr" }), BOB);
       assert.equal(failures, 1, "the broken gateway was tried first");

@@ -17,7 +17,7 @@ import { namehash, packetToBytes } from "viem/ens";
 import { ensRegistryAbi, offchainResolverAbi, RESOLVE_MULTICALL_FEATURE, recordResolverAbi, resolverAdminAbi } from "../../worker/src/abi";
 import { encodeResolveResponse } from "../../worker/src/protocol/ccip/encodeResolveResponse";
 import { binPath, projectRoot } from "../../scripts/lib/paths";
-import { resolveRecord } from "../../sdk/src/ens/resolveRecord";
+import { createRegistryClient, resolveRecord } from "../../sdk/src/index";
 import { LOCAL_DEPLOYER_KEY, localChain } from "../../scripts/stack/deployContracts";
 import { ensureDevSecrets } from "../../scripts/stack/devVars";
 import { findFreePort } from "../../scripts/stack/processes";
@@ -60,14 +60,10 @@ function cli(args: string[], env: Record<string, string>) {
   return run(binPath("tsx"), ["scripts/cli.ts", ...args], { cwd: projectRoot, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 });
 }
 
-async function adminPut(apiPath: string, body: unknown): Promise<void> {
+/** The SDK's registry client with this stack's admin token. */
+async function admin() {
   const { adminToken } = await ensureDevSecrets(secretsFile);
-  const response = await fetch(`${stack.info.gatewayUrl}${apiPath}`, {
-    method: "PUT",
-    headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  assert.equal(response.status, 200, await response.text());
+  return createRegistryClient({ url: stack.info.gatewayUrl, credential: adminToken });
 }
 
 describe("deployment scripts against the local chain", () => {
@@ -177,8 +173,8 @@ describe("deployment scripts against the local chain", () => {
       deployedResolver,
     );
 
-    await adminPut("/v1/domains/ops.eth", { resolverAddress: deployedResolver, chainId: stack.info.chainId });
-    await adminPut("/v1/names/carol.ops.eth", { owner: domainOwner, texts: { url: "https://carol.example" } });
+    await (await admin()).putDomain("ops.eth", { resolverAddress: deployedResolver, chainId: stack.info.chainId });
+    await (await admin()).putName("carol.ops.eth", { owner: domainOwner, texts: { url: "https://carol.example" } });
     assert.equal(await resolveRecord(client(), stack.info.ensRegistry, "carol.ops.eth", { kind: "text", key: "url" }), "https://carol.example");
   });
 
@@ -224,8 +220,8 @@ describe("the CLI refuses what it does not understand", () => {
   const usage = (pattern: RegExp) => (error: { code?: number; stderr?: string }) => error.code === 2 && pattern.test(error.stderr ?? "");
 
   it("an unknown flag is a usage error naming the closest flag, and the write does not happen", async () => {
-    await adminPut("/v1/domains/cli.eth", { resolverAddress: stack.info.resolver, chainId: stack.info.chainId });
-    await adminPut("/v1/names/keep.cli.eth", { owner: stack.info.signer });
+    await (await admin()).putDomain("cli.eth", { resolverAddress: stack.info.resolver, chainId: stack.info.chainId });
+    await (await admin()).putName("keep.cli.eth", { owner: stack.info.signer });
     for (const flag of ["--dryrun", "--dry_run"]) {
       await assert.rejects(cli(["name", "delete", "keep.cli.eth", flag], await registry()), usage(/unknown flag .*did you mean --dry-run/));
     }
@@ -402,7 +398,7 @@ describe("key rotation", () => {
   });
 
   it("refuses to rotate, before any transaction, while the worker serves a resolver on another chain", async () => {
-    await adminPut("/v1/domains/elsewhere.eth", { resolverAddress: deployedResolver, chainId: 10 });
+    await (await admin()).putDomain("elsewhere.eth", { resolverAddress: deployedResolver, chainId: 10 });
     const signersBefore = await client().readContract({ address: stack.info.resolver, abi: resolverAdminAbi, functionName: "signers" });
     await assert.rejects(
       cli(

@@ -26,8 +26,8 @@ import { sha256 as dm3Sha256, stringify as dm3Stringify } from "@dm3-org/dm3-lib
 import { BACKUP_HEADER, BACKUP_TABLES, countRows, exportD1, restoreD1 } from "../../scripts/lib/d1Backup";
 import { ensureDevSecrets } from "../../scripts/stack/devVars";
 import { binPath, projectRoot } from "../../scripts/lib/paths";
-import { signNameWrite } from "../../worker/src/protocol/nameWriteTypedData";
-import { resolveRecord } from "../../sdk/src/ens/resolveRecord";
+import { nameWriteTypedData } from "../../worker/src/protocol/nameWriteTypedData";
+import { createRegistryClient, resolveRecord } from "../../sdk/src/index";
 import { LOCAL_DEPLOYER_KEY } from "../../scripts/stack/deployContracts";
 import { findFreePort } from "../../scripts/stack/processes";
 import { type Stack, startStack } from "../../scripts/stack/startStack";
@@ -56,6 +56,8 @@ after(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
+/** The SDK's registry client for the stack (with a credential for writes). */
+const registry = (credential?: string) => createRegistryClient({ url: stack.info.gatewayUrl, credential });
 const client = () => createPublicClient({ chain: hardhat, transport: http(stack.info.rpcUrl) });
 const alice = () => stack.demoUsers[0]!;
 
@@ -167,9 +169,11 @@ describe("dm3 interop and the registry write paths", () => {
       nonce: 1,
       expiry: Math.floor(Date.now() / 1000) + 60,
     };
-    const signature = await signNameWrite(wallet, { chainId: stack.info.chainId, resolverAddress: stack.info.resolver }, name, write);
-    const response = await fetch(`${stack.info.gatewayUrl}/v1/names/${name}/signed`, { method: "POST", body: JSON.stringify({ ...write, signature }) });
-    assert.equal(response.status, 200, await response.clone().text());
+    // The wallet signs with the worker's own typed data; the SDK reads the nonce and domain for it.
+    const typedData = nameWriteTypedData({ chainId: stack.info.chainId, resolverAddress: stack.info.resolver }, name, write);
+    assert.equal(typedData.domain.verifyingContract, (await registry().nonce(name)).typedData.domain.verifyingContract);
+    const written = await registry().signedWrite(name, wallet, { action: "put", records: write.records });
+    assert.equal("owner" in written && written.owner, wallet.address);
     assert.equal(await resolveRecord(client(), stack.info.ensRegistry, name, { kind: "text", key: "url" }), "https://self.example");
   });
 
@@ -219,12 +223,7 @@ describe("relay: a message from dm3's libraries to a registered name, through th
     const bobWallet = privateKeyToAccount(generatePrivateKey());
     const bob = await createProfile(bobWallet.address, [DEMO_DS], undefined as never, { signer: (message: string) => bobWallet.signMessage({ message }) });
     const bobName = `bob.${stack.info.domain}`;
-    const put = await fetch(`${stack.info.gatewayUrl}/v1/names/${bobName}`, {
-      method: "PUT",
-      headers: { Authorization: `Bearer ${adminToken}` },
-      body: JSON.stringify({ owner: bobWallet.address, dm3Profile: bob.signedProfile }),
-    });
-    assert.equal(put.status, 200, await put.clone().text());
+    await registry(adminToken).putName(bobName, { owner: bobWallet.address, dm3Profile: bob.signedProfile as SignedUserProfile });
 
     // What a dm3 client reads from ENS: alice's profile and her delivery service's profile.
     const aliceText = await resolveRecord(client(), stack.info.ensRegistry, alice().name, { kind: "text", key: DM3_PROFILE_TEXT_KEY });
@@ -294,7 +293,6 @@ describe("relay: a message from dm3's libraries to a registered name, through th
 describe("relay gateway mode: envelopes POSTed to the service's webhook", () => {
   it("delivers a dm3-lib-messaging envelope to a real HTTP webhook with a valid HMAC signature", async () => {
     const { adminToken } = await ensureDevSecrets();
-    const headers = { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" };
     const received: { body: string; signature: string | undefined }[] = [];
     const server = createServer((request, response) => {
       let body = "";
@@ -307,18 +305,15 @@ describe("relay gateway mode: envelopes POSTed to the service's webhook", () => 
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const port = (server.address() as { port: number }).port;
-      const api = (path: string, method: string, body?: unknown) =>
-        fetch(`${stack.info.gatewayUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-      assert.equal((await api("/v1/domains/service.eth", "PUT", { resolverAddress: stack.info.resolver, chainId: stack.info.chainId })).status, 200);
-      const setWebhook = await api("/v1/domains/service.eth/webhook", "PUT", { url: `http://127.0.0.1:${port}/dm3` });
-      assert.equal(setWebhook.status, 200, await setWebhook.clone().text());
-      const webhook = (await setWebhook.json()) as { secret: string };
+      const admin = registry(adminToken);
+      await admin.putDomain("service.eth", { resolverAddress: stack.info.resolver, chainId: stack.info.chainId });
+      const webhook = await admin.setWebhook("service.eth", `http://127.0.0.1:${port}/dm3`);
 
       const carolWallet = privateKeyToAccount(generatePrivateKey());
       const carol = await createProfile(carolWallet.address, [DEMO_DS], undefined as never, {
         signer: (message: string) => carolWallet.signMessage({ message }),
       });
-      assert.equal((await api("/v1/names/carol.service.eth", "PUT", { owner: carolWallet.address, dm3Profile: carol.signedProfile })).status, 200);
+      await admin.putName("carol.service.eth", { owner: carolWallet.address, dm3Profile: carol.signedProfile as SignedUserProfile });
 
       const dsText = await resolveRecord(client(), stack.info.ensRegistry, DEMO_DS, { kind: "text", key: "network.dm3.deliveryService" });
       const ds = JSON.parse(dsText.slice(DM3_PROFILE_RECORD_PREFIX.length)) as { publicEncryptionKey: string; publicSigningKey: string; url: string };
@@ -341,8 +336,7 @@ describe("relay gateway mode: envelopes POSTed to the service's webhook", () => 
       assert.equal(body.recipient, "carol.service.eth");
       const opened = (await decryptEnvelop(body.envelope as never, carol.keys.encryptionKeyPair)) as unknown as { message: { message: string } };
       assert.equal(opened.message.message, "to the service");
-      const queue = (await (await api("/v1/domains/service.eth/webhook/queue", "GET")).json()) as { items: unknown[] };
-      assert.deepEqual(queue.items, []);
+      assert.deepEqual((await admin.webhookQueue("service.eth")).items, []);
     } finally {
       server.close();
     }
@@ -350,7 +344,6 @@ describe("relay gateway mode: envelopes POSTed to the service's webhook", () => 
 
   it("does not follow a webhook's redirect: the attempt fails and the queue says why", async () => {
     const { adminToken } = await ensureDevSecrets();
-    const headers = { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" };
     const hits: string[] = [];
     const server = createServer((request, response) => {
       hits.push(request.url ?? "");
@@ -363,13 +356,12 @@ describe("relay gateway mode: envelopes POSTed to the service's webhook", () => 
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const port = (server.address() as { port: number }).port;
-      const api = (path: string, method: string, body?: unknown) =>
-        fetch(`${stack.info.gatewayUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-      assert.equal((await api("/v1/domains/moved.eth", "PUT", { resolverAddress: stack.info.resolver, chainId: stack.info.chainId })).status, 200);
-      assert.equal((await api("/v1/domains/moved.eth/webhook", "PUT", { url: `http://127.0.0.1:${port}/moved` })).status, 200);
+      const admin = registry(adminToken);
+      await admin.putDomain("moved.eth", { resolverAddress: stack.info.resolver, chainId: stack.info.chainId });
+      await admin.setWebhook("moved.eth", `http://127.0.0.1:${port}/moved`);
       const daveWallet = privateKeyToAccount(generatePrivateKey());
       const dave = await createProfile(daveWallet.address, [DEMO_DS], undefined as never, { signer: (message: string) => daveWallet.signMessage({ message }) });
-      assert.equal((await api("/v1/names/dave.moved.eth", "PUT", { owner: daveWallet.address, dm3Profile: dave.signedProfile })).status, 200);
+      await admin.putName("dave.moved.eth", { owner: daveWallet.address, dm3Profile: dave.signedProfile as SignedUserProfile });
       const dsText = await resolveRecord(client(), stack.info.ensRegistry, DEMO_DS, { kind: "text", key: "network.dm3.deliveryService" });
       const ds = JSON.parse(dsText.slice(DM3_PROFILE_RECORD_PREFIX.length)) as { publicEncryptionKey: string; publicSigningKey: string; url: string };
       const message = await createMessage("dave.moved.eth", alice().name, "to a moved webhook", dave.keys.signingKeyPair.privateKey);
@@ -384,7 +376,7 @@ describe("relay gateway mode: envelopes POSTed to the service's webhook", () => 
       let items: QueueItem[] = [];
       for (let waited = 0; !items[0]?.attempts && waited < 10_000; waited += 100) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        items = ((await (await api("/v1/domains/moved.eth/webhook/queue", "GET")).json()) as { items: QueueItem[] }).items;
+        items = (await admin.webhookQueue("moved.eth")).items;
       }
       assert.equal(items.length, 1, "the envelope stays queued");
       assert.match(items[0]!.lastError ?? "", /307 redirect to \/elsewhere/);
@@ -405,12 +397,8 @@ async function writeBackupHeaderOnly(): Promise<string> {
 describe("backup", () => {
   it("exports the whole D1 without API keys and restores it into a fresh database", async () => {
     const { adminToken } = await ensureDevSecrets();
-    const created = await fetch(`${stack.info.gatewayUrl}/v1/domains/${stack.info.domain}/keys`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${adminToken}` },
-      body: JSON.stringify({ label: "backup test" }),
-    });
-    assert.equal(created.status, 201);
+    const created = await registry(adminToken).createKey(stack.info.domain, { label: "backup test" });
+    assert.match(created.key, /^dm3k_/);
     const source = { remote: false as const, persistTo: path.join(stateDir, "d1") };
     const fresh = { remote: false as const, persistTo: path.join(stateDir, "restored") };
     const file = path.join(stateDir, "backup.sql");
