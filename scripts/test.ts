@@ -40,7 +40,7 @@ const suites: Suite[] = [
     // biome.json: formatting and lint rules, checked (never written) here; `npm run format` fixes.
     name: "format and lint (Biome)",
     command: binPath("biome"),
-    args: ["check", "."],
+    args: ["check", "--error-on-warnings", "."],
     parse: (output) => {
       if (!/Checked \d+ files?/.test(output)) return undefined;
       return /Found \d+ errors?/.test(output) ? { passed: 0, failed: 1 } : { passed: 1, failed: 0 };

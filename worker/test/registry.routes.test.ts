@@ -2,7 +2,7 @@ import { decodeAbiParameters, type Hex } from "viem";
 import { beforeAll, describe, expect, test } from "vitest";
 import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY, signUserProfile } from "../src/protocol/dm3/profile";
 import { stringify } from "../src/protocol/dm3/stringify";
-import { ADMIN_TOKEN, SENDER, TEST_PROFILE, adminPut, alice, call, expectError, registerDomain, resolveCallData } from "./fixtures";
+import { ADMIN_TOKEN, SENDER, TEST_PROFILE, adminPut, alice, call, createKey, expectError, registerDomain, resolveCallData } from "./fixtures";
 
 const profile = TEST_PROFILE;
 
@@ -122,5 +122,27 @@ describe("GET /v1/domains/{domain}/audit", () => {
     for (const cursor of ["abc", "-1", "1.5", "0", "1e3"]) {
       await expectError(await call(`/v1/domains/demo.eth/audit?cursor=${cursor}`, { headers }), 400, "invalid_input");
     }
+  });
+});
+
+describe("authorization comes before the body is read", () => {
+  test("another domain's key, a non-admin or no session is refused for who it is, whatever the body", async () => {
+    await registerDomain("other-tenant.eth");
+    const { key } = await createKey("other-tenant.eth");
+    const asKey = (method: string, path: string) => call(path, { method, headers: { Authorization: `Bearer ${key}` }, body: "{not json" });
+    await expectError(await asKey("PUT", "/v1/names/x.demo.eth"), 403, "forbidden");
+    await expectError(await asKey("PATCH", "/v1/names/x.demo.eth"), 403, "forbidden");
+    await expectError(await asKey("POST", "/v1/domains/demo.eth/names/bulk"), 403, "forbidden");
+    await expectError(await asKey("PUT", "/v1/domains/demo.eth"), 403, "forbidden");
+    await expectError(await asKey("POST", "/v1/domains/demo.eth/keys"), 403, "forbidden");
+    await expectError(await asKey("PUT", "/v1/domains/demo.eth/webhook"), 403, "forbidden");
+    const ack = await call("/delivery/messages/alice.demo.eth/syncAcknowledgements", { method: "POST", body: "{not json" });
+    expect(ack.status).toBe(401);
+    // The body is still checked once the caller may write.
+    await expectError(
+      await call("/v1/names/x.other-tenant.eth", { method: "PUT", headers: { Authorization: `Bearer ${key}` }, body: "{not json" }),
+      400,
+      "invalid_json",
+    );
   });
 });

@@ -1,4 +1,4 @@
-import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
 import type * as z from "zod";
 import { BadRequestError } from "./AppError";
 import { readJsonBody } from "./readJsonBody";
@@ -17,12 +17,23 @@ export function validate<Schema extends z.ZodType>(schema: Schema, value: unknow
   throw new InvalidInputError(`${path}: ${issue?.message ?? "invalid"}`);
 }
 
-/** The JSON body (whatever its Content-Type), validated. */
-export async function validJson<Schema extends z.ZodType>(c: Context, schema: Schema): Promise<z.output<Schema>> {
-  return validate(schema, await readJsonBody(c), "body");
+/**
+ * Validator middleware for a JSON body: parsed whatever its Content-Type says (EIP-3668 and curl
+ * clients often send none), depth-checked, validated with `schema`; the handler reads the typed
+ * result with `c.req.valid("json")`. (hono's own `json` validator skips bodies without a JSON
+ * Content-Type, which this API accepts.)
+ */
+export function jsonBody<Schema extends z.ZodType>(schema: Schema) {
+  return createMiddleware<{ Bindings: Env }, string, { in: { json: z.input<Schema> }; out: { json: z.output<Schema> } }>(async function jsonBody(c, next) {
+    c.req.addValidatedData("json", validate(schema, await readJsonBody(c), "body") as object);
+    await next();
+  });
 }
 
-/** The query string, validated. */
-export function validQuery<Schema extends z.ZodType>(c: Context, schema: Schema): z.output<Schema> {
-  return validate(schema, c.req.query(), "query");
+/** Validator middleware for the query string; the handler reads `c.req.valid("query")`. */
+export function queryOf<Schema extends z.ZodType>(schema: Schema) {
+  return createMiddleware<{ Bindings: Env }, string, { in: { query: z.input<Schema> }; out: { query: z.output<Schema> } }>(async function queryOf(c, next) {
+    c.req.addValidatedData("query", validate(schema, c.req.query(), "query") as object);
+    await next();
+  });
 }

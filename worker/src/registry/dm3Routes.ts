@@ -5,7 +5,7 @@ import { verifySignedUserProfile } from "../protocol/dm3/profile";
 import { onDm3Error } from "../http/errors";
 import { limitBody } from "../http/limitBody";
 import { limitPerIp } from "../http/rateLimit";
-import { validate, validJson } from "../http/validate";
+import { jsonBody, validate } from "../http/validate";
 import { ForbiddenError, InvalidProfileSignatureError, NameNotFoundError, UnknownDomainError } from "./errors";
 import { NAME_LIMITS } from "./limits";
 import { patchName, putName, toNameView } from "./names";
@@ -17,8 +17,8 @@ import { AddressSchema, Dm3AddressProfileSchema } from "./schemas";
  * carry dm3's `{ error }` field.
  */
 export const dm3ProfileRoutes = new Hono<{ Bindings: Env }>()
-  .post("/address", limitBody(NAME_LIMITS.maxBodyBytes), limitPerIp("WRITES_PER_IP_LIMITER", "signed writes"), async (c) => {
-    const { signedUserProfile, address, subdomain } = await validJson(c, Dm3AddressProfileSchema);
+  .post("/address", limitBody(NAME_LIMITS.maxBodyBytes), limitPerIp("WRITES_PER_IP_LIMITER", "signed writes"), jsonBody(Dm3AddressProfileSchema), async (c) => {
+    const { signedUserProfile, address, subdomain } = c.req.valid("json");
     const services = c.get("services");
     const db = services.db;
     const domain = (await services.domains()).find((candidate) => candidate.name === subdomain);

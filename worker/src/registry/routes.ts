@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { createMiddleware } from "hono/factory";
 import { listAudit } from "../db/audit";
 import { upsertDomain } from "../db/domains";
 import { findLastNonce, findNameRow, listNamesHeldByOtherDomains } from "../db/names";
@@ -6,7 +7,7 @@ import { assertNormalizedName } from "../protocol/ens/assertNormalizedName";
 import { limitBody } from "../http/limitBody";
 import { limitPerIp } from "../http/rateLimit";
 import { readJsonBody } from "../http/readJsonBody";
-import { InvalidInputError, validate, validJson, validQuery } from "../http/validate";
+import { InvalidInputError, jsonBody, queryOf, validate } from "../http/validate";
 import { webhookTargetProblem } from "../net/webhookTargetProblem";
 import { namehash } from "viem/ens";
 import { createApiKey, listDomainApiKeys, revokeApiKey } from "./apiKeys";
@@ -55,6 +56,39 @@ async function servedDomain(c: AppContext, name: string): Promise<ServedDomain> 
   return domain;
 }
 
+declare module "hono" {
+  interface ContextVariableMap {
+    /** The served domain the caller was authorized to write under (set by nameWriter/domainWriter). */
+    writableDomain: ServedDomain;
+  }
+}
+
+/** Middleware: 403 unless the caller is the admin (before the body is read). */
+function adminOnly() {
+  return createMiddleware<{ Bindings: Env }>(async function adminOnly(c, next) {
+    authorizeAdmin(c.get("caller"));
+    await next();
+  });
+}
+
+/** Middleware: the domain of the name in the path, after checking the caller may write under it (before the body is read). */
+function nameWriter() {
+  return createMiddleware<{ Bindings: Env }>(async function nameWriter(c, next) {
+    c.set("writableDomain", await writableDomainOfName(c));
+    await next();
+  });
+}
+
+/** Middleware: the domain in the path, after checking the caller may write under it. */
+function domainWriter() {
+  return createMiddleware<{ Bindings: Env }>(async function domainWriter(c, next) {
+    const domain = await servedDomain(c, c.req.param("domain") ?? "");
+    authorizeDomain(c.get("caller"), domain.name);
+    c.set("writableDomain", domain);
+    await next();
+  });
+}
+
 /** The domain of the name in the path, after checking the caller may write under it. */
 async function writableDomainOfName(c: AppContext): Promise<ServedDomain> {
   const domain = domainOfName(await domains(c), c.req.param("name") as string);
@@ -71,11 +105,10 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     if (c.get("caller")?.kind === "admin") return c.json({ items: all });
     return c.json({ items: all.map(({ webhookUrl: _webhookUrl, ...publicFields }) => publicFields) });
   })
-  .put("/domains/:domain", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), async (c) => {
-    authorizeAdmin(c.get("caller"));
+  .put("/domains/:domain", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), adminOnly(), jsonBody(DomainSchema), async (c) => {
     const name = c.req.param("domain");
     assertNormalizedName(name);
-    const input = await validJson(c, DomainSchema);
+    const input = c.req.valid("json");
     const db = database(c);
     // A name belongs to its longest served suffix: a new sub-domain would silently take over names
     // another domain's keys wrote, lists and exports. Refused instead of re-homed (see README).
@@ -85,20 +118,18 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     forgetServedDomains(c.env.DB);
     return c.json({ name, resolverAddress: stored.resolverAddress, chainId: stored.chainId, allowAddressNames: stored.allowAddressNames });
   })
-  .post("/domains/:domain/keys", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), async (c) => {
-    authorizeAdmin(c.get("caller"));
+  .post("/domains/:domain/keys", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), adminOnly(), jsonBody(ApiKeyCreateSchema), async (c) => {
     const domain = await servedDomain(c, c.req.param("domain"));
-    return c.json(await createApiKey(writeContext(c), domain.name, await validJson(c, ApiKeyCreateSchema)), 201);
+    return c.json(await createApiKey(writeContext(c), domain.name, c.req.valid("json")), 201);
   })
   .get("/domains/:domain/keys", authenticate(), async (c) => {
     authorizeAdmin(c.get("caller"));
     const domain = await servedDomain(c, c.req.param("domain"));
     return c.json({ items: await listDomainApiKeys(database(c), domain.name) });
   })
-  .put("/domains/:domain/webhook", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), async (c) => {
-    authorizeAdmin(c.get("caller"));
+  .put("/domains/:domain/webhook", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), adminOnly(), jsonBody(WebhookSchema), async (c) => {
     const domain = await servedDomain(c, c.req.param("domain"));
-    const { url } = await validJson(c, WebhookSchema);
+    const { url } = c.req.valid("json");
     const refused = webhookTargetProblem(url, services(c).webhooks().targets);
     if (refused) throw new InvalidInputError(`url: a webhook must not point at ${refused}`);
     const webhook = await setWebhook(writeContext(c), domain.name, url);
@@ -121,22 +152,21 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     authorizeAdmin(c.get("caller"));
     return c.json(await revokeApiKey(writeContext(c), c.req.param("id")));
   })
-  .get("/domains/:domain/audit", authenticate(), async (c) => {
-    authorizeAdmin(c.get("caller"));
+  .get("/domains/:domain/audit", authenticate(), adminOnly(), queryOf(AuditPageQuerySchema), async (c) => {
     const domain = await servedDomain(c, c.req.param("domain"));
-    const query = validQuery(c, AuditPageQuerySchema);
+    const query = c.req.valid("query");
     const rows = await listAudit(database(c), domain.name, query.limit + 1, query.cursor ? Number(query.cursor) : undefined);
     const items = rows.slice(0, query.limit);
     return c.json({ items, nextCursor: rows.length > query.limit ? String(items.at(-1)?.id) : null });
   })
   // Reads (public).
-  .get("/domains/:domain/names", async (c) => {
+  .get("/domains/:domain/names", queryOf(ListQuerySchema), async (c) => {
     const domain = await servedDomain(c, c.req.param("domain"));
-    return c.json(await listDomainNames(database(c), domain.name, validQuery(c, ListQuerySchema)));
+    return c.json(await listDomainNames(database(c), domain.name, c.req.valid("query")));
   })
-  .get("/addresses/:address/names", async (c) => {
+  .get("/addresses/:address/names", queryOf(PageQuerySchema), async (c) => {
     const owner = validate(AddressSchema, c.req.param("address"), "address");
-    return c.json(await listNamesOfOwner(database(c), owner, validQuery(c, PageQuerySchema)));
+    return c.json(await listNamesOfOwner(database(c), owner, c.req.valid("query")));
   })
   .get("/names/:name", async (c) => c.json(await getName(database(c), c.req.param("name"))))
   .get("/names/:name/nonce", async (c) => {
@@ -157,14 +187,14 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     });
   })
   // Name writes by a service (admin token or API key of the name's domain).
-  .put("/names/:name", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), async (c) => {
-    const domain = await writableDomainOfName(c);
-    const records = await validJson(c, NameRecordsSchema);
+  .put("/names/:name", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), nameWriter(), jsonBody(NameRecordsSchema), async (c) => {
+    const domain = c.get("writableDomain");
+    const records = c.req.valid("json");
     return c.json(await putName(writeContext(c), domain, c.req.param("name"), records));
   })
-  .patch("/names/:name", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), async (c) => {
-    const domain = await writableDomainOfName(c);
-    const patch = await validJson(c, NamePatchSchema);
+  .patch("/names/:name", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), nameWriter(), jsonBody(NamePatchSchema), async (c) => {
+    const domain = c.get("writableDomain");
+    const patch = c.req.valid("json");
     return c.json(await patchName(writeContext(c), domain, c.req.param("name"), patch));
   })
   .delete("/names/:name", authenticate(), async (c) => {
@@ -183,10 +213,9 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     return c.json(view ?? { name, deleted: true });
   })
   // Bulk and exit.
-  .post("/domains/:domain/names/bulk", limitBody(NAME_LIMITS.maxBulkBodyBytes), authenticate(), async (c) => {
-    const domain = await servedDomain(c, c.req.param("domain"));
-    authorizeDomain(c.get("caller"), domain.name);
-    const { names } = await validJson(c, BulkSchema);
+  .post("/domains/:domain/names/bulk", limitBody(NAME_LIMITS.maxBulkBodyBytes), authenticate(), domainWriter(), jsonBody(BulkSchema), async (c) => {
+    const domain = c.get("writableDomain");
+    const { names } = c.req.valid("json");
     return c.json(await bulkUpsert(writeContext(c), await domains(c), domain, names));
   })
   .get("/domains/:domain/export", authenticate(), async (c) => {

@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { createMiddleware } from "hono/factory";
 import * as z from "zod";
 import { deleteAcknowledgedMessages, listIncomingMessages } from "../db/messages";
 import { onDm3Error } from "../http/errors";
@@ -6,7 +7,7 @@ import { limitBody } from "../http/limitBody";
 import { clientKey, enforceRateLimit, limitPerIp } from "../http/rateLimit";
 import { readJsonBody } from "../http/readJsonBody";
 import { runInBackground } from "../http/runInBackground";
-import { validate, validJson } from "../http/validate";
+import { jsonBody, validate } from "../http/validate";
 import { InvalidEnvelopeError, UnsupportedMethodError } from "./errors";
 import { answerChallenge, createChallenge, relayName, requireSession } from "./sessions";
 import { submitMessage } from "./submitMessage";
@@ -33,6 +34,14 @@ const services = (c: RelayContext) => c.get("services");
 const database = (c: RelayContext) => services(c).db;
 const relay = (c: RelayContext) => services(c).relay();
 const nowSeconds = (c: RelayContext) => services(c).clock.nowSeconds();
+
+/** Middleware: 401 unless the request carries a live session of the name in the path (before any body is read). */
+function sessionOfPathName() {
+  return createMiddleware<{ Bindings: Env }>(async function sessionOfPathName(c, next) {
+    await requireSession(database(c), relay(c), c.req.header("Authorization"), relayName(c.req.param("ensName") ?? ""));
+    await next();
+  });
+}
 
 /**
  * The dm3 delivery-service API (wire-compatible with dm3's clients): JSON-RPC `/rpc`,
@@ -72,23 +81,20 @@ export const relayRoutes = new Hono<{ Bindings: Env }>()
   )
   .use("/auth/*", limitPerIp("AUTH_PER_IP_LIMITER", "authentication attempts"))
   .get("/auth/:ensName", async (c) => c.json(await createChallenge(relay(c), relayName(c.req.param("ensName")), nowSeconds(c))))
-  .post("/auth/:ensName", limitBody(8 * 1024), async (c) => {
-    const answer = await validJson(c, ChallengeAnswerSchema);
+  .post("/auth/:ensName", limitBody(8 * 1024), jsonBody(ChallengeAnswerSchema), async (c) => {
+    const answer = c.req.valid("json");
     const name = relayName(c.req.param("ensName"));
     return c.json(await answerChallenge(database(c), relay(c), name, answer, nowSeconds(c)));
   })
-  .get("/delivery/messages/incoming/:ensName", async (c) => {
+  .get("/delivery/messages/incoming/:ensName", sessionOfPathName(), async (c) => {
     const name = relayName(c.req.param("ensName"));
-    const db = database(c);
-    await requireSession(db, relay(c), c.req.header("Authorization"), name);
-    const rows = await listIncomingMessages(db, name, MAX_PICKUP_MESSAGES);
+    const rows = await listIncomingMessages(database(c), name, MAX_PICKUP_MESSAGES);
     return c.json(rows.map((row) => JSON.parse(row.envelope) as unknown));
   })
-  .post("/delivery/messages/:ensName/syncAcknowledgements", limitBody(256 * 1024), async (c) => {
+  .post("/delivery/messages/:ensName/syncAcknowledgements", limitBody(256 * 1024), sessionOfPathName(), jsonBody(AcknowledgementsSchema), async (c) => {
     const name = relayName(c.req.param("ensName"));
     const db = database(c);
-    await requireSession(db, relay(c), c.req.header("Authorization"), name);
-    const { acknowledgements } = await validJson(c, AcknowledgementsSchema);
+    const { acknowledgements } = c.req.valid("json");
     const deleted = await deleteAcknowledgedMessages(
       db,
       name,
