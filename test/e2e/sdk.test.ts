@@ -168,6 +168,22 @@ describe("the SDK", () => {
     }
   });
 
+  it("the worker's OpenAPI document (generated from its routes) passes Redocly's recommended rules with no error or warning", async () => {
+    const document = await createRegistryClient({ url: stack.info.gatewayUrl }).openApiDocument();
+    const file = path.join(stateDir, "openapi.json");
+    await writeFile(file, JSON.stringify(document));
+    const env = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" };
+    const linted = await run(binPath("redocly"), ["lint", file, "--config", path.join(projectRoot, "redocly.yaml"), "--format", "stylish"], {
+      cwd: stateDir,
+      env,
+    }).catch((error: { stdout?: string; stderr?: string }) => {
+      assert.fail(`redocly lint failed:\n${error.stdout ?? ""}\n${error.stderr ?? ""}`);
+    });
+    const output = `${linted.stdout}\n${linted.stderr}`;
+    assert.match(output, /valid/i, output);
+    assert.doesNotMatch(output, /warning/i, output);
+  });
+
   it("packs as an npm package that a plain ESM project imports, with its type declarations", async () => {
     await run("npm", ["run", "-s", "build:sdk"], { cwd: projectRoot });
     const packDir = await mkdtemp(path.join(tmpdir(), "dm3-sdk-pack-"));

@@ -1,3 +1,5 @@
+import { app } from "../src/app/app";
+import { undocumentedRoutes } from "../src/http/openApiDocument";
 import { beforeAll, describe, expect, test } from "vitest";
 import { signUserProfile } from "../src/protocol/dm3/profile";
 import { ADMIN_TOKEN, SENDER, TEST_PROFILE, adminPut, alice, call, expectError, registerDomain } from "./fixtures";
@@ -192,5 +194,40 @@ describe("GET /openapi.json", () => {
     expect(schema?.required).toEqual(["owner"]);
     expect(Object.keys(document.paths)).toContain("/v1/names/{name}/signed");
     expect(Object.keys(document.paths)).toContain("/v1/domains/{domain}/names/bulk");
+  });
+
+  test("is generated from the routes: every route is in it, each with a unique operationId and its auth", async () => {
+    expect(undocumentedRoutes(app.routes)).toEqual([]);
+    type Operation = { operationId: string; security: Record<string, string[]>[]; parameters?: { name: string; in: string }[] };
+    const document = (await (await call("/openapi.json")).json()) as { paths: Record<string, Record<string, Operation>> };
+    const routes = new Set(
+      app.routes.filter((route) => route.method !== "ALL").map((route) => `${route.method.toLowerCase()} ${route.path.replace(/:(\w+)/g, "{$1}")}`),
+    );
+    const documented = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`));
+    expect(new Set(documented)).toEqual(routes);
+    const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods));
+    expect(new Set(operations.map((operation) => operation.operationId)).size).toBe(operations.length);
+    for (const expected of [
+      "/rpc",
+      "/auth/{ensName}",
+      "/delivery/messages/incoming/{ensName}",
+      "/ccip/{sender}/{data}",
+      "/ccip",
+      "/health",
+      "/profile/address",
+      "/profile/{address}",
+    ]) {
+      expect(Object.keys(document.paths)).toContain(expected);
+    }
+    expect(document.paths["/v1/names/{name}"]?.put?.security).toEqual([{ adminToken: [] }, { apiKey: [] }]);
+    expect(document.paths["/v1/domains/{domain}/keys"]?.post?.security).toEqual([{ adminToken: [] }]);
+    expect(document.paths["/delivery/messages/incoming/{ensName}"]?.get?.security).toEqual([{ relaySession: [] }]);
+    expect(document.paths["/v1/domains/{domain}/names"]?.get?.parameters?.map((parameter) => parameter.name)).toEqual([
+      "domain",
+      "prefix",
+      "owner",
+      "cursor",
+      "limit",
+    ]);
   });
 });

@@ -1,4 +1,6 @@
 import { type Context, Hono } from "hono";
+import * as z from "zod";
+import { describeRoute } from "../http/routeDocs";
 import { type Hex, isAddress, isHex, keccak256 } from "viem";
 import { limitBody } from "../http/limitBody";
 import { readJsonBody } from "../http/readJsonBody";
@@ -8,6 +10,12 @@ import { type AnswerContext, answerResolveCall } from "./answerResolveCall";
 import { MAX_CALL_DATA_BYTES } from "../protocol/ccip/decodeResolveCall";
 import { InvalidCcipRequestError } from "./errors";
 import { deliveryServiceRecord } from "../shared/deliveryServiceRecord";
+
+/** What an EIP-3668 client POSTs (documented; checked by `checkRequest`, which names the field). */
+const CcipRequestSchema = z.object({
+  sender: z.string().meta({ description: "0x address (trusted for nothing)" }),
+  data: z.string().meta({ description: "0x resolve(bytes,bytes) call data" }),
+});
 
 /** Largest POST body: the JSON around the biggest accepted call data. */
 export const MAX_CCIP_BODY_BYTES = 2 * MAX_CALL_DATA_BYTES + 1024;
@@ -20,27 +28,42 @@ const JSON_SUFFIX = ".json";
  * @see https://eips.ethereum.org/EIPS/eip-3668#gateway-interface
  */
 export const ccipRoutes = new Hono<{ Bindings: Env }>()
-  .get("/:sender/:data", async (c) => {
-    const { sender, data } = c.req.param();
-    const callData = data.endsWith(JSON_SUFFIX) ? data.slice(0, -JSON_SUFFIX.length) : data;
-    const answer = await answerResolveCall(answerContext(c), checkRequest(sender, callData));
-    // HTTP caches may keep the answer no longer than its signature lives (minus a margin).
-    const maxAge = Math.max(0, answer.expiresSeconds - c.get("services").clock.nowSeconds() - MIN_REMAINING_SECONDS);
-    const etag = `"${keccak256(answer.data).slice(2, 34)}"`;
-    c.header("Cache-Control", `public, max-age=${maxAge}`);
-    c.header("ETag", etag);
-    if (c.req.header("If-None-Match") === etag) return c.body(null, 304);
-    return c.json({ data: answer.data });
-  })
-  .post("/", limitBody(MAX_CCIP_BODY_BYTES), async (c) => {
-    // EIP-3668 clients POST JSON, but not always with a JSON Content-Type: parse whatever it says.
-    const body = await readJsonBody(c);
-    if (typeof body !== "object" || body === null || Array.isArray(body)) {
-      throw new InvalidCcipRequestError("Request body must be a JSON object {sender, data}");
-    }
-    const { sender, data } = body as Record<string, unknown>;
-    return c.json({ data: (await answerResolveCall(answerContext(c), checkRequest(sender, data))).data });
-  });
+  .get(
+    "/:sender/:data",
+    describeRoute({ operationId: "ccipLookup", summary: "EIP-3668 gateway lookup (GET; `.json` suffix optional)", tag: "gateway", auth: "none" }),
+    async (c) => {
+      const { sender, data } = c.req.param();
+      const callData = data.endsWith(JSON_SUFFIX) ? data.slice(0, -JSON_SUFFIX.length) : data;
+      const answer = await answerResolveCall(answerContext(c), checkRequest(sender, callData));
+      // HTTP caches may keep the answer no longer than its signature lives (minus a margin).
+      const maxAge = Math.max(0, answer.expiresSeconds - c.get("services").clock.nowSeconds() - MIN_REMAINING_SECONDS);
+      const etag = `"${keccak256(answer.data).slice(2, 34)}"`;
+      c.header("Cache-Control", `public, max-age=${maxAge}`);
+      c.header("ETag", etag);
+      if (c.req.header("If-None-Match") === etag) return c.body(null, 304);
+      return c.json({ data: answer.data });
+    },
+  )
+  .post(
+    "/",
+    describeRoute({
+      operationId: "ccipLookupPost",
+      summary: "EIP-3668 gateway lookup (POST {sender, data})",
+      tag: "gateway",
+      auth: "none",
+      body: CcipRequestSchema,
+    }),
+    limitBody(MAX_CCIP_BODY_BYTES),
+    async (c) => {
+      // EIP-3668 clients POST JSON, but not always with a JSON Content-Type: parse whatever it says.
+      const body = await readJsonBody(c);
+      if (typeof body !== "object" || body === null || Array.isArray(body)) {
+        throw new InvalidCcipRequestError("Request body must be a JSON object {sender, data}");
+      }
+      const { sender, data } = body as Record<string, unknown>;
+      return c.json({ data: (await answerResolveCall(answerContext(c), checkRequest(sender, data))).data });
+    },
+  );
 
 function answerContext(c: Context<{ Bindings: Env }>): AnswerContext {
   const services = c.get("services");

@@ -2,6 +2,7 @@ import { createMiddleware } from "hono/factory";
 import type * as z from "zod";
 import { BadRequestError } from "./AppError";
 import { readJsonBody } from "./readJsonBody";
+import { documentValidator } from "./routeDocs";
 
 /** The request does not match its schema. */
 export class InvalidInputError extends BadRequestError {
@@ -24,16 +25,22 @@ export function validate<Schema extends z.ZodType>(schema: Schema, value: unknow
  * Content-Type, which this API accepts.)
  */
 export function jsonBody<Schema extends z.ZodType>(schema: Schema) {
-  return createMiddleware<{ Bindings: Env }, string, { in: { json: z.input<Schema> }; out: { json: z.output<Schema> } }>(async function jsonBody(c, next) {
-    c.req.addValidatedData("json", validate(schema, await readJsonBody(c), "body") as object);
-    await next();
-  });
+  const middleware = createMiddleware<{ Bindings: Env }, string, { in: { json: z.input<Schema> }; out: { json: z.output<Schema> } }>(
+    async function jsonBody(c, next) {
+      c.req.addValidatedData("json", validate(schema, await readJsonBody(c), "body") as object);
+      await next();
+    },
+  );
+  return documentValidator(middleware, { body: schema });
 }
 
 /** Validator middleware for the query string; the handler reads `c.req.valid("query")`. */
 export function queryOf<Schema extends z.ZodType>(schema: Schema) {
-  return createMiddleware<{ Bindings: Env }, string, { in: { query: z.input<Schema> }; out: { query: z.output<Schema> } }>(async function queryOf(c, next) {
-    c.req.addValidatedData("query", validate(schema, c.req.query(), "query") as object);
-    await next();
-  });
+  const middleware = createMiddleware<{ Bindings: Env }, string, { in: { query: z.input<Schema> }; out: { query: z.output<Schema> } }>(
+    async function queryOf(c, next) {
+      c.req.addValidatedData("query", validate(schema, c.req.query(), "query") as object);
+      await next();
+    },
+  );
+  return documentValidator(middleware, { query: schema });
 }

@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { describeRoute } from "../http/routeDocs";
 import { namehash } from "viem/ens";
 import { findNameRow, findProvenName, loadRecords } from "../db/names";
 import { verifySignedUserProfile } from "../protocol/dm3/profile";
@@ -17,34 +18,55 @@ import { AddressSchema, Dm3AddressProfileSchema } from "./schemas";
  * carry dm3's `{ error }` field.
  */
 export const dm3ProfileRoutes = new Hono<{ Bindings: Env }>()
-  .post("/address", limitBody(NAME_LIMITS.maxBodyBytes), limitPerIp("WRITES_PER_IP_LIMITER", "signed writes"), jsonBody(Dm3AddressProfileSchema), async (c) => {
-    const { signedUserProfile, address, subdomain } = c.req.valid("json");
-    const services = c.get("services");
-    const db = services.db;
-    const domain = (await services.domains()).find((candidate) => candidate.name === subdomain);
-    if (!domain) throw new UnknownDomainError(subdomain);
-    if (!domain.allowAddressNames) throw new ForbiddenError(`${subdomain} does not allow address names`);
-    // The profile signature is the authorization: it proves control of `address`.
-    if (!(await verifySignedUserProfile(signedUserProfile, address))) throw new InvalidProfileSignatureError(address);
-    const name = `${address.toLowerCase()}.${subdomain}`;
-    const context = { db, answers: services.answers, actor: `address:${address}`, signer: address, nowSeconds: services.clock.nowSeconds() };
-    if (await findNameRow(db, namehash(name))) await patchName(context, domain, name, { dm3Profile: signedUserProfile });
-    else await putName(context, domain, name, { owner: address, texts: {}, addresses: {}, contenthash: null, dm3Profile: signedUserProfile });
-    return c.text("OK");
-  })
+  .post(
+    "/address",
+    describeRoute({
+      operationId: "dm3SignUp",
+      summary: "dm3's sign-up: publish the address name's DM3 profile (signed by the address)",
+      tag: "dm3",
+      auth: "none",
+      responseType: "text/plain",
+    }),
+    limitBody(NAME_LIMITS.maxBodyBytes),
+    limitPerIp("WRITES_PER_IP_LIMITER", "signed writes"),
+    jsonBody(Dm3AddressProfileSchema),
+    async (c) => {
+      const { signedUserProfile, address, subdomain } = c.req.valid("json");
+      const services = c.get("services");
+      const db = services.db;
+      const domain = (await services.domains()).find((candidate) => candidate.name === subdomain);
+      if (!domain) throw new UnknownDomainError(subdomain);
+      if (!domain.allowAddressNames) throw new ForbiddenError(`${subdomain} does not allow address names`);
+      // The profile signature is the authorization: it proves control of `address`.
+      if (!(await verifySignedUserProfile(signedUserProfile, address))) throw new InvalidProfileSignatureError(address);
+      const name = `${address.toLowerCase()}.${subdomain}`;
+      const context = { db, answers: services.answers, actor: `address:${address}`, signer: address, nowSeconds: services.clock.nowSeconds() };
+      if (await findNameRow(db, namehash(name))) await patchName(context, domain, name, { dm3Profile: signedUserProfile });
+      else await putName(context, domain, name, { owner: address, texts: {}, addresses: {}, contenthash: null, dm3Profile: signedUserProfile });
+      return c.text("OK");
+    },
+  )
   // Both reverse routes speak for the address: they consider only names whose ownership the
   // address itself proved, chosen by findProvenName's rule (what a service merely claims never counts).
-  .get("/name/:address", async (c) => {
-    const chosen = await provenName(c, { withProfile: false });
-    return c.json({ name: chosen.name });
-  })
-  .get("/:address", async (c) => {
-    const chosen = await provenName(c, { withProfile: true });
-    const [entry] = await loadRecords(c.get("services").db, [chosen]);
-    const profile = entry && toNameView(entry).dm3Profile;
-    if (!profile) throw new NameNotFoundError(c.req.param("address"));
-    return c.json(profile);
-  })
+  .get(
+    "/name/:address",
+    describeRoute({ operationId: "dm3NameOfAddress", summary: "dm3: the name an address proved it owns (see README for the rule)", tag: "dm3", auth: "none" }),
+    async (c) => {
+      const chosen = await provenName(c, { withProfile: false });
+      return c.json({ name: chosen.name });
+    },
+  )
+  .get(
+    "/:address",
+    describeRoute({ operationId: "dm3ProfileOfAddress", summary: "dm3: the DM3 profile of an address's proven name", tag: "dm3", auth: "none" }),
+    async (c) => {
+      const chosen = await provenName(c, { withProfile: true });
+      const [entry] = await loadRecords(c.get("services").db, [chosen]);
+      const profile = entry && toNameView(entry).dm3Profile;
+      if (!profile) throw new NameNotFoundError(c.req.param("address"));
+      return c.json(profile);
+    },
+  )
   .onError(onDm3Error);
 
 async function provenName(c: Context<{ Bindings: Env }>, options: { withProfile: boolean }) {

@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { describeRoute } from "../http/routeDocs";
 import { createMiddleware } from "hono/factory";
 import { listAudit } from "../db/audit";
 import { upsertDomain } from "../db/domains";
@@ -18,7 +19,6 @@ import { exportDomain } from "./exportDomain";
 import { NAME_LIMITS } from "./limits";
 import { listDomainNames, listNamesOfOwner } from "./listing";
 import { deleteName, domainOfName, getName, patchName, putName, type WriteContext } from "./names";
-import { openApiDocument } from "./openapi";
 import {
   AddressSchema,
   ApiKeyCreateSchema,
@@ -100,129 +100,245 @@ async function writableDomainOfName(c: AppContext): Promise<ServedDomain> {
 export const registryRoutes = new Hono<{ Bindings: Env }>()
   // Domains and keys (admin).
   // Public: what a client needs to resolve and sign against; the webhook is the tenant's business.
-  .get("/domains", authenticateIfPresent(), async (c) => {
-    const all = await domains(c);
-    if (c.get("caller")?.kind === "admin") return c.json({ items: all });
-    return c.json({ items: all.map(({ webhookUrl: _webhookUrl, ...publicFields }) => publicFields) });
-  })
-  .put("/domains/:domain", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), adminOnly(), jsonBody(DomainSchema), async (c) => {
-    const name = c.req.param("domain");
-    assertNormalizedName(name);
-    const input = c.req.valid("json");
-    const db = database(c);
-    // A name belongs to its longest served suffix: a new sub-domain would silently take over names
-    // another domain's keys wrote, lists and exports. Refused instead of re-homed (see README).
-    const held = await listNamesHeldByOtherDomains(db, name, NESTED_NAMES_SHOWN);
-    if (held.length > 0) throw new DomainHasNamesError(name, held);
-    const stored = await upsertDomain(db, { name, ...input, createdAtSeconds: nowSeconds(c) });
-    forgetServedDomains(c.env.DB);
-    return c.json({ name, resolverAddress: stored.resolverAddress, chainId: stored.chainId, allowAddressNames: stored.allowAddressNames });
-  })
-  .post("/domains/:domain/keys", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), adminOnly(), jsonBody(ApiKeyCreateSchema), async (c) => {
-    const domain = await servedDomain(c, c.req.param("domain"));
-    return c.json(await createApiKey(writeContext(c), domain.name, c.req.valid("json")), 201);
-  })
-  .get("/domains/:domain/keys", authenticate(), async (c) => {
-    authorizeAdmin(c.get("caller"));
-    const domain = await servedDomain(c, c.req.param("domain"));
-    return c.json({ items: await listDomainApiKeys(database(c), domain.name) });
-  })
-  .put("/domains/:domain/webhook", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), adminOnly(), jsonBody(WebhookSchema), async (c) => {
-    const domain = await servedDomain(c, c.req.param("domain"));
-    const { url } = c.req.valid("json");
-    const refused = webhookTargetProblem(url, services(c).webhooks().targets);
-    if (refused) throw new InvalidInputError(`url: a webhook must not point at ${refused}`);
-    const webhook = await setWebhook(writeContext(c), domain.name, url);
-    forgetServedDomains(c.env.DB);
-    return c.json(webhook);
-  })
-  .delete("/domains/:domain/webhook", authenticate(), async (c) => {
-    authorizeAdmin(c.get("caller"));
-    const domain = await servedDomain(c, c.req.param("domain"));
-    await removeWebhook(writeContext(c), domain.name);
-    forgetServedDomains(c.env.DB);
-    return c.json({ domain: domain.name, webhook: null });
-  })
-  .get("/domains/:domain/webhook/queue", authenticate(), async (c) => {
-    authorizeAdmin(c.get("caller"));
-    const domain = await servedDomain(c, c.req.param("domain"));
-    return c.json({ items: await listWebhookQueue(database(c), domain.name) });
-  })
-  .delete("/keys/:id", authenticate(), async (c) => {
+  .get(
+    "/domains",
+    describeRoute({ operationId: "listDomains", summary: "List the served domains (the admin token also shows webhooks)", tag: "domains", auth: "none" }),
+    authenticateIfPresent(),
+    async (c) => {
+      const all = await domains(c);
+      if (c.get("caller")?.kind === "admin") return c.json({ items: all });
+      return c.json({ items: all.map(({ webhookUrl: _webhookUrl, ...publicFields }) => publicFields) });
+    },
+  )
+  .put(
+    "/domains/:domain",
+    describeRoute({ operationId: "putDomain", summary: "Register or update a domain", tag: "domains", auth: "admin" }),
+    limitBody(NAME_LIMITS.maxBodyBytes),
+    authenticate(),
+    adminOnly(),
+    jsonBody(DomainSchema),
+    async (c) => {
+      const name = c.req.param("domain");
+      assertNormalizedName(name);
+      const input = c.req.valid("json");
+      const db = database(c);
+      // A name belongs to its longest served suffix: a new sub-domain would silently take over names
+      // another domain's keys wrote, lists and exports. Refused instead of re-homed (see README).
+      const held = await listNamesHeldByOtherDomains(db, name, NESTED_NAMES_SHOWN);
+      if (held.length > 0) throw new DomainHasNamesError(name, held);
+      const stored = await upsertDomain(db, { name, ...input, createdAtSeconds: nowSeconds(c) });
+      forgetServedDomains(c.env.DB);
+      return c.json({ name, resolverAddress: stored.resolverAddress, chainId: stored.chainId, allowAddressNames: stored.allowAddressNames });
+    },
+  )
+  .post(
+    "/domains/:domain/keys",
+    describeRoute({ operationId: "createApiKey", summary: "Create a service API key (shown once)", tag: "keys", auth: "admin", successStatus: 201 }),
+    limitBody(NAME_LIMITS.maxBodyBytes),
+    authenticate(),
+    adminOnly(),
+    jsonBody(ApiKeyCreateSchema),
+    async (c) => {
+      const domain = await servedDomain(c, c.req.param("domain"));
+      return c.json(await createApiKey(writeContext(c), domain.name, c.req.valid("json")), 201);
+    },
+  )
+  .get(
+    "/domains/:domain/keys",
+    describeRoute({ operationId: "listApiKeys", summary: "List a domain's API keys (no secrets)", tag: "keys", auth: "admin" }),
+    authenticate(),
+    async (c) => {
+      authorizeAdmin(c.get("caller"));
+      const domain = await servedDomain(c, c.req.param("domain"));
+      return c.json({ items: await listDomainApiKeys(database(c), domain.name) });
+    },
+  )
+  .put(
+    "/domains/:domain/webhook",
+    describeRoute({
+      operationId: "setWebhook",
+      summary: "Gateway mode: send the domain's envelopes to a webhook (secret shown once)",
+      tag: "domains",
+      auth: "admin",
+    }),
+    limitBody(NAME_LIMITS.maxBodyBytes),
+    authenticate(),
+    adminOnly(),
+    jsonBody(WebhookSchema),
+    async (c) => {
+      const domain = await servedDomain(c, c.req.param("domain"));
+      const { url } = c.req.valid("json");
+      const refused = webhookTargetProblem(url, services(c).webhooks().targets);
+      if (refused) throw new InvalidInputError(`url: a webhook must not point at ${refused}`);
+      const webhook = await setWebhook(writeContext(c), domain.name, url);
+      forgetServedDomains(c.env.DB);
+      return c.json(webhook);
+    },
+  )
+  .delete(
+    "/domains/:domain/webhook",
+    describeRoute({ operationId: "removeWebhook", summary: "Leave gateway mode", tag: "domains", auth: "admin" }),
+    authenticate(),
+    async (c) => {
+      authorizeAdmin(c.get("caller"));
+      const domain = await servedDomain(c, c.req.param("domain"));
+      await removeWebhook(writeContext(c), domain.name);
+      forgetServedDomains(c.env.DB);
+      return c.json({ domain: domain.name, webhook: null });
+    },
+  )
+  .get(
+    "/domains/:domain/webhook/queue",
+    describeRoute({ operationId: "webhookQueue", summary: "Envelopes waiting for the webhook", tag: "domains", auth: "admin" }),
+    authenticate(),
+    async (c) => {
+      authorizeAdmin(c.get("caller"));
+      const domain = await servedDomain(c, c.req.param("domain"));
+      return c.json({ items: await listWebhookQueue(database(c), domain.name) });
+    },
+  )
+  .delete("/keys/:id", describeRoute({ operationId: "revokeApiKey", summary: "Revoke an API key", tag: "keys", auth: "admin" }), authenticate(), async (c) => {
     authorizeAdmin(c.get("caller"));
     return c.json(await revokeApiKey(writeContext(c), c.req.param("id")));
   })
-  .get("/domains/:domain/audit", authenticate(), adminOnly(), queryOf(AuditPageQuerySchema), async (c) => {
-    const domain = await servedDomain(c, c.req.param("domain"));
-    const query = c.req.valid("query");
-    const rows = await listAudit(database(c), domain.name, query.limit + 1, query.cursor ? Number(query.cursor) : undefined);
-    const items = rows.slice(0, query.limit);
-    return c.json({ items, nextCursor: rows.length > query.limit ? String(items.at(-1)?.id) : null });
-  })
+  .get(
+    "/domains/:domain/audit",
+    describeRoute({ operationId: "auditTrail", summary: "A domain's audit trail, newest first", tag: "domains", auth: "admin" }),
+    authenticate(),
+    adminOnly(),
+    queryOf(AuditPageQuerySchema),
+    async (c) => {
+      const domain = await servedDomain(c, c.req.param("domain"));
+      const query = c.req.valid("query");
+      const rows = await listAudit(database(c), domain.name, query.limit + 1, query.cursor ? Number(query.cursor) : undefined);
+      const items = rows.slice(0, query.limit);
+      return c.json({ items, nextCursor: rows.length > query.limit ? String(items.at(-1)?.id) : null });
+    },
+  )
   // Reads (public).
-  .get("/domains/:domain/names", queryOf(ListQuerySchema), async (c) => {
-    const domain = await servedDomain(c, c.req.param("domain"));
-    return c.json(await listDomainNames(database(c), domain.name, c.req.valid("query")));
-  })
-  .get("/addresses/:address/names", queryOf(PageQuerySchema), async (c) => {
-    const owner = validate(AddressSchema, c.req.param("address"), "address");
-    return c.json(await listNamesOfOwner(database(c), owner, c.req.valid("query")));
-  })
-  .get("/names/:name", async (c) => c.json(await getName(database(c), c.req.param("name"))))
-  .get("/names/:name/nonce", async (c) => {
-    const name = c.req.param("name");
-    const domain = domainOfName(await domains(c), name);
-    const db = database(c);
-    const node = namehash(name);
-    const [row, nonce] = await Promise.all([findNameRow(db, node), findLastNonce(db, node)]);
-    return c.json({
-      name,
-      nonce,
-      owner: row?.ownerAddress ?? null,
-      typedData: {
-        domain: { name: NAME_WRITE_DOMAIN_NAME, version: "1", chainId: domain.chainId, verifyingContract: domain.resolverAddress },
-        types: NAME_WRITE_TYPES,
-        primaryType: "NameWrite",
-      },
-    });
-  })
+  .get(
+    "/domains/:domain/names",
+    describeRoute({ operationId: "listNames", summary: "List or search a domain's names", tag: "names", auth: "none" }),
+    queryOf(ListQuerySchema),
+    async (c) => {
+      const domain = await servedDomain(c, c.req.param("domain"));
+      return c.json(await listDomainNames(database(c), domain.name, c.req.valid("query")));
+    },
+  )
+  .get(
+    "/addresses/:address/names",
+    describeRoute({ operationId: "namesOfAddress", summary: "Names recorded for an owner address (with ownerProven)", tag: "names", auth: "none" }),
+    queryOf(PageQuerySchema),
+    async (c) => {
+      const owner = validate(AddressSchema, c.req.param("address"), "address");
+      return c.json(await listNamesOfOwner(database(c), owner, c.req.valid("query")));
+    },
+  )
+  .get("/names/:name", describeRoute({ operationId: "getName", summary: "A name, its records and its DM3 profile", tag: "names", auth: "none" }), async (c) =>
+    c.json(await getName(database(c), c.req.param("name"))),
+  )
+  .get(
+    "/names/:name/nonce",
+    describeRoute({ operationId: "getNameNonce", summary: "Last owner-signed nonce and the EIP-712 domain for the next write", tag: "names", auth: "none" }),
+    async (c) => {
+      const name = c.req.param("name");
+      const domain = domainOfName(await domains(c), name);
+      const db = database(c);
+      const node = namehash(name);
+      const [row, nonce] = await Promise.all([findNameRow(db, node), findLastNonce(db, node)]);
+      return c.json({
+        name,
+        nonce,
+        owner: row?.ownerAddress ?? null,
+        typedData: {
+          domain: { name: NAME_WRITE_DOMAIN_NAME, version: "1", chainId: domain.chainId, verifyingContract: domain.resolverAddress },
+          types: NAME_WRITE_TYPES,
+          primaryType: "NameWrite",
+        },
+      });
+    },
+  )
   // Name writes by a service (admin token or API key of the name's domain).
-  .put("/names/:name", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), nameWriter(), jsonBody(NameRecordsSchema), async (c) => {
-    const domain = c.get("writableDomain");
-    const records = c.req.valid("json");
-    return c.json(await putName(writeContext(c), domain, c.req.param("name"), records));
-  })
-  .patch("/names/:name", limitBody(NAME_LIMITS.maxBodyBytes), authenticate(), nameWriter(), jsonBody(NamePatchSchema), async (c) => {
-    const domain = c.get("writableDomain");
-    const patch = c.req.valid("json");
-    return c.json(await patchName(writeContext(c), domain, c.req.param("name"), patch));
-  })
-  .delete("/names/:name", authenticate(), async (c) => {
+  .put(
+    "/names/:name",
+    describeRoute({ operationId: "putName", summary: "Create or replace a name with all its records", tag: "names", auth: "service" }),
+    limitBody(NAME_LIMITS.maxBodyBytes),
+    authenticate(),
+    nameWriter(),
+    jsonBody(NameRecordsSchema),
+    async (c) => {
+      const domain = c.get("writableDomain");
+      const records = c.req.valid("json");
+      return c.json(await putName(writeContext(c), domain, c.req.param("name"), records));
+    },
+  )
+  .patch(
+    "/names/:name",
+    describeRoute({ operationId: "patchName", summary: "Update some records (null deletes an entry)", tag: "names", auth: "service" }),
+    limitBody(NAME_LIMITS.maxBodyBytes),
+    authenticate(),
+    nameWriter(),
+    jsonBody(NamePatchSchema),
+    async (c) => {
+      const domain = c.get("writableDomain");
+      const patch = c.req.valid("json");
+      return c.json(await patchName(writeContext(c), domain, c.req.param("name"), patch));
+    },
+  )
+  .delete("/names/:name", describeRoute({ operationId: "deleteName", summary: "Delete a name", tag: "names", auth: "service" }), authenticate(), async (c) => {
     const domain = await writableDomainOfName(c);
     await deleteName(writeContext(c), domain, c.req.param("name"));
     return c.json({ name: c.req.param("name"), deleted: true });
   })
   // Name writes signed by the owner's wallet (EIP-712), no credential.
-  .post("/names/:name/signed", limitBody(NAME_LIMITS.maxBodyBytes), limitPerIp("WRITES_PER_IP_LIMITER", "signed writes"), async (c) => {
-    const name = c.req.param("name");
-    const domain = domainOfName(await domains(c), name);
-    const body = await readJsonBody(c);
-    const write = validate(SignedNameWriteSchema, body, "body");
-    const context = writeContext(c, "unverified");
-    const view = await applySignedWrite(context, domain, name, write, (body as { records?: unknown }).records);
-    return c.json(view ?? { name, deleted: true });
-  })
+  .post(
+    "/names/:name/signed",
+    describeRoute({
+      operationId: "signedNameWrite",
+      summary: "A write signed by the name's owner (EIP-712)",
+      tag: "names",
+      auth: "none",
+      body: SignedNameWriteSchema,
+    }),
+    limitBody(NAME_LIMITS.maxBodyBytes),
+    limitPerIp("WRITES_PER_IP_LIMITER", "signed writes"),
+    async (c) => {
+      const name = c.req.param("name");
+      const domain = domainOfName(await domains(c), name);
+      const body = await readJsonBody(c);
+      const write = validate(SignedNameWriteSchema, body, "body");
+      const context = writeContext(c, "unverified");
+      const view = await applySignedWrite(context, domain, name, write, (body as { records?: unknown }).records);
+      return c.json(view ?? { name, deleted: true });
+    },
+  )
   // Bulk and exit.
-  .post("/domains/:domain/names/bulk", limitBody(NAME_LIMITS.maxBulkBodyBytes), authenticate(), domainWriter(), jsonBody(BulkSchema), async (c) => {
-    const domain = c.get("writableDomain");
-    const { names } = c.req.valid("json");
-    return c.json(await bulkUpsert(writeContext(c), await domains(c), domain, names));
-  })
-  .get("/domains/:domain/export", authenticate(), async (c) => {
-    const domain = await servedDomain(c, c.req.param("domain"));
-    authorizeDomain(c.get("caller"), domain.name);
-    return c.body(exportDomain(database(c), domain.name), 200, { "Content-Type": "application/x-ndjson; charset=utf-8" });
-  });
-
-/** `GET /openapi.json`: the REST API, generated from the schemas above. */
-export const openApiRoutes = new Hono<{ Bindings: Env }>().get("/", (c) => c.json(openApiDocument()));
+  .post(
+    "/domains/:domain/names/bulk",
+    describeRoute({ operationId: "bulkPutNames", summary: "Create or replace up to 1,000 names", tag: "names", auth: "service" }),
+    limitBody(NAME_LIMITS.maxBulkBodyBytes),
+    authenticate(),
+    domainWriter(),
+    jsonBody(BulkSchema),
+    async (c) => {
+      const domain = c.get("writableDomain");
+      const { names } = c.req.valid("json");
+      return c.json(await bulkUpsert(writeContext(c), await domains(c), domain, names));
+    },
+  )
+  .get(
+    "/domains/:domain/export",
+    describeRoute({
+      operationId: "exportDomain",
+      summary: "Export a domain as NDJSON (the bulk item format)",
+      tag: "names",
+      auth: "service",
+      responseType: "application/x-ndjson",
+    }),
+    authenticate(),
+    async (c) => {
+      const domain = await servedDomain(c, c.req.param("domain"));
+      authorizeDomain(c.get("caller"), domain.name);
+      return c.body(exportDomain(database(c), domain.name), 200, { "Content-Type": "application/x-ndjson; charset=utf-8" });
+    },
+  );

@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { describeRoute } from "../http/routeDocs";
 import { createMiddleware } from "hono/factory";
 import * as z from "zod";
 import { deleteAcknowledgedMessages, listIncomingMessages } from "../db/messages";
@@ -48,10 +49,19 @@ function sessionOfPathName() {
  * challenge/response `/auth/{name}`, `/delivery/messages/…`, `/hello`. Errors carry dm3's `error`.
  */
 export const relayRoutes = new Hono<{ Bindings: Env }>()
-  .get("/hello", (c) => c.text("Hello DM3"))
+  .get("/hello", describeRoute({ operationId: "relayHello", summary: "Relay liveness", tag: "relay", auth: "none", responseType: "text/plain" }), (c) =>
+    c.text("Hello DM3"),
+  )
   // The body may hold the envelope limit plus the JSON-RPC wrapper and string escaping.
   .post(
     "/rpc",
+    describeRoute({
+      operationId: "relayRpc",
+      summary: "JSON-RPC: dm3_submitMessage, dm3_getDeliveryServiceProperties",
+      tag: "relay",
+      auth: "none",
+      body: JsonRpcSchema,
+    }),
     (c, next) => limitBody(relay(c).sizeLimitBytes * 2 + 4096)(c, next),
     async (c) => {
       const config = relay(c);
@@ -80,26 +90,48 @@ export const relayRoutes = new Hono<{ Bindings: Env }>()
     },
   )
   .use("/auth/*", limitPerIp("AUTH_PER_IP_LIMITER", "authentication attempts"))
-  .get("/auth/:ensName", async (c) => c.json(await createChallenge(relay(c), relayName(c.req.param("ensName")), nowSeconds(c))))
-  .post("/auth/:ensName", limitBody(8 * 1024), jsonBody(ChallengeAnswerSchema), async (c) => {
-    const answer = c.req.valid("json");
-    const name = relayName(c.req.param("ensName"));
-    return c.json(await answerChallenge(database(c), relay(c), name, answer, nowSeconds(c)));
-  })
-  .get("/delivery/messages/incoming/:ensName", sessionOfPathName(), async (c) => {
-    const name = relayName(c.req.param("ensName"));
-    const rows = await listIncomingMessages(database(c), name, MAX_PICKUP_MESSAGES);
-    return c.json(rows.map((row) => JSON.parse(row.envelope) as unknown));
-  })
-  .post("/delivery/messages/:ensName/syncAcknowledgements", limitBody(256 * 1024), sessionOfPathName(), jsonBody(AcknowledgementsSchema), async (c) => {
-    const name = relayName(c.req.param("ensName"));
-    const db = database(c);
-    const { acknowledgements } = c.req.valid("json");
-    const deleted = await deleteAcknowledgedMessages(
-      db,
-      name,
-      acknowledgements.map((ack) => ({ sender: ack.contactAddress, messageHash: ack.messageHash })),
-    );
-    return c.json({ acknowledged: deleted });
-  })
+  .get(
+    "/auth/:ensName",
+    describeRoute({ operationId: "relayChallenge", summary: "A challenge to sign with the profile signing key", tag: "relay", auth: "none" }),
+    async (c) => c.json(await createChallenge(relay(c), relayName(c.req.param("ensName")), nowSeconds(c))),
+  )
+  .post(
+    "/auth/:ensName",
+    describeRoute({ operationId: "relayLogin", summary: "Answer a challenge; returns a session token", tag: "relay", auth: "none" }),
+    limitBody(8 * 1024),
+    jsonBody(ChallengeAnswerSchema),
+    async (c) => {
+      const answer = c.req.valid("json");
+      const name = relayName(c.req.param("ensName"));
+      return c.json(await answerChallenge(database(c), relay(c), name, answer, nowSeconds(c)));
+    },
+  )
+  .get(
+    "/delivery/messages/incoming/:ensName",
+    describeRoute({ operationId: "relayPickUp", summary: "The name's envelopes, newest first", tag: "relay", auth: "session" }),
+    sessionOfPathName(),
+    async (c) => {
+      const name = relayName(c.req.param("ensName"));
+      const rows = await listIncomingMessages(database(c), name, MAX_PICKUP_MESSAGES);
+      return c.json(rows.map((row) => JSON.parse(row.envelope) as unknown));
+    },
+  )
+  .post(
+    "/delivery/messages/:ensName/syncAcknowledgements",
+    describeRoute({ operationId: "relayAcknowledge", summary: "Delete acknowledged envelopes", tag: "relay", auth: "session" }),
+    limitBody(256 * 1024),
+    sessionOfPathName(),
+    jsonBody(AcknowledgementsSchema),
+    async (c) => {
+      const name = relayName(c.req.param("ensName"));
+      const db = database(c);
+      const { acknowledgements } = c.req.valid("json");
+      const deleted = await deleteAcknowledgedMessages(
+        db,
+        name,
+        acknowledgements.map((ack) => ({ sender: ack.contactAddress, messageHash: ack.messageHash })),
+      );
+      return c.json({ acknowledged: deleted });
+    },
+  )
   .onError(onDm3Error);

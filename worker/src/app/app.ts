@@ -1,0 +1,38 @@
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { API_INFO } from "../apiInfo";
+import { ccipRoutes } from "../ccip/routes";
+import { healthRoutes } from "../health/routes";
+import { onError, onNotFound } from "../http/errors";
+import { openApiDocument } from "../http/openApiDocument";
+import { describeRoute } from "../http/routeDocs";
+import { dm3ProfileRoutes } from "../registry/dm3Routes";
+import { registryRoutes } from "../registry/routes";
+import { relayRoutes } from "../relay/routes";
+import { provideServices } from "./services";
+
+/** The worker: global middleware and one mount per product area. Trailing slashes are accepted. */
+export const app = new Hono<{ Bindings: Env }>({ strict: false })
+  .use(
+    cors({
+      origin: "*",
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+      allowHeaders: ["Content-Type", "Authorization"],
+      maxAge: 86_400,
+    }),
+  )
+  .use(provideServices())
+  .route("/ccip", ccipRoutes)
+  .route("/health", healthRoutes)
+  .route("/v1", registryRoutes)
+  .route("/profile", dm3ProfileRoutes)
+  .route("/", relayRoutes)
+  .notFound(onNotFound)
+  .onError(onError);
+
+/** `GET /openapi.json`: generated once per isolate from the routes above. */
+let document: Record<string, unknown> | undefined;
+app.get("/openapi.json", describeRoute({ operationId: "openApiDocument", summary: "This document", tag: "gateway", auth: "none" }), (c) => {
+  document ??= openApiDocument(app.routes, API_INFO);
+  return c.json(document);
+});
