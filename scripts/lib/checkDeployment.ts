@@ -1,13 +1,11 @@
 import { type Address, isAddressEqual, type PublicClient, zeroAddress } from "viem";
-import type { HealthReport } from "../../worker/src/health/HealthReport";
+import { createRegistryClient } from "../../sdk/src/index";
 import { namehash } from "viem/ens";
 import { ensRegistryAbi, EXTENDED_RESOLVER_INTERFACE_ID, offchainResolverAbi, resolverAdminAbi } from "../../worker/src/abi";
 import { resolveRecord } from "../../sdk/src/ens/resolveRecord";
 
 /** One finding of {@link checkDeployment}. */
 export type Check = { ok: boolean; what: string; detail: string };
-
-type Health = HealthReport;
 
 /**
  * Checks that a domain is wired up end to end, the way a client would find out otherwise: the
@@ -33,7 +31,7 @@ export async function checkDeployment(options: { client: PublicClient; registry:
   );
   if (!extended) return checks;
 
-  const health = (await (await fetch(`${options.gatewayUrl.replace(/\/$/, "")}/health`)).json()) as Health;
+  const health = await createRegistryClient({ url: options.gatewayUrl }).health();
   const signers = await client.readContract({ address: resolver, abi: resolverAdminAbi, functionName: "signers" }).catch(() => [] as readonly Address[]);
   const trusted = signers.some((signer) => isAddressEqual(signer, health.signer));
   check(

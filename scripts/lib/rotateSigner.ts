@@ -1,11 +1,9 @@
 import { type Address, type Hex, isAddressEqual } from "viem";
-import type { HealthReport } from "../../worker/src/health/HealthReport";
+import { createRegistryClient, type HealthReport } from "../../sdk/src/index";
 import { privateKeyToAccount } from "viem/accounts";
 import { resolverAdminAbi } from "../../worker/src/abi";
 import type { ChainConnection } from "./chain";
 import { UsageError } from "./cliErrors";
-
-type Health = HealthReport;
 
 export type RotationOptions = {
   chain: ChainConnection;
@@ -91,10 +89,8 @@ export async function rotateSigner(options: RotationOptions): Promise<{ oldSigne
   return { oldSigner, newSigner, resolvers };
 }
 
-async function readHealth(gatewayUrl: string): Promise<Health> {
-  const response = await fetch(`${gatewayUrl.replace(/\/$/, "")}/health`);
-  if (!response.ok) throw new Error(`${gatewayUrl}/health answered ${response.status}`);
-  return (await response.json()) as Health;
+function readHealth(gatewayUrl: string): Promise<HealthReport> {
+  return createRegistryClient({ url: gatewayUrl }).health();
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

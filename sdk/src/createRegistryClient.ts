@@ -1,4 +1,4 @@
-import type { LocalAccount } from "viem";
+import type { LocalAccount, WalletClient } from "viem";
 import type * as z from "zod";
 import type {
   ApiErrorBody,
@@ -25,7 +25,7 @@ import type {
   PageQuerySchema,
 } from "../../worker/src/registry/schemas";
 import type { HealthReport } from "../../worker/src/health/HealthReport";
-import { signNameWrite } from "../../worker/src/protocol/nameWriteTypedData";
+import { nameWriteTypedData } from "../../worker/src/protocol/nameWriteTypedData";
 import { RegistryApiError, RegistryUnreachableError } from "./RegistryApiError";
 
 /** What a name write carries (the worker's own request schema). */
@@ -140,21 +140,30 @@ export function createRegistryClient(options: RegistryClientOptions) {
 
     /**
      * A write signed by the name's owner (EIP-712), no credential needed: reads the name's last
-     * nonce and the typed-data domain from the registry, signs the next nonce with `account`.
+     * nonce and the typed-data domain from the registry, signs the next nonce with `signer` (a viem
+     * account, or a wallet client whose account is the owner — e.g. a browser wallet).
      */
     async signedWrite(
       name: string,
-      account: LocalAccount,
+      signer: LocalAccount | WalletClient,
       write: { action: "put"; records: NameRecordsInput; expiresInSeconds?: number } | { action: "delete"; expiresInSeconds?: number },
     ): Promise<NameView | { name: string; deleted: true }> {
       const { nonce, typedData } = await json<NonceInfo>("GET", `/v1/names/${path(name)}/nonce`);
       const domain = { chainId: typedData.domain.chainId, resolverAddress: typedData.domain.verifyingContract };
       const expiry = Math.floor(Date.now() / 1000) + (write.expiresInSeconds ?? DEFAULT_SIGNED_WRITE_SECONDS);
       const signedWrite = { action: write.action, ...("records" in write ? { records: write.records } : {}), nonce: nonce + 1, expiry };
-      const signature = await signNameWrite(account, domain, name, signedWrite);
+      const signature = await signTypedWrite(signer, nameWriteTypedData(domain, name, signedWrite));
       return json("POST", `/v1/names/${path(name)}/signed`, { ...signedWrite, signature });
     },
   };
+}
+
+/** Signs EIP-712 typed data with a local account, or with a wallet client's account (it may prompt). */
+function signTypedWrite(signer: LocalAccount | WalletClient, typedData: ReturnType<typeof nameWriteTypedData>) {
+  if ("type" in signer && signer.type === "local") return (signer as LocalAccount).signTypedData(typedData);
+  const wallet = signer as WalletClient;
+  if (!wallet.account) throw new Error("The wallet client has no account: connect the name's owner first");
+  return wallet.signTypedData({ ...typedData, account: wallet.account });
 }
 
 /** The client {@link createRegistryClient} returns. */

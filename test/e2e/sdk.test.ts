@@ -14,7 +14,8 @@ import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import * as dm3Crypto from "@dm3-org/dm3-lib-crypto";
 import { buildEnvelop, checkMessageSignature, createMessage, decryptEnvelop } from "@dm3-org/dm3-lib-messaging";
-import { createPublicClient, http } from "viem";
+import { createPublicClient, createWalletClient, http } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { namehash } from "viem/ens";
 import {
@@ -150,6 +151,21 @@ describe("the SDK", () => {
     assert.equal(view.owner, alice().address);
     const nonce = await anonymous.nonce(alice().name);
     assert.equal(nonce.typedData.domain.verifyingContract, stack.info.resolver);
+  });
+
+  it("owner-signed writes work with a viem wallet client as well as an account, and the nonce moves on", async () => {
+    const owner = privateKeyToAccount(generatePrivateKey());
+    const name = `${owner.address.toLowerCase()}.${stack.info.domain}`;
+    const registry = createRegistryClient({ url: stack.info.gatewayUrl });
+    const wallet = createWalletClient({ account: owner, chain: hardhat, transport: http(stack.info.rpcUrl) });
+    await registry.signedWrite(name, wallet, { action: "put", records: { owner: owner.address, texts: { via: "wallet client" } } });
+    await registry.signedWrite(name, owner, { action: "put", records: { owner: owner.address, texts: { via: "account" } } });
+    assert.deepEqual((await registry.getName(name)).texts, { via: "account" });
+    assert.equal((await registry.nonce(name)).nonce, 2);
+    await assert.rejects(
+      registry.signedWrite(name, privateKeyToAccount(generatePrivateKey()), { action: "delete" }),
+      (error: unknown) => error instanceof RegistryApiError && error.status === 403,
+    );
   });
 
   it("verifyWebhook accepts the registry's signature and nothing else", async () => {
