@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { createPublicClient, http, zeroAddress } from "viem";
-import { type RecordRequest, resolveRecord } from "../../sdk/src/ens/resolveRecord";
+import { type RecordRequest, resolveRecord } from "../../worker/src/protocol/ens/resolveRecord";
 import { resolveTarget } from "../lib/stackConfig";
 import { UsageError } from "../lib/cliErrors";
 

@@ -2,7 +2,7 @@ import { type Address, isAddressEqual, type PublicClient, zeroAddress } from "vi
 import { createRegistryClient } from "../../sdk/src/index";
 import { namehash } from "viem/ens";
 import { ensRegistryAbi, EXTENDED_RESOLVER_INTERFACE_ID, offchainResolverAbi, resolverAdminAbi } from "../../worker/src/abi";
-import { resolveRecord } from "../../sdk/src/ens/resolveRecord";
+import { resolveRecord } from "../../worker/src/protocol/ens/resolveRecord";
 
 /** One finding of {@link checkDeployment}. */
 export type Check = { ok: boolean; what: string; detail: string };

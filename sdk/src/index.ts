@@ -34,7 +34,7 @@ export {
   type ResolvedDeliveryService,
   type ResolvedDm3User,
 } from "./dm3/resolveDm3";
-export { findResolver, resolveRecord, resolveRecords, type RecordRequest } from "./ens/resolveRecord";
+export { findResolver, resolveRecord, resolveRecords, type RecordRequest } from "../../worker/src/protocol/ens/resolveRecord";
 // The protocol core the worker itself runs on.
 export { buildEnvelope, type Dm3Envelope } from "../../worker/src/protocol/dm3/buildEnvelope";
 export { decryptAsymmetric, encryptAsymmetric, signDetached, verifyDetached } from "../../worker/src/protocol/dm3/asymmetric";

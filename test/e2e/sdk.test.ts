@@ -24,6 +24,7 @@ import {
   RegistryApiError,
   resolveDeliveryService,
   resolveDm3Profile,
+  resolveRecord,
   signWebhookBody,
   verifyWebhook,
 } from "../../sdk/src/index";
@@ -166,6 +167,17 @@ describe("the SDK", () => {
       registry.signedWrite(name, privateKeyToAccount(generatePrivateKey()), { action: "delete" }),
       (error: unknown) => error instanceof RegistryApiError && error.status === 403,
     );
+  });
+
+  it("ENS resolution names a missing resolver with a coded error, and a DM3 user with no profile as undefined", async () => {
+    await assert.rejects(resolveRecord(ens().client, ens().registry, "nobody.unregistered-tld", { kind: "addr" }), (error: unknown) => {
+      return (
+        error instanceof Error &&
+        (error as { code?: string }).code === "ens_no_resolver" &&
+        /No resolver is set for nobody\.unregistered-tld/.test(error.message)
+      );
+    });
+    assert.equal(await resolveDm3Profile(ens(), "nobody.demo.eth"), undefined);
   });
 
   it("verifyWebhook accepts the registry's signature and nothing else", async () => {

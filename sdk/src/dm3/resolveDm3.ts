@@ -2,7 +2,7 @@ import type { Address, PublicClient } from "viem";
 import { normalize } from "viem/ens";
 import { DM3_DELIVERY_SERVICE_TEXT_KEY, type DeliveryServiceProfile } from "../../../worker/src/protocol/dm3/deliveryService";
 import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY, decodeProfileRecord, type SignedUserProfile } from "../../../worker/src/protocol/dm3/profile";
-import { resolveRecord } from "../ens/resolveRecord";
+import { resolveRecord } from "../../../worker/src/protocol/ens/resolveRecord";
 
 /**
  * How the SDK reads ENS: a viem public client (CCIP-Read on, the default), and — on chains without

@@ -15,6 +15,24 @@ export class NameNotNormalizedError extends ProtocolError {
   }
 }
 
+/** No resolver is set for a name or any of its parents (ENSIP-10 walk). */
+export class EnsNoResolverError extends ProtocolError {
+  override readonly name = "EnsNoResolverError";
+  readonly code = "ens_no_resolver";
+  constructor(name: string) {
+    super(`No resolver is set for ${name} or any of its parents`);
+  }
+}
+
+/** A parent's resolver cannot answer for a subname (it is not an ENSIP-10 extended resolver). */
+export class EnsResolverNotExtendedError extends ProtocolError {
+  override readonly name = "EnsResolverNotExtendedError";
+  readonly code = "ens_resolver_not_extended";
+  constructor(parent: string, resolver: string, name: string) {
+    super(`Resolver of ${parent} (${resolver}) does not support ENSIP-10 wildcard resolution of ${name}`);
+  }
+}
+
 /** The node in the record call is not `namehash(name)`. */
 export class NodeMismatchError extends ProtocolError {
   override readonly name = "NodeMismatchError";

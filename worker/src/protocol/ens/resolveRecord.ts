@@ -1,6 +1,7 @@
 import { type Address, decodeAbiParameters, encodeFunctionData, type Hex, type PublicClient, toHex, zeroAddress } from "viem";
 import { namehash, normalize, packetToBytes } from "viem/ens";
-import { ensRegistryAbi, EXTENDED_RESOLVER_INTERFACE_ID, offchainResolverAbi, recordResolverAbi } from "../../../worker/src/abi";
+import { ensRegistryAbi, EXTENDED_RESOLVER_INTERFACE_ID, offchainResolverAbi, recordResolverAbi } from "../../abi";
+import { EnsNoResolverError, EnsResolverNotExtendedError } from "./errors";
 
 /** One record to look up. */
 export type RecordRequest = { kind: "text"; key: string } | { kind: "addr"; coinType?: bigint } | { kind: "contenthash" };
@@ -32,11 +33,11 @@ export async function findResolver(client: PublicClient, registry: Address, name
       args: [EXTENDED_RESOLVER_INTERFACE_ID],
     });
     if (candidate !== name && !extended) {
-      throw new Error(`Resolver of ${candidate} (${resolver}) does not support ENSIP-10 wildcard resolution of ${name}`);
+      throw new EnsResolverNotExtendedError(candidate, resolver, name);
     }
     return { resolver, resolverName: candidate, extended };
   }
-  throw new Error(`No resolver is set for ${name} or any of its parents`);
+  throw new EnsNoResolverError(name);
 }
 
 /** The record's return value, decoded: a string, address, or hex bytes. */
