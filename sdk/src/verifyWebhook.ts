@@ -1,15 +1,13 @@
 import { hexToBytes, isHex } from "viem";
+import type { DeliveredEnvelope } from "./dm3/messages";
 
 /** What the registry POSTs to a gateway-mode webhook: one envelope, opened like a pickup. */
 export type WebhookDelivery = {
   /** The same on every retry (also in `X-DM3-Delivery`): de-duplicate on it. */
   id: string;
   recipient: string;
-  envelope: {
-    message: string;
-    metadata: { deliveryInformation: { to: string; from: string }; encryptedMessageHash?: string; messageHash?: string; [key: string]: unknown };
-    postmark: string;
-  };
+  /** Postmarked by the delivery service, delivery information opened, like a pickup. */
+  envelope: DeliveredEnvelope & { postmark: string };
   receivedAtMs: number;
 };
 

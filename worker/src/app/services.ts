@@ -41,17 +41,17 @@ declare module "hono" {
   }
 }
 
-/** Outside pieces the runtime provides; tests and benches may pass their own. */
-export type ServiceOverrides = { nowMs?: () => number; fetch?: typeof fetch; cache?: Cache };
+/** What a caller may set instead of the runtime's: the clock (a cron run uses its scheduled time). */
+export type ServiceOverrides = { nowMs?: () => number };
 
 /** Builds the services of one request or cron run from the worker's bindings. */
 export function createServices(env: Env, overrides: ServiceOverrides = {}): Services {
   const nowMs = overrides.nowMs ?? (() => Date.now());
   const clock: Clock = { nowMs, nowSeconds: () => Math.floor(nowMs() / 1000) };
   const db = createDatabase(env.DB);
-  const answerCache = overrides.cache ?? caches.default;
+  const answerCache = caches.default;
   // Called unbound: workerd's fetch throws "Illegal invocation" with any other `this`.
-  const send = overrides.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const send = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
   return {
     db,
     clock,
@@ -60,7 +60,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
     domains: () => listServedDomains(env.DB, db, clock.nowMs()),
     answerCache,
     answers: { forget: (node) => forgetAnswers(answerCache, node) },
-    webhooks: () => ({ fetch: send as typeof fetch, targets: parseWebhookTargetPolicy(env) }),
+    webhooks: () => ({ fetch: send, targets: parseWebhookTargetPolicy(env) }),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../protocol/dm3/jsonDepth";
+import { parseBoundedJson } from "../protocol/dm3/jsonDepth";
 import { BadRequestError } from "./AppError";
 
 /** Malformed JSON in a request body. */
@@ -13,16 +13,11 @@ export async function readJsonBody(c: Context): Promise<unknown> {
 }
 
 /**
- * JSON text parsed, with arrays and objects nested at most {@link MAX_JSON_DEPTH} deep (a 400 names
+ * JSON text parsed, with arrays and objects nested at most MAX_JSON_DEPTH (32) deep (a 400 names
  * the limit), so nothing recursive downstream meets unbounded depth.
  */
 export function parseJsonText(text: string, what: string): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    throw new InvalidJsonError(`${what} is not valid JSON`, { cause });
-  }
-  if (exceedsJsonDepth(value)) throw new InvalidJsonError(`${what} nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`);
-  return value;
+  const parsed = parseBoundedJson(text);
+  if ("problem" in parsed) throw new InvalidJsonError(`${what} ${parsed.problem}`, { cause: parsed.cause });
+  return parsed.value;
 }

@@ -4,7 +4,7 @@ import { normalize } from "viem/ens";
 import type { Database } from "../db/client";
 import { insertMessage } from "../db/messages";
 import { decryptAsymmetric, encryptAsymmetricToString, parseEncryptedPayload, signDetached } from "../protocol/dm3/asymmetric";
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../protocol/dm3/jsonDepth";
+import { parseBoundedJson } from "../protocol/dm3/jsonDepth";
 import { stringify } from "../protocol/dm3/stringify";
 import { findDm3Profile } from "../shared/findDm3Profile";
 import { findServingDomain, type ServedDomain } from "../shared/servedDomains";
@@ -81,14 +81,9 @@ function openDeliveryInformation(relay: RelayConfig, encrypted: string) {
 
 /** JSON text checked against `schema`, or an {@link InvalidEnvelopeError} naming `what` is wrong. */
 function parseJsonWith<Schema extends z.ZodType>(schema: Schema, text: string, what: string): z.output<Schema> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    throw new InvalidEnvelopeError(`${what} is not valid JSON`, { cause });
-  }
-  if (exceedsJsonDepth(value)) throw new InvalidEnvelopeError(`${what} nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`);
-  const result = schema.safeParse(value);
+  const parsed = parseBoundedJson(text);
+  if ("problem" in parsed) throw new InvalidEnvelopeError(`${what} ${parsed.problem}`, { cause: parsed.cause });
+  const result = schema.safeParse(parsed.value);
   if (!result.success) {
     const issue = result.error.issues[0];
     throw new InvalidEnvelopeError(`${what}: ${issue?.path.join(".") || "value"}: ${issue?.message ?? "invalid"}`);

@@ -6,6 +6,21 @@
 export const MAX_JSON_DEPTH = 32;
 
 /**
+ * Parses JSON text and refuses hostile nesting in one step: the value, or why it is refused (the
+ * caller names the input and picks its error). Every JSON a client sends goes through here.
+ */
+export function parseBoundedJson(text: string): { value: unknown } | { problem: string; cause?: unknown } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    return { problem: "is not valid JSON", cause };
+  }
+  if (exceedsJsonDepth(value)) return { problem: `nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep` };
+  return { value };
+}
+
+/**
  * Whether `value` nests arrays and objects more than `maxDepth` levels deep. Iterative, so it is
  * safe for any depth, and it stops at the first path that goes too deep.
  *
