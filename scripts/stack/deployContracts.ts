@@ -17,7 +17,16 @@ export const PLAYGROUND_DOMAIN = "acme.eth";
 /** Hardhat's well-known account #1 (public; local chains only): owns {@link PLAYGROUND_DOMAIN}. */
 export const PLAYGROUND_OWNER_KEY: Hex = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
-export type DeployedContracts = { chainId: number; ensRegistry: Address; resolver: Address; owner: Address };
+export type DeployedContracts = {
+  chainId: number;
+  ensRegistry: Address;
+  resolver: Address;
+  owner: Address;
+  /** Our minimal on-chain resolver (text + addr): names that live fully on chain. */
+  textResolver: Address;
+  /** An OpenZeppelin ERC-20 the deployer mints: the token of DM3's `minTokenBalance` spam rule. */
+  devToken: Address;
+};
 
 /** The local chain, writing as {@link LOCAL_DEPLOYER_KEY}. */
 export async function localChain(rpcUrl: string) {
@@ -60,5 +69,7 @@ export async function deployContracts(options: { rpcUrl: string; gatewayUrl: str
   await chain.assignResolver(ensRegistry, options.domain, resolver);
   const [label, parent] = [PLAYGROUND_DOMAIN.split(".")[0] as string, PLAYGROUND_DOMAIN.slice(PLAYGROUND_DOMAIN.indexOf(".") + 1)];
   await chain.write(ensRegistry, ensRegistryAbi, "setSubnodeOwner", [namehash(parent), labelhash(label), privateKeyToAccount(PLAYGROUND_OWNER_KEY).address]);
-  return { chainId: chain.chainId, ensRegistry, resolver, owner: chain.account.address };
+  const textResolver = await chain.deploy("dev/TextAddrResolver.sol", "TextAddrResolver", [ensRegistry]);
+  const devToken = await chain.deploy("dev/DevToken.sol", "DevToken", [chain.account.address]);
+  return { chainId: chain.chainId, ensRegistry, resolver, owner: chain.account.address, textResolver, devToken };
 }

@@ -16,6 +16,9 @@ export type StackInfo = {
   rpcUrl: string;
   ensRegistry: Address;
   resolver: Address;
+  /** Dev contracts: a minimal on-chain resolver (names fully on chain) and an ERC-20 (spam rules). */
+  textResolver: Address;
+  devToken: Address;
   gatewayUrl: string;
   signer: Address;
   /** The worker's config and the secrets file next to it (key rotation rewrites the one and touches the other). */
@@ -98,7 +101,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       configFile,
       // The relay's public URL is configuration, never a request's Host (wrangler.toml leaves it empty).
       // Webhooks on the local stack are local servers; deployments refuse loopback targets.
-      vars: { DS_URL: gatewayUrl, WEBHOOK_ALLOW_LOOPBACK: "true", ...options.vars },
+      // The worker reads ENS (names it does not serve, spam rules) from the local chain.
+      vars: {
+        DS_URL: gatewayUrl,
+        WEBHOOK_ALLOW_LOOPBACK: "true",
+        L1_RPC_URL: node.rpcUrl,
+        ENS_REGISTRY: contracts.ensRegistry,
+        ...options.vars,
+      },
     });
     started.push(worker.child.pid as number);
 
@@ -115,6 +125,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       rpcUrl: node.rpcUrl,
       ensRegistry: contracts.ensRegistry,
       resolver: contracts.resolver,
+      textResolver: contracts.textResolver,
+      devToken: contracts.devToken,
       gatewayUrl,
       signer,
       configFile,

@@ -26,6 +26,7 @@ export {
 } from "./dm3/messages";
 export { createDeliveryServiceSession, DeliveryServiceError, type DeliveryServiceSession } from "./dm3/createDeliveryServiceSession";
 export {
+  readEnsAddress,
   readEnsText,
   resolveDeliveryService,
   resolveDm3Profile,
@@ -33,7 +34,7 @@ export {
   type EnsReader,
   type ResolvedDeliveryService,
   type ResolvedDm3User,
-} from "./dm3/resolveDm3";
+} from "../../worker/src/protocol/dm3/resolveDm3";
 export { findResolver, resolveRecord, resolveRecords, type RecordRequest } from "../../worker/src/protocol/ens/resolveRecord";
 // The protocol core the worker itself runs on.
 export { buildEnvelope, type Dm3Envelope } from "../../worker/src/protocol/dm3/buildEnvelope";

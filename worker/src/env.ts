@@ -1,4 +1,4 @@
-import { isHex, type PrivateKeyAccount } from "viem";
+import { type Address, getAddress, isAddress, isHex, type PrivateKeyAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { AppError } from "./http/AppError";
 import type { WebhookTargetPolicy } from "./net/webhookTargetProblem";
@@ -48,4 +48,30 @@ export function parseWebhookTargetPolicy(env: Env): WebhookTargetPolicy {
   const allow = (env.WEBHOOK_ALLOW_LOOPBACK ?? "false").trim();
   if (allow !== "true" && allow !== "false") throw new ConfigError('WEBHOOK_ALLOW_LOOPBACK must be "true" or "false"');
   return { allowLoopback: allow === "true" };
+}
+
+/** Where the worker reads ENS: an L1 RPC endpoint and the registry to walk. */
+export type ChainConfig = { rpcUrl: string; ensRegistry: Address; cacheMs: number };
+
+const DEFAULT_ENS_REGISTRY: Address = "0x00000000000C2E074eC69A0dFb2997BA6C7d2e1e";
+const MAX_ENS_CACHE_SECONDS = 24 * 60 * 60;
+
+/** The chain settings, or undefined when `L1_RPC_URL` is empty (the worker then knows only names it serves). */
+export function parseChainConfig(env: Env): ChainConfig | undefined {
+  const rpcUrl = (env.L1_RPC_URL ?? "").trim();
+  if (!rpcUrl) return undefined;
+  let url: URL;
+  try {
+    url = new URL(rpcUrl);
+  } catch {
+    throw new ConfigError("L1_RPC_URL is not an absolute URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new ConfigError(`L1_RPC_URL must be an http(s) URL, not ${url.protocol}`);
+  const registry = (env.ENS_REGISTRY ?? "").trim() || DEFAULT_ENS_REGISTRY;
+  if (!isAddress(registry, { strict: false })) throw new ConfigError(`ENS_REGISTRY "${registry}" is not an address`);
+  const cacheSeconds = Number(env.ENS_CACHE_SECONDS ?? 60);
+  if (!Number.isInteger(cacheSeconds) || cacheSeconds < 0 || cacheSeconds > MAX_ENS_CACHE_SECONDS) {
+    throw new ConfigError(`ENS_CACHE_SECONDS must be a whole number of seconds in 0..${MAX_ENS_CACHE_SECONDS}`);
+  }
+  return { rpcUrl, ensRegistry: getAddress(registry), cacheMs: cacheSeconds * 1000 };
 }

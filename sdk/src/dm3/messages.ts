@@ -4,7 +4,7 @@ import { buildEnvelope, type Dm3Envelope } from "../../../worker/src/protocol/dm
 import { generateDm3Keys } from "../../../worker/src/protocol/dm3/keys";
 import { type SignedUserProfile, signUserProfile } from "../../../worker/src/protocol/dm3/profile";
 import { stringify } from "../../../worker/src/protocol/dm3/stringify";
-import { type EnsReader, resolveDm3User } from "./resolveDm3";
+import { type EnsReader, resolveDm3User } from "../../../worker/src/protocol/dm3/resolveDm3";
 
 /** A user's DM3 key pairs (base64; signing = Ed25519 seed ‖ public key, encryption = X25519). */
 export type Dm3Keys = ReturnType<typeof generateDm3Keys>;

@@ -1,7 +1,9 @@
 import type { MiddlewareHandler } from "hono";
-import type { Hex } from "viem";
+import { createPublicClient, type Hex, http } from "viem";
 import { createDatabase, type Database } from "../db/client";
-import { type Config, parseConfig, parseWebhookTargetPolicy } from "../env";
+import { type ChainConfig, type Config, parseChainConfig, parseConfig, parseWebhookTargetPolicy } from "../env";
+import type { EnsReader } from "../protocol/dm3/resolveDm3";
+import { createDm3Directory, type Dm3Directory } from "../shared/dm3Directory";
 import type { WebhookTransport } from "../relay/webhooks";
 import { parseRelayConfig, type RelayConfig } from "../relayConfig";
 import { forgetAnswers } from "../shared/answerCache";
@@ -17,7 +19,7 @@ export type AnswerInvalidation = { forget(node: Hex): Promise<void> };
  * What a request or a cron run needs, built in one place (the composition root) and handed down:
  * domain functions receive these, never hono's `Context`, `caches.default` or `Date.now()`.
  * Settings are parsed on first use, so a route that needs no signer or relay key never fails for a
- * missing one. (A chain client for ENS lookups from inside the worker will join here.)
+ * missing one.
  */
 export type Services = {
   db: Database;
@@ -33,6 +35,10 @@ export type Services = {
   answers: AnswerInvalidation;
   /** How gateway-mode webhooks are called, and where they may point. */
   webhooks(): WebhookTransport;
+  /** ENS on L1 through `L1_RPC_URL` (undefined when none is configured). */
+  ens(): EnsReader | undefined;
+  /** DM3 profiles and addresses of any name: D1 for names served here, ENS (cached) for the rest. */
+  directory: Dm3Directory;
 };
 
 declare module "hono" {
@@ -52,6 +58,18 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
   const answerCache = caches.default;
   // Called unbound: workerd's fetch throws "Illegal invocation" with any other `this`.
   const send = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
+  const ens = () => ensReader(parseChainConfig(env));
+  const directory = createDm3Directory({
+    db,
+    domains: () => listServedDomains(env.DB, db, clock.nowMs()),
+    get ens() {
+      return ens();
+    },
+    get cacheMs() {
+      return parseChainConfig(env)?.cacheMs ?? 0;
+    },
+    nowMs,
+  });
   return {
     db,
     clock,
@@ -61,7 +79,25 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
     answerCache,
     answers: { forget: (node) => forgetAnswers(answerCache, node) },
     webhooks: () => ({ fetch: send, targets: parseWebhookTargetPolicy(env) }),
+    ens,
+    directory,
   };
+}
+
+const readers = new Map<string, EnsReader>();
+const RPC_TIMEOUT_MS = 10_000;
+
+/** One viem client per endpoint and registry per isolate (CCIP-Read on: viem follows OffchainLookup). */
+function ensReader(chain: ChainConfig | undefined): EnsReader | undefined {
+  if (!chain) return undefined;
+  const key = `${chain.rpcUrl}|${chain.ensRegistry}`;
+  let reader = readers.get(key);
+  if (!reader) {
+    const client = createPublicClient({ transport: http(chain.rpcUrl, { timeout: RPC_TIMEOUT_MS, retryCount: 1 }) });
+    reader = { client, registry: chain.ensRegistry };
+    readers.set(key, reader);
+  }
+  return reader;
 }
 
 /** Middleware: `c.get("services")` for every route. */

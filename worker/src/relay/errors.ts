@@ -15,13 +15,13 @@ export class MessageTooLargeError extends AppError {
   }
 }
 
-/** The recipient has no DM3 profile here, so nothing can be delivered to them. */
+/** The recipient is not someone this delivery service delivers to (no valid profile, or one that lists other services). */
 export class UnknownRecipientError extends AppError {
   override readonly name = "UnknownRecipientError";
   readonly code = "unknown_recipient";
   readonly status = 404;
-  constructor(name: string) {
-    super(`"${name}" has no DM3 profile on this delivery service`);
+  constructor(name: string, why: string) {
+    super(`"${name}" ${why}: this delivery service does not take messages for it`);
   }
 }
 

@@ -39,7 +39,7 @@ const nowSeconds = (c: RelayContext) => services(c).clock.nowSeconds();
 /** Middleware: 401 unless the request carries a live session of the name in the path (before any body is read). */
 function sessionOfPathName() {
   return createMiddleware<{ Bindings: Env }>(async function sessionOfPathName(c, next) {
-    await requireSession(database(c), relay(c), c.req.header("Authorization"), relayName(c.req.param("ensName") ?? ""));
+    await requireSession(services(c).directory, relay(c), c.req.header("Authorization"), relayName(c.req.param("ensName") ?? ""));
     await next();
   });
 }
@@ -70,9 +70,9 @@ export const relayRoutes = new Hono<{ Bindings: Env }>()
         case "dm3_submitMessage": {
           await enforceRateLimit(c.env, "SUBMITS_PER_IP_LIMITER", clientKey(c), "message submissions");
           if (!call.params?.length) throw new InvalidEnvelopeError("params must be [envelope JSON string]");
-          const { db, clock } = services(c);
+          const { db, clock, directory } = services(c);
           const domains = await services(c).domains();
-          const { forwarded } = await submitMessage({ db, relay: config, domains, nowMs: clock.nowMs() }, call.params[0]);
+          const { forwarded } = await submitMessage({ db, relay: config, domains, directory, nowMs: clock.nowMs() }, call.params[0]);
           // Gateway mode: try the webhook right away; the cron retries whatever fails.
           if (forwarded) runInBackground(c, "webhook delivery", deliverDueWebhooks(db, services(c).webhooks(), clock.nowMs(), WEBHOOK_BATCH_ON_SUBMIT));
           return c.json({ jsonrpc: "2.0", id: call.id ?? null, result: "success" });
@@ -103,7 +103,7 @@ export const relayRoutes = new Hono<{ Bindings: Env }>()
     async (c) => {
       const answer = c.req.valid("json");
       const name = relayName(c.req.param("ensName"));
-      return c.json(await answerChallenge(database(c), relay(c), name, answer, nowSeconds(c)));
+      return c.json(await answerChallenge(database(c), services(c).directory, relay(c), name, answer, nowSeconds(c)));
     },
   )
   .get(

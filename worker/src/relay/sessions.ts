@@ -5,7 +5,7 @@ import { spendChallenge } from "../db/messages";
 import { verifyDetached } from "../protocol/dm3/asymmetric";
 import { UnauthorizedError } from "../http/AppError";
 import { InvalidInputError } from "../http/validate";
-import { findDm3Profile } from "../shared/findDm3Profile";
+import type { Dm3Directory } from "../shared/dm3Directory";
 import type { RelayConfig } from "../relayConfig";
 import { InvalidChallengeSignatureError } from "./errors";
 
@@ -31,6 +31,7 @@ export function createChallenge(relay: RelayConfig, name: string, nowSeconds: nu
  */
 export async function answerChallenge(
   db: Database,
+  directory: Dm3Directory,
   relay: RelayConfig,
   name: string,
   answer: { challenge: string; signature: string },
@@ -40,7 +41,7 @@ export async function answerChallenge(
     throw new InvalidChallengeSignatureError("challenge token invalid or expired");
   });
   if (claims.sub !== name) throw new InvalidChallengeSignatureError(`challenge was issued for ${claims.sub}`);
-  const profile = await findDm3Profile(db, name);
+  const profile = (await directory.profile(name))?.signedProfile;
   if (!profile || !verifyDetached(profile.profile.publicSigningKey, answer.challenge, answer.signature)) {
     throw new InvalidChallengeSignatureError("not signed by the profile's signing key");
   }
@@ -58,16 +59,16 @@ export async function answerChallenge(
 /**
  * Throws 401 unless `authorization` carries a live session token for `name`, earned with the
  * signing key the name's profile publishes now: new keys, a new owner or a deleted name end
- * every older session at once.
+ * every older session at once (for names read from ENS: once the directory's cache expires).
  */
-export async function requireSession(db: Database, relay: RelayConfig, authorization: string | undefined, name: string): Promise<void> {
+export async function requireSession(directory: Dm3Directory, relay: RelayConfig, authorization: string | undefined, name: string): Promise<void> {
   const token = authorization?.startsWith("Bearer ") ? authorization.slice("Bearer ".length).trim() : undefined;
   if (!token) throw new UnauthorizedError("Send the session token as `Authorization: Bearer <token>` (POST /auth/{name})");
   const claims = await verifyToken<SessionClaims>(relay, token, "session").catch(() => {
     throw new UnauthorizedError("Session token invalid or expired");
   });
   if (claims.sub !== name) throw new UnauthorizedError(`This session is for ${claims.sub}, not ${name}`);
-  const profile = await findDm3Profile(db, name);
+  const profile = (await directory.profile(name))?.signedProfile;
   if (profile?.profile.publicSigningKey !== claims.key) {
     throw new UnauthorizedError(`The DM3 profile of ${name} changed since this session began: authenticate again (POST /auth/{name})`);
   }

@@ -6,7 +6,7 @@ import { insertMessage } from "../db/messages";
 import { decryptAsymmetric, encryptAsymmetricToString, parseEncryptedPayload, signDetached } from "../protocol/dm3/asymmetric";
 import { parseBoundedJson } from "../protocol/dm3/jsonDepth";
 import { stringify } from "../protocol/dm3/stringify";
-import { findDm3Profile } from "../shared/findDm3Profile";
+import type { Dm3Directory } from "../shared/dm3Directory";
 import { findServingDomain, type ServedDomain } from "../shared/servedDomains";
 import { enqueueWebhookDelivery } from "./webhooks";
 import type { RelayConfig } from "../relayConfig";
@@ -18,12 +18,13 @@ export type Postmark = { messageHash: string; incommingTimestamp: number; signat
 
 /**
  * `dm3_submitMessage`: checks the envelope (shape, size), opens its delivery information with
- * the DS encryption key, requires a recipient with a DM3 profile here, adds the signed postmark
+ * the DS encryption key, requires a recipient this relay delivers to — a name served here with a DM3
+ * profile, or any ENS name whose profile lists this delivery service —, adds the signed postmark
  * encrypted to the recipient, and stores it until acknowledged (or `messageTTL`) — or, when the
  * recipient's domain runs in gateway mode, queues it for the domain's webhook.
  */
 export async function submitMessage(
-  context: { db: Database; relay: RelayConfig; domains: readonly ServedDomain[]; nowMs: number },
+  context: { db: Database; relay: RelayConfig; domains: readonly ServedDomain[]; directory: Dm3Directory; nowMs: number },
   envelopeJson: unknown,
 ): Promise<{ id: string; forwarded: boolean }> {
   if (typeof envelopeJson !== "string") throw new InvalidEnvelopeError("params[0] must be the envelope as a JSON string");
@@ -35,8 +36,12 @@ export async function submitMessage(
 
   const deliveryInformation = openDeliveryInformation(context.relay, envelope.metadata.deliveryInformation);
   const recipient = normalizeName(deliveryInformation.to);
-  const profile = await findDm3Profile(context.db, recipient);
-  if (!profile) throw new UnknownRecipientError(recipient);
+  const contact = await context.directory.profile(recipient);
+  if (!contact) throw new UnknownRecipientError(recipient, "has no valid DM3 profile");
+  if (!contact.servedHere && !listsDeliveryService(contact.signedProfile.profile.deliveryServices, context.relay.dsName)) {
+    throw new UnknownRecipientError(recipient, `does not list this delivery service (${context.relay.dsName}) in its DM3 profile`);
+  }
+  const profile = contact.signedProfile;
 
   const postmark = createPostmark(context.relay, envelope.message, context.nowMs);
   const stored = {
@@ -89,6 +94,17 @@ function parseJsonWith<Schema extends z.ZodType>(schema: Schema, text: string, w
     throw new InvalidEnvelopeError(`${what}: ${issue?.path.join(".") || "value"}: ${issue?.message ?? "invalid"}`);
   }
   return result.data;
+}
+
+function listsDeliveryService(deliveryServices: readonly unknown[], dsName: string): boolean {
+  if (!dsName) return false;
+  return deliveryServices.some((name) => {
+    try {
+      return typeof name === "string" && normalize(name) === dsName;
+    } catch {
+      return false;
+    }
+  });
 }
 
 function normalizeName(name: string): string {

@@ -1,11 +1,11 @@
-import type { Address, PublicClient } from "viem";
+import { type Address, getAddress, type PublicClient, zeroAddress } from "viem";
 import { normalize } from "viem/ens";
-import { DM3_DELIVERY_SERVICE_TEXT_KEY, type DeliveryServiceProfile } from "../../../worker/src/protocol/dm3/deliveryService";
-import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY, decodeProfileRecord, type SignedUserProfile } from "../../../worker/src/protocol/dm3/profile";
-import { resolveRecord } from "../../../worker/src/protocol/ens/resolveRecord";
+import { DM3_DELIVERY_SERVICE_TEXT_KEY, type DeliveryServiceProfile } from "./deliveryService";
+import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY, decodeProfileRecord, type SignedUserProfile } from "./profile";
+import { resolveRecord } from "../ens/resolveRecord";
 
 /**
- * How the SDK reads ENS: a viem public client (CCIP-Read on, the default), and — on chains without
+ * How ENS is read (by the SDK, and by the relay for names it does not serve): a viem public client (CCIP-Read on, the default), and — on chains without
  * ENS's UniversalResolver, such as a local dev chain — the ENS registry to walk (ENSIP-10).
  */
 export type EnsReader = { client: PublicClient; registry?: Address };
@@ -14,6 +14,14 @@ export type EnsReader = { client: PublicClient; registry?: Address };
 export async function readEnsText(ens: EnsReader, name: string, key: string): Promise<string> {
   if (ens.registry) return resolveRecord(ens.client, ens.registry, name, { kind: "text", key });
   return (await ens.client.getEnsText({ name: normalize(name), key })) ?? "";
+}
+
+/** The ETH address of `name` (`addr(node)`), or undefined when it has none. */
+export async function readEnsAddress(ens: EnsReader, name: string): Promise<Address | undefined> {
+  const value = ens.registry
+    ? await resolveRecord(ens.client, ens.registry, name, { kind: "addr" })
+    : await ens.client.getEnsAddress({ name: normalize(name) });
+  return value && value !== zeroAddress ? getAddress(value) : undefined;
 }
 
 /** A delivery service's ENS name with its profile (keys and URL). */

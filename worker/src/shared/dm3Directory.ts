@@ -1,0 +1,139 @@
+import { type Address, BaseError, ContractFunctionRevertedError, getAddress, HttpRequestError, RpcRequestError, TimeoutError } from "viem";
+import { namehash } from "viem/ens";
+import type { Database } from "../db/client";
+import { findAddressRecords } from "../db/names";
+import { AppError } from "../http/AppError";
+import type { SignedUserProfile } from "../protocol/dm3/profile";
+import { verifySignedUserProfile } from "../protocol/dm3/profile";
+import { type EnsReader, readEnsAddress, resolveDm3Profile } from "../protocol/dm3/resolveDm3";
+import { EnsNoResolverError, EnsResolverNotExtendedError } from "../protocol/ens/errors";
+import { findDm3Profile } from "./findDm3Profile";
+import { findServingDomain, type ServedDomain } from "./servedDomains";
+
+/** A DM3 user as the relay sees them: their signed profile, and where it was read. */
+export type Dm3Contact = {
+  name: string;
+  signedProfile: SignedUserProfile;
+  /** True for names this worker serves (read from D1, never cached); false for names read from ENS. */
+  servedHere: boolean;
+};
+
+/**
+ * Who is who on the DM3 network, from the relay's point of view: names this worker serves are
+ * answered from D1 directly (never by calling itself over HTTP, always fresh); any other name is
+ * resolved through ENS on L1 (registry → ENSIP-10 resolver → CCIP-Read) and kept for `cacheMs`.
+ */
+export type Dm3Directory = {
+  /** The name's DM3 profile (for names read from ENS: only one signed by the name's address), or undefined. */
+  profile(name: string): Promise<Dm3Contact | undefined>;
+  /** The name's ETH address, or undefined when it has none. */
+  address(name: string): Promise<Address | undefined>;
+};
+
+/** ENS could not be read (RPC endpoint or a name's gateway failing): the answer is unknown, so 502. */
+export class ChainUnavailableError extends AppError {
+  override readonly name = "ChainUnavailableError";
+  readonly code = "chain_unavailable";
+  readonly status = 502;
+  constructor(name: string, cause: unknown) {
+    // Not chained as `cause`: viem's messages carry the RPC URL, which may hold a provider's API key.
+    super(`Could not read ENS for ${name}: the L1 RPC endpoint or the name's gateway failed; try again later`, {
+      metaMessages: [describeCause(cause)],
+    });
+  }
+}
+
+// Only settled answers are kept (Workers forbid one request from waiting on another's I/O), in
+// insertion order so the oldest go first when the cache is full.
+type CacheEntry = { expiresAtMs: number; value: unknown };
+const cache = new Map<string, CacheEntry>();
+const MAX_CACHED = 10_000;
+
+export type Dm3DirectoryContext = {
+  db: Database;
+  domains: () => Promise<ServedDomain[]>;
+  /** How ENS is read, or undefined when no L1 RPC endpoint is configured (only served names are known). */
+  ens: EnsReader | undefined;
+  cacheMs: number;
+  nowMs: () => number;
+};
+
+/** The directory of one request or cron run. */
+export function createDm3Directory(context: Dm3DirectoryContext): Dm3Directory {
+  const servedHere = async (name: string) => findServingDomain(await context.domains(), name) !== undefined;
+
+  /** `read` through the isolate's cache, keyed by what is read and where (registry + name). */
+  const cached = async <T>(kind: string, name: string, read: (ens: EnsReader) => Promise<T>): Promise<T | undefined> => {
+    const ens = context.ens;
+    if (!ens) return undefined;
+    const key = `${kind}|${ens.registry ?? ""}|${name}`;
+    const now = context.nowMs();
+    const hit = cache.get(key);
+    if (hit && hit.expiresAtMs > now) return hit.value as T;
+    const value = await read(ens).catch((error: unknown) => {
+      if (meansNoRecord(error)) return undefined;
+      throw new ChainUnavailableError(name, error);
+    });
+    if (context.cacheMs > 0) {
+      cache.delete(key);
+      cache.set(key, { expiresAtMs: now + context.cacheMs, value });
+      if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string);
+    }
+    return value;
+  };
+
+  const address = async (name: string): Promise<Address | undefined> => {
+    if (await servedHere(name)) {
+      const value = (await findAddressRecords(context.db, namehash(name), [60])).get(60);
+      return value && value.length === 42 ? getAddress(value) : undefined;
+    }
+    return cached("addr", name, (ens) => readEnsAddress(ens, name));
+  };
+
+  return {
+    address,
+    async profile(name) {
+      if (await servedHere(name)) {
+        const signedProfile = await findDm3Profile(context.db, name);
+        return signedProfile && { name, signedProfile, servedHere: true };
+      }
+      return cached("profile", name, async (ens): Promise<Dm3Contact | undefined> => {
+        const [signedProfile, owner] = await Promise.all([resolveDm3Profile(ens, name), readEnsAddress(ens, name)]);
+        // dm3's rule: a profile counts only when the name's address signed it.
+        if (!signedProfile || !owner || !(await verifySignedUserProfile(signedProfile, owner).catch(() => false))) return undefined;
+        return { name, signedProfile, servedHere: false };
+      });
+    },
+  };
+}
+
+/** Errors that mean "this name has no such record" rather than "ENS could not be read". */
+function meansNoRecord(error: unknown): boolean {
+  if (error instanceof EnsNoResolverError || error instanceof EnsResolverNotExtendedError) return true;
+  if (!(error instanceof BaseError)) return false;
+  // A name's own gateway saying "no such name" (a 4xx other than 408/429) is an answer.
+  const offchain = error.walk((inner) => inner instanceof BaseError && inner.name === "OffchainLookupError");
+  const gatewayStatus =
+    offchain instanceof BaseError ? (offchain.walk((inner) => inner instanceof HttpRequestError) as HttpRequestError | null)?.status : undefined;
+  if (gatewayStatus !== undefined && gatewayStatus >= 400 && gatewayStatus < 500 && gatewayStatus !== 408 && gatewayStatus !== 429) return true;
+  // Any other transport failure (RPC endpoint or gateway) means the answer is unknown.
+  if (error.walk((inner) => inner instanceof HttpRequestError || inner instanceof TimeoutError || inner instanceof RpcRequestError)) return false;
+  // The resolver answered, by reverting (no such name) or with nothing (no such function).
+  return (
+    error.walk((inner) => inner instanceof ContractFunctionRevertedError || (inner instanceof BaseError && inner.name === "AbiDecodingZeroDataError")) !== null
+  );
+}
+
+/** What failed, without URLs or request bodies: viem's short messages and the innermost error's. */
+function describeCause(cause: unknown): string {
+  const parts: string[] = [];
+  for (let current = cause, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth++) {
+    parts.push(current instanceof BaseError ? current.shortMessage : (current.message.split("\n")[0] ?? ""));
+  }
+  return parts.join(" ← ").replace(/https?:\/\/\S+/g, "<url>");
+}
+
+/** Forgets every cached ENS answer (tests that change names on chain). */
+export function forgetEnsAnswers(): void {
+  cache.clear();
+}
