@@ -1,14 +1,24 @@
 import { app } from "./app/app";
 import { createServices } from "./app/services";
 import { runRelayMaintenance } from "./relay/scheduled";
+import { consumeRelayWork, drainDeadLetters, type RelayWork } from "./relay/wakeUps";
+
+/** The dead-letter queue's name ends with this (wrangler.toml). */
+const DEAD_LETTER_SUFFIX = "-dlq";
 
 export default {
   fetch: app.fetch,
+  async queue(batch, env, _ctx) {
+    if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) return drainDeadLetters(batch);
+    await consumeRelayWork(createServices(env), batch);
+  },
   async scheduled(controller, env) {
-    const { expiredMessages, webhooks } = await runRelayMaintenance(createServices(env, { nowMs: () => controller.scheduledTime }));
-    if (expiredMessages > 0 || webhooks.delivered + webhooks.failed + webhooks.deferred > 0) {
+    const { expiredMessages, webhooks, outbound } = await runRelayMaintenance(createServices(env, { nowMs: () => controller.scheduledTime }));
+    if (expiredMessages > 0 || webhooks.delivered + webhooks.failed + webhooks.deferred > 0 || outbound.attempted + outbound.forgotten > 0) {
       const { delivered, failed, deferred } = webhooks;
-      console.log(`relay maintenance: ${expiredMessages} expired, webhooks ${delivered} delivered / ${failed} failed / ${deferred} deferred`);
+      console.log(
+        `relay maintenance: ${expiredMessages} expired, webhooks ${delivered} delivered / ${failed} failed / ${deferred} deferred, outbound ${outbound.attempted} attempted / ${outbound.forgotten} forgotten`,
+      );
     }
   },
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<Env, RelayWork>;

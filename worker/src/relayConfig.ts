@@ -12,12 +12,15 @@ export type RelayConfig = {
   encryption: { publicKey: string; privateKey: string };
   messageTtlMs: number;
   sizeLimitBytes: number;
+  /** Outbound messages not delivered within this long are reported failed (`OUTBOUND_MAX_AGE_SECONDS`). */
+  outboundMaxAgeSeconds: number;
   /** HS256 key of challenge and session tokens, derived from the DS signing key. */
   jwtSecret: string;
 };
 
 const configByEnv = new WeakMap<object, RelayConfig>();
 const JWT_KEY_LABEL = "dm3 relay session tokens v1";
+const DEFAULT_OUTBOUND_MAX_AGE_SECONDS = 3 * 24 * 60 * 60;
 
 /** Parses the relay settings once per isolate; a missing or malformed DS key is a 500 ConfigError. */
 export function parseRelayConfig(env: Env): RelayConfig {
@@ -33,6 +36,9 @@ export function parseRelayConfig(env: Env): RelayConfig {
   const sizeLimitBytes = Number(env.MESSAGE_SIZE_LIMIT_BYTES ?? 100_000);
   if (!Number.isSafeInteger(messageTtlMs) || messageTtlMs < 0) throw new ConfigError("MESSAGE_TTL_MS must be a whole number ≥ 0");
   if (!Number.isSafeInteger(sizeLimitBytes) || sizeLimitBytes <= 0) throw new ConfigError("MESSAGE_SIZE_LIMIT_BYTES must be positive");
+  const outboundMaxAgeSeconds = Number(env.OUTBOUND_MAX_AGE_SECONDS ?? DEFAULT_OUTBOUND_MAX_AGE_SECONDS);
+  if (!Number.isSafeInteger(outboundMaxAgeSeconds) || outboundMaxAgeSeconds <= 0)
+    throw new ConfigError("OUTBOUND_MAX_AGE_SECONDS must be a positive whole number");
   const config: RelayConfig = {
     dsName: env.DS_NAME ?? "",
     dsUrl: parseDsUrl(env.DS_URL ?? ""),
@@ -40,6 +46,7 @@ export function parseRelayConfig(env: Env): RelayConfig {
     encryption: { publicKey: toBase64(x25519.getPublicKey(encryptionSecret)), privateKey: toBase64(encryptionSecret) },
     messageTtlMs,
     sizeLimitBytes,
+    outboundMaxAgeSeconds,
     jwtSecret: toBase64(sha256(new Uint8Array([...new TextEncoder().encode(JWT_KEY_LABEL), ...signingSecret]))),
   };
   configByEnv.set(env, config);

@@ -103,13 +103,18 @@ describe("rate limits", () => {
     expect((await put(ADMIN_TOKEN)).status).toBe(200);
   });
 
-  test("relay submits are limited per client IP, with dm3's error field", async () => {
+  test("relay submits are limited per client IP, with a JSON-RPC error object", async () => {
     const ip = freshIp();
     const submit = (from: string) =>
       callLimited("SUBMITS_PER_IP_LIMITER", "/rpc", { ip: from, ...json("POST", { jsonrpc: "2.0", method: "dm3_submitMessage", params: ["{}"], id: 1 }) });
     for (let i = 0; i < LIMIT; i++) expect((await submit(ip)).status).toBe(400);
-    const body = await expectRateLimited(await submit(ip));
-    expect(body.error).toBe(body.message);
+    const body = (await expectRateLimited(await submit(ip))) as unknown as {
+      error: { code: number; message: string; data: { code: string } };
+      message: string;
+      id: number;
+    };
+    expect(body.error).toEqual({ code: -32602, message: body.message, data: { code: "rate_limited" } });
+    expect(body.id).toBe(1);
     expect((await submit(freshIp())).status).toBe(400);
     // Other JSON-RPC methods are not submits.
     const properties = await callLimited("SUBMITS_PER_IP_LIMITER", "/rpc", {

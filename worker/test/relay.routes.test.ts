@@ -171,24 +171,41 @@ describe("acknowledgements in bulk", () => {
 });
 
 describe("refusals", () => {
-  test("refuses an oversized envelope with 413", async () => {
+  test("refuses an oversized envelope with 413 and dm3's JSON-RPC error -32011", async () => {
     const envelope = buildEnvelope("x");
-    await expectError(await submit({ ...envelope, message: "m".repeat(100_001) }), 413, "message_too_large");
+    const response = await submit({ ...envelope, message: "m".repeat(100_001) });
+    const body = (await response.clone().json()) as { error: { code: number }; id: number };
+    await expectError(response, 413, "message_too_large");
+    expect(body.error.code).toBe(-32011);
+    expect(body.id).toBe(1);
   });
 
   test.each([
-    ["malformed JSON", "{not json", 400, "invalid_json"],
-    ["an unknown method", { jsonrpc: "2.0", method: "dm3_nope", params: [] }, 405, "method_not_supported"],
-    ["no params", { jsonrpc: "2.0", method: "dm3_submitMessage" }, 400, "invalid_envelope"],
-    ["an envelope that is not a string", { jsonrpc: "2.0", method: "dm3_submitMessage", params: [{}] }, 400, "invalid_envelope"],
-    ["an envelope that is not JSON", { jsonrpc: "2.0", method: "dm3_submitMessage", params: ["{"] }, 400, "invalid_envelope"],
-    ["an envelope of the wrong shape", { jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify({ message: 1 })] }, 400, "invalid_envelope"],
-  ])("refuses %s", async (_, body, status, code) => {
+    ["malformed JSON", "{not json", 400, "invalid_json", -32700],
+    ["an unknown method", { jsonrpc: "2.0", method: "dm3_nope", params: [] }, 405, "method_not_supported", -32601],
+    ["no params", { jsonrpc: "2.0", method: "dm3_submitMessage" }, 400, "invalid_envelope", -32602],
+    ["an envelope that is not a string", { jsonrpc: "2.0", method: "dm3_submitMessage", params: [{}] }, 400, "invalid_envelope", -32602],
+    ["an envelope that is not JSON", { jsonrpc: "2.0", method: "dm3_submitMessage", params: ["{"] }, 400, "invalid_envelope", -32602],
+    [
+      "an envelope of the wrong shape",
+      { jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify({ message: 1 })] },
+      400,
+      "invalid_envelope",
+      -32602,
+    ],
+  ])("refuses %s with a JSON-RPC error object", async (_, body, status, code, jsonRpcCode) => {
     const response = await rpc(body);
     expect(response.status).toBe(status);
-    const json = (await response.json()) as { code: string; error: string };
+    const json = (await response.json()) as {
+      code: string;
+      message: string;
+      jsonrpc: string;
+      error: { code: number; message: string; data: { code: string } };
+    };
     expect(json.code).toBe(code);
-    expect(json.error.length).toBeGreaterThan(0);
+    expect(json.jsonrpc).toBe("2.0");
+    expect(json.error).toEqual({ code: jsonRpcCode, message: json.message, data: { code } });
+    expect(json.message.length).toBeGreaterThan(0);
   });
 
   test("refuses delivery information encrypted for another delivery service", async () => {

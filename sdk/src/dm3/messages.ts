@@ -5,6 +5,7 @@ import { generateDm3Keys } from "../../../worker/src/protocol/dm3/keys";
 import { type SignedUserProfile, signUserProfile } from "../../../worker/src/protocol/dm3/profile";
 import { stringify } from "../../../worker/src/protocol/dm3/stringify";
 import { type EnsReader, resolveDm3User } from "../../../worker/src/protocol/dm3/resolveDm3";
+import { submitEnvelope } from "../../../worker/src/protocol/dm3/submitEnvelope";
 
 /** A user's DM3 key pairs (base64; signing = Ed25519 seed ‖ public key, encryption = X25519). */
 export type Dm3Keys = ReturnType<typeof generateDm3Keys>;
@@ -68,36 +69,6 @@ export class Dm3SendError extends Error {
         : `No delivery service of ${to} accepted the message: ${refused.map((item) => `${item.deliveryService}: ${item.error}`).join("; ")}`,
     );
   }
-}
-
-/** The delivery service refused an envelope (its JSON-RPC answer), or could not be reached. */
-export class SubmitRefusedError extends Error {
-  override readonly name = "SubmitRefusedError";
-  constructor(
-    readonly url: string,
-    readonly status: number | undefined,
-    detail: string,
-  ) {
-    super(`${url} refused the envelope: ${status === undefined ? "" : `HTTP ${status} `}${detail}`);
-  }
-}
-
-/** Submits one built envelope to a delivery service (`{url}/rpc`, `dm3_submitMessage`). */
-export async function submitEnvelope(options: { url: string; envelope: Dm3Envelope; headers?: Record<string, string>; fetch?: typeof fetch }): Promise<void> {
-  const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-  const url = `${options.url.replace(/\/$/, "")}/rpc`;
-  let response: Response;
-  try {
-    response = await send(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", ...options.headers },
-      body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(options.envelope)], id: 1 }),
-    });
-  } catch (error) {
-    throw new SubmitRefusedError(url, undefined, error instanceof Error ? error.message : String(error));
-  }
-  const body = await response.text();
-  if (!response.ok) throw new SubmitRefusedError(url, response.status, body.slice(0, 200));
 }
 
 /**

@@ -9,6 +9,7 @@ import { describeRoute } from "../http/routeDocs";
 import { dm3ProfileRoutes } from "../registry/dm3Routes";
 import { registryRoutes } from "../registry/routes";
 import { relayRoutes } from "../relay/routes";
+import { relayServiceRoutes } from "../relay/serviceRoutes";
 import { provideServices } from "./services";
 
 /** The worker: global middleware and one mount per product area. Trailing slashes are accepted. */
@@ -25,6 +26,7 @@ export const app = new Hono<{ Bindings: Env }>({ strict: false })
   .route("/ccip", ccipRoutes)
   .route("/health", healthRoutes)
   .route("/v1", registryRoutes)
+  .route("/v1", relayServiceRoutes)
   .route("/profile", dm3ProfileRoutes)
   .route("/", relayRoutes)
   .notFound(onNotFound)

@@ -5,6 +5,7 @@ import { type ChainConfig, type Config, parseChainConfig, parseConfig, parseWebh
 import type { EnsReader } from "../protocol/dm3/resolveDm3";
 import { createDm3Directory, type Dm3Directory } from "../shared/dm3Directory";
 import type { WebhookTransport } from "../relay/webhooks";
+import type { RelayWork } from "../shared/relayWork";
 import { parseRelayConfig, type RelayConfig } from "../relayConfig";
 import { forgetAnswers } from "../shared/answerCache";
 import { listServedDomains, type ServedDomain } from "../shared/servedDomains";
@@ -37,6 +38,10 @@ export type Services = {
   webhooks(): WebhookTransport;
   /** ENS on L1 through `L1_RPC_URL` (undefined when none is configured). */
   ens(): EnsReader | undefined;
+  /** How long ENS answers and senders' balances are reused (`ENS_CACHE_SECONDS`). */
+  ensCacheMs(): number;
+  /** The relay's work queue (outbound deliveries, webhook retries), when bound. */
+  queue(): Queue<RelayWork> | undefined;
   /** DM3 profiles and addresses of any name: D1 for names served here, ENS (cached) for the rest. */
   directory: Dm3Directory;
 };
@@ -80,6 +85,8 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
     answers: { forget: (node) => forgetAnswers(answerCache, node) },
     webhooks: () => ({ fetch: send, targets: parseWebhookTargetPolicy(env) }),
     ens,
+    ensCacheMs: () => parseChainConfig(env)?.cacheMs ?? 0,
+    queue: () => env.RELAY_QUEUE as Queue<RelayWork> | undefined,
     directory,
   };
 }

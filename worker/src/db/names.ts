@@ -15,6 +15,8 @@ import {
   supersededProfiles,
   textRecords,
   webhookDeliveries,
+  spamRules,
+  outboundMessages,
 } from "./schema";
 
 /** A name with all its records, as written in one atomic replace. */
@@ -163,8 +165,8 @@ function errorChainMatches(error: unknown, pattern: RegExp): boolean {
 }
 
 /**
- * The statements that delete a name: its records (`ON DELETE CASCADE`), its cached messages and
- * webhook deliveries go with it; its nonce stays, so no old signature brings it back. When the
+ * The statements that delete a name: its records (`ON DELETE CASCADE`), its cached messages,
+ * webhook deliveries, spam rules and undelivered outbound messages go with it; its nonce stays, so no old signature brings it back. When the
  * owner itself signed the delete (`nonce` given), its last profile counts as superseded too, so no
  * one re-creates the name with it; a service's delete leaves the profile usable (export, delete,
  * import round-trips).
@@ -174,6 +176,8 @@ export function deleteNameStatements(db: Database, node: Hex, name: string, nonc
     ...nonceStatements(db, node, nonce),
     db.delete(messages).where(eq(messages.recipient, name)),
     db.delete(webhookDeliveries).where(eq(webhookDeliveries.recipient, name)),
+    db.delete(spamRules).where(and(eq(spamRules.kind, "name"), eq(spamRules.subject, name))),
+    db.delete(outboundMessages).where(and(eq(outboundMessages.sender, name), eq(outboundMessages.status, "pending"))),
     ...(nonce === undefined ? [] : [supersedeProfileStatement(db, node, undefined)]),
     db.delete(names).where(eq(names.node, node)),
   ];
@@ -225,6 +229,8 @@ function previousOwnerMessagesDeletion(db: Database, entry: NameWithRecords): St
   return [
     db.delete(messages).where(and(eq(messages.recipient, entry.name), ownerChanges)),
     db.delete(webhookDeliveries).where(and(eq(webhookDeliveries.recipient, entry.name), ownerChanges)),
+    db.delete(spamRules).where(and(eq(spamRules.kind, "name"), eq(spamRules.subject, entry.name), ownerChanges)),
+    db.delete(outboundMessages).where(and(eq(outboundMessages.sender, entry.name), eq(outboundMessages.status, "pending"), ownerChanges)),
   ];
 }
 

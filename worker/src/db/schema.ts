@@ -208,3 +208,56 @@ export const webhookDeliveries = sqliteTable(
 );
 
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+
+/**
+ * DM3 spam rules (dm3's `minNonce`, `minBalance`, `minTokenBalance`), checked against the sender on
+ * submit: set by a recipient for their name (`kind` "name"), or by a domain's service as the default
+ * of its names (`kind` "domain"). A name's own rules replace its domain's.
+ */
+export const spamRules = sqliteTable(
+  "spam_rules",
+  {
+    kind: text("kind", { enum: ["name", "domain"] }).notNull(),
+    /** The normalized name or domain. */
+    subject: text("subject").notNull(),
+    /** The rules as JSON (canonical: amounts as decimal strings). */
+    rules: text("rules").notNull(),
+    updatedAtMs: integer("updated_at_ms").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.kind, table.subject] })],
+);
+
+/**
+ * Outbound: envelopes a connected service's users built for the delivery services of a recipient
+ * elsewhere, kept until one of those services accepts, all refuse for good, or the maximum age
+ * passes. D1 is the record (what the service and admin see); queue messages only wake the worker.
+ */
+export const outboundMessages = sqliteTable(
+  "outbound_messages",
+  {
+    domain: text("domain").notNull(),
+    /** The envelope hash of the first envelope: the same request again is the same message. */
+    id: text("id").notNull(),
+    sender: text("sender").notNull(),
+    recipient: text("recipient").notNull(),
+    /** JSON: [{ deliveryService, envelope }], the recipient's services in the profile's order. */
+    envelopes: text("envelopes").notNull(),
+    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAtMs: integer("next_attempt_at_ms").notNull(),
+    /** Given up (reported failed) when not delivered by then. */
+    expiresAtMs: integer("expires_at_ms").notNull(),
+    /** The delivery service that accepted it. */
+    deliveredBy: text("delivered_by"),
+    lastError: text("last_error"),
+    createdAtMs: integer("created_at_ms").notNull(),
+    finishedAtMs: integer("finished_at_ms"),
+  },
+  (table) => [
+    primaryKey({ columns: [table.domain, table.id] }),
+    index("outbound_messages_due_idx").on(table.status, table.nextAttemptAtMs),
+    index("outbound_messages_domain_idx").on(table.domain, table.createdAtMs),
+  ],
+);
+
+export type OutboundMessageRow = typeof outboundMessages.$inferSelect;

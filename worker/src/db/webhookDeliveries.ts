@@ -1,4 +1,4 @@
-import { asc, eq, lte } from "drizzle-orm";
+import { asc, eq, lte, min } from "drizzle-orm";
 import type { Database } from "./client";
 import { type WebhookDeliveryRow, webhookDeliveries } from "./schema";
 
@@ -31,4 +31,13 @@ export async function deleteWebhookDelivery(db: Database, id: string): Promise<v
 /** Records a failed attempt and when to try again. */
 export async function rescheduleWebhookDelivery(db: Database, id: string, attempts: number, nextAttemptAtMs: number, lastError: string): Promise<void> {
   await db.update(webhookDeliveries).set({ attempts, nextAttemptAtMs, lastError }).where(eq(webhookDeliveries.id, id));
+}
+
+/** When the earliest queued delivery is due, or undefined when the queue is empty. */
+export async function findNextWebhookAttemptMs(db: Database): Promise<number | undefined> {
+  const row = await db
+    .select({ next: min(webhookDeliveries.nextAttemptAtMs) })
+    .from(webhookDeliveries)
+    .get();
+  return row?.next ?? undefined;
 }

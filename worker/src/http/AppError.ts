@@ -48,3 +48,10 @@ export class UnauthorizedError extends AppError {
   readonly code = "unauthorized";
   readonly status = 401;
 }
+
+/** The credentials are valid but do not cover this domain or name: 403. */
+export class ForbiddenError extends AppError {
+  override readonly name = "ForbiddenError";
+  readonly code = "forbidden";
+  readonly status = 403;
+}

@@ -55,3 +55,35 @@ export async function onDm3Error(error: Error, c: Context): Promise<Response> {
   const headers = error instanceof AppError ? error.headers : {};
   return c.json({ error: body.message, ...body }, response.status as ContentfulStatusCode, headers);
 }
+
+/** JSON-RPC 2.0 error codes of our error codes (dm3's -32010 spam, -32011 too big); others by kind. */
+const JSON_RPC_CODES: Readonly<Record<string, number>> = {
+  spam: -32010,
+  message_too_large: -32011,
+  payload_too_large: -32011,
+  invalid_json: -32700,
+  method_not_supported: -32601,
+};
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** The id of the JSON-RPC call being answered (null until the body is read). */
+    jsonRpcId: string | number | null;
+  }
+}
+
+/**
+ * The error mapper for JSON-RPC routes: the same status and `{ message, code }`, plus a JSON-RPC 2.0
+ * error object in `error` (`{ code, message, data: { code } }`).
+ */
+export async function onJsonRpcError(error: Error, c: Context): Promise<Response> {
+  const response = onError(error, c);
+  const body = (await response.json()) as ErrorBody;
+  const headers = error instanceof AppError ? error.headers : {};
+  const jsonRpcCode = JSON_RPC_CODES[body.code] ?? (response.status >= 500 ? -32603 : -32602);
+  return c.json(
+    { jsonrpc: "2.0", id: c.get("jsonRpcId") ?? null, error: { code: jsonRpcCode, message: body.message, data: { code: body.code } }, ...body },
+    response.status as ContentfulStatusCode,
+    headers,
+  );
+}

@@ -46,7 +46,8 @@ export function documentValidator<Middleware extends object>(middleware: Middlew
 
 /** What `route`'s handler declares for the document, or undefined. */
 export function collectedDocOf(route: RouterRoute): CollectedDoc | undefined {
-  const handler = route.handler as unknown as Record<string, unknown>;
-  const own = (handler[COMPOSED_HANDLER] ?? handler) as object;
-  return collected.get(own);
+  // A sub-app mounted inside a sub-app wraps its handlers once per level.
+  let handler = route.handler as unknown as Record<string, unknown>;
+  while (handler[COMPOSED_HANDLER]) handler = handler[COMPOSED_HANDLER] as Record<string, unknown>;
+  return collected.get(handler);
 }

@@ -1,12 +1,10 @@
-import { bytesToHex, sha256, stringToBytes } from "viem";
-import { apiKeyInsert, apiKeyRevoke, findApiKey, findApiKeyByHash, listApiKeys } from "../db/apiKeys";
+import { bytesToHex } from "viem";
+import { apiKeyInsert, apiKeyRevoke, findApiKey, listApiKeys } from "../db/apiKeys";
 import type { Database } from "../db/client";
-import { UnauthorizedError } from "../http/AppError";
+import { API_KEY_PREFIX, hashApiKey } from "../shared/authenticate";
 import { ApiKeyNotFoundError } from "./errors";
 import { type WriteContext, writeAudited } from "./names";
 
-/** Every service API key starts with this, so it is recognisable in logs and secret scanners. */
-export const API_KEY_PREFIX = "dm3k_";
 const SECRET_BYTES = 32;
 const ID_BYTES = 8;
 
@@ -14,11 +12,6 @@ const ID_BYTES = 8;
 import type { ApiKeyView } from "./apiTypes";
 
 export type { ApiKeyView };
-
-/** The hex SHA-256 of a whole key: what is stored and looked up (keys are 256-bit random). */
-export function hashApiKey(key: string): string {
-  return sha256(stringToBytes(key));
-}
 
 /** Creates a key for `domain`. The returned `key` is shown once; only its hash is stored. */
 export async function createApiKey(
@@ -58,15 +51,6 @@ export async function revokeApiKey(context: WriteContext, id: string): Promise<A
   if (!row) throw new ApiKeyNotFoundError(id);
   await writeAudited(context, [apiKeyRevoke(context.db, id, context.nowSeconds)], { action: "key.revoke", domain: row.domain, subject: id });
   return toView({ ...row, revokedAtSeconds: row.revokedAtSeconds ?? context.nowSeconds });
-}
-
-/** The key behind `key` if it is valid now; otherwise 401 saying why. */
-export async function authenticateApiKey(db: Database, key: string, nowSeconds: number): Promise<ApiKeyView> {
-  const row = await findApiKeyByHash(db, hashApiKey(key));
-  if (!row) throw new UnauthorizedError("Unknown API key");
-  if (row.revokedAtSeconds !== null) throw new UnauthorizedError("This API key has been revoked");
-  if (row.expiresAtSeconds !== null && row.expiresAtSeconds <= nowSeconds) throw new UnauthorizedError("This API key has expired");
-  return toView(row);
 }
 
 function toView(row: ApiKeyView & { secretHash?: string }): ApiKeyView {

@@ -1,14 +1,6 @@
 import { AppError } from "../http/AppError";
 
-/** The name is not under any registered domain. */
-export class UnknownDomainError extends AppError {
-  override readonly name = "UnknownDomainError";
-  readonly code = "unknown_domain";
-  readonly status = 404;
-  constructor(name: string) {
-    super(`"${name}" is not under a registered domain`);
-  }
-}
+export { UnknownDomainError } from "../shared/servedDomains";
 
 /** The name is not registered. */
 export class NameNotFoundError extends AppError {
@@ -30,12 +22,7 @@ export class InvalidProfileSignatureError extends AppError {
   }
 }
 
-/** The credentials are valid but do not cover this domain or name. */
-export class ForbiddenError extends AppError {
-  override readonly name = "ForbiddenError";
-  readonly code = "forbidden";
-  readonly status = 403;
-}
+export { ForbiddenError } from "../http/AppError";
 
 /** The API key does not exist. */
 export class ApiKeyNotFoundError extends AppError {

@@ -12,7 +12,7 @@ import { InvalidInputError, jsonBody, queryOf, validate } from "../http/validate
 import { webhookTargetProblem } from "../net/webhookTargetProblem";
 import { namehash } from "viem/ens";
 import { createApiKey, listDomainApiKeys, revokeApiKey } from "./apiKeys";
-import { authenticate, authenticateIfPresent, authorizeAdmin, authorizeDomain } from "./authenticate";
+import { authenticate, authenticateIfPresent, authorizeAdmin, authorizeDomain } from "../shared/authenticate";
 import { bulkUpsert } from "./bulkUpsert";
 import { DomainHasNamesError, NESTED_NAMES_SHOWN, UnknownDomainError } from "./errors";
 import { exportDomain } from "./exportDomain";

@@ -43,3 +43,38 @@ export class InvalidChallengeSignatureError extends BadRequestError {
     super("Signature invalid", { metaMessages: [detail] });
   }
 }
+
+/** The sender fails the recipient's spam rules (dm3's JSON-RPC error -32010). */
+export class SpamRefusedError extends AppError {
+  override readonly name = "SpamRefusedError";
+  readonly code = "spam";
+  readonly status = 403;
+  constructor(recipient: string, failures: string[]) {
+    super(`Refused by ${recipient}'s spam rules: ${failures.join("; ")}`);
+  }
+}
+
+/** The outbound request names a sender, recipient or delivery service wrongly. */
+export class InvalidOutboundError extends BadRequestError {
+  override readonly code = "invalid_outbound";
+}
+
+/** The sender is not a name with a DM3 profile under the calling domain. */
+export class UnknownSenderError extends AppError {
+  override readonly name = "UnknownSenderError";
+  readonly code = "unknown_sender";
+  readonly status = 404;
+  constructor(name: string) {
+    super(`"${name}" has no DM3 profile here: register the sender (with its profile) before sending as it`);
+  }
+}
+
+/** No outbound message with this id in this domain. */
+export class OutboundNotFoundError extends AppError {
+  override readonly name = "OutboundNotFoundError";
+  readonly code = "outbound_not_found";
+  readonly status = 404;
+  constructor(id: string) {
+    super(`No outbound message ${id} in this domain`);
+  }
+}

@@ -5,27 +5,19 @@ import * as z from "zod";
 import { deleteAcknowledgedMessages, listIncomingMessages } from "../db/messages";
 import { onDm3Error } from "../http/errors";
 import { limitBody } from "../http/limitBody";
-import { clientKey, enforceRateLimit, limitPerIp } from "../http/rateLimit";
-import { readJsonBody } from "../http/readJsonBody";
-import { runInBackground } from "../http/runInBackground";
-import { jsonBody, validate } from "../http/validate";
-import { InvalidEnvelopeError, UnsupportedMethodError } from "./errors";
+import { limitPerIp } from "../http/rateLimit";
+import { jsonBody } from "../http/validate";
+import { saveSpamRules } from "../db/spamRules";
+import { SpamRulesSchema } from "../protocol/dm3/spamRules";
+import { findServingDomain } from "../shared/servedDomains";
 import { answerChallenge, createChallenge, relayName, requireSession } from "./sessions";
-import { submitMessage } from "./submitMessage";
-import { deliverDueWebhooks } from "./webhooks";
+import { rpcRoutes } from "./rpcRoutes";
+import { describeSpamRules, requireChainFor } from "./spamRulesView";
 
 type RelayContext = Context<{ Bindings: Env }>;
 
 /** Most envelopes one pickup returns (newest first); acknowledge them to see older ones. */
 export const MAX_PICKUP_MESSAGES = 500;
-const WEBHOOK_BATCH_ON_SUBMIT = 10;
-
-const JsonRpcSchema = z.looseObject({
-  jsonrpc: z.literal("2.0").optional(),
-  method: z.string(),
-  params: z.array(z.unknown()).optional(),
-  id: z.union([z.string(), z.number(), z.null()]).optional(),
-});
 const ChallengeAnswerSchema = z.strictObject({ challenge: z.string().min(1).max(4096), signature: z.string().min(1).max(256) });
 const AcknowledgementsSchema = z.looseObject({
   acknowledgements: z.array(z.looseObject({ contactAddress: z.string().min(1), messageHash: z.string().min(1) })).max(1000),
@@ -45,49 +37,14 @@ function sessionOfPathName() {
 }
 
 /**
- * The dm3 delivery-service API (wire-compatible with dm3's clients): JSON-RPC `/rpc`,
- * challenge/response `/auth/{name}`, `/delivery/messages/…`, `/hello`. Errors carry dm3's `error`.
+ * The dm3 delivery-service API (wire-compatible with dm3's clients): JSON-RPC `/rpc` (its own
+ * module), challenge/response `/auth/{name}`, `/delivery/messages/…`, `/hello`, and the recipient's
+ * spam rules `/delivery/spam-rules/{name}`. Errors carry dm3's `error`.
  */
 export const relayRoutes = new Hono<{ Bindings: Env }>()
+  .route("/", rpcRoutes)
   .get("/hello", describeRoute({ operationId: "relayHello", summary: "Relay liveness", tag: "relay", auth: "none", responseType: "text/plain" }), (c) =>
     c.text("Hello DM3"),
-  )
-  // The body may hold the envelope limit plus the JSON-RPC wrapper and string escaping.
-  .post(
-    "/rpc",
-    describeRoute({
-      operationId: "relayRpc",
-      summary: "JSON-RPC: dm3_submitMessage, dm3_getDeliveryServiceProperties",
-      tag: "relay",
-      auth: "none",
-      body: JsonRpcSchema,
-    }),
-    (c, next) => limitBody(relay(c).sizeLimitBytes * 2 + 4096)(c, next),
-    async (c) => {
-      const config = relay(c);
-      const call = validate(JsonRpcSchema, await readJsonBody(c), "body");
-      switch (call.method) {
-        case "dm3_submitMessage": {
-          await enforceRateLimit(c.env, "SUBMITS_PER_IP_LIMITER", clientKey(c), "message submissions");
-          if (!call.params?.length) throw new InvalidEnvelopeError("params must be [envelope JSON string]");
-          const { db, clock, directory } = services(c);
-          const domains = await services(c).domains();
-          const { forwarded } = await submitMessage({ db, relay: config, domains, directory, nowMs: clock.nowMs() }, call.params[0]);
-          // Gateway mode: try the webhook right away; the cron retries whatever fails.
-          if (forwarded) runInBackground(c, "webhook delivery", deliverDueWebhooks(db, services(c).webhooks(), clock.nowMs(), WEBHOOK_BATCH_ON_SUBMIT));
-          return c.json({ jsonrpc: "2.0", id: call.id ?? null, result: "success" });
-        }
-        case "dm3_getDeliveryServiceProperties":
-          // `result` is a JSON string (dm3 clients JSON.parse it); only public properties.
-          return c.json({
-            jsonrpc: "2.0",
-            id: call.id ?? null,
-            result: JSON.stringify({ messageTTL: config.messageTtlMs, sizeLimit: config.sizeLimitBytes }),
-          });
-        default:
-          throw new UnsupportedMethodError(call.method);
-      }
-    },
   )
   .use("/auth/*", limitPerIp("AUTH_PER_IP_LIMITER", "authentication attempts"))
   .get(
@@ -132,6 +89,31 @@ export const relayRoutes = new Hono<{ Bindings: Env }>()
         acknowledgements.map((ack) => ({ sender: ack.contactAddress, messageHash: ack.messageHash })),
       );
       return c.json({ acknowledged: deleted });
+    },
+  )
+  .get(
+    "/delivery/spam-rules/:ensName",
+    describeRoute({ operationId: "relayGetSpamRules", summary: "The name's spam rules (its own, or its domain's defaults)", tag: "relay", auth: "session" }),
+    sessionOfPathName(),
+    async (c) => {
+      const name = relayName(c.req.param("ensName"));
+      const domain = findServingDomain(await services(c).domains(), name)?.name;
+      return c.json(await describeSpamRules(database(c), name, domain));
+    },
+  )
+  .put(
+    "/delivery/spam-rules/:ensName",
+    describeRoute({ operationId: "relaySetSpamRules", summary: "Set the name's spam rules ({} removes them)", tag: "relay", auth: "session" }),
+    limitBody(8 * 1024),
+    sessionOfPathName(),
+    jsonBody(SpamRulesSchema),
+    async (c) => {
+      const name = relayName(c.req.param("ensName"));
+      const { db, clock } = services(c);
+      requireChainFor(services(c), c.req.valid("json"));
+      await saveSpamRules(db, "name", name, c.req.valid("json"), clock.nowMs());
+      const domain = findServingDomain(await services(c).domains(), name)?.name;
+      return c.json(await describeSpamRules(db, name, domain));
     },
   )
   .onError(onDm3Error);

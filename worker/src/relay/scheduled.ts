@@ -1,17 +1,26 @@
-import type { Services } from "../app/services";
 import { deleteExpiredMessages, deleteSpentChallenges } from "../db/messages";
+import { deleteFinishedOutboundMessages, listDueOutboundMessages } from "../db/outboundMessages";
+import { attemptOutbound } from "./outbound";
 import { deliverDueWebhooks } from "./webhooks";
 
+/** Finished outbound messages stay visible to their service this long, then go. */
+export const FINISHED_OUTBOUND_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+const OUTBOUND_SWEEP = 25;
+
 /**
- * Cron: drops messages past `MESSAGE_TTL_MS` and challenges that have expired anyway, and retries
- * due gateway-mode webhook deliveries.
+ * Cron: drops messages past `MESSAGE_TTL_MS`, spent challenges and finished outbound messages past
+ * their retention, and does the webhook deliveries and outbound attempts that are due — normally
+ * the queue's wake-ups have done them already; this catches any that were lost.
  */
-export async function runRelayMaintenance(services: Pick<Services, "db" | "clock" | "webhooks">) {
+export async function runRelayMaintenance(services: Parameters<typeof attemptOutbound>[0]) {
   const { db, clock } = services;
-  const [messages, , webhooks] = await Promise.all([
+  const [messages, , webhooks, forgotten, due] = await Promise.all([
     deleteExpiredMessages(db, clock.nowMs()),
     deleteSpentChallenges(db, clock.nowSeconds()),
     deliverDueWebhooks(db, services.webhooks(), clock.nowMs()),
+    deleteFinishedOutboundMessages(db, clock.nowMs() - FINISHED_OUTBOUND_RETENTION_MS),
+    listDueOutboundMessages(db, clock.nowMs(), OUTBOUND_SWEEP),
   ]);
-  return { expiredMessages: messages, webhooks };
+  for (const key of due) await attemptOutbound(services, key);
+  return { expiredMessages: messages, webhooks, outbound: { attempted: due.length, forgotten } };
 }

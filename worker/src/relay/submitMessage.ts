@@ -1,13 +1,13 @@
 import { hashMessage, sha256, stringToBytes } from "viem";
 import type * as z from "zod";
 import { normalize } from "viem/ens";
-import type { Database } from "../db/client";
+import type { Services } from "../app/services";
 import { insertMessage } from "../db/messages";
 import { decryptAsymmetric, encryptAsymmetricToString, parseEncryptedPayload, signDetached } from "../protocol/dm3/asymmetric";
 import { parseBoundedJson } from "../protocol/dm3/jsonDepth";
 import { stringify } from "../protocol/dm3/stringify";
-import type { Dm3Directory } from "../shared/dm3Directory";
-import { findServingDomain, type ServedDomain } from "../shared/servedDomains";
+import { findServingDomain } from "../shared/servedDomains";
+import { enforceSpamRules } from "./spamFilter";
 import { enqueueWebhookDelivery } from "./webhooks";
 import type { RelayConfig } from "../relayConfig";
 import { DeliveryInformationSchema, EncryptionEnvelopeSchema, envelopeMessageHash } from "../protocol/dm3/envelope";
@@ -24,9 +24,10 @@ export type Postmark = { messageHash: string; incommingTimestamp: number; signat
  * recipient's domain runs in gateway mode, queues it for the domain's webhook.
  */
 export async function submitMessage(
-  context: { db: Database; relay: RelayConfig; domains: readonly ServedDomain[]; directory: Dm3Directory; nowMs: number },
+  services: Pick<Services, "db" | "relay" | "domains" | "directory" | "ens" | "ensCacheMs" | "clock">,
   envelopeJson: unknown,
 ): Promise<{ id: string; forwarded: boolean }> {
+  const context = { db: services.db, relay: services.relay(), nowMs: services.clock.nowMs() };
   if (typeof envelopeJson !== "string") throw new InvalidEnvelopeError("params[0] must be the envelope as a JSON string");
   const envelope = parseEnvelope(envelopeJson);
   const sizeBytes = stringToBytes(stringify(envelope)).length;
@@ -36,12 +37,19 @@ export async function submitMessage(
 
   const deliveryInformation = openDeliveryInformation(context.relay, envelope.metadata.deliveryInformation);
   const recipient = normalizeName(deliveryInformation.to);
-  const contact = await context.directory.profile(recipient);
+  const contact = await services.directory.profile(recipient);
   if (!contact) throw new UnknownRecipientError(recipient, "has no valid DM3 profile");
   if (!contact.servedHere && !listsDeliveryService(contact.signedProfile.profile.deliveryServices, context.relay.dsName)) {
     throw new UnknownRecipientError(recipient, `does not list this delivery service (${context.relay.dsName}) in its DM3 profile`);
   }
   const profile = contact.signedProfile;
+  const gateway = findServingDomain(await services.domains(), recipient);
+  await enforceSpamRules(
+    { db: context.db, directory: services.directory, ens: services.ens(), cacheMs: services.ensCacheMs(), nowMs: context.nowMs },
+    recipient,
+    gateway?.name,
+    deliveryInformation.from,
+  );
 
   const postmark = createPostmark(context.relay, envelope.message, context.nowMs);
   const stored = {
@@ -49,7 +57,6 @@ export async function submitMessage(
     metadata: { ...envelope.metadata, deliveryInformation },
     postmark: encryptAsymmetricToString(profile.profile.publicEncryptionKey, stringify(postmark)),
   };
-  const gateway = findServingDomain(context.domains, recipient);
   if (gateway?.webhookUrl) {
     return { id: await enqueueWebhookDelivery(context.db, { domain: gateway.name, recipient, envelope: stored }, context.nowMs), forwarded: true };
   }

@@ -3,6 +3,7 @@ import type { Database } from "../db/client";
 import { type WebhookTargetPolicy, webhookTargetProblem } from "../net/webhookTargetProblem";
 import { findDomainWebhook } from "../db/domains";
 import { deleteWebhookDelivery, insertWebhookDelivery, listDueWebhookDeliveries, rescheduleWebhookDelivery } from "../db/webhookDeliveries";
+import type { WebhookDeliveryRow } from "../db/schema";
 
 const FIRST_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 60 * 60 * 1000;
@@ -15,19 +16,23 @@ export function webhookBackoffMs(attempts: number): number {
 
 /** Queues an envelope for `domain`'s webhook; it stays queued until the webhook answers 2xx. */
 export async function enqueueWebhookDelivery(db: Database, delivery: { domain: string; recipient: string; envelope: unknown }, nowMs: number): Promise<string> {
+  const row = webhookReport({ domain: delivery.domain, recipient: delivery.recipient, type: "message", payload: { envelope: delivery.envelope } }, nowMs);
+  await insertWebhookDelivery(db, row);
+  return row.id;
+}
+
+/**
+ * A webhook event for `domain`, ready to queue: `message` (an envelope for one of its users) or an
+ * outbound message's outcome (`delivered` / `failed`). `recipient` is the domain's user it concerns
+ * (its entries go when that name is deleted). Every body carries `id`, `type` and `receivedAtMs`.
+ */
+export function webhookReport(
+  event: { domain: string; recipient: string; type: "message" | "delivered" | "failed"; payload: Record<string, unknown> },
+  nowMs: number,
+): WebhookDeliveryRow {
   const id = crypto.randomUUID();
-  const body = JSON.stringify({ id, recipient: delivery.recipient, envelope: delivery.envelope, receivedAtMs: nowMs });
-  await insertWebhookDelivery(db, {
-    id,
-    domain: delivery.domain,
-    recipient: delivery.recipient,
-    body,
-    attempts: 0,
-    nextAttemptAtMs: nowMs,
-    lastError: null,
-    createdAtMs: nowMs,
-  });
-  return id;
+  const body = JSON.stringify({ id, type: event.type, recipient: event.recipient, ...event.payload, receivedAtMs: nowMs });
+  return { id, domain: event.domain, recipient: event.recipient, body, attempts: 0, nextAttemptAtMs: nowMs, lastError: null, createdAtMs: nowMs };
 }
 
 /** How deliveries leave: the fetch to use and where a webhook may point. */

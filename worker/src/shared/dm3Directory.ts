@@ -1,13 +1,15 @@
-import { type Address, BaseError, ContractFunctionRevertedError, getAddress, HttpRequestError, RpcRequestError, TimeoutError } from "viem";
+import { type Address, BaseError, ContractFunctionRevertedError, getAddress, HttpRequestError, TimeoutError } from "viem";
 import { namehash } from "viem/ens";
 import type { Database } from "../db/client";
 import { findAddressRecords } from "../db/names";
 import { AppError } from "../http/AppError";
 import type { SignedUserProfile } from "../protocol/dm3/profile";
 import { verifySignedUserProfile } from "../protocol/dm3/profile";
-import { type EnsReader, readEnsAddress, resolveDm3Profile } from "../protocol/dm3/resolveDm3";
+import type { DeliveryServiceProfile } from "../protocol/dm3/deliveryService";
+import { type EnsReader, readEnsAddress, resolveDeliveryService, resolveDm3Profile } from "../protocol/dm3/resolveDm3";
 import { EnsNoResolverError, EnsResolverNotExtendedError } from "../protocol/ens/errors";
 import { findDm3Profile } from "./findDm3Profile";
+import { createIsolateCache } from "./isolateCache";
 import { findServingDomain, type ServedDomain } from "./servedDomains";
 
 /** A DM3 user as the relay sees them: their signed profile, and where it was read. */
@@ -28,6 +30,8 @@ export type Dm3Directory = {
   profile(name: string): Promise<Dm3Contact | undefined>;
   /** The name's ETH address, or undefined when it has none. */
   address(name: string): Promise<Address | undefined>;
+  /** A delivery service's profile (`network.dm3.deliveryService` of its name, through ENS), or undefined. */
+  deliveryService(name: string): Promise<DeliveryServiceProfile | undefined>;
 };
 
 /** ENS could not be read (RPC endpoint or a name's gateway failing): the answer is unknown, so 502. */
@@ -43,11 +47,7 @@ export class ChainUnavailableError extends AppError {
   }
 }
 
-// Only settled answers are kept (Workers forbid one request from waiting on another's I/O), in
-// insertion order so the oldest go first when the cache is full.
-type CacheEntry = { expiresAtMs: number; value: unknown };
-const cache = new Map<string, CacheEntry>();
-const MAX_CACHED = 10_000;
+const cache = createIsolateCache(10_000);
 
 export type Dm3DirectoryContext = {
   db: Database;
@@ -66,20 +66,12 @@ export function createDm3Directory(context: Dm3DirectoryContext): Dm3Directory {
   const cached = async <T>(kind: string, name: string, read: (ens: EnsReader) => Promise<T>): Promise<T | undefined> => {
     const ens = context.ens;
     if (!ens) return undefined;
-    const key = `${kind}|${ens.registry ?? ""}|${name}`;
-    const now = context.nowMs();
-    const hit = cache.get(key);
-    if (hit && hit.expiresAtMs > now) return hit.value as T;
-    const value = await read(ens).catch((error: unknown) => {
-      if (meansNoRecord(error)) return undefined;
-      throw new ChainUnavailableError(name, error);
-    });
-    if (context.cacheMs > 0) {
-      cache.delete(key);
-      cache.set(key, { expiresAtMs: now + context.cacheMs, value });
-      if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string);
-    }
-    return value;
+    return cache.read(`${kind}|${ens.registry ?? ""}|${name}`, context.cacheMs, context.nowMs(), () =>
+      read(ens).catch((error: unknown) => {
+        if (meansNoRecord(error)) return undefined;
+        throw new ChainUnavailableError(name, error);
+      }),
+    );
   };
 
   const address = async (name: string): Promise<Address | undefined> => {
@@ -92,6 +84,7 @@ export function createDm3Directory(context: Dm3DirectoryContext): Dm3Directory {
 
   return {
     address,
+    deliveryService: (name) => cached("ds", name, (ens) => resolveDeliveryService(ens, name)),
     async profile(name) {
       if (await servedHere(name)) {
         const signedProfile = await findDm3Profile(context.db, name);
@@ -107,7 +100,16 @@ export function createDm3Directory(context: Dm3DirectoryContext): Dm3Directory {
   };
 }
 
-/** Errors that mean "this name has no such record" rather than "ENS could not be read". */
+/** Whether the contract itself answered "no" (it reverted, or has no such function) — an answer, not an outage. */
+export function isContractRefusal(error: unknown): boolean {
+  if (!(error instanceof BaseError)) return false;
+  if (error.walk((inner) => inner instanceof HttpRequestError || inner instanceof TimeoutError)) return false;
+  return (
+    error.walk((inner) => inner instanceof ContractFunctionRevertedError || (inner instanceof BaseError && inner.name === "AbiDecodingZeroDataError")) !== null
+  );
+}
+
+/** Errors that mean "this name has no such record" rather than "ENS could not be read" (anything unclassified counts as an outage). */
 function meansNoRecord(error: unknown): boolean {
   if (error instanceof EnsNoResolverError || error instanceof EnsResolverNotExtendedError) return true;
   if (!(error instanceof BaseError)) return false;
@@ -116,15 +118,9 @@ function meansNoRecord(error: unknown): boolean {
   const gatewayStatus =
     offchain instanceof BaseError ? (offchain.walk((inner) => inner instanceof HttpRequestError) as HttpRequestError | null)?.status : undefined;
   if (gatewayStatus !== undefined && gatewayStatus >= 400 && gatewayStatus < 500 && gatewayStatus !== 408 && gatewayStatus !== 429) return true;
-  // Any other transport failure (RPC endpoint or gateway) means the answer is unknown.
-  if (error.walk((inner) => inner instanceof HttpRequestError || inner instanceof TimeoutError || inner instanceof RpcRequestError)) return false;
-  // The resolver answered, by reverting (no such name) or with nothing (no such function).
-  return (
-    error.walk((inner) => inner instanceof ContractFunctionRevertedError || (inner instanceof BaseError && inner.name === "AbiDecodingZeroDataError")) !== null
-  );
+  return isContractRefusal(error);
 }
 
-/** What failed, without URLs or request bodies: viem's short messages and the innermost error's. */
 function describeCause(cause: unknown): string {
   const parts: string[] = [];
   for (let current = cause, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth++) {

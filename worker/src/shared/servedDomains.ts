@@ -1,6 +1,17 @@
 import type { Address } from "viem";
 import type { Database } from "../db/client";
 import { listDomains } from "../db/domains";
+import { AppError } from "../http/AppError";
+
+/** The name is not (under) a domain this worker serves: 404. */
+export class UnknownDomainError extends AppError {
+  override readonly name = "UnknownDomainError";
+  readonly code = "unknown_domain";
+  readonly status = 404;
+  constructor(name: string) {
+    super(`"${name}" is not under a registered domain`);
+  }
+}
 
 /** A parent name the gateway answers for, and the resolver contract that verifies its answers. */
 export type ServedDomain = {

@@ -1,10 +1,10 @@
 import type { MiddlewareHandler } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
 import type { Database } from "../db/client";
-import { UnauthorizedError } from "../http/AppError";
+import { sha256, stringToBytes } from "viem";
+import { findApiKeyByHash } from "../db/apiKeys";
+import { ForbiddenError, UnauthorizedError } from "../http/AppError";
 import { clientKey, enforceRateLimit } from "../http/rateLimit";
-import { API_KEY_PREFIX, authenticateApiKey } from "./apiKeys";
-import { ForbiddenError } from "./errors";
 
 /** Who is calling: the admin (bootstrap secret) or a service key scoped to one domain. */
 export type Caller = { kind: "admin"; actor: "admin" } | { kind: "apiKey"; actor: string; keyId: string; domain: string };
@@ -74,4 +74,21 @@ export function authorizeDomain(caller: Caller, domain: string): void {
 /** Throws 403 unless the caller is the admin. */
 export function authorizeAdmin(caller: Caller): void {
   if (caller.kind !== "admin") throw new ForbiddenError("Only the admin may do this");
+}
+
+/** Every service API key starts with this, so it is recognisable in logs and secret scanners. */
+export const API_KEY_PREFIX = "dm3k_";
+
+/** The hex SHA-256 of a whole key: what is stored and looked up (keys are 256-bit random). */
+export function hashApiKey(key: string): string {
+  return sha256(stringToBytes(key));
+}
+
+/** The key behind `key` if it is valid now; otherwise 401 saying why. */
+export async function authenticateApiKey(db: Database, key: string, nowSeconds: number): Promise<{ id: string; domain: string }> {
+  const row = await findApiKeyByHash(db, hashApiKey(key));
+  if (!row) throw new UnauthorizedError("Unknown API key");
+  if (row.revokedAtSeconds !== null) throw new UnauthorizedError("This API key has been revoked");
+  if (row.expiresAtSeconds !== null && row.expiresAtSeconds <= nowSeconds) throw new UnauthorizedError("This API key has expired");
+  return { id: row.id, domain: row.domain };
 }

@@ -1,0 +1,68 @@
+import type { Dm3Envelope } from "./buildEnvelope";
+
+/** The delivery service refused an envelope (its JSON-RPC answer), or could not be reached (`status` undefined). */
+export class SubmitRefusedError extends Error {
+  override readonly name = "SubmitRefusedError";
+  constructor(
+    readonly url: string,
+    readonly status: number | undefined,
+    detail: string,
+    /** The JSON-RPC error code, when the answer carried one (dm3: -32010 spam, -32011 too big). */
+    readonly jsonRpcCode?: number,
+  ) {
+    super(`${url} refused the envelope: ${status === undefined ? "" : `HTTP ${status} `}${detail}`);
+  }
+
+  /** Whether trying again later cannot help: the service answered and refused (a 4xx other than 408/429). */
+  get permanent(): boolean {
+    return this.status !== undefined && this.status >= 400 && this.status < 500 && this.status !== 408 && this.status !== 429;
+  }
+}
+
+/**
+ * Submits one built envelope to a delivery service (`{url}/rpc`, `dm3_submitMessage`), as any
+ * sender's client does (the SDK's senders, and the relay's outbound deliveries). A non-2xx answer,
+ * or a JSON-RPC error object, is a refusal: {@link SubmitRefusedError}.
+ */
+export async function submitEnvelope(options: {
+  url: string;
+  envelope: Dm3Envelope;
+  headers?: Record<string, string>;
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+}): Promise<void> {
+  const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const url = `${options.url.replace(/\/$/, "")}/rpc`;
+  let response: Response;
+  try {
+    response = await send(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...options.headers },
+      body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(options.envelope)], id: 1 }),
+      // A delivery service's URL comes from ENS: never follow it elsewhere.
+      redirect: "manual",
+      ...(options.signal && { signal: options.signal }),
+    });
+  } catch (error) {
+    throw new SubmitRefusedError(url, undefined, error instanceof Error ? error.message : String(error));
+  }
+  const body = await response.text();
+  const error = jsonRpcError(body);
+  if (!response.ok || error) {
+    throw new SubmitRefusedError(url, response.status, (error?.message ?? body).slice(0, 300), error?.code);
+  }
+}
+
+function jsonRpcError(body: string): { code?: number; message?: string } | undefined {
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown };
+    if (parsed && typeof parsed.error === "object" && parsed.error !== null) {
+      const { code, message } = parsed.error as { code?: unknown; message?: unknown };
+      return { ...(typeof code === "number" && { code }), ...(typeof message === "string" && { message }) };
+    }
+    if (parsed && typeof parsed.error === "string") return { message: parsed.error };
+  } catch {
+    // Not JSON: the status alone tells.
+  }
+  return undefined;
+}

@@ -1,0 +1,27 @@
+import type { Services } from "../app/services";
+import type { Database } from "../db/client";
+import { findSpamRules } from "../db/spamRules";
+import { BadRequestError } from "../http/AppError";
+import { hasSpamRules, type SpamRules } from "../protocol/dm3/spamRules";
+
+import type { SpamRulesView } from "./apiTypes";
+
+export async function describeSpamRules(db: Database, name: string, domain: string | undefined): Promise<SpamRulesView> {
+  const [own, defaults] = await Promise.all([findSpamRules(db, "name", name), domain ? findSpamRules(db, "domain", domain) : undefined]);
+  return { name, rules: own ?? {}, domainDefaults: defaults ?? null, effective: own ?? defaults ?? {} };
+}
+
+/** Rules can only be checked where the relay reads the chain: refuse to store ones that could never pass. */
+export function requireChainFor(services: Pick<Services, "ens">, rules: SpamRules): void {
+  if (hasSpamRules(rules) && !services.ens()) {
+    throw new ChainNotConfiguredError();
+  }
+}
+
+/** Spam rules need `L1_RPC_URL`, which this deployment does not set. */
+export class ChainNotConfiguredError extends BadRequestError {
+  override readonly code = "chain_not_configured";
+  constructor() {
+    super("This relay does not read the chain (no L1_RPC_URL), so it cannot check spam rules; ask its operator to configure one");
+  }
+}
