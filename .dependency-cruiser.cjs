@@ -55,6 +55,7 @@ module.exports = {
           "^worker/src/protocol/",
           "^worker/src/abi\\.ts$",
           "^worker/src/registry/(apiTypes|schemas|limits)\\.ts$",
+          "^worker/src/relay/apiTypes\\.ts$",
           "^worker/src/health/HealthReport\\.ts$",
         ],
       },

@@ -1,8 +1,8 @@
 /**
  * A messaging service on the dm3 registry, in one program (copy it): registers its domain and a
  * key, puts one of its users on DM3 with a profile, receives DM3 messages for its users at a
- * webhook (gateway mode) and checks their signature, sends a message to any DM3 user and prints
- * the reply.
+ * webhook (gateway mode) and checks their signature, sends a message to any DM3 user through the
+ * relay's outbound queue (delivered, retried, reported to the webhook) and prints the reply.
  *
  *   DM3_REGISTRY_URL, DM3_ADMIN_TOKEN   the registry and its admin token
  *   RPC_URL [ENS_REGISTRY]              an L1 RPC (and, on a dev chain without ENS's UniversalResolver, its registry)
@@ -19,8 +19,8 @@ import {
   createRegistryClient,
   openEnvelope,
   parseWebhookDelivery,
+  prepareOutboundMessage,
   resolveDm3Profile,
-  sendDm3Message,
   verifyDm3Message,
   verifyWebhook,
   WEBHOOK_SIGNATURE_HEADER,
@@ -54,6 +54,10 @@ const server = createServer(async (request, response) => {
   }
   response.writeHead(204).end();
   const delivery = parseWebhookDelivery(body);
+  if (delivery.type !== "message") {
+    console.log(`webhook: message ${delivery.outbound.id} to ${delivery.outbound.recipient} ${delivery.type}${delivery.outbound.lastError ? `: ${delivery.outbound.lastError}` : ""}`);
+    return;
+  }
   const { message } = openEnvelope(delivery.envelope, user.keys.encryption);
   const sender = await resolveDm3Profile(ens, message.metadata.from);
   const signed = sender !== undefined && verifyDm3Message(message, sender.profile.publicSigningKey);
@@ -71,15 +75,14 @@ const user = { name: `bob.${domain}`, ...(await createDm3Profile(wallet, { deliv
 await service.putName(user.name, { owner: wallet.address, dm3Profile: user.signedUserProfile });
 console.log(`registered ${user.name}`);
 
-// 4. The user writes to any DM3 user; the reply comes back through the webhook.
+// 4. The user writes to any DM3 user: the user's client builds the envelopes (one per delivery
+// service of the recipient), the service hands them to the relay, which delivers and reports back.
 const reply = new Promise<string>((resolve) => replies.push(resolve));
 const to = env("SEND_TO");
-const sent = await sendDm3Message({
-  ens,
-  message: createDm3Message({ from: user.name, to, text: "hello from the gateway example", senderSigningKey: user.keys.signing.privateKey }),
-  senderSigningKey: user.keys.signing.privateKey,
-});
-console.log(`sent to ${to}, accepted by ${sent.acceptedBy.join(", ")}`);
+const message = createDm3Message({ from: user.name, to, text: "hello from the gateway example", senderSigningKey: user.keys.signing.privateKey });
+const outbound = await prepareOutboundMessage({ ens, message, senderSigningKey: user.keys.signing.privateKey });
+const { item } = await service.sendOutbound(domain, outbound);
+console.log(`queued ${item.id} for ${to} (delivery services: ${item.deliveryServices.join(", ")})`);
 const timeout = setTimeout(() => {
   console.error("no reply within 60 s");
   process.exit(1);

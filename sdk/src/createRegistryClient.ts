@@ -25,6 +25,8 @@ import type {
   PageQuerySchema,
 } from "../../worker/src/registry/schemas";
 import type { HealthReport } from "../../worker/src/health/HealthReport";
+import type { DomainSpamRulesView, OutboundMessageView, OutboundPage, SpamRulesInput } from "../../worker/src/relay/apiTypes";
+import type { Dm3Envelope } from "../../worker/src/protocol/dm3/buildEnvelope";
 import { nameWriteTypedData } from "../../worker/src/protocol/nameWriteTypedData";
 import { RegistryApiError, RegistryUnreachableError } from "./RegistryApiError";
 
@@ -37,6 +39,16 @@ export type BulkItemInput = Input<typeof BulkSchema>["names"][number];
 // Query strings: the schemas coerce from text, so a client passes their output types.
 export type ListQuery = Partial<z.output<typeof ListQuerySchema>>;
 export type PageQuery = Partial<z.output<typeof PageQuerySchema>>;
+
+/** An outbound message as {@link prepareOutboundMessage} builds it: one envelope per delivery service of the recipient. */
+export type OutboundInput = {
+  from: string;
+  to: string;
+  envelopes: { deliveryService: string; envelope: Dm3Envelope }[];
+  /** Report it failed when not delivered within this many seconds (at most the relay's maximum). */
+  maxAgeSeconds?: number;
+};
+export type OutboundQuery = { status?: OutboundMessageView["status"]; cursor?: string; limit?: number };
 
 export type RegistryClientOptions = {
   /** The worker's base URL, e.g. `https://registry.example`. */
@@ -123,6 +135,15 @@ export function createRegistryClient(options: RegistryClientOptions) {
     setWebhook: (domain: string, url: string) => json<WebhookSettings>("PUT", `/v1/domains/${path(domain)}/webhook`, { url }),
     removeWebhook: (domain: string) => json<{ domain: string; webhook: null }>("DELETE", `/v1/domains/${path(domain)}/webhook`),
     webhookQueue: (domain: string) => json<{ items: WebhookQueueItem[] }>("GET", `/v1/domains/${path(domain)}/webhook/queue`),
+
+    // The relay, for a connected service: messages out to DM3 users anywhere, and spam-rule defaults.
+    /** Queues a user's message for a DM3 user anywhere (`created: false`: the same envelopes were sent before). */
+    sendOutbound: (domain: string, message: OutboundInput) =>
+      json<{ created: boolean; item: OutboundMessageView }>("POST", `/v1/domains/${path(domain)}/outbound`, message),
+    listOutbound: (domain: string, list: OutboundQuery = {}) => json<OutboundPage>("GET", `/v1/domains/${path(domain)}/outbound${query(list)}`),
+    getOutbound: (domain: string, id: string) => json<OutboundMessageView>("GET", `/v1/domains/${path(domain)}/outbound/${path(id)}`),
+    getDomainSpamRules: (domain: string) => json<DomainSpamRulesView>("GET", `/v1/domains/${path(domain)}/spam-rules`),
+    setDomainSpamRules: (domain: string, rules: SpamRulesInput) => json<DomainSpamRulesView>("PUT", `/v1/domains/${path(domain)}/spam-rules`, rules),
 
     // Reads (public).
     listNames: (domain: string, list: ListQuery = {}) => json<Page<NameSummary>>("GET", `/v1/domains/${path(domain)}/names${query(list)}`),

@@ -4,15 +4,17 @@
  * services (profiles, ENS resolution with CCIP-Read, envelopes, sending, inboxes). Runs in
  * browsers, Workers and Node 22 (WebCrypto, fetch and viem; no Node-only APIs).
  */
-export { createRegistryClient, type RegistryClient, type RegistryClientOptions } from "./createRegistryClient";
+export { createRegistryClient, type OutboundInput, type OutboundQuery, type RegistryClient, type RegistryClientOptions } from "./createRegistryClient";
 export type { ApiKeyInput, BulkItemInput, DomainInput, ListQuery, NamePatchInput, NameRecordsInput, PageQuery } from "./createRegistryClient";
 export { RegistryApiError, RegistryUnreachableError } from "./RegistryApiError";
-export { parseWebhookDelivery, verifyWebhook, type WebhookDelivery } from "./verifyWebhook";
+export { parseWebhookDelivery, verifyWebhook, type WebhookDelivery, type WebhookMessage, type WebhookOutboundReport } from "./verifyWebhook";
 export {
   createDm3Message,
   createDm3Profile,
   Dm3SendError,
   openEnvelope,
+  prepareDm3Message,
+  prepareOutboundMessage,
   sendDm3Message,
   verifyDm3Message,
   type DeliveredEnvelope,
@@ -20,6 +22,7 @@ export {
   type Dm3Keys,
   type Dm3Message,
   type Postmark,
+  type PreparedMessage,
   type SendResult,
 } from "./dm3/messages";
 export { createDeliveryServiceSession, DeliveryServiceError, type DeliveryServiceSession } from "./dm3/createDeliveryServiceSession";
@@ -65,3 +68,4 @@ export type {
   WebhookSettings,
 } from "../../worker/src/registry/apiTypes";
 export type { HealthReport } from "../../worker/src/health/HealthReport";
+export type { DomainSpamRulesView, OutboundMessageView, OutboundPage, SpamRulesInput, SpamRulesView } from "../../worker/src/relay/apiTypes";

@@ -1,15 +1,30 @@
 import { hexToBytes, isHex } from "viem";
+import type { OutboundMessageView } from "../../worker/src/relay/apiTypes";
 import type { DeliveredEnvelope } from "./dm3/messages";
 
-/** What the registry POSTs to a gateway-mode webhook: one envelope, opened like a pickup. */
-export type WebhookDelivery = {
+/** A gateway-mode webhook event: an envelope for one of the domain's users, opened like a pickup. */
+export type WebhookMessage = {
   /** The same on every retry (also in `X-DM3-Delivery`): de-duplicate on it. */
   id: string;
+  type: "message";
   recipient: string;
   /** Postmarked by the delivery service, delivery information opened, like a pickup. */
   envelope: DeliveredEnvelope & { postmark: string };
   receivedAtMs: number;
 };
+
+/** A webhook event: how one of the domain's outbound messages ended (`delivered` or `failed`). */
+export type WebhookOutboundReport = {
+  id: string;
+  type: "delivered" | "failed";
+  /** The domain's user who sent it. */
+  recipient: string;
+  outbound: OutboundMessageView;
+  receivedAtMs: number;
+};
+
+/** What the registry POSTs to a gateway-mode webhook (switch on `type`). */
+export type WebhookDelivery = WebhookMessage | WebhookOutboundReport;
 
 const SIGNATURE_PREFIX = "sha256=";
 

@@ -101,7 +101,9 @@ describe("the SDK", () => {
     const exited = new Promise<number | null>((resolve) => example.once("exit", resolve));
     try {
       const [, bobName] = (await waitForLine(example, output, /registered (\S+)/)) as RegExpMatchArray;
-      await waitForLine(example, output, /sent to \S+, accepted by ds\.demo\.eth/);
+      // Sent through the relay's outbound queue; the outcome comes back as a signed webhook report.
+      const [, outboundId] = (await waitForLine(example, output, /queued (0x[0-9a-f]{64}) for alice\.demo\.eth \(delivery services: ds\.demo\.eth\)/)) as RegExpMatchArray;
+      await waitForLine(example, output, new RegExp(`webhook: message ${outboundId} to alice\\.demo\\.eth delivered`));
 
       // Alice's side, with dm3's libraries: pick up (SDK session), open and check with dm3-lib-messaging.
       const inbox = await createDeliveryServiceSession({ url: stack.info.gatewayUrl, name: alice.name, signingKey: alice.dm3.signing.privateKey });

@@ -1,4 +1,5 @@
 import { signDetached } from "../../../worker/src/protocol/dm3/asymmetric";
+import type { SpamRulesInput, SpamRulesView } from "../../../worker/src/relay/apiTypes";
 import type { DeliveredEnvelope } from "./messages";
 
 /** A delivery service answered an inbox call with an error. */
@@ -55,6 +56,10 @@ export async function createDeliveryServiceSession(options: { url: string; name:
       });
       return result.acknowledged;
     },
+    /** The name's spam rules at this delivery service (its own, its domain's defaults, the ones that apply). */
+    getSpamRules: () => call<SpamRulesView>(`/delivery/spam-rules/${name}`, { headers: authorized }),
+    /** Sets the name's own spam rules (dm3's `minNonce`, `minBalance`, `minTokenBalance`); `{}` removes them. */
+    setSpamRules: (rules: SpamRulesInput) => call<SpamRulesView>(`/delivery/spam-rules/${name}`, { method: "PUT", headers: authorized, body: JSON.stringify(rules) }),
   };
 }
 

@@ -71,10 +71,53 @@ export class Dm3SendError extends Error {
   }
 }
 
+/** One envelope per delivery service of the recipient, ready to submit (or to hand to a relay's outbound route). */
+export type PreparedMessage = {
+  from: string;
+  to: string;
+  envelopes: { deliveryService: string; url: string; envelope: Dm3Envelope }[];
+};
+
 /**
- * Sends `message` the way dm3's clients do: resolves the recipient's profile and delivery services
- * through ENS, builds one envelope per delivery service (delivery information encrypted to that
- * service), POSTs them all in parallel to `{url}/rpc` (`dm3_submitMessage`), and succeeds when one
+ * Resolves the recipient's profile and delivery services through ENS and builds one envelope per
+ * delivery service (delivery information encrypted to that service), as dm3's clients do. Throws
+ * {@link Dm3SendError} when the recipient has no profile with a resolvable delivery service.
+ */
+export async function prepareDm3Message(options: { ens: EnsReader; message: Dm3Message; senderSigningKey: string }): Promise<PreparedMessage> {
+  const { to, from } = options.message.metadata;
+  const recipient = await resolveDm3User(options.ens, to);
+  if (!recipient || recipient.deliveryServices.length === 0) throw new Dm3SendError(to, []);
+  return {
+    from,
+    to,
+    envelopes: recipient.deliveryServices.map((ds) => ({
+      deliveryService: ds.name,
+      url: ds.profile.url,
+      envelope: buildEnvelope({
+        message: options.message,
+        to,
+        from,
+        recipientEncryptionKey: recipient.signedProfile.profile.publicEncryptionKey,
+        deliveryServiceEncryptionKey: ds.profile.publicEncryptionKey,
+        senderSigningKey: options.senderSigningKey,
+      }),
+    })),
+  };
+}
+
+/**
+ * For a service in gateway mode: the message prepared ({@link prepareDm3Message}) as the relay's
+ * outbound route takes it — hand it over with `registry.sendOutbound(domain, outbound)`, and the
+ * relay delivers it (retries, maximum age, a `delivered`/`failed` webhook report).
+ */
+export async function prepareOutboundMessage(options: { ens: EnsReader; message: Dm3Message; senderSigningKey: string }) {
+  const prepared = await prepareDm3Message(options);
+  return { from: prepared.from, to: prepared.to, envelopes: prepared.envelopes.map(({ deliveryService, envelope }) => ({ deliveryService, envelope })) };
+}
+
+/**
+ * Sends `message` the way dm3's clients do: {@link prepareDm3Message}, then POSTs every envelope
+ * in parallel to its delivery service's `{url}/rpc` (`dm3_submitMessage`); succeeds when one
  * accepts. Throws {@link Dm3SendError} when none does.
  */
 export async function sendDm3Message(options: {
@@ -84,36 +127,21 @@ export async function sendDm3Message(options: {
   fetch?: typeof fetch;
   headers?: Record<string, string>;
 }): Promise<SendResult> {
-  const { to, from } = options.message.metadata;
-  const recipient = await resolveDm3User(options.ens, to);
-  if (!recipient || recipient.deliveryServices.length === 0) throw new Dm3SendError(to, []);
+  const prepared = await prepareDm3Message(options);
   const outcomes = await Promise.all(
-    recipient.deliveryServices.map(async (ds): Promise<{ accepted: true; name: string } | { accepted: false; refusal: DeliveryRefusal }> => {
-      const envelope = buildEnvelope({
-        message: options.message,
-        to,
-        from,
-        recipientEncryptionKey: recipient.signedProfile.profile.publicEncryptionKey,
-        deliveryServiceEncryptionKey: ds.profile.publicEncryptionKey,
-        senderSigningKey: options.senderSigningKey,
-      });
+    prepared.envelopes.map(async ({ deliveryService, url, envelope }): Promise<{ accepted: true; name: string } | { accepted: false; refusal: DeliveryRefusal }> => {
       try {
-        await submitEnvelope({
-          url: ds.profile.url,
-          envelope,
-          ...(options.headers && { headers: options.headers }),
-          ...(options.fetch && { fetch: options.fetch }),
-        });
-        return { accepted: true, name: ds.name };
+        await submitEnvelope({ url, envelope, ...(options.headers && { headers: options.headers }), ...(options.fetch && { fetch: options.fetch }) });
+        return { accepted: true, name: deliveryService };
       } catch (error) {
-        return { accepted: false, refusal: { deliveryService: ds.name, url: ds.profile.url, error: error instanceof Error ? error.message : String(error) } };
+        return { accepted: false, refusal: { deliveryService, url, error: error instanceof Error ? error.message : String(error) } };
       }
     }),
   );
   const acceptedBy = outcomes.flatMap((outcome) => (outcome.accepted ? [outcome.name] : []));
   const refused = outcomes.flatMap((outcome) => (outcome.accepted ? [] : [outcome.refusal]));
-  if (acceptedBy.length === 0) throw new Dm3SendError(to, refused);
-  return { to, acceptedBy, refused };
+  if (acceptedBy.length === 0) throw new Dm3SendError(prepared.to, refused);
+  return { to: prepared.to, acceptedBy, refused };
 }
 
 /** An envelope as a delivery service hands it out (or a gateway-mode webhook receives it). */
