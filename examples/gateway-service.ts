@@ -55,7 +55,9 @@ const server = createServer(async (request, response) => {
   response.writeHead(204).end();
   const delivery = parseWebhookDelivery(body);
   if (delivery.type !== "message") {
-    console.log(`webhook: message ${delivery.outbound.id} to ${delivery.outbound.recipient} ${delivery.type}${delivery.outbound.lastError ? `: ${delivery.outbound.lastError}` : ""}`);
+    console.log(
+      `webhook: message ${delivery.outbound.id} to ${delivery.outbound.recipient} ${delivery.type}${delivery.outbound.lastError ? `: ${delivery.outbound.lastError}` : ""}`,
+    );
     return;
   }
   const { message } = openEnvelope(delivery.envelope, user.keys.encryption);

@@ -1,7 +1,9 @@
 /**
  * The relay as a member of the DM3 network, end to end on one Hardhat chain: recipients whose
  * profiles live anywhere (fully on chain here, through our dev TextAddrResolver), read by the worker
- * through ENS with viem; sessions with the resolved keys; inboxes keyed by name.
+ * through ENS with viem; sessions with the resolved keys; inboxes keyed by name; spam rules checked
+ * against the chain with a real OpenZeppelin ERC-20; and two independent relays (two workers, two
+ * D1s, two delivery services, two domains) exchanging messages both ways through the outbound queue.
  */
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -13,6 +15,13 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { decryptEnvelop } from "@dm3-org/dm3-lib-messaging";
 import {
+  type OutboundMessageView,
+  type WebhookDelivery,
+  createRegistryClient,
+  parseWebhookDelivery,
+  prepareOutboundMessage,
+  SubmitRefusedError,
+  verifyWebhook,
   buildEnvelope,
   createDeliveryServiceSession,
   createDm3Message,
@@ -29,6 +38,9 @@ import { DM3_PROFILE_TEXT_KEY } from "../../worker/src/protocol/dm3/profile";
 import { fundAccount, registerOnChainName, setOnChainText } from "../../scripts/stack/onChainName";
 import { findFreePort } from "../../scripts/stack/processes";
 import { type Stack, startStack } from "../../scripts/stack/startStack";
+import { type PeerRelay, startPeerRelay } from "../../scripts/stack/startPeerRelay";
+import { mintDevToken } from "../../scripts/stack/onChainName";
+import { createServer, type Server } from "node:http";
 
 const DS = "ds.demo.eth";
 /** Short, so that a profile changed on chain reaches the relay within the test. */
@@ -90,6 +102,42 @@ async function submitDirectly(to: string, recipientEncryptionKey: string): Promi
     method: "POST",
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "dm3_submitMessage", params: [JSON.stringify(envelope)] }),
   });
+}
+
+/** A message from `from` to `to`, built for this relay and submitted directly (as a dm3 client would). */
+async function submitDirectlyAs(from: OnChainUser, to: OnChainUser, text: string): Promise<Response> {
+  const message = createDm3Message({ from: from.name, to: to.name, text, senderSigningKey: from.keys.signing.privateKey });
+  const ds = await resolveDeliveryService(ens(), DS);
+  assert.ok(ds);
+  const envelope = buildEnvelope({
+    message,
+    to: to.name,
+    from: from.name,
+    recipientEncryptionKey: to.keys.encryption.publicKey,
+    deliveryServiceEncryptionKey: ds.publicEncryptionKey,
+    senderSigningKey: from.keys.signing.privateKey,
+  });
+  return fetch(`${stack.info.gatewayUrl}/rpc`, {
+    method: "POST",
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "dm3_submitMessage", params: [JSON.stringify(envelope)] }),
+  });
+}
+
+/** The same, through the SDK's `submitEnvelope` (what its senders use). */
+async function submitEnvelopeTo(from: OnChainUser, to: OnChainUser): Promise<void> {
+  const { submitEnvelope } = await import("../../sdk/src/index");
+  const ds = await resolveDeliveryService(ens(), DS);
+  assert.ok(ds);
+  const message = createDm3Message({ from: from.name, to: to.name, text: "x", senderSigningKey: from.keys.signing.privateKey });
+  const envelope = buildEnvelope({
+    message,
+    to: to.name,
+    from: from.name,
+    recipientEncryptionKey: to.keys.encryption.publicKey,
+    deliveryServiceEncryptionKey: ds.publicEncryptionKey,
+    senderSigningKey: from.keys.signing.privateKey,
+  });
+  await submitEnvelope({ url: ds.url, envelope });
 }
 
 function send(to: string, text: string) {
@@ -170,5 +218,217 @@ describe("recipients anywhere", () => {
     await assert.rejects(inbox.pickUp(), (error: unknown) => error instanceof DeliveryServiceError && error.status === 401);
     const refusal = await submitDirectly(frank.name, signedUserProfile.profile.publicEncryptionKey);
     assert.equal(refusal.status, 404);
+  });
+});
+
+describe("spam rules, checked against the chain", () => {
+  it("refuses a sender below each threshold with dm3's -32010 and accepts one above", async () => {
+    const recipient = await onChainUser("picky.eth");
+    // Poor: a fresh wallet (no transactions, no ETH, no tokens). Rich: sent a transaction, holds ETH and tokens.
+    const poor = await onChainUser("poor.eth");
+    const richKey = generatePrivateKey();
+    const rich = await onChainUser("rich.eth", { wallet: privateKeyToAccount(richKey) });
+    await fundAccount({ rpcUrl: stack.info.rpcUrl, to: rich.address, value: 10n ** 18n });
+    const { connectChain } = await import("../../scripts/lib/chain");
+    const richChain = await connectChain({ rpcUrl: stack.info.rpcUrl, privateKey: richKey });
+    await richChain.publicClient.waitForTransactionReceipt({ hash: await richChain.wallet.sendTransaction({ to: poor.address, value: 1n }) });
+    await mintDevToken({ rpcUrl: stack.info.rpcUrl, devToken: stack.info.devToken, to: rich.address, amount: 100n });
+
+    const inbox = await createDeliveryServiceSession({ url: stack.info.gatewayUrl, name: recipient.name, signingKey: recipient.keys.signing.privateKey });
+    const sendAs = (from: OnChainUser, text: string) =>
+      sendDm3Message({
+        ens: ens(),
+        message: createDm3Message({ from: from.name, to: recipient.name, text, senderSigningKey: from.keys.signing.privateKey }),
+        senderSigningKey: from.keys.signing.privateKey,
+      });
+    const rules = [
+      { minNonce: 1 },
+      { minBalance: (10n ** 17n).toString() },
+      { minTokenBalance: { address: stack.info.devToken, amount: "50" } },
+      // A token address that is not a contract: balanceOf fails, which counts as 0 (dm3's rule).
+      { minTokenBalance: { address: poor.address, amount: "1" } },
+    ];
+    for (const [index, rule] of rules.entries()) {
+      const view = await inbox.setSpamRules(rule);
+      assert.deepEqual(Object.keys(view.effective), Object.keys(rule));
+      const refusal = await submitDirectlyAs(poor, recipient, `poor ${index}`);
+      assert.equal(refusal.status, 403, `rule ${JSON.stringify(rule)}`);
+      const body = (await refusal.json()) as { error: { code: number; message: string }; code: string };
+      assert.equal(body.error.code, -32010);
+      assert.equal(body.code, "spam");
+      assert.match(body.error.message, /Refused by picky\.eth's spam rules/);
+      if (index < 3) assert.deepEqual((await sendAs(rich, `rich ${index}`)).acceptedBy, [DS]);
+      else await assert.rejects(sendAs(rich, "rich 3"), /-32010|spam rules/);
+    }
+    // The SDK's sender sees the refusal with dm3's code.
+    await inbox.setSpamRules({ minNonce: 1 });
+    await assert.rejects(
+      submitEnvelopeTo(poor, recipient),
+      (error: unknown) => error instanceof SubmitRefusedError && error.jsonRpcCode === -32010 && error.permanent,
+    );
+    await inbox.setSpamRules({});
+    assert.deepEqual((await sendAs(poor, "no rules, no refusal")).acceptedBy, [DS]);
+    const texts = (await inbox.pickUp()).map((envelope) => openEnvelope(envelope, recipient.keys.encryption).message.message).sort();
+    assert.deepEqual(texts, ["no rules, no refusal", "rich 0", "rich 1", "rich 2"]);
+  });
+});
+
+/** The webhook of A's gateway-mode domain: every verified event, in arrival order. */
+type Webhook = {
+  server: Server;
+  events: WebhookDelivery[];
+  secret: string;
+  next: (match: (event: WebhookDelivery) => boolean, timeoutMs?: number) => Promise<WebhookDelivery>;
+};
+
+async function startWebhook(): Promise<Omit<Webhook, "secret"> & { setSecret: (secret: string) => void }> {
+  const events: WebhookDelivery[] = [];
+  let secret = "";
+  const server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString("utf8");
+    if (!(await verifyWebhook({ secret, body, signature: request.headers["x-dm3-signature"] as string }))) {
+      response.writeHead(401).end();
+      return;
+    }
+    events.push(parseWebhookDelivery(body));
+    response.writeHead(204).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const next = async (match: (event: WebhookDelivery) => boolean, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = events.find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching webhook event within ${timeoutMs} ms; got ${JSON.stringify(events.map((e) => e.type))}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+  return { server, events, next, setSecret: (value) => (secret = value) };
+}
+
+describe("two relays, one network", () => {
+  let peer: PeerRelay;
+  let webhook: Webhook;
+
+  before(async () => {
+    peer = await startPeerRelay({
+      rpcUrl: stack.info.rpcUrl,
+      ensRegistry: stack.info.ensRegistry,
+      domain: "beta.eth",
+      dsName: "ds.beta.eth",
+      port: await findFreePort(),
+      inspectorPort: await findFreePort(),
+      stateDir: path.join(stateDir, "peer"),
+    });
+    const hook = await startWebhook();
+    const { adminToken } = await (await import("../../scripts/stack/devVars")).ensureDevSecrets(stack.info.secretsFile);
+    const { secret } = await createRegistryClient({ url: stack.info.gatewayUrl, credential: adminToken }).setWebhook(
+      stack.info.domain,
+      `http://127.0.0.1:${(hook.server.address() as { port: number }).port}/dm3`,
+    );
+    hook.setSecret(secret);
+    webhook = { ...hook, secret };
+  });
+
+  after(async () => {
+    await peer?.stop();
+    webhook?.server.close();
+  });
+
+  const adminOfA = async () => {
+    const { adminToken } = await (await import("../../scripts/stack/devVars")).ensureDevSecrets(stack.info.secretsFile);
+    return createRegistryClient({ url: stack.info.gatewayUrl, credential: adminToken });
+  };
+
+  /** A user of B: registered at B with a profile listing B's delivery service. */
+  async function userOfB(label: string) {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const { signedUserProfile, keys } = await createDm3Profile(wallet, { deliveryServices: [peer.dsName] });
+    const name = `${label}.${peer.domain}`;
+    await createRegistryClient({ url: peer.url, credential: peer.adminToken }).putName(name, { owner: wallet.address, dm3Profile: signedUserProfile });
+    return { name, address: wallet.address, keys };
+  }
+
+  /** Alice's client (a user of A's domain, gateway mode) builds a message for `to` (resolving its delivery services). */
+  async function prepareFromA(to: string, text: string) {
+    const message = createDm3Message({ from: sender().name, to, text, senderSigningKey: sender().dm3.signing.privateKey });
+    return prepareOutboundMessage({ ens: ens(), message, senderSigningKey: sender().dm3.signing.privateKey });
+  }
+
+  /** The service hands a prepared message to A's outbound route. */
+  async function handToA(outbound: Awaited<ReturnType<typeof prepareFromA>>, maxAgeSeconds?: number): Promise<OutboundMessageView> {
+    const { item, created } = await (await adminOfA()).sendOutbound(stack.info.domain, { ...outbound, ...(maxAgeSeconds && { maxAgeSeconds }) });
+    assert.equal(created, true);
+    return item;
+  }
+
+  const sendFromA = async (to: string, text: string) => handToA(await prepareFromA(to, text));
+
+  const reported = (id: string, type: "delivered" | "failed") => (event: WebhookDelivery) => event.type === type && event.outbound.id === id;
+
+  it("A's user reaches B's user through A's outbound queue; B's user reads it with dm3-lib-messaging and answers to A's webhook", async () => {
+    const bea = await userOfB("bea");
+    const item = await sendFromA(bea.name, "hello B, from A's gateway user");
+    assert.deepEqual(item.deliveryServices, [peer.dsName]);
+    const report = await webhook.next(reported(item.id, "delivered"));
+    assert.equal(report.type === "delivered" && report.outbound.deliveredBy, peer.dsName);
+    assert.equal((await (await adminOfA()).getOutbound(stack.info.domain, item.id)).status, "delivered");
+
+    const inbox = await createDeliveryServiceSession({ url: peer.url, name: bea.name, signingKey: bea.keys.signing.privateKey });
+    const [envelope] = await inbox.pickUp();
+    assert.ok(envelope);
+    const opened = (await decryptEnvelop(envelope as never, bea.keys.encryption)) as unknown as { message: { message: string; metadata: { from: string } } };
+    assert.equal(opened.message.message, "hello B, from A's gateway user");
+    assert.equal(opened.message.metadata.from, sender().name);
+
+    // The answer, sent with the SDK the way any dm3 client sends: it reaches A's webhook.
+    const reply = createDm3Message({ from: bea.name, to: sender().name, text: "hello A, from B", senderSigningKey: bea.keys.signing.privateKey });
+    assert.deepEqual((await sendDm3Message({ ens: ens(), message: reply, senderSigningKey: bea.keys.signing.privateKey })).acceptedBy, [DS]);
+    const delivered = await webhook.next((event) => event.type === "message" && event.envelope.metadata.deliveryInformation.from === bea.name);
+    assert.equal(delivered.type === "message" && openEnvelope(delivered.envelope, sender().dm3.encryption).message.message, "hello A, from B");
+  });
+
+  it("with B stopped, A's message waits and arrives once B is back; with a short maximum age it is reported failed", async () => {
+    const ben = await userOfB("ben");
+    // Ben's client-side data is resolved while B is up; then B goes away.
+    const [first, second] = [await prepareFromA(ben.name, "sent while B was down"), await prepareFromA(ben.name, "gives up quickly")];
+    await peer.stop();
+    try {
+      const waiting = await handToA(first);
+      const expiring = await handToA(second, 3);
+      await webhook.next(reported(expiring.id, "failed"), 30_000);
+      const failed = await (await adminOfA()).getOutbound(stack.info.domain, expiring.id);
+      assert.equal(failed.status, "failed");
+      assert.match(failed.lastError ?? "", /^not delivered within its maximum age/);
+      const pending = await (await adminOfA()).getOutbound(stack.info.domain, waiting.id);
+      assert.equal(pending.status, "pending");
+      assert.ok(pending.attempts >= 1 && pending.lastError, JSON.stringify(pending));
+      assert.deepEqual(
+        (await (await adminOfA()).listOutbound(stack.info.domain, { status: "pending" })).items.map((row) => row.id),
+        [waiting.id],
+      );
+    } finally {
+      await peer.restart();
+    }
+    const waitingId = (await (await adminOfA()).listOutbound(stack.info.domain, { limit: 10 })).items.find(
+      (row) => row.recipient === ben.name && row.status !== "failed",
+    )?.id;
+    assert.ok(waitingId);
+    await webhook.next(reported(waitingId, "delivered"), 60_000);
+    const inbox = await createDeliveryServiceSession({ url: peer.url, name: ben.name, signingKey: ben.keys.signing.privateKey });
+    const texts = (await inbox.pickUp()).map((envelope) => openEnvelope(envelope, ben.keys.encryption).message.message);
+    assert.deepEqual(texts, ["sent while B was down"]);
+  });
+
+  it("a third recipient, fully on chain and listing B, receives A's message at B", async () => {
+    const dora = await onChainUser("dora.eth", { deliveryServices: [peer.dsName] });
+    const item = await sendFromA(dora.name, "to a name that lives on chain");
+    await webhook.next(reported(item.id, "delivered"));
+    const inbox = await createDeliveryServiceSession({ url: peer.url, name: dora.name, signingKey: dora.keys.signing.privateKey });
+    const [envelope] = await inbox.pickUp();
+    assert.ok(envelope);
+    assert.equal(openEnvelope(envelope, dora.keys.encryption).message.message, "to a name that lives on chain");
   });
 });

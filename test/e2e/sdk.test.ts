@@ -102,7 +102,11 @@ describe("the SDK", () => {
     try {
       const [, bobName] = (await waitForLine(example, output, /registered (\S+)/)) as RegExpMatchArray;
       // Sent through the relay's outbound queue; the outcome comes back as a signed webhook report.
-      const [, outboundId] = (await waitForLine(example, output, /queued (0x[0-9a-f]{64}) for alice\.demo\.eth \(delivery services: ds\.demo\.eth\)/)) as RegExpMatchArray;
+      const [, outboundId] = (await waitForLine(
+        example,
+        output,
+        /queued (0x[0-9a-f]{64}) for alice\.demo\.eth \(delivery services: ds\.demo\.eth\)/,
+      )) as RegExpMatchArray;
       await waitForLine(example, output, new RegExp(`webhook: message ${outboundId} to alice\\.demo\\.eth delivered`));
 
       // Alice's side, with dm3's libraries: pick up (SDK session), open and check with dm3-lib-messaging.

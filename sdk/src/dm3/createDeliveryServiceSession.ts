@@ -59,7 +59,8 @@ export async function createDeliveryServiceSession(options: { url: string; name:
     /** The name's spam rules at this delivery service (its own, its domain's defaults, the ones that apply). */
     getSpamRules: () => call<SpamRulesView>(`/delivery/spam-rules/${name}`, { headers: authorized }),
     /** Sets the name's own spam rules (dm3's `minNonce`, `minBalance`, `minTokenBalance`); `{}` removes them. */
-    setSpamRules: (rules: SpamRulesInput) => call<SpamRulesView>(`/delivery/spam-rules/${name}`, { method: "PUT", headers: authorized, body: JSON.stringify(rules) }),
+    setSpamRules: (rules: SpamRulesInput) =>
+      call<SpamRulesView>(`/delivery/spam-rules/${name}`, { method: "PUT", headers: authorized, body: JSON.stringify(rules) }),
   };
 }
 

@@ -129,14 +129,16 @@ export async function sendDm3Message(options: {
 }): Promise<SendResult> {
   const prepared = await prepareDm3Message(options);
   const outcomes = await Promise.all(
-    prepared.envelopes.map(async ({ deliveryService, url, envelope }): Promise<{ accepted: true; name: string } | { accepted: false; refusal: DeliveryRefusal }> => {
-      try {
-        await submitEnvelope({ url, envelope, ...(options.headers && { headers: options.headers }), ...(options.fetch && { fetch: options.fetch }) });
-        return { accepted: true, name: deliveryService };
-      } catch (error) {
-        return { accepted: false, refusal: { deliveryService, url, error: error instanceof Error ? error.message : String(error) } };
-      }
-    }),
+    prepared.envelopes.map(
+      async ({ deliveryService, url, envelope }): Promise<{ accepted: true; name: string } | { accepted: false; refusal: DeliveryRefusal }> => {
+        try {
+          await submitEnvelope({ url, envelope, ...(options.headers && { headers: options.headers }), ...(options.fetch && { fetch: options.fetch }) });
+          return { accepted: true, name: deliveryService };
+        } catch (error) {
+          return { accepted: false, refusal: { deliveryService, url, error: error instanceof Error ? error.message : String(error) } };
+        }
+      },
+    ),
   );
   const acceptedBy = outcomes.flatMap((outcome) => (outcome.accepted ? [outcome.name] : []));
   const refused = outcomes.flatMap((outcome) => (outcome.accepted ? [] : [outcome.refusal]));
