@@ -21,6 +21,8 @@ export const BACKUP_TABLES = [
   "audit_log",
   "messages",
   "webhook_deliveries",
+  "spam_rules",
+  "outbound_messages",
 ] as const;
 
 /** The first line of every backup this CLI writes; `restore` refuses files without it. */

@@ -193,6 +193,14 @@ const deepTargets: { what: string; path: string; method: string; admin: boolean;
     body: (deep: string) => JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [envelopeWithDeep(field, deep)] }),
   })),
   { what: "challenge answer", path: "/auth/alice.demo.eth", method: "POST", admin: false, body: (deep) => `{"challenge":${deep},"signature":"x"}` },
+  {
+    what: "outbound envelope",
+    path: "/v1/domains/demo.eth/outbound",
+    method: "POST",
+    admin: true,
+    body: (deep) => `{"from":"alice.demo.eth","to":"x.eth","envelopes":[{"deliveryService":"ds.eth","envelope":${deep}}]}`,
+  },
+  { what: "domain spam rules", path: "/v1/domains/demo.eth/spam-rules", method: "PUT", admin: true, body: (deep) => `{"minTokenBalance":${deep}}` },
 ];
 
 beforeAll(async () => {
@@ -291,9 +299,58 @@ describe("fuzz", () => {
               await call(`/auth/${encodeURIComponent(ensName)}`, { method: "POST", body: JSON.stringify({ challenge: junk, signature: junk }) }),
             );
             await expectClientSafe(await call(`/delivery/messages/incoming/${encodeURIComponent(ensName)}`, { headers: { Authorization: `Bearer ${junk}` } }));
+            await expectClientSafe(
+              await call(`/delivery/spam-rules/${encodeURIComponent(ensName)}`, { method: "PUT", headers: { Authorization: `Bearer ${junk}` }, body: junk }),
+            );
           },
         ),
         { numRuns: RELAY_RUNS },
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "the relay's service routes: outbound messages and spam rules of every shape, junk queries and ids",
+    async () => {
+      const headers = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+      const outbound = fc.oneof(
+        jsonValue,
+        fc.record(
+          {
+            from: fc.oneof(name, jsonValue),
+            to: fc.oneof(name, jsonValue),
+            envelopes: fc.oneof(
+              fc.array(fc.record({ deliveryService: fc.oneof(name, jsonValue), envelope: jsonValue }, { requiredKeys: [] }), { maxLength: 10 }),
+              jsonValue,
+            ),
+            maxAgeSeconds: fc.oneof(fc.integer(), jsonValue),
+          },
+          { requiredKeys: [] },
+        ),
+      );
+      const rules = fc.oneof(
+        jsonValue,
+        fc.record(
+          {
+            minNonce: fc.oneof(fc.integer(), fc.double(), jsonValue),
+            minBalance: fc.oneof(fc.string({ maxLength: 90 }), fc.bigInt().map(String), jsonValue),
+            minTokenBalance: fc.oneof(
+              fc.record({ address: fc.string({ maxLength: 50 }), amount: fc.string({ maxLength: 90 }) }, { requiredKeys: [] }),
+              jsonValue,
+            ),
+          },
+          { requiredKeys: [] },
+        ),
+      );
+      await fc.assert(
+        fc.asyncProperty(outbound, rules, fc.string({ maxLength: 60 }), fc.string({ maxLength: 80 }), async (message, spamRules, query, id) => {
+          await expectClientSafe(await call("/v1/domains/demo.eth/outbound", { method: "POST", headers, body: JSON.stringify(message) }));
+          await expectClientSafe(await call(`/v1/domains/demo.eth/outbound?${query}`, { headers }));
+          await expectClientSafe(await call(`/v1/domains/demo.eth/outbound/${encodeURIComponent(id)}`, { headers }));
+          await expectClientSafe(await call("/v1/domains/demo.eth/spam-rules", { method: "PUT", headers, body: JSON.stringify(spamRules) }));
+        }),
+        { numRuns: REST_RUNS },
       );
     },
     TEST_TIMEOUT_MS,
