@@ -2,7 +2,11 @@
  * Relay benchmarks: DM3 crypto cost per message (Node, the same @noble code the worker runs), and
  * messages/s for submit, pickup and acknowledge against `wrangler dev` with its local D1.
  *
- * Usage: npm run bench -- relay   (BENCH_MESSAGES, default 1,000; BENCH_CONCURRENCY, default 8)
+ * Then the relay in the DM3 network (bench/relayNetwork.ts): submits to recipients on chain (ENS
+ * cache cold and warm), outbound deliveries between two local workers, CPU per message on each side.
+ *
+ * Usage: npm run bench -- relay   (BENCH_MESSAGES, default 1,000; BENCH_CONCURRENCY, default 8;
+ *        BENCH_ONCHAIN_RECIPIENTS, default 40; BENCH_OUTBOUND_MESSAGES, default 200)
  */
 import { performance } from "node:perf_hooks";
 import { hashMessage, sha256, stringToBytes } from "viem";
@@ -11,6 +15,7 @@ import { buildEnvelope } from "../worker/src/protocol/dm3/buildEnvelope";
 import { generateDm3Keys } from "../worker/src/protocol/dm3/keys";
 import { stringify } from "../worker/src/protocol/dm3/stringify";
 import { withBenchStack } from "./lib/benchStack";
+import { benchRelayNetwork } from "./relayNetwork";
 import { deliveryServiceKey, drainInbox, submitEnvelope } from "./lib/relayClient";
 import { simulatedClientHeaders } from "./lib/simulatedClients";
 
@@ -20,7 +25,7 @@ const CRYPTO_ROUNDS = 500;
 
 export async function benchRelay(): Promise<void> {
   benchCrypto();
-  await withBenchStack(async (stack) => {
+  await withBenchStack(async (stack, _registry, stateDir) => {
     const alice = stack.demoUsers[0]!;
     const dsKey = await deliveryServiceKey();
     const sender = generateDm3Keys();
@@ -54,6 +59,7 @@ export async function benchRelay(): Promise<void> {
     console.log(`  pickup (pages of ≤500): ${(pickedUp / pickupSeconds).toFixed(0)} messages/s (${pickedUp} picked up)`);
     console.log(`  acknowledge (batches):  ${(acknowledged / ackSeconds).toFixed(0)} messages/s (${acknowledged} deleted)`);
     if (pickedUp !== MESSAGES || acknowledged !== MESSAGES) throw new Error("messages were lost or left behind");
+    await benchRelayNetwork(stack, stateDir);
   });
 }
 

@@ -15,7 +15,7 @@ import {
 import { checkDeployment } from "../lib/checkDeployment";
 import { UsageError } from "../lib/cliErrors";
 import { deployResolver, writeDeploymentRecord } from "../lib/deployResolver";
-import { configuredDatabaseId, createDatabase, deployWorker, generateMissingSecrets, signerAddressOf, WORKER_SECRETS } from "../lib/deployWorker";
+import { configuredDatabaseId, createDatabase, deployWorker, ensureQueues, generateMissingSecrets, signerAddressOf, WORKER_SECRETS } from "../lib/deployWorker";
 import { projectRoot } from "../lib/paths";
 import { setDomainResolver } from "../lib/setDomainResolver";
 import { readStackFile } from "../lib/stackConfig";
@@ -124,6 +124,8 @@ const worker = defineCommand({
     const databaseId = (await configuredDatabaseId()) ?? (await createDatabase());
     console.error(`D1 ${databaseId}; applying migrations`);
     await runWrangler(["d1", "migrations", "apply", "DB", "--remote"]);
+    const createdQueues = await ensureQueues();
+    if (createdQueues.length > 0) console.error(`created queues ${createdQueues.join(", ")}`);
     const output = await deployWorker(secrets, { dryRun: false });
     const url = /https:\/\/\S+\.workers\.dev/.exec(output)?.[0];
     console.error(`deployed${url ? ` at ${url}` : ""}`);

@@ -48,6 +48,28 @@ export async function createDatabase(): Promise<string> {
   return id;
 }
 
+/** The queues wrangler.toml binds (producers, consumers and dead-letter queues), in order of appearance. */
+export async function configuredQueues(): Promise<string[]> {
+  const config = await readFile(WRANGLER_TOML, "utf8");
+  const names = [...config.matchAll(/^\s*(?:queue|dead_letter_queue)\s*=\s*"([^"]+)"/gm)].map((match) => match[1] as string);
+  return [...new Set(names)];
+}
+
+/** Creates each queue wrangler.toml binds that the account does not have yet (a deploy needs them to exist). */
+export async function ensureQueues(): Promise<string[]> {
+  const created: string[] = [];
+  for (const name of await configuredQueues()) {
+    try {
+      await runWranglerOutput(["queues", "create", name]);
+      created.push(name);
+    } catch (error) {
+      // wrangler answers an existing name with an error that says so; anything else is real.
+      if (!/already (exists|taken)/i.test(error instanceof Error ? error.message : String(error))) throw error;
+    }
+  }
+  return created;
+}
+
 /**
  * `wrangler deploy` with `secrets` uploaded in the same version. The values travel in the child's
  * environment; the secrets file wrangler reads only names them (`NAME=${NAME}`), so no secret is

@@ -1,4 +1,7 @@
-import { type Address, type Hex, labelhash, parseAbi } from "viem";
+import { type Address, type Hex, labelhash, type LocalAccount, parseAbi } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { createDm3Profile, type Dm3Keys } from "../../sdk/src/index";
+import { DM3_PROFILE_TEXT_KEY, encodeProfileRecord } from "../../worker/src/protocol/dm3/profile";
 import { namehash, normalize } from "viem/ens";
 import { ensRegistryAbi } from "../../worker/src/abi";
 import { connectChain } from "../lib/chain";
@@ -59,4 +62,24 @@ export async function setOnChainText(options: {
 }): Promise<void> {
   const chain = await connectChain({ rpcUrl: options.rpcUrl, privateKey: options.ownerKey });
   await chain.write(options.textResolver, textAddrResolverAbi, "setText", [namehash(normalize(options.name)), options.key, options.value]);
+}
+
+/** A DM3 user whose name, address and profile live fully on the local chain (no gateway involved). */
+export type OnChainDm3User = { name: string; address: Address; keys: Dm3Keys };
+
+/** Creates `name` on chain for `wallet` (default: a fresh one) with fresh DM3 keys and a profile listing `deliveryServices`. */
+export async function createOnChainDm3User(
+  stack: { rpcUrl: string; ensRegistry: Address; textResolver: Address },
+  name: string,
+  options: { deliveryServices: string[]; wallet?: LocalAccount },
+): Promise<OnChainDm3User> {
+  const wallet = options.wallet ?? privateKeyToAccount(generatePrivateKey());
+  const { signedUserProfile, keys } = await createDm3Profile(wallet, { deliveryServices: options.deliveryServices });
+  await registerOnChainName({
+    ...stack,
+    name,
+    owner: wallet.address,
+    texts: { [DM3_PROFILE_TEXT_KEY]: encodeProfileRecord(signedUserProfile) },
+  });
+  return { name, address: wallet.address, keys };
 }

@@ -20,6 +20,8 @@ export type PeerRelay = {
   stop: () => Promise<void>;
   /** Starts the worker again on the same port and D1. */
   restart: () => Promise<void>;
+  /** The running worker's process (wrangler dev), e.g. to measure its CPU. */
+  pid: () => number | undefined;
 };
 
 /**
@@ -80,5 +82,5 @@ export async function startPeerRelay(options: {
     await stop();
     throw error;
   }
-  return { url, adminToken: secrets.adminToken, domain: options.domain, dsName: options.dsName, resolver, stop, restart: start };
+  return { url, adminToken: secrets.adminToken, domain: options.domain, dsName: options.dsName, resolver, stop, restart: start, pid: () => pid };
 }

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Address, createPublicClient, http } from "viem";
+import { createPublicClient, http } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { decryptEnvelop } from "@dm3-org/dm3-lib-messaging";
@@ -21,13 +21,13 @@ import {
   parseWebhookDelivery,
   prepareOutboundMessage,
   SubmitRefusedError,
+  submitEnvelope,
   verifyWebhook,
   buildEnvelope,
   createDeliveryServiceSession,
   createDm3Message,
   createDm3Profile,
   DeliveryServiceError,
-  type Dm3Keys,
   encodeProfileRecord,
   openEnvelope,
   resolveDeliveryService,
@@ -35,7 +35,7 @@ import {
   type EnsReader,
 } from "../../sdk/src/index";
 import { DM3_PROFILE_TEXT_KEY } from "../../worker/src/protocol/dm3/profile";
-import { fundAccount, registerOnChainName, setOnChainText } from "../../scripts/stack/onChainName";
+import { createOnChainDm3User, fundAccount, type OnChainDm3User, registerOnChainName, setOnChainText } from "../../scripts/stack/onChainName";
 import { findFreePort } from "../../scripts/stack/processes";
 import { type Stack, startStack } from "../../scripts/stack/startStack";
 import { type PeerRelay, startPeerRelay } from "../../scripts/stack/startPeerRelay";
@@ -66,79 +66,43 @@ after(async () => {
 
 const ens = (): EnsReader => ({ client: createPublicClient({ chain: hardhat, transport: http(stack.info.rpcUrl) }), registry: stack.info.ensRegistry });
 
-type OnChainUser = { name: string; address: Address; keys: Dm3Keys };
+type OnChainUser = OnChainDm3User;
 
 /** A user whose name, address and DM3 profile live fully on chain (no gateway involved). */
-async function onChainUser(name: string, options: { deliveryServices?: string[]; wallet?: ReturnType<typeof privateKeyToAccount> } = {}): Promise<OnChainUser> {
-  const wallet = options.wallet ?? privateKeyToAccount(generatePrivateKey());
-  const { signedUserProfile, keys } = await createDm3Profile(wallet, { deliveryServices: options.deliveryServices ?? [DS] });
-  await registerOnChainName({
-    rpcUrl: stack.info.rpcUrl,
-    ensRegistry: stack.info.ensRegistry,
-    textResolver: stack.info.textResolver,
-    name,
-    owner: wallet.address,
-    texts: { [DM3_PROFILE_TEXT_KEY]: encodeProfileRecord(signedUserProfile) },
-  });
-  return { name, address: wallet.address, keys };
-}
+const onChainUser = (name: string, options: { deliveryServices?: string[]; wallet?: ReturnType<typeof privateKeyToAccount> } = {}) =>
+  createOnChainDm3User(stack.info, name, { deliveryServices: options.deliveryServices ?? [DS], ...(options.wallet && { wallet: options.wallet }) });
 
 const sender = () => stack.demoUsers[0]!;
 
-/** Builds an envelope for this relay and submits it, whatever the recipient's profile lists. */
-async function submitDirectly(to: string, recipientEncryptionKey: string): Promise<Response> {
-  const message = createDm3Message({ from: sender().name, to, text: "x", senderSigningKey: sender().dm3.signing.privateKey });
+type Party = { name: string; signingKey: string };
+
+/** An envelope from `from` to `to`, built for this relay (as a dm3 client builds it), whatever `to`'s profile lists. */
+async function envelopeForThisRelay(from: Party, to: string, recipientEncryptionKey: string, text = "x") {
   const ds = await resolveDeliveryService(ens(), DS);
   assert.ok(ds);
+  const message = createDm3Message({ from: from.name, to, text, senderSigningKey: from.signingKey });
   const envelope = buildEnvelope({
     message,
     to,
-    from: sender().name,
+    from: from.name,
     recipientEncryptionKey,
     deliveryServiceEncryptionKey: ds.publicEncryptionKey,
-    senderSigningKey: sender().dm3.signing.privateKey,
+    senderSigningKey: from.signingKey,
   });
-  return fetch(`${stack.info.gatewayUrl}/rpc`, {
+  return { url: ds.url, envelope };
+}
+
+/** Submits that envelope directly (the raw answer). */
+async function submitDirectly(to: string, recipientEncryptionKey: string, from: Party = senderParty(), text = "x"): Promise<Response> {
+  const { url, envelope } = await envelopeForThisRelay(from, to, recipientEncryptionKey, text);
+  return fetch(`${url}/rpc`, {
     method: "POST",
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "dm3_submitMessage", params: [JSON.stringify(envelope)] }),
   });
 }
 
-/** A message from `from` to `to`, built for this relay and submitted directly (as a dm3 client would). */
-async function submitDirectlyAs(from: OnChainUser, to: OnChainUser, text: string): Promise<Response> {
-  const message = createDm3Message({ from: from.name, to: to.name, text, senderSigningKey: from.keys.signing.privateKey });
-  const ds = await resolveDeliveryService(ens(), DS);
-  assert.ok(ds);
-  const envelope = buildEnvelope({
-    message,
-    to: to.name,
-    from: from.name,
-    recipientEncryptionKey: to.keys.encryption.publicKey,
-    deliveryServiceEncryptionKey: ds.publicEncryptionKey,
-    senderSigningKey: from.keys.signing.privateKey,
-  });
-  return fetch(`${stack.info.gatewayUrl}/rpc`, {
-    method: "POST",
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "dm3_submitMessage", params: [JSON.stringify(envelope)] }),
-  });
-}
-
-/** The same, through the SDK's `submitEnvelope` (what its senders use). */
-async function submitEnvelopeTo(from: OnChainUser, to: OnChainUser): Promise<void> {
-  const { submitEnvelope } = await import("../../sdk/src/index");
-  const ds = await resolveDeliveryService(ens(), DS);
-  assert.ok(ds);
-  const message = createDm3Message({ from: from.name, to: to.name, text: "x", senderSigningKey: from.keys.signing.privateKey });
-  const envelope = buildEnvelope({
-    message,
-    to: to.name,
-    from: from.name,
-    recipientEncryptionKey: to.keys.encryption.publicKey,
-    deliveryServiceEncryptionKey: ds.publicEncryptionKey,
-    senderSigningKey: from.keys.signing.privateKey,
-  });
-  await submitEnvelope({ url: ds.url, envelope });
-}
+const senderParty = (): Party => ({ name: sender().name, signingKey: sender().dm3.signing.privateKey });
+const partyOf = (user: OnChainUser): Party => ({ name: user.name, signingKey: user.keys.signing.privateKey });
 
 function send(to: string, text: string) {
   const message = createDm3Message({ from: sender().name, to, text, senderSigningKey: sender().dm3.signing.privateKey });
@@ -251,7 +215,7 @@ describe("spam rules, checked against the chain", () => {
     for (const [index, rule] of rules.entries()) {
       const view = await inbox.setSpamRules(rule);
       assert.deepEqual(Object.keys(view.effective), Object.keys(rule));
-      const refusal = await submitDirectlyAs(poor, recipient, `poor ${index}`);
+      const refusal = await submitDirectly(recipient.name, recipient.keys.encryption.publicKey, partyOf(poor), `poor ${index}`);
       assert.equal(refusal.status, 403, `rule ${JSON.stringify(rule)}`);
       const body = (await refusal.json()) as { error: { code: number; message: string }; code: string };
       assert.equal(body.error.code, -32010);
@@ -263,7 +227,7 @@ describe("spam rules, checked against the chain", () => {
     // The SDK's sender sees the refusal with dm3's code.
     await inbox.setSpamRules({ minNonce: 1 });
     await assert.rejects(
-      submitEnvelopeTo(poor, recipient),
+      envelopeForThisRelay(partyOf(poor), recipient.name, recipient.keys.encryption.publicKey).then(({ url, envelope }) => submitEnvelope({ url, envelope })),
       (error: unknown) => error instanceof SubmitRefusedError && error.jsonRpcCode === -32010 && error.permanent,
     );
     await inbox.setSpamRules({});
