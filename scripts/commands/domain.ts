@@ -82,5 +82,65 @@ const queue = defineCommand({
   },
 });
 
-/** `domain add|list|webhook|queue`. */
-export default defineCommand({ meta: { name: "domain", description: "Manage served domains" }, subCommands: { add, list, webhook, queue } });
+const outbound = defineCommand({
+  meta: { name: "outbound", description: "Messages the domain's users sent to DM3 users elsewhere: status, attempts, last error" },
+  args: {
+    domain: { type: "positional", required: true, description: "Domain" },
+    status: { type: "string", description: "Only pending, delivered or failed" },
+    limit: { type: "string", description: "At most this many (newest first; default 50, at most 100)" },
+    ...COMMON_ARGS,
+  },
+  async run({ args }) {
+    const status = args.status as "pending" | "delivered" | "failed" | undefined;
+    if (status !== undefined && !["pending", "delivered", "failed"].includes(status)) throw new UsageError("--status must be pending, delivered or failed");
+    const page = await registryClient(args).listOutbound(args.domain, { ...(status && { status }), ...(args.limit && { limit: Number(args.limit) }) });
+    output(Boolean(args.json), page, () =>
+      page.items.length === 0
+        ? "no outbound messages"
+        : page.items
+            .map(
+              (i) =>
+                `${i.id}\t${i.sender} → ${i.recipient}\t${i.status}${i.deliveredBy ? ` by ${i.deliveredBy}` : ""}\tattempts ${i.attempts}\t${i.lastError ?? ""}`,
+            )
+            .join("\n"),
+    );
+  },
+});
+
+const spamRules = defineCommand({
+  meta: { name: "spam-rules", description: "The domain's default DM3 spam rules for its names (a name's own rules win)" },
+  args: {
+    domain: { type: "positional", required: true, description: "Domain" },
+    "min-nonce": { type: "string", description: "Senders need at least this many transactions" },
+    "min-balance": { type: "string", description: "Senders need at least this much ETH, in wei" },
+    "min-token-balance": { type: "string", description: "<token address>=<amount>: senders need at least this much of an ERC-20" },
+    clear: { type: "boolean", description: "Remove the defaults" },
+    ...COMMON_ARGS,
+  },
+  async run({ args }) {
+    const client = registryClient(args);
+    const setting = args.clear || args["min-nonce"] !== undefined || args["min-balance"] !== undefined || args["min-token-balance"] !== undefined;
+    if (!setting) {
+      const view = await client.getDomainSpamRules(args.domain);
+      output(Boolean(args.json), view, () => (Object.keys(view.rules).length === 0 ? "no spam rules" : JSON.stringify(view.rules)));
+      return;
+    }
+    const [token, amount] = (args["min-token-balance"] ?? "").split("=");
+    if (args["min-token-balance"] !== undefined && (!token || !amount)) throw new UsageError("--min-token-balance takes <token address>=<amount>");
+    const rules = args.clear
+      ? {}
+      : {
+          ...(args["min-nonce"] !== undefined && { minNonce: Number(args["min-nonce"]) }),
+          ...(args["min-balance"] !== undefined && { minBalance: args["min-balance"] }),
+          ...(token && amount && { minTokenBalance: { address: token, amount } }),
+        };
+    const view = await client.setDomainSpamRules(args.domain, rules);
+    output(Boolean(args.json), view, () => (Object.keys(view.rules).length === 0 ? "spam rules removed" : `spam rules: ${JSON.stringify(view.rules)}`));
+  },
+});
+
+/** `domain add|list|webhook|queue|outbound|spam-rules`. */
+export default defineCommand({
+  meta: { name: "domain", description: "Manage served domains" },
+  subCommands: { add, list, webhook, queue, outbound, "spam-rules": spamRules },
+});
