@@ -143,6 +143,38 @@ describe("spam rules", () => {
     expect((await callWith({ L1_RPC_URL: DEAD_RPC }, `/v1/domains/${DOMAIN}/spam-rules`, withKey(serviceKey, "PUT", {}))).status).toBe(200);
   });
 
+  test("a name's rules belong to the profile key that set them: new keys (a new owner) do not inherit them", async () => {
+    const name = `rekeyed.${DOMAIN}`;
+    const oldKeys = generateDm3Keys();
+    await publish(name, oldKeys);
+    const oldSession = await login(name, oldKeys.signing.privateKey);
+    const set = await callWith({ L1_RPC_URL: DEAD_RPC }, `/delivery/spam-rules/${name}`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${oldSession}` },
+      body: JSON.stringify({ minNonce: 1_000 }),
+    });
+    expect(set.status).toBe(200);
+    const newKeys = generateDm3Keys();
+    await publish(name, newKeys);
+    const newSession = await login(name, newKeys.signing.privateKey);
+    const view = (await (await call(`/delivery/spam-rules/${name}`, { headers: { Authorization: `Bearer ${newSession}` } })).json()) as { rules: unknown };
+    expect(view.rules).toEqual({});
+    // A submit needs no chain now: the old rules do not apply (with them it would need the RPC, which is down).
+    const envelope = buildEnvelope({
+      message: { message: "x", metadata: { to: name, from: "stranger.eth", timestamp: Date.now(), type: "NEW" } },
+      to: name,
+      from: "stranger.eth",
+      recipientEncryptionKey: newKeys.encryption.publicKey,
+      deliveryServiceEncryptionKey: relay.encryption.publicKey,
+      senderSigningKey: sender.keys.signing.privateKey,
+    });
+    const submitted = await callWith({ L1_RPC_URL: DEAD_RPC }, "/rpc", {
+      method: "POST",
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "dm3_submitMessage", params: [JSON.stringify(envelope)] }),
+    });
+    expect(submitted.status).toBe(200);
+  });
+
   test("rules go with the name: deleting it removes them", async () => {
     const name = `gone.${DOMAIN}`;
     const keys = generateDm3Keys();

@@ -222,6 +222,11 @@ export const spamRules = sqliteTable(
     subject: text("subject").notNull(),
     /** The rules as JSON (canonical: amounts as decimal strings). */
     rules: text("rules").notNull(),
+    /**
+     * A name's rules: the profile signing key of the session that set them. They apply only while the
+     * name's profile has that key — a new owner (or new keys) does not inherit them.
+     */
+    ownerKey: text("owner_key"),
     updatedAtMs: integer("updated_at_ms").notNull(),
   },
   (table) => [primaryKey({ columns: [table.kind, table.subject] })],

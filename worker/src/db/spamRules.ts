@@ -5,20 +5,24 @@ import { spamRules } from "./schema";
 
 export type SpamRulesKind = "name" | "domain";
 
-/** The rules stored for one name or domain, or undefined. */
-export async function findSpamRules(db: Database, kind: SpamRulesKind, subject: string): Promise<SpamRules | undefined> {
+/**
+ * The rules stored for a domain, or for a name — those only while its profile still has `ownerKey`,
+ * the signing key they were set with (a new owner or new keys do not inherit them).
+ */
+export async function findSpamRules(db: Database, kind: SpamRulesKind, subject: string, ownerKey?: string): Promise<SpamRules | undefined> {
   const row = await db
-    .select({ rules: spamRules.rules })
+    .select({ rules: spamRules.rules, ownerKey: spamRules.ownerKey })
     .from(spamRules)
     .where(and(eq(spamRules.kind, kind), eq(spamRules.subject, subject)))
     .get();
-  return row ? (JSON.parse(row.rules) as SpamRules) : undefined;
+  if (!row || (kind === "name" && row.ownerKey !== ownerKey)) return undefined;
+  return JSON.parse(row.rules) as SpamRules;
 }
 
-/** The rules that apply to `name`: its own, else its domain's defaults (one query). */
-export async function findEffectiveSpamRules(db: Database, name: string, domain: string | undefined): Promise<SpamRules | undefined> {
+/** The rules that apply to `name` (whose profile's signing key is `ownerKey`): its own, else its domain's defaults (one query). */
+export async function findEffectiveSpamRules(db: Database, name: string, ownerKey: string, domain: string | undefined): Promise<SpamRules | undefined> {
   const rows = await db
-    .select({ kind: spamRules.kind, rules: spamRules.rules })
+    .select({ kind: spamRules.kind, rules: spamRules.rules, ownerKey: spamRules.ownerKey })
     .from(spamRules)
     .where(
       or(
@@ -27,12 +31,19 @@ export async function findEffectiveSpamRules(db: Database, name: string, domain:
       ),
     )
     .all();
-  const row = rows.find((item) => item.kind === "name") ?? rows[0];
+  const row = rows.find((item) => item.kind === "name" && item.ownerKey === ownerKey) ?? rows.find((item) => item.kind === "domain");
   return row ? (JSON.parse(row.rules) as SpamRules) : undefined;
 }
 
-/** Stores `rules` for a name or domain; empty rules remove the entry. */
-export async function saveSpamRules(db: Database, kind: SpamRulesKind, subject: string, rules: SpamRules, nowMs: number): Promise<void> {
+/** Stores `rules` for a name (set with the profile key `ownerKey`) or a domain; empty rules remove the entry. */
+export async function saveSpamRules(
+  db: Database,
+  kind: SpamRulesKind,
+  subject: string,
+  rules: SpamRules,
+  nowMs: number,
+  ownerKey: string | null = null,
+): Promise<void> {
   if (Object.keys(rules).length === 0) {
     await db.delete(spamRules).where(and(eq(spamRules.kind, kind), eq(spamRules.subject, subject)));
     return;
@@ -40,6 +51,6 @@ export async function saveSpamRules(db: Database, kind: SpamRulesKind, subject: 
   const value = JSON.stringify(rules);
   await db
     .insert(spamRules)
-    .values({ kind, subject, rules: value, updatedAtMs: nowMs })
-    .onConflictDoUpdate({ target: [spamRules.kind, spamRules.subject], set: { rules: value, updatedAtMs: nowMs } });
+    .values({ kind, subject, rules: value, ownerKey, updatedAtMs: nowMs })
+    .onConflictDoUpdate({ target: [spamRules.kind, spamRules.subject], set: { rules: value, ownerKey, updatedAtMs: nowMs } });
 }

@@ -28,10 +28,18 @@ const database = (c: RelayContext) => services(c).db;
 const relay = (c: RelayContext) => services(c).relay();
 const nowSeconds = (c: RelayContext) => services(c).clock.nowSeconds();
 
+declare module "hono" {
+  interface ContextVariableMap {
+    /** The profile signing key the request's relay session was earned with. */
+    sessionKey: string;
+  }
+}
+
 /** Middleware: 401 unless the request carries a live session of the name in the path (before any body is read). */
 function sessionOfPathName() {
   return createMiddleware<{ Bindings: Env }>(async function sessionOfPathName(c, next) {
-    await requireSession(services(c).directory, relay(c), c.req.header("Authorization"), relayName(c.req.param("ensName") ?? ""));
+    const key = await requireSession(services(c).directory, relay(c), c.req.header("Authorization"), relayName(c.req.param("ensName") ?? ""));
+    c.set("sessionKey", key);
     await next();
   });
 }
@@ -98,7 +106,7 @@ export const relayRoutes = new Hono<{ Bindings: Env }>()
     async (c) => {
       const name = relayName(c.req.param("ensName"));
       const domain = findServingDomain(await services(c).domains(), name)?.name;
-      return c.json(await describeSpamRules(database(c), name, domain));
+      return c.json(await describeSpamRules(database(c), name, c.get("sessionKey"), domain));
     },
   )
   .put(
@@ -111,9 +119,9 @@ export const relayRoutes = new Hono<{ Bindings: Env }>()
       const name = relayName(c.req.param("ensName"));
       const { db, clock } = services(c);
       requireChainFor(services(c), c.req.valid("json"));
-      await saveSpamRules(db, "name", name, c.req.valid("json"), clock.nowMs());
+      await saveSpamRules(db, "name", name, c.req.valid("json"), clock.nowMs(), c.get("sessionKey"));
       const domain = findServingDomain(await services(c).domains(), name)?.name;
-      return c.json(await describeSpamRules(db, name, domain));
+      return c.json(await describeSpamRules(db, name, c.get("sessionKey"), domain));
     },
   )
   .onError(onDm3Error);

@@ -60,8 +60,9 @@ export async function answerChallenge(
  * Throws 401 unless `authorization` carries a live session token for `name`, earned with the
  * signing key the name's profile publishes now: new keys, a new owner or a deleted name end
  * every older session at once (for names read from ENS: once the directory's cache expires).
+ * Returns the signing key the session was earned with (the profile's current one).
  */
-export async function requireSession(directory: Dm3Directory, relay: RelayConfig, authorization: string | undefined, name: string): Promise<void> {
+export async function requireSession(directory: Dm3Directory, relay: RelayConfig, authorization: string | undefined, name: string): Promise<string> {
   const token = authorization?.startsWith("Bearer ") ? authorization.slice("Bearer ".length).trim() : undefined;
   if (!token) throw new UnauthorizedError("Send the session token as `Authorization: Bearer <token>` (POST /auth/{name})");
   const claims = await verifyToken<SessionClaims>(relay, token, "session").catch(() => {
@@ -72,6 +73,7 @@ export async function requireSession(directory: Dm3Directory, relay: RelayConfig
   if (profile?.profile.publicSigningKey !== claims.key) {
     throw new UnauthorizedError(`The DM3 profile of ${name} changed since this session began: authenticate again (POST /auth/{name})`);
   }
+  return claims.key;
 }
 
 /** The normalized form of a name in a relay path; 400 if it has none. */

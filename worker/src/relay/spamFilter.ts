@@ -20,25 +20,30 @@ export type SpamFilterContext = {
 };
 
 /**
- * dm3's spam filter on submit: the recipient's rules (their own, else their domain's defaults) are
+ * dm3's spam filter on submit: the recipient's rules (their own — if set with their current profile
+ * key —, else their domain's defaults) are
  * checked against the sender (`deliveryInformation.from` resolved to an address) on L1. Throws
  * {@link SpamRefusedError} naming every rule that fails, or 502 when the chain cannot be read —
  * never a wrong accept or refusal.
  */
-export async function enforceSpamRules(context: SpamFilterContext, recipient: string, recipientDomain: string | undefined, senderName: string): Promise<void> {
-  const rules = await findEffectiveSpamRules(context.db, recipient, recipientDomain);
+export async function enforceSpamRules(
+  context: SpamFilterContext,
+  recipient: { name: string; signingKey: string; domain: string | undefined },
+  senderName: string,
+): Promise<void> {
+  const rules = await findEffectiveSpamRules(context.db, recipient.name, recipient.signingKey, recipient.domain);
   if (!hasSpamRules(rules)) return;
   if (!context.ens) throw new ChainUnavailableError(senderName, new Error("no L1_RPC_URL is configured, and the recipient's spam rules need the chain"));
   let sender: string;
   try {
     sender = normalize(senderName);
   } catch {
-    throw new SpamRefusedError(recipient, [`the sender "${senderName}" is not an ENS name, so the recipient's rules cannot pass`]);
+    throw new SpamRefusedError(recipient.name, [`the sender "${senderName}" is not an ENS name, so the recipient's rules cannot pass`]);
   }
   const address = await context.directory.address(sender);
-  if (!address) throw new SpamRefusedError(recipient, [`the sender ${sender} has no address on ENS, so the recipient's rules cannot pass`]);
+  if (!address) throw new SpamRefusedError(recipient.name, [`the sender ${sender} has no address on ENS, so the recipient's rules cannot pass`]);
   const failures = spamRuleFailures(rules, await readSenderFacts(context, rules, address, sender));
-  if (failures.length > 0) throw new SpamRefusedError(recipient, failures);
+  if (failures.length > 0) throw new SpamRefusedError(recipient.name, failures);
 }
 
 /** The sender's nonce, ETH balance and (when a rule needs it) token balance, cached per sender. */

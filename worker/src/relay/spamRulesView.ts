@@ -6,8 +6,8 @@ import { hasSpamRules, type SpamRules } from "../protocol/dm3/spamRules";
 
 import type { SpamRulesView } from "./apiTypes";
 
-export async function describeSpamRules(db: Database, name: string, domain: string | undefined): Promise<SpamRulesView> {
-  const [own, defaults] = await Promise.all([findSpamRules(db, "name", name), domain ? findSpamRules(db, "domain", domain) : undefined]);
+export async function describeSpamRules(db: Database, name: string, ownerKey: string, domain: string | undefined): Promise<SpamRulesView> {
+  const [own, defaults] = await Promise.all([findSpamRules(db, "name", name, ownerKey), domain ? findSpamRules(db, "domain", domain) : undefined]);
   return { name, rules: own ?? {}, domainDefaults: defaults ?? null, effective: own ?? defaults ?? {} };
 }
 

@@ -46,8 +46,7 @@ export async function submitMessage(
   const gateway = findServingDomain(await services.domains(), recipient);
   await enforceSpamRules(
     { db: context.db, directory: services.directory, ens: services.ens(), cacheMs: services.ensCacheMs(), nowMs: context.nowMs },
-    recipient,
-    gateway?.name,
+    { name: recipient, signingKey: profile.profile.publicSigningKey, domain: gateway?.name },
     deliveryInformation.from,
   );
 

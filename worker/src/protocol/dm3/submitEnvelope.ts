@@ -46,11 +46,33 @@ export async function submitEnvelope(options: {
   } catch (error) {
     throw new SubmitRefusedError(url, undefined, error instanceof Error ? error.message : String(error));
   }
-  const body = await response.text();
+  const body = await readCapped(response, MAX_ANSWER_BYTES);
   const error = jsonRpcError(body);
   if (!response.ok || error) {
     throw new SubmitRefusedError(url, response.status, (error?.message ?? body).slice(0, 300), error?.code);
   }
+}
+
+/** A delivery service's answer is a few hundred bytes; one that sends more is not read further. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let read = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    read += value.byteLength;
+    text += decoder.decode(value, { stream: true });
+    if (read >= maxBytes) {
+      await reader.cancel();
+      break;
+    }
+  }
+  return text + decoder.decode();
 }
 
 function jsonRpcError(body: string): { code?: number; message?: string } | undefined {

@@ -1,0 +1,1 @@
+ALTER TABLE `spam_rules` ADD `owner_key` text;
