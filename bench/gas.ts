@@ -1,6 +1,8 @@
 /**
- * Gas of deploying the OffchainResolver and of `resolveWithProof` for a ~500-byte text answer,
- * on Hardhat's in-process network (EDR). Run with `hardhat run` so the network is available.
+ * Gas of getting a resolver — standalone deployment, or a minimal clone through the factory — and
+ * of `resolveWithProof` for 32-, 500- and 2,000-byte text answers, on Hardhat's in-process network
+ * (EDR), beside the figures of ENS's reference OffchainResolver (solc 0.8.30, 200 optimizer runs,
+ * prague; measured once, printed for comparison). Run with `hardhat run` so the network is available.
  *
  * Usage: npm run bench:gas
  */
@@ -23,24 +25,54 @@ const { contract: resolver, deploymentTransaction } = await viem.sendDeploymentT
 ]);
 const deployReceipt = await publicClient.waitForTransactionReceipt({ hash: deploymentTransaction.hash });
 
+// The factory: one implementation (deployed once per chain) and the factory itself, then a clone per service.
+const implementationDeployment = await viem.sendDeploymentTransaction("OffchainResolver", [
+  owner!.account.address,
+  ["https://gateway.example/ccip/{sender}/{data}.json"],
+  [signer.address],
+]);
+const implementationReceipt = await publicClient.waitForTransactionReceipt({ hash: implementationDeployment.deploymentTransaction.hash });
+const factoryDeployment = await viem.sendDeploymentTransaction("OffchainResolverFactory", [implementationDeployment.contract.address]);
+const factoryReceipt = await publicClient.waitForTransactionReceipt({ hash: factoryDeployment.deploymentTransaction.hash });
+const factory = factoryDeployment.contract;
+const cloneHash = await factory.write.createResolver([
+  owner!.account.address,
+  ["https://gateway.example/ccip/{sender}/{data}.json"],
+  [signer.address],
+  true,
+  "0x0000000000000000000000000000000000000000000000000000000000000001",
+]);
+const cloneReceipt = await publicClient.waitForTransactionReceipt({ hash: cloneHash });
+const cloneAddress = await factory.read.predictResolver([owner!.account.address, "0x0000000000000000000000000000000000000000000000000000000000000001"]);
+
 const name = "alice.demo.eth";
 const inner = encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [namehash(name), "network.dm3.profile"] });
 const callData = encodeFunctionData({ abi: offchainResolverAbi, functionName: "resolve", args: [toHex(packetToBytes(name)), inner] });
 const block = await publicClient.getBlock();
-console.log("\nOffchainResolver gas (Hardhat EDR, solc 0.8.30, optimizer 10,000 runs)");
-console.log(`  deployment (1 URL, 1 signer): ${deployReceipt.gasUsed}`);
-for (const bytes of [32, 500, 2000]) {
-  const result = encodeAbiParameters([{ type: "string" }], ["x".repeat(bytes)]);
-  const response = await encodeResolveResponse(signer, {
-    resolver: resolver.address,
-    expiresSeconds: block.timestamp + 300n,
-    request: callData,
-    result,
-  });
-  const extraData = encodeAbiParameters([{ type: "bytes" }, { type: "address" }], [callData, resolver.address]);
-  const gas = await publicClient.estimateGas({
-    to: resolver.address,
-    data: encodeFunctionData({ abi: offchainResolverAbi, functionName: "resolveWithProof", args: [response, extraData] }),
-  });
-  console.log(`  resolveWithProof, ${bytes}-byte text answer: ${gas} (eth_estimateGas, incl. 21,000 base + calldata)`);
+const REFERENCE = { deployment: 837_032n, resolveWithProof: { 32: 36_950n, 500: 55_850n, 2000: 115_890n } as Record<number, bigint> };
+console.log("\nOffchainResolver gas (Hardhat EDR, solc 0.8.30, optimizer 10,000 runs); ENS's reference (200 runs, prague) beside it");
+console.log(`  standalone deployment (1 URL, 1 signer):          ${deployReceipt.gasUsed}   reference ${REFERENCE.deployment}`);
+console.log(`  a service's resolver through the factory (clone + initialize, 1 URL, 1 signer, multicall on): ${cloneReceipt.gasUsed}`);
+console.log(`  once per chain: implementation ${implementationReceipt.gasUsed}, factory ${factoryReceipt.gasUsed}`);
+for (const [label, address] of [
+  ["standalone", resolver.address],
+  ["clone", cloneAddress],
+] as const) {
+  for (const bytes of [32, 500, 2000]) {
+    const result = encodeAbiParameters([{ type: "string" }], ["x".repeat(bytes)]);
+    const response = await encodeResolveResponse(signer, {
+      resolver: address,
+      expiresSeconds: block.timestamp + 300n,
+      request: callData,
+      result,
+    });
+    const extraData = encodeAbiParameters([{ type: "bytes" }, { type: "address" }], [callData, address]);
+    const gas = await publicClient.estimateGas({
+      to: address,
+      data: encodeFunctionData({ abi: offchainResolverAbi, functionName: "resolveWithProof", args: [response, extraData] }),
+    });
+    console.log(
+      `  ${label} resolveWithProof, ${bytes}-byte text answer: ${gas}   reference ${REFERENCE.resolveWithProof[bytes]} (eth_estimateGas, incl. 21,000 base + calldata)`,
+    );
+  }
 }

@@ -19,6 +19,9 @@ import {IERC7996} from "./IERC7996.sol";
  * The signed digest is byte-for-byte the one of ENS's reference OffchainResolver
  * (`SignatureVerifier.makeSignatureHash`), so one gateway serves both contracts.
  *
+ * Deploy it standalone (constructor), or as an EIP-1167 minimal clone of one implementation through
+ * {OffchainResolverFactory}, which calls {initialize} in the same transaction.
+ *
  * IMPORTANT: the digest carries no chain id. Use a distinct signer key per chain.
  */
 contract OffchainResolver is IExtendedResolver, IERC7996, ERC165, Ownable2Step {
@@ -27,12 +30,17 @@ contract OffchainResolver is IExtendedResolver, IERC7996, ERC165, Ownable2Step {
     /// @dev EIP-191 version 0x00 ("data with intended validator") prefix of the signed digest.
     bytes2 private constant _SIGNATURE_HASH_PREFIX = 0x1900;
 
+    /// @dev Separates the gateway URLs in storage.
+    bytes1 private constant _URL_SEPARATOR = 0x0a;
+
     /// @notice ENSIP-22 feature: `resolve(name, multicall([...]))` is answered in one lookup.
     bytes4 public constant RESOLVE_MULTICALL = bytes4(keccak256("eth.ens.resolver.extended.multicall"));
 
-    string[] private _urls;
+    /// @dev The gateway URLs joined by "\n" (which no URL holds): one string costs fewer storage slots than a string[].
+    bytes private _urlList;
     EnumerableSet.AddressSet private _signers;
-    bool private _multicallSupported;
+    /// @dev Inverted so that a clone created with the feature on writes nothing for it (a storage slot is ~22k gas).
+    bool private _multicallOff;
 
     /// @notice EIP-3668: the client must fetch `urls` and call `callbackFunction(response, extraData)` on `sender`.
     error OffchainLookup(address sender, string[] urls, bytes callData, bytes4 callbackFunction, bytes extraData);
@@ -72,11 +80,42 @@ contract OffchainResolver is IExtendedResolver, IERC7996, ERC165, Ownable2Step {
      * @param urls_ gateway URL templates (EIP-3668 `{sender}`/`{data}`), tried in order.
      * @param signers_ addresses whose signatures are accepted.
      */
+    /// @notice A URL holds the "\n" that separates URLs in storage (no valid URL does).
+    error OffchainResolverInvalidUrl(string url);
+
+    /// @notice {initialize} on a resolver that is already set up (it has an owner).
+    error OffchainResolverAlreadyInitialized();
+
+    /// @notice A resolver always keeps an owner (who alone can rotate a leaked signer key).
+    error OffchainResolverOwnerRequired();
+
     constructor(address initialOwner, string[] memory urls_, address[] memory signers_) Ownable(initialOwner) {
-        _setUrls(urls_);
-        for (uint256 i = 0; i < signers_.length; ++i) {
-            _addSigner(signers_[i]);
-        }
+        _configure(urls_, signers_);
+        _multicallOff = true;
+    }
+
+    /**
+     * @notice Sets up a clone (see {OffchainResolverFactory}); callable once, and never on a
+     * contract deployed with the constructor.
+     * @dev Having an owner is what "set up" means (ownership cannot be renounced): no separate
+     * initialized flag, which would cost a clone another storage slot.
+     * @param initialOwner account that manages URLs and signers (two-step transfer).
+     * @param urls_ gateway URL templates, tried in order.
+     * @param signers_ addresses whose signatures are accepted.
+     * @param multicallFeature whether to advertise ENSIP-22 RESOLVE_MULTICALL from the start.
+     */
+    function initialize(
+        address initialOwner,
+        string[] calldata urls_,
+        address[] calldata signers_,
+        bool multicallFeature
+    ) external {
+        if (owner() != address(0)) revert OffchainResolverAlreadyInitialized();
+        if (initialOwner == address(0)) revert OwnableInvalidOwner(address(0));
+        _transferOwnership(initialOwner);
+        _configure(urls_, signers_);
+        if (multicallFeature) emit MulticallFeatureSet(true);
+        else _multicallOff = true;
     }
 
     /**
@@ -88,7 +127,7 @@ contract OffchainResolver is IExtendedResolver, IERC7996, ERC165, Ownable2Step {
         bytes memory callData = abi.encodeCall(IExtendedResolver.resolve, (name, data));
         revert OffchainLookup(
             address(this),
-            _urls,
+            _splitUrls(),
             callData,
             this.resolveWithProof.selector,
             abi.encode(callData, address(this))
@@ -130,7 +169,7 @@ contract OffchainResolver is IExtendedResolver, IERC7996, ERC165, Ownable2Step {
 
     /// @notice Gateway URL templates, in the order clients try them.
     function urls() external view returns (string[] memory) {
-        return _urls;
+        return _splitUrls();
     }
 
     /// @notice Whether `account` may sign gateway answers.
@@ -166,19 +205,24 @@ contract OffchainResolver is IExtendedResolver, IERC7996, ERC165, Ownable2Step {
      * UniversalResolver then send several records in one lookup.
      */
     function setMulticallFeature(bool supported) external onlyOwner {
-        _multicallSupported = supported;
+        _multicallOff = !supported;
         emit MulticallFeatureSet(supported);
     }
 
     /// @inheritdoc IERC7996
     function supportsFeature(bytes4 featureId) external view returns (bool) {
-        return featureId == RESOLVE_MULTICALL && _multicallSupported;
+        return featureId == RESOLVE_MULTICALL && !_multicallOff;
     }
 
     /// @notice Stops accepting signatures by `signer`. Owner only. Emits {SignerRemoved}.
     function removeSigner(address signer) external onlyOwner {
         if (!_signers.remove(signer)) revert OffchainResolverSignerUnchanged(signer);
         emit SignerRemoved(signer);
+    }
+
+    /// @notice Refused: see {OffchainResolverOwnerRequired}.
+    function renounceOwnership() public view override onlyOwner {
+        revert OffchainResolverOwnerRequired();
     }
 
     /// @inheritdoc ERC165
@@ -189,9 +233,45 @@ contract OffchainResolver is IExtendedResolver, IERC7996, ERC165, Ownable2Step {
             super.supportsInterface(interfaceId);
     }
 
+    function _splitUrls() private view returns (string[] memory list) {
+        bytes memory joined = _urlList;
+        uint256 count = 1;
+        for (uint256 i = 0; i < joined.length; ++i) {
+            if (joined[i] == _URL_SEPARATOR) ++count;
+        }
+        list = new string[](count);
+        uint256 start = 0;
+        uint256 index = 0;
+        for (uint256 i = 0; i <= joined.length; ++i) {
+            if (i == joined.length || joined[i] == _URL_SEPARATOR) {
+                bytes memory url = new bytes(i - start);
+                for (uint256 j = 0; j < url.length; ++j) {
+                    url[j] = joined[start + j];
+                }
+                list[index++] = string(url);
+                start = i + 1;
+            }
+        }
+    }
+
+    function _configure(string[] memory urls_, address[] memory signers_) private {
+        _setUrls(urls_);
+        for (uint256 i = 0; i < signers_.length; ++i) {
+            _addSigner(signers_[i]);
+        }
+    }
+
     function _setUrls(string[] memory newUrls) private {
         if (newUrls.length == 0) revert OffchainResolverNoUrls();
-        _urls = newUrls;
+        bytes memory joined;
+        for (uint256 i = 0; i < newUrls.length; ++i) {
+            bytes memory url = bytes(newUrls[i]);
+            for (uint256 j = 0; j < url.length; ++j) {
+                if (url[j] == _URL_SEPARATOR) revert OffchainResolverInvalidUrl(newUrls[i]);
+            }
+            joined = i == 0 ? url : bytes.concat(joined, _URL_SEPARATOR, url);
+        }
+        _urlList = joined;
         emit UrlsChanged(newUrls);
     }
 

@@ -323,3 +323,93 @@ describe("OffchainResolver", () => {
     });
   });
 });
+
+describe("OffchainResolverFactory", () => {
+  async function deployFactory() {
+    const implementation = await viem.deployContract("OffchainResolver", [ownerWallet!.account.address, URLS, [signer.address]]);
+    const factory = await viem.deployContract("OffchainResolverFactory", [implementation.address]);
+    return { implementation, factory };
+  }
+  const salt = keccak256(toHex("acme.eth"));
+
+  it("creates a clone owned and configured by the service, at the predicted address, in one transaction", async () => {
+    const { factory } = await networkHelpers.loadFixture(deployFactory);
+    const service = getAddress(otherWallet!.account.address);
+    const predicted = await factory.read.predictResolver([getAddress(ownerWallet!.account.address), salt]);
+    await viem.assertions.emitWithArgs(factory.write.createResolver([service, URLS, [signer.address], true, salt]), factory, "ResolverCreated", [
+      predicted,
+      service,
+      getAddress(ownerWallet!.account.address),
+    ]);
+    const clone = await viem.getContractAt("OffchainResolver", predicted);
+    assert.equal(await clone.read.owner(), service);
+    assert.deepEqual(await clone.read.urls(), URLS);
+    assert.deepEqual(await clone.read.signers(), [signer.address]);
+    assert.equal(await clone.read.supportsFeature([RESOLVE_MULTICALL_FEATURE]), true);
+    // The clone verifies answers signed for itself, like a standalone resolver.
+    const expires = (await latestTimestamp()) + 300n;
+    const response = await encodeResolveResponse(signer, { resolver: clone.address, expiresSeconds: expires, request: callData, result });
+    const extraData = encodeAbiParameters([{ type: "bytes" }, { type: "address" }], [callData, clone.address]);
+    assert.equal(await clone.read.resolveWithProof([response, extraData]), result);
+    // Only its owner manages it.
+    await viem.assertions.revertWithCustomErrorWithArgs(clone.write.addSigner([stranger.address]), clone, "OwnableUnauthorizedAccount", [
+      getAddress(ownerWallet!.account.address),
+    ]);
+  });
+
+  it("cannot be initialized twice, and the implementation not at all", async () => {
+    const { factory, implementation } = await networkHelpers.loadFixture(deployFactory);
+    await factory.write.createResolver([ownerWallet!.account.address, URLS, [signer.address], false, salt]);
+    const clone = await viem.getContractAt("OffchainResolver", await factory.read.predictResolver([getAddress(ownerWallet!.account.address), salt]));
+    for (const target of [clone, implementation]) {
+      await viem.assertions.revertWithCustomError(
+        target.write.initialize([otherWallet!.account.address, URLS, [stranger.address], false], { account: otherWallet!.account }),
+        target,
+        "OffchainResolverAlreadyInitialized",
+      );
+    }
+    assert.equal(await clone.read.owner(), getAddress(ownerWallet!.account.address));
+  });
+
+  it("gives each caller its own addresses: one salt twice is refused, another caller's salt is theirs", async () => {
+    const { factory } = await networkHelpers.loadFixture(deployFactory);
+    await factory.write.createResolver([ownerWallet!.account.address, URLS, [signer.address], false, salt]);
+    await assert.rejects(factory.write.createResolver([ownerWallet!.account.address, URLS, [signer.address], false, salt]));
+    await factory.write.createResolver([otherWallet!.account.address, URLS, [signer.address], false, salt], { account: otherWallet!.account });
+    const mine = await factory.read.predictResolver([getAddress(ownerWallet!.account.address), salt]);
+    const theirs = await factory.read.predictResolver([getAddress(otherWallet!.account.address), salt]);
+    assert.notEqual(mine, theirs);
+    assert.equal(await (await viem.getContractAt("OffchainResolver", theirs)).read.owner(), getAddress(otherWallet!.account.address));
+  });
+
+  it("keeps an owner for good: renouncing (which would reopen initialize) is refused", async () => {
+    const { factory } = await networkHelpers.loadFixture(deployFactory);
+    await factory.write.createResolver([ownerWallet!.account.address, URLS, [signer.address], false, salt]);
+    const clone = await viem.getContractAt("OffchainResolver", await factory.read.predictResolver([getAddress(ownerWallet!.account.address), salt]));
+    await viem.assertions.revertWithCustomError(
+      clone.read.renounceOwnership({ account: ownerWallet!.account.address }),
+      clone,
+      "OffchainResolverOwnerRequired",
+    );
+    assert.equal(await clone.read.owner(), getAddress(ownerWallet!.account.address));
+  });
+
+  it("refuses a URL with a line break (the separator in storage), and keeps several URLs in order", async () => {
+    const { factory } = await networkHelpers.loadFixture(deployFactory);
+    await assert.rejects(
+      factory.write.createResolver([ownerWallet!.account.address, ["https://a.example/\n", "x"], [signer.address], false, salt]),
+      /OffchainResolverInvalidUrl/,
+    );
+    const three = ["https://a.example/{sender}/{data}.json", "https://b.example/ccip", "h"];
+    await factory.write.createResolver([ownerWallet!.account.address, three, [signer.address], false, salt]);
+    const clone = await viem.getContractAt("OffchainResolver", await factory.read.predictResolver([getAddress(ownerWallet!.account.address), salt]));
+    assert.deepEqual(await clone.read.urls(), three);
+    assert.deepEqual((await offchainLookup(clone)).args[1], three);
+  });
+
+  it("refuses a clone without an owner or URLs", async () => {
+    const { factory } = await networkHelpers.loadFixture(deployFactory);
+    await assert.rejects(factory.write.createResolver([zeroAddress, URLS, [signer.address], false, salt]), /OwnableInvalidOwner/);
+    await assert.rejects(factory.write.createResolver([ownerWallet!.account.address, [], [signer.address], false, salt]), /OffchainResolverNoUrls/);
+  });
+});

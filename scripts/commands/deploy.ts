@@ -14,7 +14,7 @@ import {
 } from "../lib/chainTarget";
 import { checkDeployment } from "../lib/checkDeployment";
 import { UsageError } from "../lib/cliErrors";
-import { deployResolver, writeDeploymentRecord } from "../lib/deployResolver";
+import { deployResolver, deployResolverFactory, knownFactory, writeDeploymentRecord, writeFactoryRecord } from "../lib/deployResolver";
 import { configuredDatabaseId, createDatabase, deployWorker, ensureQueues, generateMissingSecrets, signerAddressOf, WORKER_SECRETS } from "../lib/deployWorker";
 import { projectRoot } from "../lib/paths";
 import { setDomainResolver } from "../lib/setDomainResolver";
@@ -30,10 +30,16 @@ const resolver = defineCommand({
     urls: { type: "string", description: "Gateway URLs, comma-separated, e.g. https://gw.example/ccip/{sender}/{data}.json (or $GATEWAY_URLS)" },
     multicall: { type: "boolean", default: true, description: "Advertise the RESOLVE_MULTICALL feature (ERC-7996); --no-multicall leaves it off" },
     out: { type: "string", description: "Directory for the deployment record (default: deployments/)" },
+    factory: {
+      type: "string",
+      description: "Create it as a clone through this OffchainResolverFactory (default: the one deployments/factories.json knows for the chain)",
+    },
+    standalone: { type: "boolean", description: "Deploy a standalone contract even when a factory is known" },
     json: { type: "boolean", description: "Print the deployment record as one JSON object" },
     "dry-run": { type: "boolean", description: "Check the flags and the chain, print what would be sent, send nothing" },
   },
   async run({ args }) {
+    if (args.standalone && args.factory) throw new UsageError("--standalone and --factory exclude each other");
     const signers = addressList(args.signers ?? process.env.SIGNER_ADDRESSES, "--signers");
     const urls = listFlag(args.urls ?? process.env.GATEWAY_URLS);
     if (signers.length === 0) throw new UsageError("Name at least one gateway signer: --signers 0x… (the worker's SIGNER_PRIVATE_KEY address)");
@@ -43,9 +49,12 @@ const resolver = defineCommand({
     const owner = ownerText === undefined ? undefined : addressFlag(ownerText, "--owner");
 
     const chain = await connectFromFlags(args, ["DEPLOYER_PRIVATE_KEY"]);
+    const out = args.out ?? path.join(projectRoot, "deployments");
+    const factory = args.standalone ? undefined : args.factory ? addressFlag(args.factory, "--factory") : await knownFactory(out, chain);
     if (args["dry-run"]) {
       const plan = {
         chainId: chain.chainId,
+        via: factory ? `factory ${factory}` : "standalone",
         deployer: chain.account.address,
         owner: owner ?? chain.account.address,
         signers,
@@ -58,13 +67,41 @@ const resolver = defineCommand({
       );
       return;
     }
-    console.error(`deploying OffchainResolver on chain ${chain.chainId} from ${chain.account.address}`);
-    const deployment = await deployResolver(chain, { ...(owner && { owner }), signers, urls, multicallFeature: args.multicall !== false });
-    const file = await writeDeploymentRecord(args.out ?? path.join(projectRoot, "deployments"), deployment);
+    console.error(`deploying OffchainResolver on chain ${chain.chainId} from ${chain.account.address}${factory ? ` as a clone through ${factory}` : ""}`);
+    const deployment = await deployResolver(chain, {
+      ...(owner && { owner }),
+      ...(factory && { factory }),
+      signers,
+      urls,
+      multicallFeature: args.multicall !== false,
+    });
+    const file = await writeDeploymentRecord(out, deployment);
     if (args.json) console.log(JSON.stringify({ ...deployment, record: file }));
     else console.log(deployment.address);
-    console.error(`resolver ${deployment.address} (tx ${deployment.transactionHash}); record ${path.relative(process.cwd(), file)}`);
+    console.error(`resolver ${deployment.address} (tx ${deployment.transactionHash}, ${deployment.gasUsed} gas); record ${path.relative(process.cwd(), file)}`);
     if (deployment.pendingOwner) console.error(`${deployment.pendingOwner} must call acceptOwnership() on it to become its owner`);
+  },
+});
+
+const factory = defineCommand({
+  meta: {
+    name: "factory",
+    description:
+      "Deploy the OffchainResolverFactory (once per chain; key: $DEPLOYER_PRIVATE_KEY): `deploy resolver` then makes clones for a fraction of the gas",
+  },
+  args: {
+    ...CHAIN_ARGS,
+    out: { type: "string", description: "Directory of deployments/factories.json (default: deployments/)" },
+    json: { type: "boolean", description: "Print the record as one JSON object" },
+  },
+  async run({ args }) {
+    const chain = await connectFromFlags(args, ["DEPLOYER_PRIVATE_KEY"]);
+    console.error(`deploying the resolver implementation and OffchainResolverFactory on chain ${chain.chainId} from ${chain.account.address}`);
+    const deployment = await deployResolverFactory(chain);
+    const file = await writeFactoryRecord(args.out ?? path.join(projectRoot, "deployments"), deployment);
+    if (args.json) console.log(JSON.stringify({ ...deployment, record: file }));
+    else console.log(deployment.factory);
+    console.error(`factory ${deployment.factory} (implementation ${deployment.implementation}); recorded in ${path.relative(process.cwd(), file)}`);
   },
 });
 
@@ -159,8 +196,8 @@ const check = defineCommand({
   },
 });
 
-/** `deploy resolver|set-resolver|worker|check`. */
+/** `deploy factory|resolver|set-resolver|worker|check`. */
 export default defineCommand({
   meta: { name: "deploy", description: "Deploy to a real network (see README: Deployment runbook)" },
-  subCommands: { resolver, "set-resolver": setResolver, worker, check },
+  subCommands: { factory, resolver, "set-resolver": setResolver, worker, check },
 });

@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { type Address, getAddress, isAddressEqual, keccak256 } from "viem";
+import { type Address, getAddress, type Hex, isAddressEqual, keccak256, parseAbi, toHex } from "viem";
 import { resolverAdminAbi } from "../../worker/src/abi";
 import { readArtifact } from "./artifacts";
 import type { ChainConnection } from "./chain";
@@ -19,27 +19,56 @@ export type ResolverDeployment = {
   signers: Address[];
   urls: string[];
   multicallFeature: boolean;
-  /** keccak256 of the deployed creation bytecode (compare with a rebuild to verify the source). */
+  /** keccak256 of the resolver's creation bytecode (for a clone: its implementation's; compare with a rebuild). */
   bytecodeHash: string;
+  /** `factory`: an EIP-1167 clone of the factory's implementation; `standalone`: its own contract. */
+  via: "factory" | "standalone";
+  factory: Address | null;
+  gasUsed: string;
   deployedAt: string;
 };
 
+/** A factory on one chain: the implementation every clone delegates to, and the factory that clones it. */
+export type FactoryDeployment = { chainId: number; factory: Address; implementation: Address; transactionHash: string; deployedAt: string };
+
+const factoryAbi = parseAbi([
+  "function createResolver(address owner, string[] urls, address[] signers, bool multicallFeature, bytes32 salt) returns (address)",
+  "function predictResolver(address creator, bytes32 salt) view returns (address)",
+  "function implementation() view returns (address)",
+]);
+/** Stands in for a gateway URL in the implementation, which never answers lookups itself. */
+const IMPLEMENTATION_URL = "unused://implementation";
+
 /**
- * Deploys an OffchainResolver with `urls` and `signers`. The deployer is the first owner, so it can
- * switch the multicall feature on; when `owner` is someone else, ownership is then offered to
- * them (Ownable2Step: they call `acceptOwnership()`). The result is read back from the chain.
+ * Deploys an OffchainResolver with `urls` and `signers` — through `factory` when given (a minimal
+ * clone, created and initialized in one transaction: a fraction of the gas), else standalone. The
+ * deployer is the first owner, so it can switch the multicall feature on; when `owner` is someone
+ * else, ownership is then offered to them (Ownable2Step: they call `acceptOwnership()`). The
+ * result is read back from the chain.
  */
 export async function deployResolver(
   chain: ChainConnection,
-  options: { owner?: Address; signers: Address[]; urls: string[]; multicallFeature: boolean },
+  options: { owner?: Address; signers: Address[]; urls: string[]; multicallFeature: boolean; factory?: Address },
 ): Promise<ResolverDeployment> {
   const { abi, bytecode } = await readArtifact("OffchainResolver.sol", "OffchainResolver");
   const deployer = chain.account.address;
-  const hash = await chain.wallet.deployContract({ abi, bytecode, args: [deployer, options.urls, options.signers] });
-  const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`Deploying OffchainResolver failed (tx ${hash})`);
-  const address = getAddress(receipt.contractAddress);
-  if (options.multicallFeature) await chain.write(address, resolverAdminAbi, "setMulticallFeature", [true]);
+  let address: Address;
+  let hash: Hex;
+  let receipt: Awaited<ReturnType<typeof chain.publicClient.waitForTransactionReceipt>>;
+  if (options.factory) {
+    const salt = toHex(crypto.getRandomValues(new Uint8Array(32)));
+    receipt = await chain.write(options.factory, factoryAbi, "createResolver", [deployer, options.urls, options.signers, options.multicallFeature, salt]);
+    hash = receipt.transactionHash;
+    address = getAddress(
+      await chain.publicClient.readContract({ address: options.factory, abi: factoryAbi, functionName: "predictResolver", args: [deployer, salt] }),
+    );
+  } else {
+    hash = await chain.wallet.deployContract({ abi, bytecode, args: [deployer, options.urls, options.signers] });
+    receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`Deploying OffchainResolver failed (tx ${hash})`);
+    address = getAddress(receipt.contractAddress);
+    if (options.multicallFeature) await chain.write(address, resolverAdminAbi, "setMulticallFeature", [true]);
+  }
   if (options.owner && !isAddressEqual(options.owner, deployer)) await chain.write(address, resolverAdminAbi, "transferOwnership", [options.owner]);
 
   const read = <name extends "owner" | "pendingOwner" | "signers" | "urls">(functionName: name) =>
@@ -58,8 +87,59 @@ export async function deployResolver(
     urls: [...(urls as readonly string[])],
     multicallFeature: options.multicallFeature,
     bytecodeHash: keccak256(bytecode),
+    via: options.factory ? "factory" : "standalone",
+    factory: options.factory ?? null,
+    gasUsed: receipt.gasUsed.toString(),
     deployedAt: new Date().toISOString(),
   };
+}
+
+/** Deploys the implementation (owned by the deployer, never used on its own) and the factory that clones it. */
+export async function deployResolverFactory(chain: ChainConnection): Promise<FactoryDeployment> {
+  const deploy = async (name: string, sourcePath: string, args: unknown[]) => {
+    const { abi, bytecode } = await readArtifact(sourcePath, name);
+    const hash = await chain.wallet.deployContract({ abi, bytecode, args });
+    const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`Deploying ${name} failed (tx ${hash})`);
+    return { address: getAddress(receipt.contractAddress), hash };
+  };
+  const implementation = await deploy("OffchainResolver", "OffchainResolver.sol", [chain.account.address, [IMPLEMENTATION_URL], []]);
+  const factory = await deploy("OffchainResolverFactory", "OffchainResolverFactory.sol", [implementation.address]);
+  return {
+    chainId: chain.chainId,
+    factory: factory.address,
+    implementation: implementation.address,
+    transactionHash: factory.hash,
+    deployedAt: new Date().toISOString(),
+  };
+}
+
+const FACTORIES_FILE = "factories.json";
+
+/** Records `deployment` in `<dir>/factories.json` (one factory per chain id; the newest wins). */
+export async function writeFactoryRecord(dir: string, deployment: FactoryDeployment): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, FACTORIES_FILE);
+  const records = await readFactoryRecords(dir);
+  records[String(deployment.chainId)] = deployment;
+  await writeFile(file, `${JSON.stringify(records, null, 2)}\n`);
+  return file;
+}
+
+/** The factory recorded for the chain in `<dir>/factories.json`, if it still has code there (a reset dev chain loses it). */
+export async function knownFactory(dir: string, chain: ChainConnection): Promise<Address | undefined> {
+  const record = (await readFactoryRecords(dir))[String(chain.chainId)];
+  if (!record) return undefined;
+  const code = await chain.publicClient.getCode({ address: record.factory });
+  return code && code !== "0x" ? record.factory : undefined;
+}
+
+async function readFactoryRecords(dir: string): Promise<Record<string, FactoryDeployment>> {
+  try {
+    return JSON.parse(await readFile(path.join(dir, FACTORIES_FILE), "utf8")) as Record<string, FactoryDeployment>;
+  } catch {
+    return {};
+  }
 }
 
 /** Writes `<dir>/<chainId>-<address>.json`; returns its path. */

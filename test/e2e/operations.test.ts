@@ -178,6 +178,48 @@ describe("deployment scripts against the local chain", () => {
     assert.equal(await resolveRecord(client(), stack.info.ensRegistry, "carol.ops.eth", { kind: "text", key: "url" }), "https://carol.example");
   });
 
+  it("deploys the factory once, then a service's resolver as a clone for under 250,000 gas, which serves names like a standalone one", async () => {
+    const out = path.join(stateDir, "factory-deployments");
+    const chainFlags = ["--rpc", stack.info.rpcUrl, "--chain-id", String(stack.info.chainId), "--out", out, "--json"];
+    const factory = JSON.parse((await cli(["deploy", "factory", ...chainFlags], { DEPLOYER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY })).stdout) as {
+      factory: Address;
+      record: string;
+    };
+    assert.match(await readFile(factory.record, "utf8"), new RegExp(factory.factory));
+    const gateway = `${stack.info.gatewayUrl}/ccip/{sender}/{data}.json`;
+    // The recorded factory is used without being named.
+    const { stdout } = await cli(["deploy", "resolver", ...chainFlags, "--urls", gateway], {
+      DEPLOYER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY,
+      SIGNER_ADDRESSES: stack.info.signer,
+    });
+    const clone = JSON.parse(stdout) as { address: Address; via: string; factory: Address; gasUsed: string; urls: string[]; multicallFeature: boolean };
+    assert.equal(clone.via, "factory");
+    assert.equal(clone.factory, factory.factory);
+    assert.ok(Number(clone.gasUsed) <= 250_000, `clone cost ${clone.gasUsed} gas`);
+    assert.deepEqual(clone.urls, [gateway]);
+    assert.equal(
+      await client().readContract({ address: clone.address, abi: offchainResolverAbi, functionName: "supportsFeature", args: [RESOLVE_MULTICALL_FEATURE] }),
+      true,
+    );
+    const standalone = JSON.parse(
+      (
+        await cli(["deploy", "resolver", ...chainFlags, "--urls", gateway, "--standalone"], {
+          DEPLOYER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY,
+          SIGNER_ADDRESSES: stack.info.signer,
+        })
+      ).stdout,
+    ) as { via: string; gasUsed: string };
+    assert.equal(standalone.via, "standalone");
+    assert.ok(Number(standalone.gasUsed) > 4 * Number(clone.gasUsed));
+
+    // Names under a domain pointed at the clone resolve through it, verified on chain.
+    const chain = await localChain(stack.info.rpcUrl);
+    await chain.assignResolver(stack.info.ensRegistry, "clone.eth", clone.address);
+    await (await admin()).putDomain("clone.eth", { resolverAddress: clone.address, chainId: stack.info.chainId });
+    await (await admin()).putName("dan.clone.eth", { owner: privateKeyToAccount(DOMAIN_OWNER_KEY).address, texts: { url: "https://dan.example" } });
+    assert.equal(await resolveRecord(client(), stack.info.ensRegistry, "dan.clone.eth", { kind: "text", key: "url" }), "https://dan.example");
+  });
+
   it("checks a domain end to end: all green when wired up, and names what is wrong when not", async () => {
     type Report = { ok: boolean; checks: { ok: boolean; what: string; detail: string }[] };
     const flags = ["--rpc", stack.info.rpcUrl, "--registry", stack.info.ensRegistry, "--gateway", stack.info.gatewayUrl, "--json"];
@@ -393,7 +435,8 @@ describe("key rotation", () => {
           RESOLVER_OWNER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY,
         },
       ),
-      (error: { code?: number; stderr?: string }) => error.code === 2 && /also serves ops\.eth → 0x[0-9a-fA-F]{40} on this chain/.test(error.stderr ?? ""),
+      (error: { code?: number; stderr?: string }) =>
+        error.code === 2 && /also serves ops\.eth → 0x[0-9a-fA-F]{40}; clone\.eth → 0x[0-9a-fA-F]{40} on this chain/.test(error.stderr ?? ""),
     );
   });
 
