@@ -2,7 +2,7 @@ import { sign, verify } from "hono/jwt";
 import { normalize } from "viem/ens";
 import type { Database } from "../db/client";
 import { spendChallenge } from "../db/messages";
-import { verifyDetached } from "../protocol/dm3/asymmetric";
+import { verifyDetachedAsync } from "../protocol/dm3/asymmetric";
 import { UnauthorizedError } from "../http/AppError";
 import { InvalidInputError } from "../http/validate";
 import type { Dm3Directory } from "../shared/dm3Directory";
@@ -42,7 +42,7 @@ export async function answerChallenge(
   });
   if (claims.sub !== name) throw new InvalidChallengeSignatureError(`challenge was issued for ${claims.sub}`);
   const profile = (await directory.profile(name))?.signedProfile;
-  if (!profile || !verifyDetached(profile.profile.publicSigningKey, answer.challenge, answer.signature)) {
+  if (!profile || !(await verifyDetachedAsync(profile.profile.publicSigningKey, answer.challenge, answer.signature))) {
     throw new InvalidChallengeSignatureError("not signed by the profile's signing key");
   }
   if (!(await spendChallenge(db, claims.challenge, claims.exp))) throw new InvalidChallengeSignatureError("challenge already used");

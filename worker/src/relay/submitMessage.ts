@@ -3,7 +3,7 @@ import type * as z from "zod";
 import { normalize } from "viem/ens";
 import type { Services } from "../app/services";
 import { insertMessage } from "../db/messages";
-import { decryptAsymmetric, encryptAsymmetricToString, parseEncryptedPayload, signDetached } from "../protocol/dm3/asymmetric";
+import { decryptAsymmetricAsync, encryptAsymmetricToStringAsync, parseEncryptedPayload, signDetachedAsync } from "../protocol/dm3/asymmetric";
 import { parseBoundedJson } from "../protocol/dm3/jsonDepth";
 import { stringify } from "../protocol/dm3/stringify";
 import { findServingDomain } from "../shared/servedDomains";
@@ -35,7 +35,7 @@ export async function submitMessage(
   const messageHash = envelopeMessageHash(envelope);
   if (!messageHash) throw new InvalidEnvelopeError("metadata needs encryptedMessageHash (or messageHash)");
 
-  const deliveryInformation = openDeliveryInformation(context.relay, envelope.metadata.deliveryInformation);
+  const deliveryInformation = await openDeliveryInformation(context.relay, envelope.metadata.deliveryInformation);
   const recipient = normalizeName(deliveryInformation.to);
   const contact = await services.directory.profile(recipient);
   if (!contact) throw new UnknownRecipientError(recipient, "has no valid DM3 profile");
@@ -50,11 +50,11 @@ export async function submitMessage(
     deliveryInformation.from,
   );
 
-  const postmark = createPostmark(context.relay, envelope.message, context.nowMs);
+  const postmark = await createPostmark(context.relay, envelope.message, context.nowMs);
   const stored = {
     ...envelope,
     metadata: { ...envelope.metadata, deliveryInformation },
-    postmark: encryptAsymmetricToString(profile.profile.publicEncryptionKey, stringify(postmark)),
+    postmark: await encryptAsymmetricToStringAsync(profile.profile.publicEncryptionKey, stringify(postmark)),
   };
   if (gateway?.webhookUrl) {
     return { id: await enqueueWebhookDelivery(context.db, { domain: gateway.name, recipient, envelope: stored }, context.nowMs), forwarded: true };
@@ -76,17 +76,17 @@ export async function submitMessage(
  * dm3's postmark: `messageHash = EIP-191 hashMessage(stringify(message))`, signed (Ed25519, DS key)
  * over `sha256(stringify({incommingTimestamp, messageHash}))` — `incomming` is dm3's wire spelling.
  */
-export function createPostmark(relay: RelayConfig, message: string, nowMs: number): Postmark {
+export async function createPostmark(relay: RelayConfig, message: string, nowMs: number): Promise<Postmark> {
   const unsigned = { messageHash: hashMessage(stringify(message)), incommingTimestamp: nowMs };
-  return { ...unsigned, signature: signDetached(relay.signing.privateKey, sha256(stringToBytes(stringify(unsigned)))) };
+  return { ...unsigned, signature: await signDetachedAsync(relay.signing.privateKey, sha256(stringToBytes(stringify(unsigned)))) };
 }
 
 function parseEnvelope(text: string) {
   return parseJsonWith(EncryptionEnvelopeSchema, text, "The envelope");
 }
 
-function openDeliveryInformation(relay: RelayConfig, encrypted: string) {
-  const plaintext = decryptAsymmetric(relay.encryption, parseEncryptedPayload(encrypted));
+async function openDeliveryInformation(relay: RelayConfig, encrypted: string) {
+  const plaintext = await decryptAsymmetricAsync(relay.encryption, parseEncryptedPayload(encrypted));
   return parseJsonWith(DeliveryInformationSchema, plaintext, "The delivery information");
 }
 
