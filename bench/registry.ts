@@ -81,8 +81,8 @@ export async function benchRegistry(): Promise<void> {
 async function fillNames(d1Dir: string, domain: string, from: number, to: number): Promise<void> {
   const sql = `
     WITH RECURSIVE seq(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM seq WHERE i < ${to - 1})
-    INSERT INTO names (node, name, domain, owner_address, contenthash, nonce, created_at, updated_at)
-      SELECT printf('0x%064x', i), 'fill' || i || '.${domain}', '${domain}', '${OWNER}', NULL, 0, 0, 0 FROM seq;
+    INSERT INTO names (node, name, domain, owner_address, contenthash, created_at, updated_at)
+      SELECT printf('0x%064x', i), 'fill' || i || '.${domain}', '${domain}', '${OWNER}', NULL, 0, 0 FROM seq;
     WITH RECURSIVE seq(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM seq WHERE i < ${to - 1})
     INSERT INTO text_records (node, key, value) SELECT printf('0x%064x', i), 'url', 'https://fill.example' FROM seq;`;
   await runWrangler(["d1", "execute", "DB", "--local", "--persist-to", d1Dir, "--command", sql]);

@@ -13,6 +13,7 @@ const bulk = async (domain: string, names: unknown[]) =>
 beforeAll(async () => {
   await registerDomain("bulk.eth");
   await registerDomain("copy.eth");
+  await registerDomain("sets.eth");
 });
 
 describe("POST /v1/domains/{domain}/names/bulk", () => {
@@ -52,6 +53,73 @@ describe("POST /v1/domains/{domain}/names/bulk", () => {
     const { env } = await import("cloudflare:test");
     const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM names WHERE name LIKE 'idem%'").first<number>("n");
     expect(count).toBe(60);
+  });
+
+  test("writes the same state as one name at a time: records replaced, the last of a name given twice wins, owners' history kept", async () => {
+    const { env } = await import("cloudflare:test");
+    await bulk("sets.eth", [{ name: "same.sets.eth", owner: SENDER, texts: { old: "x", keep: "1" }, addresses: { "60": SENDER } }]);
+    const before = await env.DB.prepare("SELECT owner_since, owner_proof, version FROM names WHERE name = 'same.sets.eth'").first<{
+      owner_since: number;
+      version: number;
+    }>();
+    const result = (await (
+      await bulk("sets.eth", [
+        { name: "same.sets.eth", owner: SENDER, texts: { first: "1" } },
+        { name: "twice.sets.eth", owner: SENDER, texts: { v: "first" } },
+        { name: "same.sets.eth", owner: SENDER, texts: { keep: "2" } },
+        { name: "twice.sets.eth", owner: SENDER, texts: { v: "second" } },
+      ])
+    ).json()) as BulkResult;
+    expect(result.succeeded).toBe(4);
+    const same = (await (await call("/v1/names/same.sets.eth")).json()) as { texts: Record<string, string>; addresses: Record<string, string> };
+    expect(same.texts).toEqual({ keep: "2" });
+    // Omitted addresses are replaced too: only the owner's default ETH address is left.
+    expect(same.addresses).toEqual({ "60": SENDER.toLowerCase() });
+    expect(((await (await call("/v1/names/twice.sets.eth")).json()) as { texts: Record<string, string> }).texts).toEqual({ v: "second" });
+    const after = await env.DB.prepare("SELECT owner_since, version FROM names WHERE name = 'same.sets.eth'").first<{ owner_since: number; version: number }>();
+    expect(after?.owner_since).toBe(before?.owner_since);
+    expect(after?.version).toBeGreaterThan(before?.version ?? 0);
+  });
+
+  test("a name given to a new owner loses the previous owner's cached messages; a name kept by its owner keeps them", async () => {
+    const { env } = await import("cloudflare:test");
+    await bulk("sets.eth", [
+      { name: "sold.sets.eth", owner: SENDER },
+      { name: "kept.sets.eth", owner: SENDER },
+    ]);
+    for (const recipient of ["sold.sets.eth", "kept.sets.eth"]) {
+      await env.DB.prepare("INSERT INTO messages (id, recipient, sender, message_hash, envelope, received_at_ms) VALUES (?, ?, 'x.eth', 'h', '{}', 0)")
+        .bind(`m-${recipient}`, recipient)
+        .run();
+    }
+    const result = (await (
+      await bulk("sets.eth", [
+        { name: "sold.sets.eth", owner: alice.address },
+        { name: "kept.sets.eth", owner: SENDER, texts: { new: "record" } },
+      ])
+    ).json()) as BulkResult;
+    expect(result.succeeded).toBe(2);
+    const left = await env.DB.prepare("SELECT recipient FROM messages WHERE id LIKE 'm-%' ORDER BY recipient").all<{ recipient: string }>();
+    expect(left.results.map((row) => row.recipient)).toEqual(["kept.sets.eth"]);
+  });
+
+  test("one item refused by the schema (a superseded profile) fails alone; the rest of the request is written", async () => {
+    const first = await signUserProfile(alice, profile);
+    const second = await signUserProfile(alice, { ...profile, deliveryServices: ["other.eth"] });
+    await bulk("sets.eth", [{ name: "moved.sets.eth", owner: alice.address, dm3Profile: first }]);
+    await bulk("sets.eth", [{ name: "moved.sets.eth", owner: alice.address, dm3Profile: second }]);
+    const result = (await (
+      await bulk("sets.eth", [
+        { name: "fine1.sets.eth", owner: SENDER },
+        { name: "moved.sets.eth", owner: alice.address, dm3Profile: first },
+        { name: "fine2.sets.eth", owner: SENDER },
+      ])
+    ).json()) as BulkResult;
+    expect(result.results.map((item) => [item.name, item.ok, item.code])).toEqual([
+      ["fine1.sets.eth", true, undefined],
+      ["moved.sets.eth", false, "superseded_profile"],
+      ["fine2.sets.eth", true, undefined],
+    ]);
   });
 
   test("refuses more than 1,000 items and an empty list", async () => {

@@ -1,4 +1,4 @@
-import { and, asc, eq, exists, gt, gte, inArray, lt, type SQLWrapper, sql } from "drizzle-orm";
+import { and, asc, eq, exists, gt, gte, inArray, lt, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Hex } from "viem";
 import { chunk, rowsPerStatement } from "./boundParameters";
@@ -200,6 +200,11 @@ const storedProfileJson = (value: SQLWrapper | string) => sql`json_extract(subst
 
 /** Keeps the name's current profile as superseded unless `nextRecord` carries the same profile. */
 function supersedeProfileStatement(db: Database, node: Hex, nextRecord: string | undefined): Statement {
+  return supersedeProfilesStatement(db, eq(textRecords.node, node), nextRecord === undefined ? sql`${null}` : storedProfileJson(nextRecord));
+}
+
+/** Keeps the current profile of each name matching `names` as superseded unless `nextProfile` (SQL, per row) is the same. */
+function supersedeProfilesStatement(db: Database, names: SQL | undefined, nextProfile: SQL): Statement {
   const current = storedProfileJson(textRecords.value);
   return db
     .insert(supersededProfiles)
@@ -207,13 +212,7 @@ function supersedeProfileStatement(db: Database, node: Hex, nextRecord: string |
       db
         .select({ node: textRecords.node, profile: sql<string>`${current}`.as("profile") })
         .from(textRecords)
-        .where(
-          and(
-            eq(textRecords.node, node),
-            eq(textRecords.key, DM3_PROFILE_TEXT_KEY),
-            sql`${current} IS NOT ${nextRecord === undefined ? null : storedProfileJson(nextRecord)}`,
-          ),
-        ),
+        .where(and(names, eq(textRecords.key, DM3_PROFILE_TEXT_KEY), sql`${current} IS NOT ${nextProfile}`)),
     )
     .onConflictDoNothing();
 }
@@ -341,4 +340,93 @@ export async function loadRecords(db: Database, rows: NameRow[]): Promise<NameWi
     if (entry) entry.addresses[String(address.coinType)] = address.address as Hex;
   }
   return [...byNode.values()];
+}
+
+/** Values rows `(?, ?), (?, ?)…` for a `JOIN (VALUES …) AS v` (SQLite names its columns column1, column2, …). */
+function valuesRows(rows: unknown[][]) {
+  return sql.join(
+    rows.map(
+      (row) =>
+        sql`(${sql.join(
+          row.map((value) => sql`${value}`),
+          sql`, `,
+        )})`,
+    ),
+    sql`, `,
+  );
+}
+
+/**
+ * {@link replaceNameStatements} for many names at once (a bulk import): the same changes, in the
+ * same order, as set-based multi-row statements — a few hundred statements for a thousand names
+ * instead of ten thousand. Run them in one batch; if it fails, fall back to one name at a time to
+ * find the culprit. (No nonces and no version checks: bulk writes are a service's.)
+ */
+export function replaceManyNamesStatements(db: Database, items: { entry: NameWithRecords; ownerProof: number }[], nowSeconds: number): Statement[] {
+  const statements: Statement[] = [];
+  // Previous owners' messages, deliveries, rules and outbound messages go when a name changes hands.
+  // (2 parameters per name, plus the statement's own.)
+  for (const group of chunk(items, rowsPerStatement(2, 4))) {
+    const changedHands = sql`SELECT n.name FROM ${names} n JOIN (VALUES ${valuesRows(group.map(({ entry }) => [entry.node, entry.ownerAddress]))}) AS v ON n.node = v.column1 WHERE lower(n.owner_address) <> lower(v.column2)`;
+    statements.push(
+      db.delete(messages).where(sql`${messages.recipient} IN (${changedHands})`),
+      db.delete(webhookDeliveries).where(sql`${webhookDeliveries.recipient} IN (${changedHands})`),
+      db.delete(spamRules).where(and(eq(spamRules.kind, "name"), sql`${spamRules.subject} IN (${changedHands})`)),
+      db.delete(outboundMessages).where(and(eq(outboundMessages.status, "pending"), sql`${outboundMessages.sender} IN (${changedHands})`)),
+    );
+  }
+  // The profiles names move away from stay refused (the trigger on text_records checks them).
+  // (3 parameters per name: node and next profile in VALUES, node in IN; plus the prefix length and key.)
+  for (const group of chunk(items, rowsPerStatement(3, 8))) {
+    const next = valuesRows(group.map(({ entry }) => [entry.node, entry.texts[DM3_PROFILE_TEXT_KEY] ?? null]));
+    const nextProfile = sql`(SELECT ${storedProfileJson(sql.raw("v.column2"))} FROM (VALUES ${next}) AS v WHERE v.column1 = ${textRecords.node})`;
+    const nodes = inArray(
+      textRecords.node,
+      group.map(({ entry }) => entry.node),
+    );
+    statements.push(supersedeProfilesStatement(db, nodes, nextProfile));
+  }
+  const sameOwner = sql`lower(${names.ownerAddress}) = lower(excluded.owner_address)`;
+  // Drizzle binds every column of a multi-row insert, defaults included: 10 per name.
+  for (const group of chunk(items, rowsPerStatement(10))) {
+    statements.push(
+      db
+        .insert(names)
+        .values(
+          group.map(({ entry, ownerProof }) => ({
+            node: entry.node,
+            name: entry.name,
+            domain: entry.domain,
+            ownerAddress: entry.ownerAddress,
+            contenthash: entry.contenthash,
+            ownerProof,
+            ownerSinceSeconds: nowSeconds,
+            createdAtSeconds: nowSeconds,
+            updatedAtSeconds: nowSeconds,
+          })),
+        )
+        .onConflictDoUpdate({
+          target: names.node,
+          set: {
+            ownerAddress: sql`excluded.owner_address`,
+            contenthash: sql`excluded.contenthash`,
+            updatedAtSeconds: sql`excluded.updated_at`,
+            ownerProof: sql`CASE WHEN ${sameOwner} THEN max(${names.ownerProof}, excluded.owner_proof) ELSE excluded.owner_proof END`,
+            ownerSinceSeconds: sql`CASE WHEN ${sameOwner} THEN ${names.ownerSinceSeconds} ELSE excluded.owner_since END`,
+            version: sql`${names.version} + 1`,
+          },
+        }),
+    );
+  }
+  const nodes = items.map(({ entry }) => entry.node);
+  for (const group of chunk(nodes, rowsPerStatement(1))) {
+    statements.push(db.delete(textRecords).where(inArray(textRecords.node, group)), db.delete(addressRecords).where(inArray(addressRecords.node, group)));
+  }
+  const texts = items.flatMap(({ entry }) => Object.entries(entry.texts).map(([key, value]) => ({ node: entry.node, key, value })));
+  for (const rows of chunk(texts, rowsPerStatement(3))) statements.push(db.insert(textRecords).values(rows));
+  const addresses = items.flatMap(({ entry }) =>
+    Object.entries(entry.addresses).map(([coinType, address]) => ({ node: entry.node, coinType: Number(coinType), address })),
+  );
+  for (const rows of chunk(addresses, rowsPerStatement(3))) statements.push(db.insert(addressRecords).values(rows));
+  return statements;
 }

@@ -3,9 +3,11 @@ import { statusOfError } from "../http/errorStatus";
 import { ProtocolError } from "../protocol/ProtocolError";
 import { validate } from "../http/validate";
 import { ForbiddenError } from "./errors";
-import { auditedStatements, domainOfName, explainWriteFailure, ownerProofOf, toStoredName, type WriteContext } from "./names";
+import { domainOfName, explainWriteFailure, ownerProofOf, toStoredName, type WriteContext } from "./names";
 import { NameRecordsSchema } from "./schemas";
-import { replaceNameStatements, runBatch, type Statement } from "../db/names";
+import { auditInserts } from "../db/audit";
+import { type NameWithRecords, replaceManyNamesStatements, replaceNameStatements, runBatch, type Statement } from "../db/names";
+import type { AuditRow } from "../db/schema";
 import type { ServedDomain } from "../shared/servedDomains";
 
 /** What happened to one item of a bulk upsert. */
@@ -17,8 +19,9 @@ const NAMES_PER_BATCH = 25;
 /**
  * Creates or replaces up to 1,000 names of `domain` (idempotent: the same input twice gives the
  * same state). Every item is checked on its own and reported on its own; one bad item never
- * blocks or corrupts the others. Valid items are written in transactional batches; if a batch
- * fails, its items are retried one by one so only the culprit fails.
+ * blocks or corrupts the others. Valid items are written in one transaction of set-based
+ * statements; if it fails, in transactional batches of {@link NAMES_PER_BATCH}, and a failed
+ * batch's items one by one, so only the culprit fails.
  */
 export async function bulkUpsert(
   context: WriteContext,
@@ -27,22 +30,53 @@ export async function bulkUpsert(
   items: { name: string }[],
 ): Promise<{ results: BulkItemResult[]; succeeded: number; failed: number }> {
   const results: BulkItemResult[] = new Array(items.length);
-  const ready: { index: number; name: string; node: Hex; statements: Statement[] }[] = [];
+  const ready: ReadyItem[] = [];
   for (const [index, item] of items.entries()) {
     try {
       const { name, ...rest } = item;
       if (domainOfName(domains, name).name !== domain.name) throw new ForbiddenError(`"${name}" is not under ${domain.name}`);
       const records = validate(NameRecordsSchema, rest, "records");
       const entry = await toStoredName(domain, name, records);
-      const change = replaceNameStatements(context.db, entry, context.nowSeconds, { ownerProof: ownerProofOf(records, context.signer) });
-      const audit = { action: "name.put", domain: domain.name, subject: name, detail: { owner: entry.ownerAddress, bulk: true } };
-      ready.push({ index, name, node: entry.node, statements: auditedStatements(context, change, audit) });
+      const ownerProof = ownerProofOf(records, context.signer);
+      const detail = JSON.stringify({ owner: entry.ownerAddress, bulk: true });
+      const audit: AuditRow = { atSeconds: context.nowSeconds, actor: context.actor, action: "name.put", domain: domain.name, subject: name, detail };
+      ready.push({ index, name, node: entry.node, entry, ownerProof, audit });
     } catch (error) {
       results[index] = failure(item.name, error);
     }
   }
+  // Fast path: every valid item in one transaction of set-based statements (the last of a name
+  // given twice wins, as one at a time would leave it).
+  const lastOfEachName = [...new Map(ready.map((item) => [item.node, item])).values()];
+  try {
+    await runBatch(context.db, [
+      ...replaceManyNamesStatements(context.db, lastOfEachName, context.nowSeconds),
+      ...auditInserts(
+        context.db,
+        ready.map((item) => item.audit),
+      ),
+    ]);
+    for (const item of ready) results[item.index] = { name: item.name, ok: true };
+  } catch {
+    // Some item is refused (a superseded profile, a race): find it, in small batches and then alone.
+    await writeInGroups(context, ready, results);
+  }
+  // Next lookups of the written names are answered fresh.
+  await Promise.all(ready.filter((item) => results[item.index]?.ok).map((item) => context.answers.forget(item.node)));
+  const succeeded = results.filter((result) => result.ok).length;
+  return { results, succeeded, failed: results.length - succeeded };
+}
+
+type ReadyItem = { index: number; name: string; node: Hex; entry: NameWithRecords; ownerProof: number; audit: AuditRow };
+
+/** One name's statements, built only when the fast path failed (building them costs as much as running them). */
+function statementsOf(context: WriteContext, item: ReadyItem): Statement[] {
+  return [...replaceNameStatements(context.db, item.entry, context.nowSeconds, { ownerProof: item.ownerProof }), ...auditInserts(context.db, [item.audit])];
+}
+
+async function writeInGroups(context: WriteContext, ready: ReadyItem[], results: BulkItemResult[]): Promise<void> {
   for (let start = 0; start < ready.length; start += NAMES_PER_BATCH) {
-    const group = ready.slice(start, start + NAMES_PER_BATCH);
+    const group = ready.slice(start, start + NAMES_PER_BATCH).map((item) => ({ ...item, statements: statementsOf(context, item) }));
     try {
       await runBatch(
         context.db,
@@ -60,10 +94,6 @@ export async function bulkUpsert(
       }
     }
   }
-  // Next lookups of the written names are answered fresh.
-  await Promise.all(ready.filter((item) => results[item.index]?.ok).map((item) => context.answers.forget(item.node)));
-  const succeeded = results.filter((result) => result.ok).length;
-  return { results, succeeded, failed: results.length - succeeded };
 }
 
 function failure(name: unknown, error: unknown): BulkItemResult {

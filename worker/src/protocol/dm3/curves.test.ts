@@ -34,8 +34,8 @@ describe("X25519 and Ed25519 on the runtime's WebCrypto and on @noble", () => {
       const [nobleSignature, webSignature] = await Promise.all(engines.map((curves) => curves.sign(seed, message)));
       expect(webSignature).toEqual(nobleSignature);
       for (const curves of engines) {
-        expect(await curves.verify(ed25519.getPublicKey(seed), message, nobleSignature)).toBe(true);
-        expect(await curves.verify(ed25519.getPublicKey(seed), new Uint8Array([...message, 1]), nobleSignature)).toBe(false);
+        expect(await curves.verify(ed25519.getPublicKey(seed), message, nobleSignature as Uint8Array)).toBe(true);
+        expect(await curves.verify(ed25519.getPublicKey(seed), new Uint8Array([...message, 1]), nobleSignature as Uint8Array)).toBe(false);
       }
     }
   });
