@@ -63,6 +63,8 @@ export type RegistryClientOptions = {
   onRateLimited?: (waitSeconds: number) => void;
 };
 
+const BOOKMARK_HEADER = "X-D1-Bookmark";
+
 /** How long an owner-signed write stays valid by default (the registry allows up to 24 h). */
 const DEFAULT_SIGNED_WRITE_SECONDS = 10 * 60;
 
@@ -79,9 +81,14 @@ export function createRegistryClient(options: RegistryClientOptions) {
   const base = options.url.replace(/\/$/, "");
   const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
 
+  // The newest D1 bookmark the registry answered with: sent back, so this client reads its own
+  // writes whichever read replica serves it (D1 bookmarks order lexicographically).
+  let bookmark: string | undefined;
+
   async function request(method: string, path: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = { "Content-Type": "application/json" };
     if (options.credential) headers.Authorization = `Bearer ${options.credential}`;
+    if (bookmark) headers[BOOKMARK_HEADER] = bookmark;
     const init: RequestInit = { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
     const attempt = async () => {
       try {
@@ -98,6 +105,8 @@ export function createRegistryClient(options: RegistryClientOptions) {
       await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000));
       response = await attempt();
     }
+    const answered = response.headers.get(BOOKMARK_HEADER);
+    if (answered && (!bookmark || answered > bookmark)) bookmark = answered;
     if (!response.ok) {
       const text = await response.text();
       let error: Partial<ApiErrorBody> = {};
@@ -122,6 +131,8 @@ export function createRegistryClient(options: RegistryClientOptions) {
 
   return {
     url: base,
+    /** The newest D1 bookmark seen (sent with every request: reads see this client's writes). */
+    bookmark: () => bookmark,
     health: () => json<HealthReport>("GET", "/health"),
     openApiDocument: () => json<Record<string, unknown>>("GET", "/openapi.json"),
 

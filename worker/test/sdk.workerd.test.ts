@@ -29,6 +29,21 @@ describe("the SDK in workerd", () => {
     const { signedUserProfile } = await createDm3Profile(wallet, { deliveryServices: ["ds.demo.eth"] });
     const view = await admin.putName("user.sdk.eth", { owner: wallet.address, dm3Profile: signedUserProfile });
     expect(view.dm3Profile).toEqual(signedUserProfile);
+    // It keeps the D1 bookmark of its writes and sends it back: the next read sees them on any replica.
+    const afterWrite = admin.bookmark();
+    expect(afterWrite).toMatch(/^[0-9a-f-]+$/);
+    const sent: string[] = [];
+    const watching = createRegistryClient({
+      url: "http://gateway.test",
+      fetch: ((input: RequestInfo | URL, init?: RequestInit) => {
+        sent.push(new Headers(init?.headers).get("X-D1-Bookmark") ?? "");
+        return inWorker(input, init);
+      }) as typeof fetch,
+    });
+    await watching.getName("user.sdk.eth");
+    await watching.getName("user.sdk.eth");
+    expect(sent[0]).toBe("");
+    expect(sent[1]).toMatch(/^[0-9a-f-]+$/);
     const anonymous = createRegistryClient({ url: "http://gateway.test", fetch: inWorker as typeof fetch });
     await expect(anonymous.deleteName("user.sdk.eth")).rejects.toBeInstanceOf(RegistryApiError);
   });

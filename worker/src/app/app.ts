@@ -10,7 +10,7 @@ import { dm3ProfileRoutes } from "../registry/dm3Routes";
 import { registryRoutes } from "../registry/routes";
 import { relayRoutes } from "../relay/routes";
 import { relayServiceRoutes } from "../relay/serviceRoutes";
-import { provideServices } from "./services";
+import { D1_BOOKMARK_HEADER, provideServices } from "./services";
 
 /** The worker: global middleware and one mount per product area. Trailing slashes are accepted. */
 export const app = new Hono<{ Bindings: Env }>({ strict: false })
@@ -18,7 +18,8 @@ export const app = new Hono<{ Bindings: Env }>({ strict: false })
     cors({
       origin: "*",
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-      allowHeaders: ["Content-Type", "Authorization"],
+      allowHeaders: ["Content-Type", "Authorization", D1_BOOKMARK_HEADER],
+      exposeHeaders: [D1_BOOKMARK_HEADER],
       maxAge: 86_400,
     }),
   )

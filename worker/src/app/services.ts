@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { createPublicClient, type Hex, http } from "viem";
-import { createDatabase, type Database } from "../db/client";
+import { InvalidInputError } from "../http/validate";
+import { createDatabase, createSession, type Database } from "../db/client";
 import { type ChainConfig, type Config, parseChainConfig, parseConfig, parseWebhookTargetPolicy } from "../env";
 import type { EnsReader } from "../protocol/dm3/resolveDm3";
 import { createDm3Directory, type Dm3Directory } from "../shared/dm3Directory";
@@ -24,6 +25,8 @@ export type AnswerInvalidation = { forget(node: Hex): Promise<void> };
  */
 export type Services = {
   db: Database;
+  /** Where this request's D1 session got to (after its writes): the client sends it back to read them. */
+  d1Bookmark(): string | null;
   clock: Clock;
   /** The gateway's signer and answer TTL (`ConfigError` when misconfigured). */
   config(): Config;
@@ -52,14 +55,20 @@ declare module "hono" {
   }
 }
 
-/** What a caller may set instead of the runtime's: the clock (a cron run uses its scheduled time). */
-export type ServiceOverrides = { nowMs?: () => number };
+/**
+ * What a caller may set instead of the runtime's: the clock (a cron run uses its scheduled time),
+ * and the D1 bookmark a request carried (reads no older than it).
+ */
+export type ServiceOverrides = { nowMs?: () => number; d1Session?: { bookmark?: string } };
 
 /** Builds the services of one request or cron run from the worker's bindings. */
 export function createServices(env: Env, overrides: ServiceOverrides = {}): Services {
   const nowMs = overrides.nowMs ?? (() => Date.now());
   const clock: Clock = { nowMs, nowSeconds: () => Math.floor(nowMs() / 1000) };
-  const db = createDatabase(env.DB);
+  // Requests read through a D1 session (replicas nearby, never older than the client's bookmark);
+  // crons and queue consumers use the binding itself (the primary).
+  const session = overrides.d1Session ? createSession(env.DB, overrides.d1Session.bookmark) : undefined;
+  const db = session?.db ?? createDatabase(env.DB);
   const answerCache = caches.default;
   // Called unbound: workerd's fetch throws "Illegal invocation" with any other `this`.
   const send = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
@@ -77,6 +86,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
   });
   return {
     db,
+    d1Bookmark: () => session?.bookmark() ?? null,
     clock,
     config: () => parseConfig(env),
     relay: () => parseRelayConfig(env),
@@ -107,10 +117,26 @@ function ensReader(chain: ChainConfig | undefined): EnsReader | undefined {
   return reader;
 }
 
-/** Middleware: `c.get("services")` for every route. */
+/** The header a client sends its last D1 bookmark in, and gets the new one back in. */
+export const D1_BOOKMARK_HEADER = "X-D1-Bookmark";
+// D1's bookmarks are dash-separated hex; anything else is not one.
+const BOOKMARK_PATTERN = /^[0-9a-f]{1,64}(-[0-9a-f]{1,64}){0,8}$/i;
+
+/**
+ * Middleware: `c.get("services")` for every route, reading D1 through a session that starts at the
+ * request's `X-D1-Bookmark` (read-your-writes across requests and replicas) and answering with the
+ * session's bookmark in the same header.
+ */
 export function provideServices(): MiddlewareHandler<{ Bindings: Env }> {
   return async function provideServices(c, next) {
-    c.set("services", createServices(c.env));
+    const sent = c.req.header(D1_BOOKMARK_HEADER)?.trim();
+    if (sent !== undefined && !BOOKMARK_PATTERN.test(sent)) {
+      throw new InvalidInputError(`${D1_BOOKMARK_HEADER} must be a bookmark this API returned (or absent)`);
+    }
+    const services = createServices(c.env, { d1Session: sent ? { bookmark: sent } : {} });
+    c.set("services", services);
     await next();
+    const bookmark = services.d1Bookmark();
+    if (bookmark) c.header(D1_BOOKMARK_HEADER, bookmark);
   };
 }
