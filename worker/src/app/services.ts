@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { createPublicClient, type Hex, http } from "viem";
+import { createClient, type Hex, http } from "viem";
+import { call, getBalance, getTransactionCount, readContract } from "viem/actions";
 import { InvalidInputError } from "../http/validate";
 import { createDatabase, createSession, type Database } from "../db/client";
 import { type ChainConfig, type Config, parseChainConfig, parseConfig, parseWebhookTargetPolicy } from "../env";
@@ -110,7 +111,14 @@ function ensReader(chain: ChainConfig | undefined): EnsReader | undefined {
   const key = `${chain.rpcUrl}|${chain.ensRegistry}`;
   let reader = readers.get(key);
   if (!reader) {
-    const client = createPublicClient({ transport: http(chain.rpcUrl, { timeout: RPC_TIMEOUT_MS, retryCount: 1 }) });
+    // Only the actions the relay uses (a public client would bundle every action viem has).
+    const base = createClient({ transport: http(chain.rpcUrl, { timeout: RPC_TIMEOUT_MS, retryCount: 1 }) });
+    const client = {
+      readContract: ((args: Parameters<typeof readContract>[1]) => readContract(base, args)) as EnsReader["client"]["readContract"],
+      call: ((args: Parameters<typeof call>[1]) => call(base, args)) as EnsReader["client"]["call"],
+      getBalance: ((args: Parameters<typeof getBalance>[1]) => getBalance(base, args)) as EnsReader["client"]["getBalance"],
+      getTransactionCount: ((args: Parameters<typeof getTransactionCount>[1]) => getTransactionCount(base, args)) as EnsReader["client"]["getTransactionCount"],
+    };
     reader = { client, registry: chain.ensRegistry };
     readers.set(key, reader);
   }

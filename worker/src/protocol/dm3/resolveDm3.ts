@@ -2,25 +2,36 @@ import { type Address, getAddress, type PublicClient, zeroAddress } from "viem";
 import { normalize } from "viem/ens";
 import { DM3_DELIVERY_SERVICE_TEXT_KEY, type DeliveryServiceProfile } from "./deliveryService";
 import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY, decodeProfileRecord, type SignedUserProfile } from "./profile";
-import { resolveRecord } from "../ens/resolveRecord";
+import { type EnsCallClient, resolveRecord } from "../ens/resolveRecord";
 
 /**
  * How ENS is read (by the SDK, and by the relay for names it does not serve): a viem public client (CCIP-Read on, the default), and — on chains without
  * ENS's UniversalResolver, such as a local dev chain — the ENS registry to walk (ENSIP-10).
  */
-export type EnsReader = { client: PublicClient; registry?: Address };
+export type EnsReader = {
+  /** A viem public client; a smaller client with `readContract`, `call`, `getBalance` and `getTransactionCount` works with a `registry`. */
+  client: EnsCallClient & Pick<PublicClient, "getBalance" | "getTransactionCount"> & Partial<Pick<PublicClient, "getEnsText" | "getEnsAddress">>;
+  registry?: Address;
+};
+
+/** The client's UniversalResolver lookups, for readers without a registry to walk. */
+function universal(ens: EnsReader) {
+  const { getEnsText, getEnsAddress } = ens.client;
+  if (!getEnsText || !getEnsAddress) throw new Error("EnsReader: pass a registry, or a viem public client (with getEnsText/getEnsAddress)");
+  return { getEnsText, getEnsAddress };
+}
 
 /** A text record of `name`, as any ENS client reads it ("" when unset). */
 export async function readEnsText(ens: EnsReader, name: string, key: string): Promise<string> {
   if (ens.registry) return resolveRecord(ens.client, ens.registry, name, { kind: "text", key });
-  return (await ens.client.getEnsText({ name: normalize(name), key })) ?? "";
+  return (await universal(ens).getEnsText({ name: normalize(name), key })) ?? "";
 }
 
 /** The ETH address of `name` (`addr(node)`), or undefined when it has none. */
 export async function readEnsAddress(ens: EnsReader, name: string): Promise<Address | undefined> {
   const value = ens.registry
     ? await resolveRecord(ens.client, ens.registry, name, { kind: "addr" })
-    : await ens.client.getEnsAddress({ name: normalize(name) });
+    : await universal(ens).getEnsAddress({ name: normalize(name) });
   return value && value !== zeroAddress ? getAddress(value) : undefined;
 }
 

@@ -1,4 +1,7 @@
 import { type Address, decodeAbiParameters, encodeFunctionData, type Hex, type PublicClient, toHex, zeroAddress } from "viem";
+
+/** What ENS resolution needs of a viem client: any public client has it (a smaller one is enough). */
+export type EnsCallClient = Pick<PublicClient, "readContract" | "call">;
 import { namehash, normalize, packetToBytes } from "viem/ens";
 import { ensRegistryAbi, EXTENDED_RESOLVER_INTERFACE_ID, offchainResolverAbi, recordResolverAbi } from "../../abi";
 import { EnsNoResolverError, EnsResolverNotExtendedError } from "./errors";
@@ -15,7 +18,7 @@ export type ResolverLocation = { resolver: Address; resolverName: string; extend
  *
  * @see https://docs.ens.domains/ensip/10#pseudocode
  */
-export async function findResolver(client: PublicClient, registry: Address, name: string): Promise<ResolverLocation> {
+export async function findResolver(client: EnsCallClient, registry: Address, name: string): Promise<ResolverLocation> {
   const labels = name.split(".");
   for (let index = 0; index < labels.length; index++) {
     const candidate = labels.slice(index).join(".");
@@ -47,7 +50,7 @@ export type RecordValue = string;
  * Looks `record` up for `name` the way any ENS client does: registry walk, then `resolve()` on the
  * extended resolver, letting viem follow the EIP-3668 OffchainLookup (CCIP-Read) and verify it on chain.
  */
-export async function resolveRecord(client: PublicClient, registry: Address, name: string, record: RecordRequest): Promise<RecordValue> {
+export async function resolveRecord(client: EnsCallClient, registry: Address, name: string, record: RecordRequest): Promise<RecordValue> {
   const normalized = normalize(name);
   const { resolver, extended } = await findResolver(client, registry, normalized);
   const recordCall = encodeRecordCall(namehash(normalized), record);
@@ -66,7 +69,7 @@ export async function resolveRecord(client: PublicClient, registry: Address, nam
  * Several records in one lookup: `resolve(name, multicall([...]))`, one OffchainLookup and one
  * signed answer (ENSIP-22). A record the gateway does not answer comes back as an Error.
  */
-export async function resolveRecords(client: PublicClient, registry: Address, name: string, records: RecordRequest[]): Promise<(RecordValue | Error)[]> {
+export async function resolveRecords(client: EnsCallClient, registry: Address, name: string, records: RecordRequest[]): Promise<(RecordValue | Error)[]> {
   const normalized = normalize(name);
   const { resolver } = await findResolver(client, registry, normalized);
   const node = namehash(normalized);
