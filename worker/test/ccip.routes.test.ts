@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { offchainResolverAbi, recordResolverAbi, resolverErrorsAbi } from "../src/abi";
 import { MIN_REMAINING_SECONDS } from "../src/shared/answerCache";
 import { signatureHash } from "../src/protocol/ccip/signatureHash";
-import { RESOLVER, SENDER, adminPut, call, expectError, gatewaySigner, registerDomain, resolveCallData } from "./fixtures";
+import { ADMIN_TOKEN, RESOLVER, SENDER, adminPut, call, expectError, gatewaySigner, registerDomain, resolveCallData } from "./fixtures";
 
 const OWNER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const OPTIMISM_ADDRESS = "0x1111111111111111111111111111111111111111";
@@ -252,6 +252,35 @@ describe("caching of signed answers", () => {
     await adminPut("/v1/names/cached.demo.eth", { owner: OWNER, texts: { motto: "second" } });
     const third = (await (await call(`/ccip/${SENDER}/${callData}.json`)).json()) as { data: Hex };
     expect(decodeString(await verifyAnswer(callData, third.data))).toBe("second");
+  });
+
+  test("answers about a name that does not exist are not cached: created later (even by a bulk import, which forgets nothing for new names), it answers at once", async () => {
+    const callData = resolveCallData("newcomer.demo.eth", { functionName: "text", key: "motto" });
+    expect(decodeString(await verifyAnswer(callData, ((await (await call(`/ccip/${SENDER}/${callData}.json`)).json()) as { data: Hex }).data))).toBe("");
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // deferred cache writes, if any, are done
+    const bulk = await call("/v1/domains/demo.eth/names/bulk", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify({ names: [{ name: "newcomer.demo.eth", owner: OWNER, texts: { motto: "hello" } }] }),
+    });
+    expect(bulk.status).toBe(200);
+    const after = (await (await call(`/ccip/${SENDER}/${callData}.json`)).json()) as { data: Hex };
+    expect(decodeString(await verifyAnswer(callData, after.data))).toBe("hello");
+  });
+
+  test("a bulk import forgets the cached answers of the names it changes", async () => {
+    await adminPut("/v1/names/bulkcached.demo.eth", { owner: OWNER, texts: { motto: "before" } });
+    const callData = resolveCallData("bulkcached.demo.eth", { functionName: "text", key: "motto" });
+    await call(`/ccip/${SENDER}/${callData}.json`);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const bulk = await call("/v1/domains/demo.eth/names/bulk", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify({ names: [{ name: "bulkcached.demo.eth", owner: OWNER, texts: { motto: "after" } }] }),
+    });
+    expect(bulk.status).toBe(200);
+    const after = (await (await call(`/ccip/${SENDER}/${callData}.json`)).json()) as { data: Hex };
+    expect(decodeString(await verifyAnswer(callData, after.data))).toBe("after");
   });
 
   test("a rotated signing key signs at once: answers cached under the old key are not reused", async () => {

@@ -49,7 +49,19 @@ export async function answerResolveCall(context: AnswerContext, callData: Hex): 
     if (cached) return cached;
   }
 
-  const read = (record: RecordQuery) => context.servedRecord?.(name, record) ?? readRecord(context.db, record);
+  // Answers about a name that does not exist are not cached: creating it then needs no forgetting
+  // (a bulk import of new names writes no cache keys).
+  let exists = false;
+  const read = async (record: RecordQuery): Promise<Hex> => {
+    const served = context.servedRecord?.(name, record);
+    if (served !== undefined) {
+      exists = true;
+      return served;
+    }
+    const found = await readRecord(context.db, record);
+    exists ||= found.exists;
+    return found.data;
+  };
   const result = await ("record" in call ? read(call.record) : answerMulticall(call.multicall, read));
   const expiresSeconds = context.nowSeconds + context.signatureTtlSeconds;
   const data = await encodeResolveResponse(context.signer, {
@@ -59,6 +71,6 @@ export async function answerResolveCall(context: AnswerContext, callData: Hex): 
     result,
   });
   const answer = { data, expiresSeconds };
-  if (cache && key) defer(storeAnswer(cache, key, answer, context.nowSeconds));
+  if (cache && key && exists) defer(storeAnswer(cache, key, answer, context.nowSeconds));
   return answer;
 }

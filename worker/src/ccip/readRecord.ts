@@ -1,6 +1,6 @@
 import { encodeAbiParameters, type Hex, zeroAddress } from "viem";
 import type { Database } from "../db/client";
-import { findAddressRecords, findContenthash, findTextRecord } from "../db/names";
+import { findAddressRecordsOfName, findContenthashOfName, findTextRecordOfName } from "../db/names";
 import { DEFAULT_EVM_COIN_TYPE, ETH_COIN_TYPE, isEvmCoinType } from "../protocol/ens/coinTypes";
 import type { RecordQuery } from "../protocol/ccip/decodeResolveCall";
 
@@ -10,33 +10,41 @@ const STRING_OUTPUT = [{ type: "string" }] as const;
 const ADDRESS_BYTES_HEX_LENGTH = 42;
 
 /**
- * Reads one record from D1 and ABI-encodes it as the record function returns it. Unset records
+ * Reads one record from D1 and ABI-encodes it as the record function returns it, with whether the
+ * name exists (one query either way: answers for unknown names are not cached). Unset records
  * (and unknown names) encode the ENS "unset" value: zero address, empty bytes, empty string; an
  * unset EVM coin type falls back to the ENSIP-19 default EVM address.
  *
  * @example await readRecord(db, { kind: "text", node, key: "network.dm3.profile" }) // abi.encode(string)
  * @see https://docs.ens.domains/ensip/9 https://docs.ens.domains/ensip/19
  */
-export async function readRecord(db: Database, record: RecordQuery): Promise<Hex> {
+export async function readRecord(db: Database, record: RecordQuery): Promise<{ exists: boolean; data: Hex }> {
   switch (record.kind) {
     case "addr": {
-      const address = (await findAddressRecords(db, record.node, [ETH_COIN_TYPE])).get(ETH_COIN_TYPE);
+      const { exists, value } = await findAddressRecordsOfName(db, record.node, [ETH_COIN_TYPE]);
+      const address = value?.get(ETH_COIN_TYPE);
       const valid = address?.length === ADDRESS_BYTES_HEX_LENGTH;
-      return encodeAbiParameters(ADDRESS_OUTPUT, [valid ? address : zeroAddress]);
+      return { exists, data: encodeAbiParameters(ADDRESS_OUTPUT, [valid ? address : zeroAddress]) };
     }
-    case "addrByCoinType":
-      return encodeAbiParameters(BYTES_OUTPUT, [await readCoinAddress(db, record.node, record.coinType)]);
-    case "text":
-      return encodeAbiParameters(STRING_OUTPUT, [(await findTextRecord(db, record.node, record.key)) ?? ""]);
-    case "contenthash":
-      return encodeAbiParameters(BYTES_OUTPUT, [(await findContenthash(db, record.node)) ?? "0x"]);
+    case "addrByCoinType": {
+      const { exists, address } = await readCoinAddress(db, record.node, record.coinType);
+      return { exists, data: encodeAbiParameters(BYTES_OUTPUT, [address]) };
+    }
+    case "text": {
+      const { exists, value } = await findTextRecordOfName(db, record.node, record.key);
+      return { exists, data: encodeAbiParameters(STRING_OUTPUT, [value ?? ""]) };
+    }
+    case "contenthash": {
+      const { exists, value } = await findContenthashOfName(db, record.node);
+      return { exists, data: encodeAbiParameters(BYTES_OUTPUT, [value ?? "0x"]) };
+    }
   }
 }
 
-async function readCoinAddress(db: Database, node: Hex, coinType: bigint): Promise<Hex> {
-  if (coinType > BigInt(Number.MAX_SAFE_INTEGER)) return "0x";
+async function readCoinAddress(db: Database, node: Hex, coinType: bigint): Promise<{ exists: boolean; address: Hex }> {
+  if (coinType > BigInt(Number.MAX_SAFE_INTEGER)) return { exists: (await findContenthashOfName(db, node)).exists, address: "0x" };
   const wanted = Number(coinType);
   const candidates = isEvmCoinType(coinType) ? [wanted, DEFAULT_EVM_COIN_TYPE] : [wanted];
-  const found = await findAddressRecords(db, node, candidates);
-  return found.get(wanted) ?? found.get(DEFAULT_EVM_COIN_TYPE) ?? "0x";
+  const { exists, value: found } = await findAddressRecordsOfName(db, node, candidates);
+  return { exists, address: found?.get(wanted) ?? found?.get(DEFAULT_EVM_COIN_TYPE) ?? "0x" };
 }

@@ -56,10 +56,36 @@ export async function findAddressRecords(db: Database, node: Hex, coinTypes: num
   return new Map(rows.map((row) => [row.coinType, row.address as Hex]));
 }
 
-/** The contenthash of `node`, or undefined when unset or the name is unknown. */
-export async function findContenthash(db: Database, node: Hex): Promise<Hex | undefined> {
+/** A record as the gateway reads it: whether the name exists at all, and the record (undefined when unset). */
+export type NamedRecord<Value> = { exists: boolean; value: Value | undefined };
+
+/** {@link findTextRecord}, and whether the name exists — in the same single query. */
+export async function findTextRecordOfName(db: Database, node: Hex, key: string): Promise<NamedRecord<string>> {
+  const row = await db
+    .select({ value: textRecords.value })
+    .from(names)
+    .leftJoin(textRecords, and(eq(textRecords.node, names.node), eq(textRecords.key, key)))
+    .where(eq(names.node, node))
+    .get();
+  return { exists: row !== undefined, value: row?.value ?? undefined };
+}
+
+/** {@link findAddressRecords}, and whether the name exists — in the same single query. */
+export async function findAddressRecordsOfName(db: Database, node: Hex, coinTypes: number[]): Promise<NamedRecord<Map<number, Hex>>> {
+  const rows = await db
+    .select({ coinType: addressRecords.coinType, address: addressRecords.address })
+    .from(names)
+    .leftJoin(addressRecords, and(eq(addressRecords.node, names.node), inArray(addressRecords.coinType, coinTypes)))
+    .where(eq(names.node, node))
+    .all();
+  const found = rows.flatMap((row) => (row.coinType === null || row.address === null ? [] : [[row.coinType, row.address as Hex] as const]));
+  return { exists: rows.length > 0, value: new Map(found) };
+}
+
+/** The contenthash of `node` (undefined when unset), and whether the name exists. */
+export async function findContenthashOfName(db: Database, node: Hex): Promise<NamedRecord<Hex>> {
   const row = await db.select({ contenthash: names.contenthash }).from(names).where(eq(names.node, node)).get();
-  return (row?.contenthash as Hex | null) ?? undefined;
+  return { exists: row !== undefined, value: (row?.contenthash as Hex | null) ?? undefined };
 }
 
 /** The name row of `node` (owner, nonce, times), or undefined. */
@@ -360,10 +386,16 @@ function valuesRows(rows: unknown[][]) {
  * {@link replaceNameStatements} for many names at once (a bulk import): the same changes, in the
  * same order, as set-based multi-row statements — a few hundred statements for a thousand names
  * instead of ten thousand. Run them in one batch; if it fails, fall back to one name at a time to
- * find the culprit. (No nonces and no version checks: bulk writes are a service's.)
+ * find the culprit. (No nonces and no version checks: bulk writes are a service's.) `upserts` are
+ * the indexes of the names upserts, whose results list `{ node, version }` of every name written.
  */
-export function replaceManyNamesStatements(db: Database, items: { entry: NameWithRecords; ownerProof: number }[], nowSeconds: number): Statement[] {
+export function replaceManyNamesStatements(
+  db: Database,
+  items: { entry: NameWithRecords; ownerProof: number }[],
+  nowSeconds: number,
+): { statements: Statement[]; upserts: number[] } {
   const statements: Statement[] = [];
+  const upserts: number[] = [];
   // Previous owners' messages, deliveries, rules and outbound messages go when a name changes hands.
   // (2 parameters per name, plus the statement's own.)
   for (const group of chunk(items, rowsPerStatement(2, 4))) {
@@ -389,6 +421,7 @@ export function replaceManyNamesStatements(db: Database, items: { entry: NameWit
   const sameOwner = sql`lower(${names.ownerAddress}) = lower(excluded.owner_address)`;
   // Drizzle binds every column of a multi-row insert, defaults included: 10 per name.
   for (const group of chunk(items, rowsPerStatement(10))) {
+    upserts.push(statements.length);
     statements.push(
       db
         .insert(names)
@@ -415,7 +448,9 @@ export function replaceManyNamesStatements(db: Database, items: { entry: NameWit
             ownerSinceSeconds: sql`CASE WHEN ${sameOwner} THEN ${names.ownerSinceSeconds} ELSE excluded.owner_since END`,
             version: sql`${names.version} + 1`,
           },
-        }),
+        })
+        // A name that existed comes back with version > 0: only those can have cached answers.
+        .returning({ node: names.node, version: names.version }),
     );
   }
   const nodes = items.map(({ entry }) => entry.node);
@@ -428,5 +463,5 @@ export function replaceManyNamesStatements(db: Database, items: { entry: NameWit
     Object.entries(entry.addresses).map(([coinType, address]) => ({ node: entry.node, coinType: Number(coinType), address })),
   );
   for (const rows of chunk(addresses, rowsPerStatement(3))) statements.push(db.insert(addressRecords).values(rows));
-  return statements;
+  return { statements, upserts };
 }

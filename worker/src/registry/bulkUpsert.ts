@@ -48,21 +48,27 @@ export async function bulkUpsert(
   // Fast path: every valid item in one transaction of set-based statements (the last of a name
   // given twice wins, as one at a time would leave it).
   const lastOfEachName = [...new Map(ready.map((item) => [item.node, item])).values()];
+  let toForget: Hex[];
   try {
-    await runBatch(context.db, [
-      ...replaceManyNamesStatements(context.db, lastOfEachName, context.nowSeconds),
+    const { statements, upserts } = replaceManyNamesStatements(context.db, lastOfEachName, context.nowSeconds);
+    const [first, ...rest] = [
+      ...statements,
       ...auditInserts(
         context.db,
         ready.map((item) => item.audit),
       ),
-    ]);
+    ];
+    const outcomes = first ? ((await context.db.batch([first, ...rest])) as unknown[]) : [];
     for (const item of ready) results[item.index] = { name: item.name, ok: true };
+    // Only names that existed before can have cached answers (answers about unknown names are not cached).
+    toForget = upserts.flatMap((index) => (outcomes[index] as { node: Hex; version: number }[]).filter((row) => row.version > 0).map((row) => row.node));
   } catch {
     // Some item is refused (a superseded profile, a race): find it, in small batches and then alone.
     await writeInGroups(context, ready, results);
+    toForget = ready.filter((item) => results[item.index]?.ok).map((item) => item.node);
   }
   // Next lookups of the written names are answered fresh.
-  await Promise.all(ready.filter((item) => results[item.index]?.ok).map((item) => context.answers.forget(item.node)));
+  await Promise.all(toForget.map((node) => context.answers.forget(node)));
   const succeeded = results.filter((result) => result.ok).length;
   return { results, succeeded, failed: results.length - succeeded };
 }
