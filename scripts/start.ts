@@ -63,6 +63,8 @@ Your own domain: ${PLAYGROUND_DOMAIN} belongs to Hardhat's account #1 on this ch
 README "Registry API" walks through pointing it at the resolver and registering names under it.
 
 DM3 relay: ds.${stack.info.domain} → ${stack.info.gatewayUrl} (dm3 clients use ${stack.info.gatewayUrl}/rpc, /auth/…, /delivery/…)
+  It reads ENS from this chain: any name whose DM3 profile lists ds.${stack.info.domain} can receive here.
+  Dev contracts: on-chain resolver (text + addr) ${stack.info.textResolver}, ERC-20 for spam rules ${stack.info.devToken}
 
 Ctrl-C stops everything.`);
 
