@@ -236,13 +236,17 @@ describe("caching of signed answers", () => {
   });
 
   test("reuses the signed answer instead of re-reading and re-signing, until the name is written", async () => {
-    await adminPut("/v1/names/cached.demo.eth", { owner: OWNER, texts: { motto: "first" } });
+    await adminPut("/v1/names/cached.demo.eth", { owner: OWNER, texts: { motto: "zeroth" } });
     const callData = resolveCallData("cached.demo.eth", { functionName: "text", key: "motto" });
+    // A lookup this isolate sees for the first time is not cached (most never come again) …
+    const { env } = await import("cloudflare:test");
+    expect(decodeString(await verifyAnswer(callData, ((await (await call(`/ccip/${SENDER}/${callData}.json`)).json()) as { data: Hex }).data))).toBe("zeroth");
+    await env.DB.prepare("UPDATE text_records SET value = 'first' WHERE key = 'motto'").run();
+    // … from its second time on, it is.
     const first = (await (await call(`/ccip/${SENDER}/${callData}.json`)).json()) as { data: Hex };
     expect(decodeString(await verifyAnswer(callData, first.data))).toBe("first");
 
     // Change the record behind the API's back: a cached answer does not see it.
-    const { env } = await import("cloudflare:test");
     await env.DB.prepare("UPDATE text_records SET value = 'sneaky' WHERE key = 'motto'").run();
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const second = (await (await call(`/ccip/${SENDER}/${callData}.json`)).json()) as { data: Hex };
@@ -256,7 +260,9 @@ describe("caching of signed answers", () => {
 
   test("answers about a name that does not exist are not cached: created later (even by a bulk import, which forgets nothing for new names), it answers at once", async () => {
     const callData = resolveCallData("newcomer.demo.eth", { functionName: "text", key: "motto" });
-    expect(decodeString(await verifyAnswer(callData, ((await (await call(`/ccip/${SENDER}/${callData}.json`)).json()) as { data: Hex }).data))).toBe("");
+    for (let time = 0; time < 2; time++) {
+      expect(decodeString(await verifyAnswer(callData, ((await (await call(`/ccip/${SENDER}/${callData}.json`)).json()) as { data: Hex }).data))).toBe("");
+    }
     await new Promise((resolve) => setTimeout(resolve, 1100)); // deferred cache writes, if any, are done
     const bulk = await call("/v1/domains/demo.eth/names/bulk", {
       method: "POST",
@@ -272,6 +278,7 @@ describe("caching of signed answers", () => {
     await adminPut("/v1/names/bulkcached.demo.eth", { owner: OWNER, texts: { motto: "before" } });
     const callData = resolveCallData("bulkcached.demo.eth", { functionName: "text", key: "motto" });
     await call(`/ccip/${SENDER}/${callData}.json`);
+    await call(`/ccip/${SENDER}/${callData}.json`); // the second sighting is cached
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const bulk = await call("/v1/domains/demo.eth/names/bulk", {
       method: "POST",

@@ -3,7 +3,7 @@ import type { Database } from "../db/client";
 import { findServingDomain, type ServedDomain } from "../shared/servedDomains";
 import { decodeResolveCall, type RecordQuery } from "../protocol/ccip/decodeResolveCall";
 import { answerMulticall } from "./answerMulticall";
-import { answerKey, cachedAnswer, currentGeneration, type SignedAnswer, storeAnswer } from "../shared/answerCache";
+import { answerKey, cachedAnswer, currentGeneration, seenBefore, type SignedAnswer, storeAnswer } from "../shared/answerCache";
 import { encodeResolveResponse } from "../protocol/ccip/encodeResolveResponse";
 import { DomainNotServedError } from "./errors";
 import { readRecord } from "./readRecord";
@@ -28,7 +28,8 @@ export type AnswerContext = {
  * and signs it for the resolver of the name's served domain (not the request's `sender`, which a
  * relaying contract such as ENS's UniversalResolver replaces with its own address).
  *
- * Answers are reused from the cache (when given) until shortly before they expire.
+ * Answers are reused from the cache (when given) until shortly before they expire; a lookup is
+ * cached from the second time this isolate sees it.
  *
  * @returns the hex `data` of the gateway's JSON answer and when its signature expires.
  * @throws {DomainNotServedError} when the name is under no served domain.
@@ -39,7 +40,8 @@ export async function answerResolveCall(context: AnswerContext, callData: Hex): 
   const domain = findServingDomain(await context.domains, name);
   if (!domain) throw new DomainNotServedError(name);
 
-  const { cache } = context;
+  // The first sighting of a lookup in this isolate skips the cache entirely (see `seenBefore`).
+  const cache = context.cache && seenBefore(callData, context.nowSeconds * 1000) ? context.cache : undefined;
   const defer = context.defer ?? ((work: Promise<unknown>) => void work.catch((error: unknown) => console.error("cache write failed", error)));
   let key: string | undefined;
   if (cache) {

@@ -18,6 +18,25 @@ export const GENERATION_MEMORY_MS = 2_000;
 const GENERATION_MAX_AGE_SECONDS = 8 * 24 * 60 * 60;
 const MEMORY_ENTRIES = 10_000;
 
+/** How long an isolate remembers that it saw a lookup, to cache it if it comes again. */
+export const REPEAT_WINDOW_MS = 5 * 60 * 1000;
+const seenLookups = new Map<string, number>();
+
+/**
+ * Whether this isolate saw the same lookup within {@link REPEAT_WINDOW_MS} (and notes this one).
+ * A lookup is cached only from its second time: the Cache API's reads and writes on a miss cost
+ * more than the D1 read and signature they save unless the answer is used again, and most
+ * one-off lookups never are. Keyed by the call data as given (no hashing on this path).
+ */
+export function seenBefore(callData: string, nowMs: number): boolean {
+  const seenAt = seenLookups.get(callData);
+  if (seenAt !== undefined && nowMs - seenAt < REPEAT_WINDOW_MS) return true;
+  seenLookups.delete(callData);
+  seenLookups.set(callData, nowMs);
+  if (seenLookups.size > MEMORY_ENTRIES) seenLookups.delete(seenLookups.keys().next().value as string);
+  return false;
+}
+
 /** A cached or fresh signed answer. */
 export type SignedAnswer = { data: Hex; expiresSeconds: number };
 
