@@ -12,6 +12,7 @@ import { namehash, packetToBytes } from "viem/ens";
 import { offchainResolverAbi, recordResolverAbi } from "../worker/src/abi";
 import { withBenchStack } from "./lib/benchStack";
 import { runLoad } from "./lib/load";
+import { processTreeCpuSeconds } from "./lib/processCpu";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = [1, 8, 32];
@@ -48,11 +49,19 @@ export async function benchGateway(): Promise<void> {
 
     console.log(`\nGateway under wrangler dev, ${SECONDS}s per point, ${RECORD_BYTES}-byte text record`);
     console.log("  uncached: every request a different name (D1 read + signature); cached: the same lookup repeated (Cache API)");
-    console.log("concurrency | route           |   req/s |  p50 ms |  p99 ms | errors | req/s vs health | p99 vs health");
+    console.log("  worker CPU: the whole wrangler dev process tree (wrangler's proxy included), from /proc, per request");
+    console.log("concurrency | route           |   req/s |  p50 ms |  p99 ms | errors | req/s vs health | p99 vs health | CPU ms/req");
+    const pid = stack.info.pids.worker;
+    /** A load run, with the worker's CPU seconds over it. */
+    const measured = async (...args: Parameters<typeof runLoad>) => {
+      const before = processTreeCpuSeconds(pid);
+      const result = await runLoad(...args);
+      return { ...result, cpuMsPerRequest: ((processTreeCpuSeconds(pid) - before) * 1000) / Math.max(1, result.requests) };
+    };
     for (const concurrency of CONCURRENCY) {
-      const health = await runLoad(healthUrl, concurrency, SECONDS);
-      const uncached = await runLoad(stack.info.gatewayUrl, concurrency, SECONDS, nextUncached);
-      const cached = await runLoad(cachedUrl, concurrency, SECONDS);
+      const health = await measured(healthUrl, concurrency, SECONDS);
+      const uncached = await measured(stack.info.gatewayUrl, concurrency, SECONDS, nextUncached);
+      const cached = await measured(cachedUrl, concurrency, SECONDS);
       for (const [route, result] of [
         ["GET /health", health],
         ["CCIP uncached", uncached],
@@ -68,6 +77,7 @@ export async function benchGateway(): Promise<void> {
             String(result.errors).padStart(6),
             `${((result.rps / health.rps) * 100).toFixed(0)}%`.padStart(15),
             `${(result.p99Ms / health.p99Ms).toFixed(2)}x`.padStart(13),
+            result.cpuMsPerRequest.toFixed(2).padStart(10),
           ].join(" | "),
         );
       }
