@@ -63,3 +63,10 @@ describe("a Node older than 22.13", () => {
     assert.equal((await readFile(path.join(projectRoot, ".nvmrc"), "utf8")).trim().split(".")[0], "22");
   });
 });
+
+describe("deployment", () => {
+  it("creates every queue wrangler.toml binds (producer, consumers, dead-letter) before a deploy", async () => {
+    const { configuredQueues } = await import("../../scripts/lib/deployWorker");
+    assert.deepEqual(await configuredQueues(), ["dm3-relay-work", "dm3-relay-work-dlq"]);
+  });
+});
