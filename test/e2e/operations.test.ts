@@ -60,6 +60,12 @@ function cli(args: string[], env: Record<string, string>) {
   return run(binPath("tsx"), ["scripts/cli.ts", ...args], { cwd: projectRoot, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 });
 }
 
+/** `signer rotate` against this stack as the resolvers' owner, with `extra` flags. */
+function rotateSigner(...extra: string[]) {
+  const target = ["--rpc", stack.info.rpcUrl, "--chain-id", String(stack.info.chainId), "--gateway", stack.info.gatewayUrl];
+  return cli(["signer", "rotate", ...target, "--local-config", stack.info.configFile, ...extra], { RESOLVER_OWNER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY });
+}
+
 /** The SDK's registry client with this stack's admin token. */
 async function admin() {
   const { adminToken } = await ensureDevSecrets(secretsFile);
@@ -358,23 +364,7 @@ describe("key rotation", () => {
 
     let result: { oldSigner: Address; newSigner: Address };
     try {
-      const { stdout } = await cli(
-        [
-          "signer",
-          "rotate",
-          "--rpc",
-          stack.info.rpcUrl,
-          "--chain-id",
-          String(stack.info.chainId),
-          "--gateway",
-          stack.info.gatewayUrl,
-          "--local-config",
-          stack.info.configFile,
-          "--drain-seconds",
-          String(SIGNATURE_TTL_SECONDS + 2),
-        ],
-        { RESOLVER_OWNER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY },
-      );
+      const { stdout } = await rotateSigner("--drain-seconds", String(SIGNATURE_TTL_SECONDS + 2));
       result = JSON.parse(stdout) as typeof result;
     } finally {
       rotating = false;
@@ -416,25 +406,7 @@ describe("key rotation", () => {
 
   it("refuses a rotation that leaves out a resolver the worker serves on the chain", async () => {
     await assert.rejects(
-      cli(
-        [
-          "signer",
-          "rotate",
-          "--rpc",
-          stack.info.rpcUrl,
-          "--chain-id",
-          String(stack.info.chainId),
-          "--gateway",
-          stack.info.gatewayUrl,
-          "--local-config",
-          stack.info.configFile,
-          "--resolver",
-          stack.info.resolver,
-        ],
-        {
-          RESOLVER_OWNER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY,
-        },
-      ),
+      rotateSigner("--resolver", stack.info.resolver),
       (error: { code?: number; stderr?: string }) =>
         error.code === 2 && /also serves ops\.eth → 0x[0-9a-fA-F]{40}; clone\.eth → 0x[0-9a-fA-F]{40} on this chain/.test(error.stderr ?? ""),
     );
@@ -444,25 +416,7 @@ describe("key rotation", () => {
     await (await admin()).putDomain("elsewhere.eth", { resolverAddress: deployedResolver, chainId: 10 });
     const signersBefore = await client().readContract({ address: stack.info.resolver, abi: resolverAdminAbi, functionName: "signers" });
     await assert.rejects(
-      cli(
-        [
-          "signer",
-          "rotate",
-          "--rpc",
-          stack.info.rpcUrl,
-          "--chain-id",
-          String(stack.info.chainId),
-          "--gateway",
-          stack.info.gatewayUrl,
-          "--local-config",
-          stack.info.configFile,
-          "--drain-seconds",
-          "0",
-        ],
-        {
-          RESOLVER_OWNER_PRIVATE_KEY: LOCAL_DEPLOYER_KEY,
-        },
-      ),
+      rotateSigner("--drain-seconds", "0"),
       (error: { code?: number; stderr?: string }) => error.code === 2 && /also serves elsewhere\.eth .* on chain 10/.test(error.stderr ?? ""),
     );
     assert.deepEqual(await client().readContract({ address: stack.info.resolver, abi: resolverAdminAbi, functionName: "signers" }), signersBefore);

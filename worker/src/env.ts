@@ -56,8 +56,21 @@ export type ChainConfig = { rpcUrl: string; ensRegistry: Address; cacheMs: numbe
 const DEFAULT_ENS_REGISTRY: Address = "0x00000000000C2E074eC69A0dFb2997BA6C7d2e1e";
 const MAX_ENS_CACHE_SECONDS = 24 * 60 * 60;
 
-/** The chain settings, or undefined when `L1_RPC_URL` is empty (the worker then knows only names it serves). */
+const chainConfigByEnv = new WeakMap<object, { config: ChainConfig | undefined }>();
+
+/**
+ * The chain settings, or undefined when `L1_RPC_URL` is empty (the worker then knows only names it
+ * serves). Parsed once per isolate: every relay submit and directory read asks for them.
+ */
 export function parseChainConfig(env: Env): ChainConfig | undefined {
+  const cached = chainConfigByEnv.get(env);
+  if (cached) return cached.config;
+  const config = readChainConfig(env);
+  chainConfigByEnv.set(env, { config });
+  return config;
+}
+
+function readChainConfig(env: Env): ChainConfig | undefined {
   const rpcUrl = (env.L1_RPC_URL ?? "").trim();
   if (!rpcUrl) return undefined;
   let url: URL;

@@ -74,6 +74,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
   // Called unbound: workerd's fetch throws "Illegal invocation" with any other `this`.
   const send = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
   const ens = () => ensReader(parseChainConfig(env));
+  const ensCacheMs = () => parseChainConfig(env)?.cacheMs ?? 0;
   const directory = createDm3Directory({
     db,
     domains: () => listServedDomains(env.DB, db, clock.nowMs()),
@@ -81,7 +82,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
       return ens();
     },
     get cacheMs() {
-      return parseChainConfig(env)?.cacheMs ?? 0;
+      return ensCacheMs();
     },
     nowMs,
   });
@@ -96,7 +97,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
     answers: { forget: (node) => forgetAnswers(answerCache, node) },
     webhooks: () => ({ fetch: send, targets: parseWebhookTargetPolicy(env) }),
     ens,
-    ensCacheMs: () => parseChainConfig(env)?.cacheMs ?? 0,
+    ensCacheMs,
     queue: () => env.RELAY_QUEUE as Queue<RelayWork> | undefined,
     directory,
   };

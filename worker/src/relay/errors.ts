@@ -78,3 +78,11 @@ export class OutboundNotFoundError extends AppError {
     super(`No outbound message ${id} in this domain`);
   }
 }
+
+/** Spam rules need `L1_RPC_URL`, which this deployment does not set. */
+export class ChainNotConfiguredError extends BadRequestError {
+  override readonly code = "chain_not_configured";
+  constructor() {
+    super("This relay does not read the chain (no L1_RPC_URL), so it cannot check spam rules; ask its operator to configure one");
+  }
+}

@@ -33,7 +33,8 @@ export async function enforceSpamRules(
 ): Promise<void> {
   const rules = await findEffectiveSpamRules(context.db, recipient.name, recipient.signingKey, recipient.domain);
   if (!hasSpamRules(rules)) return;
-  if (!context.ens) throw new ChainUnavailableError(senderName, new Error("no L1_RPC_URL is configured, and the recipient's spam rules need the chain"));
+  const ens = context.ens;
+  if (!ens) throw new ChainUnavailableError(senderName, new Error("no L1_RPC_URL is configured, and the recipient's spam rules need the chain"));
   let sender: string;
   try {
     sender = normalize(senderName);
@@ -42,14 +43,13 @@ export async function enforceSpamRules(
   }
   const address = await context.directory.address(sender);
   if (!address) throw new SpamRefusedError(recipient.name, [`the sender ${sender} has no address on ENS, so the recipient's rules cannot pass`]);
-  const failures = spamRuleFailures(rules, await readSenderFacts(context, rules, address, sender));
+  const failures = spamRuleFailures(rules, await readSenderFacts({ ...context, ens }, rules, address, sender));
   if (failures.length > 0) throw new SpamRefusedError(recipient.name, failures);
 }
 
 /** The sender's nonce, ETH balance and (when a rule needs it) token balance, cached per sender. */
-async function readSenderFacts(context: SpamFilterContext, rules: SpamRules, address: Address, sender: string): Promise<SenderFacts> {
-  const ens = context.ens;
-  if (!ens) throw new ChainUnavailableError(sender, new Error("no L1_RPC_URL is configured, and the recipient's spam rules need the chain"));
+async function readSenderFacts(context: SpamFilterContext & { ens: EnsReader }, rules: SpamRules, address: Address, sender: string): Promise<SenderFacts> {
+  const { ens } = context;
   const token = rules.minTokenBalance?.address;
   const cached = <T>(what: string, load: () => Promise<T>) => facts.read(`${what}|${address}`, context.cacheMs, context.nowMs, load);
   try {

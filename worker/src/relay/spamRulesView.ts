@@ -1,10 +1,10 @@
 import type { Services } from "../app/services";
 import type { Database } from "../db/client";
 import { findSpamRules } from "../db/spamRules";
-import { BadRequestError } from "../http/AppError";
 import { hasSpamRules, type SpamRules } from "../protocol/dm3/spamRules";
 
 import type { SpamRulesView } from "./apiTypes";
+import { ChainNotConfiguredError } from "./errors";
 
 export async function describeSpamRules(db: Database, name: string, ownerKey: string, domain: string | undefined): Promise<SpamRulesView> {
   const [own, defaults] = await Promise.all([findSpamRules(db, "name", name, ownerKey), domain ? findSpamRules(db, "domain", domain) : undefined]);
@@ -15,13 +15,5 @@ export async function describeSpamRules(db: Database, name: string, ownerKey: st
 export function requireChainFor(services: Pick<Services, "ens">, rules: SpamRules): void {
   if (hasSpamRules(rules) && !services.ens()) {
     throw new ChainNotConfiguredError();
-  }
-}
-
-/** Spam rules need `L1_RPC_URL`, which this deployment does not set. */
-export class ChainNotConfiguredError extends BadRequestError {
-  override readonly code = "chain_not_configured";
-  constructor() {
-    super("This relay does not read the chain (no L1_RPC_URL), so it cannot check spam rules; ask its operator to configure one");
   }
 }

@@ -20,22 +20,6 @@ const MEMORY_ENTRIES = 10_000;
 
 /** How long an isolate remembers that it saw a lookup, to cache it if it comes again. */
 export const REPEAT_WINDOW_MS = 5 * 60 * 1000;
-const seenLookups = new Map<string, number>();
-
-/**
- * Whether this isolate saw the same lookup within {@link REPEAT_WINDOW_MS} (and notes this one).
- * A lookup is cached only from its second time: the Cache API's reads and writes on a miss cost
- * more than the D1 read and signature they save unless the answer is used again, and most
- * one-off lookups never are. Keyed by the call data as given (no hashing on this path).
- */
-export function seenBefore(callData: string, nowMs: number): boolean {
-  const seenAt = seenLookups.get(callData);
-  if (seenAt !== undefined && nowMs - seenAt < REPEAT_WINDOW_MS) return true;
-  seenLookups.delete(callData);
-  seenLookups.set(callData, nowMs);
-  if (seenLookups.size > MEMORY_ENTRIES) seenLookups.delete(seenLookups.keys().next().value as string);
-  return false;
-}
 
 /** A cached or fresh signed answer. */
 export type SignedAnswer = { data: Hex; expiresSeconds: number };
@@ -43,6 +27,7 @@ export type SignedAnswer = { data: Hex; expiresSeconds: number };
 type MemoryEntry<Value> = { value: Value; freshUntilMs: number };
 const generations = new Map<Hex, MemoryEntry<string>>();
 const answers = new Map<string, MemoryEntry<SignedAnswer>>();
+const seenLookups = new Map<string, MemoryEntry<true>>();
 
 function remember<Value>(memory: Map<string, MemoryEntry<Value>>, key: string, value: Value, freshUntilMs: number): void {
   memory.delete(key);
@@ -54,6 +39,18 @@ function remember<Value>(memory: Map<string, MemoryEntry<Value>>, key: string, v
 function recall<Value>(memory: Map<string, MemoryEntry<Value>>, key: string, nowMs: number): Value | undefined {
   const entry = memory.get(key);
   return entry && entry.freshUntilMs > nowMs ? entry.value : undefined;
+}
+
+/**
+ * Whether this isolate saw the same lookup within {@link REPEAT_WINDOW_MS} (and notes this one).
+ * A lookup is cached only from its second time: the Cache API's reads and writes on a miss cost
+ * more than the D1 read and signature they save unless the answer is used again, and most
+ * one-off lookups never are. Keyed by the call data as given (no hashing on this path).
+ */
+export function seenBefore(callData: string, nowMs: number): boolean {
+  if (recall(seenLookups, callData, nowMs)) return true;
+  remember(seenLookups, callData, true, nowMs + REPEAT_WINDOW_MS);
+  return false;
 }
 
 const generationKey = (node: Hex) => `${CACHE_ORIGIN}/generation/${node}`;
