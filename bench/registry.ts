@@ -4,7 +4,8 @@
  *  2. gateway lookup latency with 1k, 100k and 1M registered names (should stay flat: the lookup
  *     is one primary-key read), every request a different call (another text key of the measured
  *     name), so none is answered from a cache. Filler rows are generated inside SQLite
- *     (`wrangler d1 execute`), the measured name is registered through the API.
+ *     (`wrangler d1 execute`), the measured name is registered through the API;
+ *  3. the database's size at each point (SQLite's page counts): bytes per name, names per 10 GB D1.
  *
  * Usage: npm run bench -- registry   (BENCH_SECONDS per point, default 5; BENCH_MAX_NAMES caps the scale)
  */
@@ -15,6 +16,7 @@ import { namehash, packetToBytes } from "viem/ens";
 import { offchainResolverAbi, recordResolverAbi } from "../worker/src/abi";
 import { runWrangler } from "../scripts/lib/wrangler";
 import { withBenchStack } from "./lib/benchStack";
+import { measureDatabaseSize } from "./lib/databaseSize";
 import { runLoad } from "./lib/load";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -45,14 +47,17 @@ export async function benchRegistry(): Promise<void> {
     const lookupUrl = stack.info.gatewayUrl;
     const d1Dir = path.join(stateDir, "d1");
 
-    console.log("\nGateway lookup latency vs registered names (text record, signed, uncached)");
-    console.log("     names | c=1 req/s | c=1 p50 ms | c=1 p99 ms | c=8 req/s | c=8 p99 ms | errors");
+    console.log("\nGateway lookup latency vs registered names (text record, signed, uncached) and the database's size");
+    console.log("     names | c=1 req/s | c=1 p50 ms | c=1 p99 ms | c=8 req/s | c=8 p99 ms | errors |   D1 MB | bytes/name");
     let filled = 1;
+    const empty = await measureDatabaseSize(d1Dir);
+    let size = empty;
     for (const target of [1_000, 100_000, 1_000_000].filter((count) => count <= MAX_NAMES)) {
       if (target > filled) {
         await fillNames(d1Dir, domain, filled, target);
         filled = target;
       }
+      size = await measureDatabaseSize(d1Dir);
       await runLoad(lookupUrl, 2, 1, nextLookup);
       const single = await runLoad(lookupUrl, 1, SECONDS, nextLookup);
       const eight = await runLoad(lookupUrl, 8, SECONDS, nextLookup);
@@ -65,9 +70,17 @@ export async function benchRegistry(): Promise<void> {
           eight.rps.toFixed(0).padStart(9),
           eight.p99Ms.toFixed(1).padStart(10),
           String(single.errors + eight.errors).padStart(6),
+          (size.bytes / 1e6).toFixed(1).padStart(7),
+          ((size.bytes - empty.bytes) / target).toFixed(0).padStart(10),
         ].join(" | "),
       );
     }
+    const perName = (size.bytes - empty.bytes) / filled;
+    console.log(
+      `\nAt ${filled.toLocaleString("en")} names: ${perName.toFixed(0)} bytes per name (a 352-byte signed DM3 profile, an ETH address, the owner's indexes)` +
+        ` → one D1 (10 GB) holds about ${(10e9 / perName / 1e6).toFixed(1)} million such names. Largest tables and indexes:`,
+    );
+    for (const entry of size.byObject.slice(0, 8)) console.log(`  ${entry.name.padEnd(40)} ${(entry.bytes / 1e6).toFixed(1).padStart(8)} MB`);
 
     // 2. Bulk import (into the registry that now holds the filler names).
     const started = performance.now();
@@ -87,13 +100,22 @@ export async function benchRegistry(): Promise<void> {
   });
 }
 
-/** Adds filler names `from..to-1` (one text record each) straight into the local D1, in SQLite. */
+/**
+ * Adds filler names `from..to-1` straight into the local D1, in SQLite, shaped like a service's
+ * users: each its own owner address (and ETH address record), a signed DM3 profile text record of
+ * the real size (352 bytes: two keys, one delivery service, a signature) and a profile-proven owner.
+ */
 async function fillNames(d1Dir: string, domain: string, from: number, to: number): Promise<void> {
+  const seq = `WITH RECURSIVE seq(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM seq WHERE i < ${to - 1})`;
+  const node = "printf('0x%064x', i)";
+  const owner = "printf('0x%040x', i * 2654435761)";
+  const profile =
+    `'data:application/json,{"profile":{"deliveryServices":["ds.${domain}"],"publicEncryptionKey":"' || printf('%044d', i) || '",' ||` +
+    ` '"publicSigningKey":"' || printf('%044d', i * 7) || '"},"signature":"0x' || printf('%0130x', i * 31) || '"}'`;
   const sql = `
-    WITH RECURSIVE seq(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM seq WHERE i < ${to - 1})
-    INSERT INTO names (node, name, domain, owner_address, contenthash, created_at, updated_at)
-      SELECT printf('0x%064x', i), 'fill' || i || '.${domain}', '${domain}', '${OWNER}', NULL, 0, 0 FROM seq;
-    WITH RECURSIVE seq(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM seq WHERE i < ${to - 1})
-    INSERT INTO text_records (node, key, value) SELECT printf('0x%064x', i), 'url', 'https://fill.example' FROM seq;`;
+    ${seq} INSERT INTO names (node, name, domain, owner_address, contenthash, owner_proof, owner_since, created_at, updated_at)
+      SELECT ${node}, 'user' || i || '.${domain}', '${domain}', ${owner}, NULL, 1, 1700000000 + i, 1700000000 + i, 1700000000 + i FROM seq;
+    ${seq} INSERT INTO text_records (node, key, value) SELECT ${node}, 'network.dm3.profile', ${profile} FROM seq;
+    ${seq} INSERT INTO address_records (node, coin_type, address) SELECT ${node}, 60, ${owner} FROM seq;`;
   await runWrangler(["d1", "execute", "DB", "--local", "--persist-to", d1Dir, "--command", sql]);
 }

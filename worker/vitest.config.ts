@@ -22,7 +22,11 @@ export default defineConfig(async () => ({
           WEBHOOK_ALLOW_LOOPBACK: "true",
           TEST_MIGRATIONS: await readD1Migrations(path.join(root, "migrations")),
           FUZZ_INPUTS: process.env.FUZZ_INPUTS ?? "",
+          // A second database for names (domains registered with `database: "DB_2"`).
+          NAME_DATABASES: "DB_2",
         },
+        // wrangler.toml's DB, and a second local D1 to spread domains over.
+        d1Databases: { DB: "dm3-registry", DB_2: "dm3-registry-2" },
         // The suites write far more than a client may; the real limits are tested through the
         // tight TEST_LIMITER (worker/test/rateLimit.test.ts swaps it in).
         ratelimits: {

@@ -140,6 +140,12 @@ const worker = defineCommand({
     const config = await readFile(path.join(projectRoot, "wrangler.toml"), "utf8");
     const dsName = /^DS_NAME\s*=\s*"([^"]*)"/m.exec(config)?.[1] ?? "";
     const dsUrl = /^DS_URL\s*=\s*"([^"]*)"/m.exec(config)?.[1] ?? "";
+    // Every database that holds names is migrated like DB (wrangler.toml's NAME_DATABASES).
+    const nameDatabases = (/^NAME_DATABASES\s*=\s*"([^"]*)"/m.exec(config)?.[1] ?? "")
+      .split(",")
+      .map((binding) => binding.trim())
+      .filter((binding) => binding && binding !== "DB");
+    const migrated = ["DB", ...nameDatabases];
     const relayProblem = dsName && !dsUrl ? `wrangler.toml sets DS_NAME = "${dsName}" but no DS_URL: set DS_URL to the worker's public URL` : undefined;
     if (relayProblem && !args["dry-run"]) throw new UsageError(relayProblem);
     if (relayProblem) console.error(`note: ${relayProblem} before deploying (the relay answers 500 misconfigured without it)`);
@@ -147,7 +153,7 @@ const worker = defineCommand({
     if (args["dry-run"]) {
       const databaseId = await configuredDatabaseId();
       console.error(databaseId ? `D1: ${databaseId}` : "D1: would run `wrangler d1 create` and write its id into wrangler.toml");
-      console.error("would run `wrangler d1 migrations apply DB --remote`");
+      for (const binding of migrated) console.error(`would run \`wrangler d1 migrations apply ${binding} --remote\``);
       console.error(`secrets from the environment: ${Object.keys(present).join(", ") || "none"}`);
       await deployWorker({}, { dryRun: true });
       console.error("bundle built (wrangler deploy --dry-run)");
@@ -160,7 +166,7 @@ const worker = defineCommand({
 
     const databaseId = (await configuredDatabaseId()) ?? (await createDatabase());
     console.error(`D1 ${databaseId}; applying migrations`);
-    await runWrangler(["d1", "migrations", "apply", "DB", "--remote"]);
+    for (const binding of migrated) await runWrangler(["d1", "migrations", "apply", binding, "--remote"]);
     const createdQueues = await ensureQueues();
     if (createdQueues.length > 0) console.error(`created queues ${createdQueues.join(", ")}`);
     const output = await deployWorker(secrets, { dryRun: false });

@@ -13,6 +13,10 @@ const add = defineCommand({
       type: "boolean",
       description: "Let anyone claim 0x<own address>.<domain> by signature (--no-allow-address-names stops it; omitted: unchanged)",
     },
+    database: {
+      type: "string",
+      description: "D1 binding to keep its names in: DB or one of NAME_DATABASES (omitted: NEW_DOMAINS_DATABASE; fixed once registered)",
+    },
     ...COMMON_ARGS,
     ...DRY_RUN_ARG,
   },
@@ -21,11 +25,21 @@ const add = defineCommand({
     if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new UsageError("--chain-id takes a positive integer");
     // Omitted: an existing domain keeps its policy (a new one starts without address names).
     const allow = args["allow-address-names"] as boolean | undefined;
-    const body = { resolverAddress: args.resolver as Address, chainId, ...(allow === undefined ? {} : { allowAddressNames: allow }) };
+    const body = {
+      resolverAddress: args.resolver as Address,
+      chainId,
+      ...(allow === undefined ? {} : { allowAddressNames: allow }),
+      ...(args.database === undefined ? {} : { database: args.database }),
+    };
     const domain = await writeOrDryRun(args["dry-run"], { method: "PUT", path: `/v1/domains/${args.domain}`, body }, () =>
       registryClient(args).putDomain(args.domain, body),
     );
-    if (domain) output(Boolean(args.json), domain, () => `registered ${domain.name} → resolver ${domain.resolverAddress} on chain ${domain.chainId}`);
+    if (domain)
+      output(
+        Boolean(args.json),
+        domain,
+        () => `registered ${domain.name} → resolver ${domain.resolverAddress} on chain ${domain.chainId}, names in ${domain.database}`,
+      );
   },
 });
 
@@ -35,7 +49,12 @@ const list = defineCommand({
   async run({ args }) {
     const { items } = await registryClient(args).listDomains();
     output(Boolean(args.json), { items }, () =>
-      items.map((d) => `${d.name}\tresolver ${d.resolverAddress}\tchain ${d.chainId}${d.allowAddressNames ? "\taddress names" : ""}`).join("\n"),
+      items
+        .map(
+          (d) =>
+            `${d.name}\tresolver ${d.resolverAddress}\tchain ${d.chainId}${d.allowAddressNames ? "\taddress names" : ""}${d.database ? `\tnames in ${d.database}` : ""}`,
+        )
+        .join("\n"),
     );
   },
 });

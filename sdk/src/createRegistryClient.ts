@@ -28,6 +28,7 @@ import type { HealthReport } from "../../worker/src/health/HealthReport";
 import type { DomainSpamRulesView, OutboundMessageView, OutboundPage, SpamRulesInput } from "../../worker/src/relay/apiTypes";
 import type { Dm3Envelope } from "../../worker/src/protocol/dm3/buildEnvelope";
 import { nameWriteTypedData } from "../../worker/src/protocol/nameWriteTypedData";
+import { type D1Bookmarks, formatD1Bookmarks, mergeD1Bookmarks, parseD1Bookmarks } from "../../worker/src/protocol/d1Bookmarks";
 import { RegistryApiError, RegistryUnreachableError } from "./RegistryApiError";
 
 /** What a name write carries (the worker's own request schema). */
@@ -81,14 +82,14 @@ export function createRegistryClient(options: RegistryClientOptions) {
   const base = options.url.replace(/\/$/, "");
   const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
 
-  // The newest D1 bookmark the registry answered with: sent back, so this client reads its own
-  // writes whichever read replica serves it (D1 bookmarks order lexicographically).
-  let bookmark: string | undefined;
+  // The newest D1 bookmark of each database the registry answered with: sent back, so this client
+  // reads its own writes whichever read replica serves it.
+  let bookmarks: D1Bookmarks = new Map();
 
   async function request(method: string, path: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = { "Content-Type": "application/json" };
     if (options.credential) headers.Authorization = `Bearer ${options.credential}`;
-    if (bookmark) headers[BOOKMARK_HEADER] = bookmark;
+    if (bookmarks.size > 0) headers[BOOKMARK_HEADER] = formatD1Bookmarks(bookmarks);
     const init: RequestInit = { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
     const attempt = async () => {
       try {
@@ -105,8 +106,8 @@ export function createRegistryClient(options: RegistryClientOptions) {
       await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000));
       response = await attempt();
     }
-    const answered = response.headers.get(BOOKMARK_HEADER);
-    if (answered && (!bookmark || answered > bookmark)) bookmark = answered;
+    const answered = parseD1Bookmarks(response.headers.get(BOOKMARK_HEADER) ?? "");
+    if (answered) bookmarks = mergeD1Bookmarks(bookmarks, answered);
     if (!response.ok) {
       const text = await response.text();
       let error: Partial<ApiErrorBody> = {};
@@ -131,8 +132,8 @@ export function createRegistryClient(options: RegistryClientOptions) {
 
   return {
     url: base,
-    /** The newest D1 bookmark seen (sent with every request: reads see this client's writes). */
-    bookmark: () => bookmark,
+    /** The newest D1 bookmarks seen, as sent with every request (reads see this client's writes). */
+    bookmark: () => (bookmarks.size > 0 ? formatD1Bookmarks(bookmarks) : undefined),
     health: () => json<HealthReport>("GET", "/health"),
     openApiDocument: () => json<Record<string, unknown>>("GET", "/openapi.json"),
 

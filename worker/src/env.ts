@@ -88,3 +88,33 @@ function readChainConfig(env: Env): ChainConfig | undefined {
   }
   return { rpcUrl, ensRegistry: getAddress(registry), cacheMs: cacheSeconds * 1000 };
 }
+
+/** Where domains' names may live, by binding: `DB` first, then `NAME_DATABASES`; and where new domains go. */
+export type NameDatabases = { bindings: Map<string, D1Database>; forNewDomains: string };
+
+const nameDatabasesByEnv = new WeakMap<object, NameDatabases>();
+
+/**
+ * The D1 databases that hold names: the primary (`DB`) and the comma-separated bindings of
+ * `NAME_DATABASES`; `NEW_DOMAINS_DATABASE` (default `DB`) is where a domain registered without a
+ * choice goes. Parsed once per isolate.
+ */
+export function parseNameDatabases(env: Env): NameDatabases {
+  const cached = nameDatabasesByEnv.get(env);
+  if (cached) return cached;
+  const bindings = new Map<string, D1Database>([["DB", env.DB]]);
+  const bound = env as unknown as Record<string, unknown>;
+  for (const binding of (env.NAME_DATABASES ?? "").split(",").map((entry) => entry.trim())) {
+    if (!binding || binding === "DB") continue;
+    const database = bound[binding] as Partial<D1Database> | undefined;
+    if (typeof database?.prepare !== "function" || typeof database.withSession !== "function") {
+      throw new ConfigError(`NAME_DATABASES lists "${binding}", which is not a D1 binding of this worker (add it to wrangler.toml's [[d1_databases]])`);
+    }
+    bindings.set(binding, database as D1Database);
+  }
+  const forNewDomains = (env.NEW_DOMAINS_DATABASE ?? "").trim() || "DB";
+  if (!bindings.has(forNewDomains)) throw new ConfigError(`NEW_DOMAINS_DATABASE "${forNewDomains}" must be DB or listed in NAME_DATABASES`);
+  const parsed = { bindings, forNewDomains };
+  nameDatabasesByEnv.set(env, parsed);
+  return parsed;
+}

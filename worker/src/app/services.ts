@@ -2,8 +2,18 @@ import type { MiddlewareHandler } from "hono";
 import { createClient, type Hex, http } from "viem";
 import { call, getBalance, getTransactionCount, readContract } from "viem/actions";
 import { InvalidInputError } from "../http/validate";
-import { createDatabase, createSession, type Database } from "../db/client";
-import { type ChainConfig, type Config, parseChainConfig, parseConfig, parseWebhookTargetPolicy } from "../env";
+import { createDatabases, type Database } from "../db/client";
+import {
+  type ChainConfig,
+  type Config,
+  ConfigError,
+  type NameDatabases,
+  parseChainConfig,
+  parseConfig,
+  parseNameDatabases,
+  parseWebhookTargetPolicy,
+} from "../env";
+import { type D1Bookmarks, formatD1Bookmarks, PRIMARY_DATABASE, parseD1Bookmarks } from "../protocol/d1Bookmarks";
 import type { EnsReader } from "../protocol/dm3/resolveDm3";
 import { createDm3Directory, type Dm3Directory } from "../shared/dm3Directory";
 import type { WebhookTransport } from "../relay/webhooks";
@@ -25,9 +35,16 @@ export type AnswerInvalidation = { forget(node: Hex): Promise<void> };
  * missing one.
  */
 export type Services = {
+  /** The primary D1 (`DB`): domains, API keys, the relay's data. */
   db: Database;
-  /** Where this request's D1 session got to (after its writes): the client sends it back to read them. */
-  d1Bookmark(): string | null;
+  /** The database holding `domain`'s names, records, nonces and name audit rows. */
+  namesOf(domain: Pick<ServedDomain, "name" | "database">): Database;
+  /** Every database that may hold names, `DB` first (reads across domains, e.g. by owner). */
+  allNameDatabases(): Database[];
+  /** Which databases may hold names, and where new domains go (`ConfigError` when misconfigured). */
+  nameDatabases(): NameDatabases;
+  /** Where this request's D1 sessions got to (after its writes): the client sends them back to read them. */
+  d1Bookmarks(): D1Bookmarks;
   clock: Clock;
   /** The gateway's signer and answer TTL (`ConfigError` when misconfigured). */
   config(): Config;
@@ -60,7 +77,7 @@ declare module "hono" {
  * What a caller may set instead of the runtime's: the clock (a cron run uses its scheduled time),
  * and the D1 bookmark a request carried (reads no older than it).
  */
-export type ServiceOverrides = { nowMs?: () => number; d1Session?: { bookmark?: string } };
+export type ServiceOverrides = { nowMs?: () => number; d1Sessions?: D1Bookmarks };
 
 /** Builds the services of one request or cron run from the worker's bindings. */
 export function createServices(env: Env, overrides: ServiceOverrides = {}): Services {
@@ -68,15 +85,21 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
   const clock: Clock = { nowMs, nowSeconds: () => Math.floor(nowMs() / 1000) };
   // Requests read through a D1 session (replicas nearby, never older than the client's bookmark);
   // crons and queue consumers use the binding itself (the primary).
-  const session = overrides.d1Session ? createSession(env.DB, overrides.d1Session.bookmark) : undefined;
-  const db = session?.db ?? createDatabase(env.DB);
+  const databases = createDatabases(parseNameDatabases(env).bindings, overrides.d1Sessions);
+  const db = databases.get(PRIMARY_DATABASE);
+  const namesOf = (domain: Pick<ServedDomain, "name" | "database">) => {
+    if (!parseNameDatabases(env).bindings.has(domain.database)) {
+      throw new ConfigError(`Domain ${domain.name}'s names are in D1 binding "${domain.database}", which NAME_DATABASES does not list`);
+    }
+    return databases.get(domain.database);
+  };
   const answerCache = caches.default;
   // Called unbound: workerd's fetch throws "Illegal invocation" with any other `this`.
   const send = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
   const ens = () => ensReader(parseChainConfig(env));
   const ensCacheMs = () => parseChainConfig(env)?.cacheMs ?? 0;
   const directory = createDm3Directory({
-    db,
+    namesOf,
     domains: () => listServedDomains(env.DB, db, clock.nowMs()),
     get ens() {
       return ens();
@@ -88,7 +111,10 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
   });
   return {
     db,
-    d1Bookmark: () => session?.bookmark() ?? null,
+    namesOf,
+    allNameDatabases: () => databases.all(),
+    nameDatabases: () => parseNameDatabases(env),
+    d1Bookmarks: () => databases.bookmarks(),
     clock,
     config: () => parseConfig(env),
     relay: () => parseRelayConfig(env),
@@ -126,10 +152,8 @@ function ensReader(chain: ChainConfig | undefined): EnsReader | undefined {
   return reader;
 }
 
-/** The header a client sends its last D1 bookmark in, and gets the new one back in. */
+/** The header a client sends its last D1 bookmarks in, and gets the new ones back in. */
 export const D1_BOOKMARK_HEADER = "X-D1-Bookmark";
-// D1's bookmarks are dash-separated hex; anything else is not one.
-const BOOKMARK_PATTERN = /^[0-9a-f]{1,64}(-[0-9a-f]{1,64}){0,8}$/i;
 
 /**
  * Middleware: `c.get("services")` for every route, reading D1 through a session that starts at the
@@ -139,13 +163,12 @@ const BOOKMARK_PATTERN = /^[0-9a-f]{1,64}(-[0-9a-f]{1,64}){0,8}$/i;
 export function provideServices(): MiddlewareHandler<{ Bindings: Env }> {
   return async function provideServices(c, next) {
     const sent = c.req.header(D1_BOOKMARK_HEADER)?.trim();
-    if (sent !== undefined && !BOOKMARK_PATTERN.test(sent)) {
-      throw new InvalidInputError(`${D1_BOOKMARK_HEADER} must be a bookmark this API returned (or absent)`);
-    }
-    const services = createServices(c.env, { d1Session: sent ? { bookmark: sent } : {} });
+    const bookmarks = sent ? parseD1Bookmarks(sent) : new Map<string, string>();
+    if (!bookmarks) throw new InvalidInputError(`${D1_BOOKMARK_HEADER} must be what this API returned in it (or absent)`);
+    const services = createServices(c.env, { d1Sessions: bookmarks });
     c.set("services", services);
     await next();
-    const bookmark = services.d1Bookmark();
-    if (bookmark) c.header(D1_BOOKMARK_HEADER, bookmark);
+    const reached = services.d1Bookmarks();
+    if (reached.size > 0) c.header(D1_BOOKMARK_HEADER, formatD1Bookmarks(reached));
   };
 }

@@ -10,7 +10,8 @@ import { readRecord } from "./readRecord";
 
 /** What answering a lookup needs, resolved by the route. */
 export type AnswerContext = {
-  db: Database;
+  /** The database of a served domain's names. */
+  namesOf: (domain: ServedDomain) => Database;
   /** Records the worker itself serves instead of D1 (e.g. the delivery service profile). */
   servedRecord?: (name: string, record: RecordQuery) => Hex | undefined;
   domains: Promise<readonly ServedDomain[]>;
@@ -54,13 +55,14 @@ export async function answerResolveCall(context: AnswerContext, callData: Hex): 
   // Answers about a name that does not exist are not cached: creating it then needs no forgetting
   // (a bulk import of new names writes no cache keys).
   let exists = false;
+  const db = context.namesOf(domain);
   const read = async (record: RecordQuery): Promise<Hex> => {
     const served = context.servedRecord?.(name, record);
     if (served !== undefined) {
       exists = true;
       return served;
     }
-    const found = await readRecord(context.db, record);
+    const found = await readRecord(db, record);
     exists ||= found.exists;
     return found.data;
   };

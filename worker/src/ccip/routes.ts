@@ -69,7 +69,7 @@ function answerContext(c: Context<{ Bindings: Env }>): AnswerContext {
   const services = c.get("services");
   const config = services.config();
   return {
-    db: services.db,
+    namesOf: services.namesOf,
     servedRecord: deliveryServiceRecord(c.env.DS_NAME ?? "", services.relay),
     domains: services.domains(),
     signer: config.signer,

@@ -9,11 +9,12 @@ export function listDomains(db: Database): Promise<DomainRow[]> {
 
 /**
  * Registers `domain` or, when it exists, replaces its resolver and chain — and its address-name
- * policy only when given (a new domain starts without). Returns the stored row.
+ * policy only when given (a new domain starts without). Its `database` is set once, at
+ * registration. Returns the stored row.
  */
 export async function upsertDomain(
   db: Database,
-  domain: Pick<DomainRow, "name" | "resolverAddress" | "chainId" | "createdAtSeconds"> & { allowAddressNames?: boolean | undefined },
+  domain: Pick<DomainRow, "name" | "resolverAddress" | "chainId" | "createdAtSeconds"> & { allowAddressNames?: boolean | undefined; database?: string },
 ): Promise<DomainRow> {
   const { allowAddressNames, ...rest } = domain;
   const [row] = await db

@@ -13,6 +13,12 @@ export const domains = sqliteTable("domains", {
   webhookUrl: text("webhook_url"),
   /** HMAC-SHA256 key the webhook body is signed with (shown to the admin once). */
   webhookSecret: text("webhook_secret"),
+  /**
+   * The D1 binding that holds the domain's names, records, nonces and name audit rows (`DB`, this
+   * database, or one listed in `NAME_DATABASES`). Fixed at registration. In that database the
+   * domain has a row too, for its names' foreign keys.
+   */
+  database: text("database").notNull().default("DB"),
   createdAtSeconds: integer("created_at").notNull(),
 });
 

@@ -18,7 +18,16 @@ export type NameSummary = { name: string; owner: string; ownerProven: boolean; u
 export type Page<Item> = { items: Item[]; nextCursor: string | null };
 
 /** A served domain as everyone sees it; the admin also sees its webhook. */
-export type DomainInfo = { name: string; resolverAddress: Address; chainId: number; allowAddressNames: boolean; webhookUrl?: string | null };
+export type DomainInfo = {
+  name: string;
+  resolverAddress: Address;
+  chainId: number;
+  allowAddressNames: boolean;
+  /** Admin only: the gateway-mode webhook. */
+  webhookUrl?: string | null;
+  /** Admin only (and in the answer to PUT): the D1 binding holding the domain's names. */
+  database?: string;
+};
 
 /** A service API key without its secret. */
 export type ApiKeyView = {

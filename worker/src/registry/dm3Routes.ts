@@ -1,7 +1,8 @@
 import { type Context, Hono } from "hono";
 import { describeRoute } from "../http/routeDocs";
 import { namehash } from "viem/ens";
-import { findNameRow, findProvenName, loadRecords } from "../db/names";
+import { findNameRow, loadRecords } from "../db/names";
+import { findProvenNameAcross } from "../db/acrossDatabases";
 import { verifySignedUserProfile } from "../protocol/dm3/profile";
 import { onDm3Error } from "../http/errors";
 import { limitBody } from "../http/limitBody";
@@ -33,9 +34,9 @@ export const dm3ProfileRoutes = new Hono<{ Bindings: Env }>()
     async (c) => {
       const { signedUserProfile, address, subdomain } = c.req.valid("json");
       const services = c.get("services");
-      const db = services.db;
       const domain = (await services.domains()).find((candidate) => candidate.name === subdomain);
       if (!domain) throw new UnknownDomainError(subdomain);
+      const db = services.namesOf(domain);
       if (!domain.allowAddressNames) throw new ForbiddenError(`${subdomain} does not allow address names`);
       // The profile signature is the authorization: it proves control of `address`.
       if (!(await verifySignedUserProfile(signedUserProfile, address))) throw new InvalidProfileSignatureError(address);
@@ -53,7 +54,7 @@ export const dm3ProfileRoutes = new Hono<{ Bindings: Env }>()
     describeRoute({ operationId: "dm3NameOfAddress", summary: "dm3: the name an address proved it owns (see README for the rule)", tag: "dm3", auth: "none" }),
     async (c) => {
       const chosen = await provenName(c, { withProfile: false });
-      return c.json({ name: chosen.name });
+      return c.json({ name: chosen.row.name });
     },
   )
   .get(
@@ -61,7 +62,7 @@ export const dm3ProfileRoutes = new Hono<{ Bindings: Env }>()
     describeRoute({ operationId: "dm3ProfileOfAddress", summary: "dm3: the DM3 profile of an address's proven name", tag: "dm3", auth: "none" }),
     async (c) => {
       const chosen = await provenName(c, { withProfile: true });
-      const [entry] = await loadRecords(c.get("services").db, [chosen]);
+      const [entry] = await loadRecords(chosen.db, [chosen.row]);
       const profile = entry && toNameView(entry).dm3Profile;
       if (!profile) throw new NameNotFoundError(c.req.param("address"));
       return c.json(profile);
@@ -71,7 +72,7 @@ export const dm3ProfileRoutes = new Hono<{ Bindings: Env }>()
 
 async function provenName(c: Context<{ Bindings: Env }>, options: { withProfile: boolean }) {
   const owner = validate(AddressSchema, c.req.param("address"), "address");
-  const row = await findProvenName(c.get("services").db, owner, options);
-  if (!row) throw new NameNotFoundError(owner);
-  return row;
+  const chosen = await findProvenNameAcross(c.get("services").allNameDatabases(), owner, options);
+  if (!chosen) throw new NameNotFoundError(owner);
+  return chosen;
 }

@@ -88,3 +88,10 @@ export class DomainHasNamesError extends AppError {
 
 /** How many of the names in the way a {@link DomainHasNamesError} lists. */
 export const NESTED_NAMES_SHOWN = 5;
+
+/** A domain's names would have to move to another database (not supported: export, then import). */
+export class DatabasePlacementError extends AppError {
+  override readonly name = "DatabasePlacementError";
+  readonly code = "database_placement";
+  readonly status = 409;
+}

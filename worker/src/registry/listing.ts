@@ -1,6 +1,7 @@
 import { getAddress } from "viem";
 import type { Database } from "../db/client";
-import { listNameRows, listNameRowsByOwner } from "../db/names";
+import { listNameRows } from "../db/names";
+import { listNameRowsByOwnerAcross } from "../db/acrossDatabases";
 import { type NameRow, OWNER_PROOF } from "../db/schema";
 
 import type { NameSummary, Page } from "./apiTypes";
@@ -21,9 +22,13 @@ export async function listDomainNames(
   return toPage(rows, query.limit);
 }
 
-/** Reverse lookup: the names `owner` owns, across domains. */
-export async function listNamesOfOwner(db: Database, owner: string, query: { cursor?: string | undefined; limit: number }): Promise<Page<NameSummary>> {
-  return toPage(await listNameRowsByOwner(db, getAddress(owner), query.limit + 1, query.cursor), query.limit);
+/** Reverse lookup: the names `owner` owns, across domains (and the databases they live in). */
+export async function listNamesOfOwner(
+  databases: Database[],
+  owner: string,
+  query: { cursor?: string | undefined; limit: number },
+): Promise<Page<NameSummary>> {
+  return toPage(await listNameRowsByOwnerAcross(databases, getAddress(owner), query.limit + 1, query.cursor), query.limit);
 }
 
 function toPage(rows: NameRow[], limit: number): Page<NameSummary> {

@@ -1,7 +1,9 @@
 import { type Context, Hono } from "hono";
 import { describeRoute } from "../http/routeDocs";
 import { createMiddleware } from "hono/factory";
-import { listAudit } from "../db/audit";
+import { listDomainAudit } from "./auditTrail";
+import { chooseDatabase } from "./chooseDatabase";
+import { PRIMARY_DATABASE } from "../protocol/d1Bookmarks";
 import { upsertDomain } from "../db/domains";
 import { findLastNonce, findNameRow, listNamesHeldByOtherDomains } from "../db/names";
 import { assertNormalizedName } from "../protocol/ens/assertNormalizedName";
@@ -33,7 +35,7 @@ import {
   WebhookSchema,
 } from "./schemas";
 import { listWebhookQueue, removeWebhook, setWebhook } from "./webhookSettings";
-import { forgetServedDomains, type ServedDomain } from "../shared/servedDomains";
+import { findServingDomain, forgetServedDomains, type ServedDomain } from "../shared/servedDomains";
 import { NAME_WRITE_DOMAIN_NAME, NAME_WRITE_TYPES } from "../protocol/nameWriteTypedData";
 import { applySignedWrite } from "./signedWrites";
 
@@ -43,8 +45,11 @@ const services = (c: AppContext) => c.get("services");
 const nowSeconds = (c: AppContext) => services(c).clock.nowSeconds();
 const database = (c: AppContext) => services(c).db;
 const domains = (c: AppContext) => services(c).domains();
-const writeContext = (c: AppContext, actor: string = c.get("caller").actor): WriteContext => ({
-  db: database(c),
+/** Where `domain`'s names live. */
+const namesOf = (c: AppContext, domain: ServedDomain) => services(c).namesOf(domain);
+/** Writes to `domain`'s names go to its names' database; to the directory (keys, webhooks), to `DB`. */
+const writeContext = (c: AppContext, domain?: ServedDomain, actor: string = c.get("caller").actor): WriteContext => ({
+  db: domain ? namesOf(c, domain) : database(c),
   answers: services(c).answers,
   actor,
   nowSeconds: nowSeconds(c),
@@ -107,7 +112,7 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     async (c) => {
       const all = await domains(c);
       if (c.get("caller")?.kind === "admin") return c.json({ items: all });
-      return c.json({ items: all.map(({ webhookUrl: _webhookUrl, ...publicFields }) => publicFields) });
+      return c.json({ items: all.map(({ webhookUrl: _webhookUrl, database: _database, ...publicFields }) => publicFields) });
     },
   )
   .put(
@@ -120,15 +125,26 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     async (c) => {
       const name = c.req.param("domain");
       assertNormalizedName(name);
-      const input = c.req.valid("json");
-      const db = database(c);
+      const { database: requested, ...input } = c.req.valid("json");
+      const placement = chooseDatabase(services(c).nameDatabases(), await domains(c), name, requested);
+      const names = services(c).namesOf({ name, database: placement });
       // A name belongs to its longest served suffix: a new sub-domain would silently take over names
       // another domain's keys wrote, lists and exports. Refused instead of re-homed (see README).
-      const held = await listNamesHeldByOtherDomains(db, name, NESTED_NAMES_SHOWN);
+      const held = await listNamesHeldByOtherDomains(names, name, NESTED_NAMES_SHOWN);
       if (held.length > 0) throw new DomainHasNamesError(name, held);
-      const stored = await upsertDomain(db, { name, ...input, createdAtSeconds: nowSeconds(c) });
+      const row = { name, ...input, database: placement, createdAtSeconds: nowSeconds(c) };
+      // The names' database first (its copy anchors the names' foreign keys); the directory's row
+      // makes the domain served, so a failure in between leaves nothing served (a retry completes it).
+      if (placement !== PRIMARY_DATABASE) await upsertDomain(names, row);
+      const stored = await upsertDomain(database(c), row);
       forgetServedDomains(c.env.DB);
-      return c.json({ name, resolverAddress: stored.resolverAddress, chainId: stored.chainId, allowAddressNames: stored.allowAddressNames });
+      return c.json({
+        name,
+        resolverAddress: stored.resolverAddress,
+        chainId: stored.chainId,
+        allowAddressNames: stored.allowAddressNames,
+        database: stored.database,
+      });
     },
   )
   .post(
@@ -210,9 +226,7 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     async (c) => {
       const domain = await servedDomain(c, c.req.param("domain"));
       const query = c.req.valid("query");
-      const rows = await listAudit(database(c), domain.name, query.limit + 1, query.cursor ? Number(query.cursor) : undefined);
-      const items = rows.slice(0, query.limit);
-      return c.json({ items, nextCursor: rows.length > query.limit ? String(items.at(-1)?.id) : null });
+      return c.json(await listDomainAudit(database(c), namesOf(c, domain), domain.name, query));
     },
   )
   // Reads (public).
@@ -222,7 +236,7 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     queryOf(ListQuerySchema),
     async (c) => {
       const domain = await servedDomain(c, c.req.param("domain"));
-      return c.json(await listDomainNames(database(c), domain.name, c.req.valid("query")));
+      return c.json(await listDomainNames(namesOf(c, domain), domain.name, c.req.valid("query")));
     },
   )
   .get(
@@ -231,19 +245,22 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     queryOf(PageQuerySchema),
     async (c) => {
       const owner = validate(AddressSchema, c.req.param("address"), "address");
-      return c.json(await listNamesOfOwner(database(c), owner, c.req.valid("query")));
+      return c.json(await listNamesOfOwner(services(c).allNameDatabases(), owner, c.req.valid("query")));
     },
   )
-  .get("/names/:name", describeRoute({ operationId: "getName", summary: "A name, its records and its DM3 profile", tag: "names", auth: "none" }), async (c) =>
-    c.json(await getName(database(c), c.req.param("name"))),
-  )
+  .get("/names/:name", describeRoute({ operationId: "getName", summary: "A name, its records and its DM3 profile", tag: "names", auth: "none" }), async (c) => {
+    const name = c.req.param("name");
+    // A name under no served domain is simply not registered here.
+    const domain = findServingDomain(await domains(c), name);
+    return c.json(await getName(domain ? namesOf(c, domain) : database(c), name));
+  })
   .get(
     "/names/:name/nonce",
     describeRoute({ operationId: "getNameNonce", summary: "Last owner-signed nonce and the EIP-712 domain for the next write", tag: "names", auth: "none" }),
     async (c) => {
       const name = c.req.param("name");
       const domain = domainOfName(await domains(c), name);
-      const db = database(c);
+      const db = namesOf(c, domain);
       const node = namehash(name);
       const [row, nonce] = await Promise.all([findNameRow(db, node), findLastNonce(db, node)]);
       return c.json({
@@ -269,7 +286,7 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     async (c) => {
       const domain = c.get("writableDomain");
       const records = c.req.valid("json");
-      return c.json(await putName(writeContext(c), domain, c.req.param("name"), records));
+      return c.json(await putName(writeContext(c, domain), domain, c.req.param("name"), records));
     },
   )
   .patch(
@@ -282,12 +299,12 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     async (c) => {
       const domain = c.get("writableDomain");
       const patch = c.req.valid("json");
-      return c.json(await patchName(writeContext(c), domain, c.req.param("name"), patch));
+      return c.json(await patchName(writeContext(c, domain), domain, c.req.param("name"), patch));
     },
   )
   .delete("/names/:name", describeRoute({ operationId: "deleteName", summary: "Delete a name", tag: "names", auth: "service" }), authenticate(), async (c) => {
     const domain = await writableDomainOfName(c);
-    await deleteName(writeContext(c), domain, c.req.param("name"));
+    await deleteName(writeContext(c, domain), domain, c.req.param("name"));
     return c.json({ name: c.req.param("name"), deleted: true });
   })
   // Name writes signed by the owner's wallet (EIP-712), no credential.
@@ -307,7 +324,7 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
       const domain = domainOfName(await domains(c), name);
       const body = await readJsonBody(c);
       const write = validate(SignedNameWriteSchema, body, "body");
-      const context = writeContext(c, "unverified");
+      const context = writeContext(c, domain, "unverified");
       const view = await applySignedWrite(context, domain, name, write, (body as { records?: unknown }).records);
       return c.json(view ?? { name, deleted: true });
     },
@@ -323,7 +340,7 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     async (c) => {
       const domain = c.get("writableDomain");
       const { names } = c.req.valid("json");
-      return c.json(await bulkUpsert(writeContext(c), await domains(c), domain, names));
+      return c.json(await bulkUpsert(writeContext(c, domain), await domains(c), domain, names));
     },
   )
   .get(
@@ -339,6 +356,6 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     async (c) => {
       const domain = await servedDomain(c, c.req.param("domain"));
       authorizeDomain(c.get("caller"), domain.name);
-      return c.body(exportDomain(database(c), domain.name), 200, { "Content-Type": "application/x-ndjson; charset=utf-8" });
+      return c.body(exportDomain(namesOf(c, domain), domain.name), 200, { "Content-Type": "application/x-ndjson; charset=utf-8" });
     },
   );

@@ -114,6 +114,13 @@ export const DomainSchema = z
       .boolean()
       .optional()
       .meta({ description: "Anyone may register 0x<own address>.<domain> by signature (omitted: unchanged; false for a new domain)" }),
+    database: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must be a D1 binding name")
+      .optional()
+      .meta({
+        description: "The D1 binding to keep the domain's names in: DB or one of NAME_DATABASES (omitted: NEW_DOMAINS_DATABASE; fixed once registered)",
+      }),
   })
   .meta({ title: "Domain" });
 
@@ -152,11 +159,11 @@ export const PageQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(NAME_LIMITS.maxPageSize).default(50),
 });
 
-/** A page of the audit trail: its cursor is the id the previous page ended at. */
+/** A page of the audit trail: its cursor is where the previous page ended (per database the trail is in). */
 export const AuditPageQuerySchema = PageQuerySchema.extend({
   cursor: z
     .string()
-    .regex(/^[1-9]\d{0,14}$/, "must be the nextCursor of the previous page")
+    .regex(/^([1-9]\d{0,14}|([1-9]\d{0,14})?:([1-9]\d{0,14})?)$/, "must be the nextCursor of the previous page")
     .optional(),
 });
 

@@ -50,7 +50,8 @@ export class ChainUnavailableError extends AppError {
 const cache = createIsolateCache(10_000);
 
 export type Dm3DirectoryContext = {
-  db: Database;
+  /** The database of a served domain's names. */
+  namesOf: (domain: ServedDomain) => Database;
   domains: () => Promise<ServedDomain[]>;
   /** How ENS is read, or undefined when no L1 RPC endpoint is configured (only served names are known). */
   ens: EnsReader | undefined;
@@ -60,7 +61,11 @@ export type Dm3DirectoryContext = {
 
 /** The directory of one request or cron run. */
 export function createDm3Directory(context: Dm3DirectoryContext): Dm3Directory {
-  const servedHere = async (name: string) => findServingDomain(await context.domains(), name) !== undefined;
+  /** The database holding `name` when this worker serves it. */
+  const servedHere = async (name: string): Promise<Database | undefined> => {
+    const domain = findServingDomain(await context.domains(), name);
+    return domain && context.namesOf(domain);
+  };
 
   /** `read` through the isolate's cache, keyed by what is read and where (registry + name). */
   const cached = async <T>(kind: string, name: string, read: (ens: EnsReader) => Promise<T>): Promise<T | undefined> => {
@@ -75,8 +80,9 @@ export function createDm3Directory(context: Dm3DirectoryContext): Dm3Directory {
   };
 
   const address = async (name: string): Promise<Address | undefined> => {
-    if (await servedHere(name)) {
-      const value = (await findAddressRecords(context.db, namehash(name), [60])).get(60);
+    const db = await servedHere(name);
+    if (db) {
+      const value = (await findAddressRecords(db, namehash(name), [60])).get(60);
       return value && value.length === 42 ? getAddress(value) : undefined;
     }
     return cached("addr", name, (ens) => readEnsAddress(ens, name));
@@ -86,8 +92,9 @@ export function createDm3Directory(context: Dm3DirectoryContext): Dm3Directory {
     address,
     deliveryService: (name) => cached("ds", name, (ens) => resolveDeliveryService(ens, name)),
     async profile(name) {
-      if (await servedHere(name)) {
-        const signedProfile = await findDm3Profile(context.db, name);
+      const db = await servedHere(name);
+      if (db) {
+        const signedProfile = await findDm3Profile(db, name);
         return signedProfile && { name, signedProfile, servedHere: true };
       }
       return cached("profile", name, async (ens): Promise<Dm3Contact | undefined> => {

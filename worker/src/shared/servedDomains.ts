@@ -21,6 +21,8 @@ export type ServedDomain = {
   allowAddressNames: boolean;
   /** Gateway mode: set when the domain's envelopes go to a webhook (the secret is never cached here). */
   webhookUrl: string | null;
+  /** The D1 binding that holds the domain's names (see `domains.database`). */
+  database: string;
 };
 
 /**
@@ -48,6 +50,7 @@ export async function listServedDomains(d1: D1Database, db: Database, nowMs: num
     chainId: row.chainId,
     allowAddressNames: row.allowAddressNames,
     webhookUrl: row.webhookUrl,
+    database: row.database,
   }));
   if (changes === changesBefore) cacheByBinding.set(d1, { expiresAtMs: nowMs + SERVED_DOMAINS_CACHE_MS, domains });
   return domains;

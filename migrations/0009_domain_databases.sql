@@ -1,0 +1,1 @@
+ALTER TABLE `domains` ADD `database` text DEFAULT 'DB' NOT NULL;
