@@ -1,86 +1,166 @@
 /**
- * Gateway throughput and latency under `wrangler dev`: signed CCIP-Read answers for a ~500-byte
- * text record — uncached (every request another name) and cached (one lookup repeated) — vs the
- * static `GET /health`, at concurrency 1, 8 and 32, interleaved in one run so every figure can be
- * read as a ratio to the static route (this machine is noisy; ratios hold).
- * Load comes from autocannon (keep-alive connections) in this process.
+ * Gateway throughput, latency and worker CPU under `wrangler dev`: signed CCIP-Read answers for a
+ * ~500-byte text record vs the static `GET /health`, at concurrency 1, 8 and 32, interleaved in one
+ * run so every figure can be read as a ratio to the static route (this machine is noisy; ratios hold):
+ *  - uncached: every request a name this isolate has not seen (no cache work: first sightings skip it);
+ *  - miss: every request a name seen once before (the cache is consulted, misses, and is written);
+ *  - cached: the same lookup repeated (a hit);
+ *  - cache off: a second worker with `ANSWER_CACHE = "off"`, every request another name — the floor.
+ * Each through wrangler's proxy (the public port) and straight at the worker's own workerd socket.
+ * Worker CPU per request comes from /proc: the whole `wrangler dev` process tree, and the worker's
+ * workerd process alone. Load comes from autocannon (keep-alive connections) in this process.
  *
  * Usage: npm run bench -- gateway   (BENCH_SECONDS=5 per point by default)
  */
-import { encodeFunctionData, toHex } from "viem";
+import path from "node:path";
+import { encodeFunctionData, type Hex, toHex } from "viem";
 import { namehash, packetToBytes } from "viem/ens";
+import { createRegistryClient, type RegistryClient } from "../sdk/src/index";
+import { findFreePort } from "../scripts/stack/processes";
+import { startPeerRelay } from "../scripts/stack/startPeerRelay";
 import { offchainResolverAbi, recordResolverAbi } from "../worker/src/abi";
 import { withBenchStack } from "./lib/benchStack";
-import { runLoad } from "./lib/load";
+import { findDirectWorkerUrl } from "./lib/directWorkerUrl";
+import { type LoadResult, runLoad } from "./lib/load";
 import { processTreeCpuSeconds } from "./lib/processCpu";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = [1, 8, 32];
 const RECORD_BYTES = 500;
 
-/** Distinct names, so every "uncached" lookup is a different call (a cache miss). */
-const DISTINCT_NAMES = 10_000;
+/** Distinct names, so every "uncached" lookup is a different call (and "miss" lookups their second sighting). */
+const DISTINCT_NAMES = 20_000;
 const BULK_BATCH = 1_000;
 
-export async function benchGateway(): Promise<void> {
-  await withBenchStack(async (stack, registry) => {
-    const domain = stack.info.domain;
-    const bio = "x".repeat(RECORD_BYTES);
-    for (let offset = 0; offset < DISTINCT_NAMES; offset += BULK_BATCH) {
-      const names = Array.from({ length: BULK_BATCH }, (_, index) => ({ name: `u${offset + index}.${domain}`, owner: stack.info.signer, texts: { bio } }));
-      await registry.bulkPut(domain, names);
-    }
-    const lookupPath = (name: string) => {
-      const inner = encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [namehash(name), "bio"] });
-      const callData = encodeFunctionData({ abi: offchainResolverAbi, functionName: "resolve", args: [toHex(packetToBytes(name)), inner] });
-      return `/ccip/${stack.info.resolver}/${callData}.json`;
-    };
-    // Paths are built ahead so the load generator spends no CPU on ABI encoding.
-    const uncachedPaths = Array.from({ length: DISTINCT_NAMES }, (_, index) => lookupPath(`u${index}.${domain}`));
-    let next = 0;
-    const nextUncached = () => {
-      if (next >= uncachedPaths.length) throw new Error("ran out of distinct names: lower BENCH_SECONDS");
-      return uncachedPaths[next++] as string;
-    };
-    const cachedUrl = `${stack.info.gatewayUrl}${lookupPath(`u0.${domain}`)}`;
-    const healthUrl = `${stack.info.gatewayUrl}/health`;
-    await runLoad(healthUrl, 4, 1); // warm up
-    await runLoad(cachedUrl, 4, 1);
+/** A worker to load: where to send requests, and whose CPU to count. */
+type Target = { label: string; url: string; treePid: number; workerPid: number | undefined };
 
-    console.log(`\nGateway under wrangler dev, ${SECONDS}s per point, ${RECORD_BYTES}-byte text record`);
-    console.log("  uncached: every request a different name (D1 read + signature); cached: the same lookup repeated (Cache API)");
-    console.log("  worker CPU: the whole wrangler dev process tree (wrangler's proxy included), from /proc, per request");
-    console.log("concurrency | route           |   req/s |  p50 ms |  p99 ms | errors | req/s vs health | p99 vs health | CPU ms/req");
-    const pid = stack.info.pids.worker;
-    /** A load run, with the worker's CPU seconds over it. */
-    const measured = async (...args: Parameters<typeof runLoad>) => {
-      const before = processTreeCpuSeconds(pid);
-      const result = await runLoad(...args);
-      return { ...result, cpuMsPerRequest: ((processTreeCpuSeconds(pid) - before) * 1000) / Math.max(1, result.requests) };
-    };
-    for (const concurrency of CONCURRENCY) {
-      const health = await measured(healthUrl, concurrency, SECONDS);
-      const uncached = await measured(stack.info.gatewayUrl, concurrency, SECONDS, nextUncached);
-      const cached = await measured(cachedUrl, concurrency, SECONDS);
-      for (const [route, result] of [
-        ["GET /health", health],
-        ["CCIP uncached", uncached],
-        ["CCIP cached", cached],
-      ] as const) {
-        console.log(
-          [
-            String(concurrency).padStart(11),
-            route.padEnd(15),
-            result.rps.toFixed(0).padStart(7),
-            result.p50Ms.toFixed(1).padStart(7),
-            result.p99Ms.toFixed(1).padStart(7),
-            String(result.errors).padStart(6),
-            `${((result.rps / health.rps) * 100).toFixed(0)}%`.padStart(15),
-            `${(result.p99Ms / health.p99Ms).toFixed(2)}x`.padStart(13),
-            result.cpuMsPerRequest.toFixed(2).padStart(10),
-          ].join(" | "),
-        );
+/** Paths of `count` lookups (text "bio" of `u<i>.<domain>`), built ahead so the load generator spends no CPU on ABI encoding. */
+function lookupPaths(resolver: Hex, domain: string, count: number): string[] {
+  return Array.from({ length: count }, (_, index) => {
+    const name = `u${index}.${domain}`;
+    const inner = encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [namehash(name), "bio"] });
+    const callData = encodeFunctionData({ abi: offchainResolverAbi, functionName: "resolve", args: [toHex(packetToBytes(name)), inner] });
+    return `/ccip/${resolver}/${callData}.json`;
+  });
+}
+
+/** Registers `u0..u<count-1>.<domain>` with the same 500-byte text record. */
+async function registerNames(registry: RegistryClient, domain: string, owner: string, count: number): Promise<void> {
+  const bio = "x".repeat(RECORD_BYTES);
+  for (let offset = 0; offset < count; offset += BULK_BATCH) {
+    const names = Array.from({ length: BULK_BATCH }, (_, index) => ({ name: `u${offset + index}.${domain}`, owner, texts: { bio } }));
+    await registry.bulkPut(domain, names);
+  }
+}
+
+/** Hands out paths in order; `behind` (if given) must stay ahead, so these are second sightings. */
+function pathSequence(paths: string[], label: string, ahead?: { position: () => number }) {
+  let next = 0;
+  return {
+    position: () => next,
+    take: () => {
+      const limit = ahead ? ahead.position() : paths.length;
+      if (next >= limit) throw new Error(`ran out of ${label} lookups: lower BENCH_SECONDS`);
+      return paths[next++] as string;
+    },
+  };
+}
+
+export async function benchGateway(): Promise<void> {
+  await withBenchStack(async (stack, registry, stateDir) => {
+    const domain = stack.info.domain;
+    await registerNames(registry, domain, stack.info.signer, DISTINCT_NAMES);
+    const peer = await startPeerRelay({
+      rpcUrl: stack.info.rpcUrl,
+      ensRegistry: stack.info.ensRegistry,
+      domain: "nocache.eth",
+      dsName: "ds.nocache.eth",
+      port: await findFreePort(),
+      inspectorPort: await findFreePort(),
+      stateDir: path.join(stateDir, "nocache"),
+      vars: { ANSWER_CACHE: "off" },
+    });
+    try {
+      await registerNames(createRegistryClient({ url: peer.url, credential: peer.adminToken }), peer.domain, stack.info.signer, DISTINCT_NAMES);
+      const pid = stack.info.pids.worker;
+      const peerPid = peer.pid() as number;
+      const direct = await findDirectWorkerUrl(pid, stack.info.gatewayUrl);
+      const peerDirect = await findDirectWorkerUrl(peerPid, peer.url);
+      const targets: { main: Target; peer: Target }[] = [
+        {
+          main: { label: "proxy", url: stack.info.gatewayUrl, treePid: pid, workerPid: direct?.pid },
+          peer: { label: "proxy", url: peer.url, treePid: peerPid, workerPid: peerDirect?.pid },
+        },
+      ];
+      if (direct && peerDirect) {
+        targets.push({
+          main: { label: "direct", url: direct.url, treePid: pid, workerPid: direct.pid },
+          peer: { label: "direct", url: peerDirect.url, treePid: peerPid, workerPid: peerDirect.pid },
+        });
+      } else {
+        console.log("(the worker's own workerd socket was not found: direct series skipped)");
       }
+
+      const uncached = pathSequence(lookupPaths(stack.info.resolver, domain, DISTINCT_NAMES), "uncached");
+      const miss = pathSequence(lookupPaths(stack.info.resolver, domain, DISTINCT_NAMES), "miss", uncached);
+      const cacheOff = pathSequence(lookupPaths(peer.resolver, peer.domain, DISTINCT_NAMES), "cache-off");
+      const cachedPath = lookupPaths(stack.info.resolver, domain, 1)[0] as string;
+      for (const target of targets) {
+        await runLoad(`${target.main.url}/health`, 4, 1); // warm up
+        await runLoad(`${target.main.url}${cachedPath}`, 4, 1);
+        await runLoad(`${target.peer.url}/health`, 4, 1);
+      }
+
+      console.log(`\nGateway under wrangler dev, ${SECONDS}s per point, ${RECORD_BYTES}-byte text record, one run, interleaved`);
+      console.log("  uncached: a name this isolate has not seen (skips the cache); miss: its second sighting (cache read + write);");
+      console.log('  cached: one lookup repeated; cache off: a second worker with ANSWER_CACHE = "off" (the floor)');
+      console.log("  via proxy: wrangler's public port; direct: the worker's own workerd socket");
+      console.log("  CPU: ms per request of the whole wrangler dev process tree (proxy included) / of the worker's workerd process alone");
+      console.log("  c | via    | route         |   req/s |  p50 ms |  p99 ms | errors | vs health | p99 vs health | CPU tree | CPU worker");
+      /** A load run, with the CPU seconds spent by the worker's process tree and by its workerd alone. */
+      const measured = async (target: Target, concurrency: number, route: string, nextPath?: () => string) => {
+        const treeBefore = processTreeCpuSeconds(target.treePid);
+        const workerBefore = target.workerPid === undefined ? 0 : processTreeCpuSeconds(target.treePid, target.workerPid);
+        const result: LoadResult = await runLoad(`${target.url}${route}`, concurrency, SECONDS, nextPath);
+        const perRequest = (seconds: number) => (seconds * 1000) / Math.max(1, result.requests);
+        return {
+          ...result,
+          treeCpuMs: perRequest(processTreeCpuSeconds(target.treePid) - treeBefore),
+          workerCpuMs: target.workerPid === undefined ? undefined : perRequest(processTreeCpuSeconds(target.treePid, target.workerPid) - workerBefore),
+        };
+      };
+      for (const concurrency of CONCURRENCY) {
+        for (const { main, peer: off } of targets) {
+          const health = await measured(main, concurrency, "/health");
+          const rows = [
+            ["GET /health", health],
+            ["CCIP uncached", await measured(main, concurrency, "", uncached.take)],
+            ["CCIP miss", await measured(main, concurrency, "", miss.take)],
+            ["CCIP cached", await measured(main, concurrency, cachedPath)],
+            ["CCIP cache off", await measured(off, concurrency, "", cacheOff.take)],
+          ] as const;
+          for (const [route, result] of rows) {
+            console.log(
+              [
+                String(concurrency).padStart(3),
+                main.label.padEnd(6),
+                route.padEnd(13),
+                result.rps.toFixed(0).padStart(7),
+                result.p50Ms.toFixed(1).padStart(7),
+                result.p99Ms.toFixed(1).padStart(7),
+                String(result.errors).padStart(6),
+                `${((result.rps / health.rps) * 100).toFixed(0)}%`.padStart(9),
+                `${(result.p99Ms / health.p99Ms).toFixed(2)}x`.padStart(13),
+                result.treeCpuMs.toFixed(2).padStart(8),
+                (result.workerCpuMs?.toFixed(2) ?? "-").padStart(10),
+              ].join(" | "),
+            );
+          }
+        }
+      }
+    } finally {
+      await peer.stop();
     }
   });
 }

@@ -1,6 +1,5 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { DatabaseSync } from "node:sqlite";
 
 /** Size of a local D1 database (the SQLite file wrangler keeps under its persist directory), in bytes, and by table/index. */
 export type DatabaseSize = { bytes: number; byObject: { name: string; bytes: number }[] };
@@ -13,6 +12,8 @@ export async function measureDatabaseSize(d1Dir: string): Promise<DatabaseSize> 
   const dir = path.join(d1Dir, "v3", "d1", "miniflare-D1DatabaseObject");
   const files = (await readdir(dir)).filter((file) => file.endsWith(".sqlite") && file !== "metadata.sqlite");
   if (files.length !== 1) throw new Error(`expected one D1 database in ${dir}, found ${files.length}`);
+  // Loaded here, not at the top: Node warns that node:sqlite is experimental when it is imported.
+  const { DatabaseSync } = await import("node:sqlite");
   const db = new DatabaseSync(path.join(dir, files[0] as string), { readOnly: true });
   try {
     const { bytes } = db.prepare("SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()").get() as { bytes: number };

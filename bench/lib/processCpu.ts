@@ -14,11 +14,8 @@ function readStat(pid: number): { ppid: number; ticks: number } | undefined {
   }
 }
 
-/**
- * CPU seconds used so far by `rootPid` and every process below it (wrangler, its proxy and workerd):
- * sample before and after a run, and divide the difference by the work done.
- */
-export function processTreeCpuSeconds(rootPid: number): number {
+/** `rootPid` and every process below it, with their CPU ticks so far. */
+export function processTree(rootPid: number): Map<number, number> {
   const stats = new Map<number, { ppid: number; ticks: number }>();
   for (const entry of readdirSync("/proc")) {
     const pid = Number(entry);
@@ -26,7 +23,6 @@ export function processTreeCpuSeconds(rootPid: number): number {
     const stat = readStat(pid);
     if (stat) stats.set(pid, stat);
   }
-  let ticks = 0;
   const inTree = (pid: number): boolean => {
     for (let current = pid, depth = 0; current > 1 && depth < 64; depth++) {
       if (current === rootPid) return true;
@@ -34,6 +30,17 @@ export function processTreeCpuSeconds(rootPid: number): number {
     }
     return false;
   };
-  for (const [pid, stat] of stats) if (inTree(pid)) ticks += stat.ticks;
+  const tree = new Map<number, number>();
+  for (const [pid, stat] of stats) if (inTree(pid)) tree.set(pid, stat.ticks);
+  return tree;
+}
+
+/**
+ * CPU seconds used so far by `rootPid` and every process below it (wrangler, its proxy and workerd),
+ * or by `onlyPid` alone: sample before and after a run, and divide the difference by the work done.
+ */
+export function processTreeCpuSeconds(rootPid: number, onlyPid?: number): number {
+  let ticks = 0;
+  for (const [pid, pidTicks] of processTree(rootPid)) if (onlyPid === undefined || pid === onlyPid) ticks += pidTicks;
   return ticks / TICKS_PER_SECOND;
 }

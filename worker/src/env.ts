@@ -43,6 +43,13 @@ export function parseConfig(env: Env): Config {
   return config;
 }
 
+/** Whether lookups reuse signed answers from the Cache API (`ANSWER_CACHE`, default "on"). */
+export function parseAnswerCacheEnabled(env: Env): boolean {
+  const setting = (env.ANSWER_CACHE ?? "on").trim();
+  if (setting !== "on" && setting !== "off") throw new ConfigError('ANSWER_CACHE must be "on" or "off"');
+  return setting === "on";
+}
+
 /** Where gateway-mode webhooks may point: loopback only where `WEBHOOK_ALLOW_LOOPBACK` is "true" (the local stack). */
 export function parseWebhookTargetPolicy(env: Env): WebhookTargetPolicy {
   const allow = (env.WEBHOOK_ALLOW_LOOPBACK ?? "false").trim();

@@ -9,6 +9,7 @@ import { MIN_REMAINING_SECONDS } from "../shared/answerCache";
 import { type AnswerContext, answerResolveCall } from "./answerResolveCall";
 import { MAX_CALL_DATA_BYTES } from "../protocol/ccip/decodeResolveCall";
 import { InvalidCcipRequestError } from "./errors";
+import { parseAnswerCacheEnabled } from "../env";
 import { deliveryServiceRecord } from "../shared/deliveryServiceRecord";
 
 /** What an EIP-3668 client POSTs (documented; checked by `checkRequest`, which names the field). */
@@ -75,7 +76,7 @@ function answerContext(c: Context<{ Bindings: Env }>): AnswerContext {
     signer: config.signer,
     signatureTtlSeconds: config.signatureTtlSeconds,
     nowSeconds: services.clock.nowSeconds(),
-    cache: services.answerCache,
+    cache: parseAnswerCacheEnabled(c.env) ? services.answerCache : undefined,
     defer: (work) => runInBackground(c, "answer cache write", work),
   };
 }
