@@ -77,7 +77,7 @@ export async function benchRegistry(): Promise<void> {
     }
     const perName = (size.bytes - empty.bytes) / filled;
     console.log(
-      `\nAt ${filled.toLocaleString("en")} names: ${perName.toFixed(0)} bytes per name (a 352-byte signed DM3 profile, an ETH address, the owner's indexes)` +
+      `\nAt ${filled.toLocaleString("en")} names: ${perName.toFixed(0)} bytes per name (a 352-byte signed DM3 profile, an ETH address, the owner's indexes, its change-feed row)` +
         ` → one D1 (10 GB) holds about ${(10e9 / perName / 1e6).toFixed(1)} million such names. Largest tables and indexes:`,
     );
     for (const entry of size.byObject.slice(0, 8)) console.log(`  ${entry.name.padEnd(40)} ${(entry.bytes / 1e6).toFixed(1).padStart(8)} MB`);
@@ -103,7 +103,8 @@ export async function benchRegistry(): Promise<void> {
 /**
  * Adds filler names `from..to-1` straight into the local D1, in SQLite, shaped like a service's
  * users: each its own owner address (and ETH address record), a signed DM3 profile text record of
- * the real size (352 bytes: two keys, one delivery service, a signature) and a profile-proven owner.
+ * the real size (352 bytes: two keys, one delivery service, a signature), a profile-proven owner,
+ * and the one change-feed row its creation writes.
  */
 async function fillNames(d1Dir: string, domain: string, from: number, to: number): Promise<void> {
   const seq = `WITH RECURSIVE seq(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM seq WHERE i < ${to - 1})`;
@@ -116,6 +117,11 @@ async function fillNames(d1Dir: string, domain: string, from: number, to: number
     ${seq} INSERT INTO names (node, name, domain, owner_address, contenthash, owner_proof, owner_since, created_at, updated_at)
       SELECT ${node}, 'user' || i || '.${domain}', '${domain}', ${owner}, NULL, 1, 1700000000 + i, 1700000000 + i, 1700000000 + i FROM seq;
     ${seq} INSERT INTO text_records (node, key, value) SELECT ${node}, 'network.dm3.profile', ${profile} FROM seq;
-    ${seq} INSERT INTO address_records (node, coin_type, address) SELECT ${node}, 60, ${owner} FROM seq;`;
+    ${seq} INSERT INTO address_records (node, coin_type, address) SELECT ${node}, 60, ${owner} FROM seq;
+    INSERT INTO name_changes (at, domain, name, node, kind, record)
+      SELECT n.updated_at, n.domain, n.name, n.node, 'put', json_object('owner', n.owner_address, 'contenthash', n.contenthash,
+        'texts', json((SELECT json_group_object(t.key, t.value) FROM text_records t WHERE t.node = n.node)),
+        'addresses', json((SELECT json_group_object(a.coin_type, a.address) FROM address_records a WHERE a.node = n.node)))
+      FROM names n WHERE n.node IN (${seq} SELECT ${node} FROM seq);`;
   await runWrangler(["d1", "execute", "DB", "--local", "--persist-to", d1Dir, "--command", sql]);
 }

@@ -5,6 +5,8 @@ import type {
   ApiKeyView,
   AuditItem,
   BulkResult,
+  ChangesPage,
+  ChangeView,
   CreatedApiKey,
   DomainInfo,
   Input,
@@ -18,6 +20,7 @@ import type {
 import type {
   ApiKeyCreateSchema,
   BulkSchema,
+  ChangesQuerySchema,
   DomainSchema,
   ListQuerySchema,
   NamePatchSchema,
@@ -40,6 +43,7 @@ export type BulkItemInput = Input<typeof BulkSchema>["names"][number];
 // Query strings: the schemas coerce from text, so a client passes their output types.
 export type ListQuery = Partial<z.output<typeof ListQuerySchema>>;
 export type PageQuery = Partial<z.output<typeof PageQuerySchema>>;
+export type ChangesQuery = Partial<z.output<typeof ChangesQuerySchema>>;
 
 /** An outbound message as {@link prepareOutboundMessage} builds it: one envelope per delivery service of the recipient. */
 export type OutboundInput = {
@@ -162,6 +166,28 @@ export function createRegistryClient(options: RegistryClientOptions) {
     namesOfAddress: (address: string, page: PageQuery = {}) => json<Page<NameSummary>>("GET", `/v1/addresses/${path(address)}/names${query(page)}`),
     getName: (name: string) => json<NameView>("GET", `/v1/names/${path(name)}`),
     nonce: (name: string) => json<NonceInfo>("GET", `/v1/names/${path(name)}/nonce`),
+    /** One page of the change feed after `after` (omitted: from the beginning); continue with its `cursor`. */
+    listChanges: (feed: ChangesQuery = {}) => json<ChangesPage>("GET", `/v1/changes${query(feed)}`),
+    /**
+     * Every change after `after`, for as long as the caller keeps iterating: page after page, then
+     * polling every `pollMs` (default 2 s) once caught up. Each change carries its `cursor`: keep
+     * the last one handled and pass it as `after` to resume. Stops when `signal` aborts.
+     *
+     * @example for await (const change of registry.followChanges({ domain: "acme.eth" })) index(change);
+     */
+    async *followChanges(options: ChangesQuery & { pollMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<ChangeView> {
+      const { pollMs = 2_000, signal, ...feed } = options;
+      let after = feed.after;
+      while (!signal?.aborted) {
+        const page = await json<ChangesPage>("GET", `/v1/changes${query({ ...feed, after })}`);
+        for (const change of page.changes) {
+          yield change;
+          if (signal?.aborted) return;
+        }
+        after = page.cursor;
+        if (!page.more) await abortableDelay(pollMs, signal);
+      }
+    },
 
     // Writes by a service (admin token or the domain's API key).
     putName: (name: string, records: NameRecordsInput) => json<NameView>("PUT", `/v1/names/${path(name)}`, records),
@@ -189,6 +215,19 @@ export function createRegistryClient(options: RegistryClientOptions) {
       return json("POST", `/v1/names/${path(name)}/signed`, { ...signedWrite, signature });
     },
   };
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
 }
 
 /** Signs EIP-712 typed data with a local account, or with a wallet client's account (it may prompt). */

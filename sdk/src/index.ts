@@ -5,7 +5,7 @@
  * browsers, Workers and Node 22 (WebCrypto, fetch and viem; no Node-only APIs).
  */
 export { createRegistryClient, type OutboundInput, type OutboundQuery, type RegistryClient, type RegistryClientOptions } from "./createRegistryClient";
-export type { ApiKeyInput, BulkItemInput, DomainInput, ListQuery, NamePatchInput, NameRecordsInput, PageQuery } from "./createRegistryClient";
+export type { ApiKeyInput, BulkItemInput, ChangesQuery, DomainInput, ListQuery, NamePatchInput, NameRecordsInput, PageQuery } from "./createRegistryClient";
 export { RegistryApiError, RegistryUnreachableError } from "./RegistryApiError";
 export { parseWebhookDelivery, verifyWebhook, type WebhookDelivery, type WebhookMessage, type WebhookOutboundReport } from "./verifyWebhook";
 export {
@@ -58,6 +58,8 @@ export type {
   ApiKeyView,
   AuditItem,
   BulkResult,
+  ChangesPage,
+  ChangeView,
   CreatedApiKey,
   DomainInfo,
   NameSummary,

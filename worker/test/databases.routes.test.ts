@@ -141,6 +141,35 @@ describe("a domain → database map", () => {
   });
 });
 
+describe("the change feed over two databases", () => {
+  test("merges both databases' changes, each in its own commit order; the cursor names a position per database", async () => {
+    type Change = { kind: string; name: string; cursor: string };
+    const changes: Change[] = [];
+    let after = "";
+    for (;;) {
+      const response = await call(`/v1/changes?limit=3${after ? `&after=${after}` : ""}`);
+      expect(response.status).toBe(200);
+      const page = (await response.json()) as { changes: Change[]; cursor: string; more: boolean };
+      expect(page.cursor).toMatch(/^DB:\d+,DB_2:\d+$/);
+      changes.push(...page.changes);
+      after = page.cursor;
+      if (!page.more) break;
+    }
+    const ours = changes.filter((change) => /\.(one|two)\.eth$/.test(change.name));
+    const live = new Set<string>();
+    for (const change of ours) change.kind === "delete" ? live.delete(change.name) : live.add(change.name);
+    const served = [
+      ...((await (await call("/v1/domains/one.eth/names?limit=500")).json()) as { items: { name: string }[] }).items,
+      ...((await (await call("/v1/domains/two.eth/names?limit=500")).json()) as { items: { name: string }[] }).items,
+    ].map((item) => item.name);
+    expect([...live].sort()).toEqual(served.sort());
+    // Per domain, only its database is read.
+    const two = (await (await call("/v1/changes?domain=two.eth&limit=500")).json()) as { changes: Change[]; cursor: string };
+    expect(two.cursor).toMatch(/^DB_2:\d+$/);
+    expect(two.changes.every((change) => change.name.endsWith("two.eth"))).toBe(true);
+  });
+});
+
 describe("placement", () => {
   test("an unknown binding is 400; moving a registered domain is 409; re-registering with its own database is fine", async () => {
     const message = await expectError(

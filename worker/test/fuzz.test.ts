@@ -248,6 +248,39 @@ describe("fuzz", () => {
   );
 
   test(
+    "the change feed: any cursor, limit and domain is a page or a 4xx, never a 5xx; a 200 is a well-formed page",
+    async () => {
+      const feedCursor = fc.oneof(
+        fc.string({ maxLength: 60 }),
+        fc.bigInt({ min: -2n, max: 10n ** 16n }).map(String),
+        fc
+          .tuple(fc.constantFrom("DB", "DB_2", "DB_9", "db", "1DB", ""), fc.oneof(fc.nat().map(String), fc.string({ maxLength: 5 })))
+          .map(([binding, seq]) => `${binding}:${seq}`),
+        fc.array(fc.constantFrom("DB:1", "DB_2:0", "DB:2", " DB:3", "DB_2:x"), { maxLength: 20 }).map((entries) => entries.join(",")),
+      );
+      const limit = fc.oneof(fc.integer({ min: -5, max: 2_000 }).map(String), fc.string({ maxLength: 8 }));
+      const domain = fc.oneof(fc.constantFrom("demo.eth", "unknown.eth", "DEMO.eth", ""), fc.string({ maxLength: 20 }));
+      await fc.assert(
+        fc.asyncProperty(feedCursor, limit, domain, fc.string({ maxLength: 30 }), async (after, size, only, extra) => {
+          const query = new URLSearchParams({ after, limit: size, domain: only });
+          for (const path of [`/v1/changes?${query}`, `/v1/changes?after=${encodeURIComponent(after)}`, `/v1/changes?${extra}`]) {
+            const response = await call(path);
+            await expectClientSafe(response.clone());
+            if (response.status === 200) {
+              const page = (await response.json()) as { changes: unknown[]; cursor: string; more: boolean };
+              expect(Array.isArray(page.changes)).toBe(true);
+              expect(typeof page.cursor).toBe("string");
+              expect(typeof page.more).toBe("boolean");
+            }
+          }
+        }),
+        { numRuns: REST_RUNS },
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
     "deeply nested JSON in every body and free-form field: a 400 that names the depth limit (or 413), never a 5xx",
     async () => {
       await fc.assert(

@@ -13,7 +13,7 @@ export type AnswerContext = {
   /** The database of a served domain's names. */
   namesOf: (domain: ServedDomain) => Database;
   /** Records the worker itself serves instead of D1 (e.g. the delivery service profile). */
-  servedRecord?: (name: string, record: RecordQuery) => Hex | undefined;
+  servedRecord?: (name: string, record: RecordQuery, domain: ServedDomain) => Hex | undefined;
   domains: Promise<readonly ServedDomain[]>;
   signer: PrivateKeyAccount;
   signatureTtlSeconds: number;
@@ -57,7 +57,7 @@ export async function answerResolveCall(context: AnswerContext, callData: Hex): 
   let exists = false;
   const db = context.namesOf(domain);
   const read = async (record: RecordQuery): Promise<Hex> => {
-    const served = context.servedRecord?.(name, record);
+    const served = context.servedRecord?.(name, record, domain);
     if (served !== undefined) {
       exists = true;
       return served;

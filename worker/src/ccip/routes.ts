@@ -11,6 +11,8 @@ import { MAX_CALL_DATA_BYTES } from "../protocol/ccip/decodeResolveCall";
 import { InvalidCcipRequestError } from "./errors";
 import { parseAnswerCacheEnabled } from "../env";
 import { deliveryServiceRecord } from "../shared/deliveryServiceRecord";
+import { parseRelayConfig } from "../relayConfig";
+import { registryRecords } from "./registryRecords";
 
 /** What an EIP-3668 client POSTs (documented; checked by `checkRequest`, which names the field). */
 const CcipRequestSchema = z.object({
@@ -71,7 +73,7 @@ function answerContext(c: Context<{ Bindings: Env }>): AnswerContext {
   const config = services.config();
   return {
     namesOf: services.namesOf,
-    servedRecord: deliveryServiceRecord(c.env.DS_NAME ?? "", services.relay),
+    servedRecord: servedRecords(c.env),
     domains: services.domains(),
     signer: config.signer,
     signatureTtlSeconds: config.signatureTtlSeconds,
@@ -79,6 +81,20 @@ function answerContext(c: Context<{ Bindings: Env }>): AnswerContext {
     cache: parseAnswerCacheEnabled(c.env) ? services.answerCache : undefined,
     defer: (work) => runInBackground(c, "answer cache write", work),
   };
+}
+
+const servedRecordsByEnv = new WeakMap<object, NonNullable<AnswerContext["servedRecord"]>>();
+
+/** Records the worker answers itself: the delivery service's profile, and where each domain's names are published. */
+function servedRecords(env: Env): NonNullable<AnswerContext["servedRecord"]> {
+  let served = servedRecordsByEnv.get(env);
+  if (!served) {
+    const deliveryService = deliveryServiceRecord(env.DS_NAME ?? "", () => parseRelayConfig(env));
+    const registry = registryRecords(env.DS_URL ?? "");
+    served = (name, record, domain) => deliveryService(name, record) ?? registry(name, record, domain);
+    servedRecordsByEnv.set(env, served);
+  }
+  return served;
 }
 
 function checkRequest(sender: unknown, data: unknown): Hex {

@@ -54,3 +54,27 @@ function provenNameOrder(a: NameRow, b: NameRow): number {
     compareAsSqlite(a.name, b.name)
   );
 }
+
+/**
+ * Merges per-database pages, each already in its database's own order, into one sequence of up to
+ * `limit` rows: always the head that comes `first` among the heads, so no database's own order
+ * is ever changed (time alone would reorder rows of one database whose clocks raced). Returns the
+ * rows with the index of the page each came from, and whether rows were left over.
+ */
+export function mergeInOrder<Row>(pages: Row[][], first: (a: Row, b: Row) => boolean, limit: number): { rows: { row: Row; page: number }[]; more: boolean } {
+  const heads = pages.map(() => 0);
+  const rows: { row: Row; page: number }[] = [];
+  while (rows.length < limit) {
+    let chosen = -1;
+    for (const [page, rowsOfPage] of pages.entries()) {
+      const head = rowsOfPage[heads[page] as number];
+      if (head === undefined) continue;
+      const best = chosen === -1 ? undefined : pages[chosen]?.[heads[chosen] as number];
+      if (best === undefined || first(head, best)) chosen = page;
+    }
+    if (chosen === -1) break;
+    rows.push({ row: pages[chosen]?.[heads[chosen] as number] as Row, page: chosen });
+    heads[chosen] = (heads[chosen] as number) + 1;
+  }
+  return { rows, more: pages.some((rowsOfPage, page) => (heads[page] as number) < rowsOfPage.length) };
+}

@@ -1,8 +1,12 @@
+import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { D1Bookmarks } from "../protocol/d1Bookmarks";
 
 /** The drizzle handle every query function takes. */
 export type Database = DrizzleD1Database;
+
+/** One statement of a D1 batch (a transaction). */
+export type Statement = BatchItem<"sqlite">;
 
 const databaseByBinding = new WeakMap<D1Database, Database>();
 

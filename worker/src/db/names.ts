@@ -1,8 +1,8 @@
 import { and, asc, eq, exists, gt, gte, inArray, lt, type SQL, type SQLWrapper, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import type { Hex } from "viem";
 import { chunk, rowsPerStatement } from "./boundParameters";
-import type { Database } from "./client";
+import type { Database, Statement } from "./client";
+import { recordDelete, recordPut, recordPuts } from "./nameChanges";
 import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY } from "../protocol/dm3/profile";
 import {
   addressRecords,
@@ -34,7 +34,7 @@ export type NameWithRecords = {
 };
 
 /** A statement that can go into a D1 batch (one transaction). */
-export type Statement = BatchItem<"sqlite">;
+export type { Statement } from "./client";
 
 /** The text record `key` of `node`, or undefined when unset. */
 export async function findTextRecord(db: Database, node: Hex, key: string): Promise<string | undefined> {
@@ -170,6 +170,7 @@ export function replaceNameStatements(
     address,
   }));
   for (const rows of chunk(addresses, rowsPerStatement(3))) statements.push(db.insert(addressRecords).values(rows));
+  statements.push(recordPut(db, entry.node, nowSeconds));
   return statements;
 }
 
@@ -197,7 +198,7 @@ function errorChainMatches(error: unknown, pattern: RegExp): boolean {
  * one re-creates the name with it; a service's delete leaves the profile usable (export, delete,
  * import round-trips).
  */
-export function deleteNameStatements(db: Database, node: Hex, name: string, nonce?: number): Statement[] {
+export function deleteNameStatements(db: Database, node: Hex, name: string, nowSeconds: number, nonce?: number): Statement[] {
   return [
     ...nonceStatements(db, node, nonce),
     db.delete(messages).where(eq(messages.recipient, name)),
@@ -205,6 +206,7 @@ export function deleteNameStatements(db: Database, node: Hex, name: string, nonc
     db.delete(spamRules).where(and(eq(spamRules.kind, "name"), eq(spamRules.subject, name))),
     db.delete(outboundMessages).where(and(eq(outboundMessages.sender, name), eq(outboundMessages.status, "pending"))),
     ...(nonce === undefined ? [] : [supersedeProfileStatement(db, node, undefined)]),
+    recordDelete(db, node, nowSeconds),
     db.delete(names).where(eq(names.node, node)),
   ];
 }
@@ -463,5 +465,6 @@ export function replaceManyNamesStatements(
     Object.entries(entry.addresses).map(([coinType, address]) => ({ node: entry.node, coinType: Number(coinType), address })),
   );
   for (const rows of chunk(addresses, rowsPerStatement(3))) statements.push(db.insert(addressRecords).values(rows));
+  statements.push(recordPuts(db, nodes, nowSeconds));
   return { statements, upserts };
 }

@@ -272,3 +272,26 @@ export const outboundMessages = sqliteTable(
 );
 
 export type OutboundMessageRow = typeof outboundMessages.$inferSelect;
+
+/**
+ * The public change feed (`GET /v1/changes`): one row per create, update or delete of a name, in
+ * commit order (`seq`, never reused, so cursors stay valid across deploys), written in the
+ * change's own batch. A put carries the name's whole public state after the change (owner,
+ * contenthash, texts, addresses as JSON); a delete carries none. No actor, key or secret.
+ */
+export const nameChanges = sqliteTable(
+  "name_changes",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    atSeconds: integer("at").notNull(),
+    domain: text("domain").notNull(),
+    name: text("name").notNull(),
+    node: text("node").notNull(),
+    kind: text("kind", { enum: ["put", "delete"] }).notNull(),
+    /** JSON `{owner, contenthash, texts, addresses}` for a put; null for a delete. */
+    record: text("record"),
+  },
+  (table) => [index("name_changes_domain_idx").on(table.domain, table.seq)],
+);
+
+export type NameChangeRow = typeof nameChanges.$inferSelect;

@@ -14,6 +14,16 @@ export type NameView = NameRecords & { name: string; domain: string };
  */
 export type NameSummary = { name: string; owner: string; ownerProven: boolean; updatedAtSeconds: number };
 
+/**
+ * One entry of the change feed: a put carries the name's whole public state after the change (as
+ * `GET /v1/names/{name}` shows it), a delete only the name. `cursor` is the feed position just
+ * after this change.
+ */
+export type ChangeView = { cursor: string; atSeconds: number; name: string; domain: string } & (({ kind: "put" } & NameView) | { kind: "delete" });
+
+/** A page of the change feed; continue (or poll) with `cursor`; `more` says the next page is already waiting. */
+export type ChangesPage = { changes: ChangeView[]; cursor: string; more: boolean };
+
 /** A page of results; pass `nextCursor` as `cursor` for the next one (null at the end). */
 export type Page<Item> = { items: Item[]; nextCursor: string | null };
 

@@ -2,6 +2,7 @@ import { listAudit } from "../db/audit";
 import type { Database } from "../db/client";
 import type { AuditRow } from "../db/schema";
 import { InvalidInputError } from "../http/validate";
+import { mergeInOrder } from "../db/acrossDatabases";
 
 type AuditPage = { items: AuditRow[]; nextCursor: string | null };
 
@@ -29,12 +30,10 @@ export async function listDomainAudit(
     listAudit(directory, domain, query.limit + 1, directoryBefore),
     listAudit(names, domain, query.limit + 1, namesBefore),
   ]);
-  const merged = [...fromDirectory.map((row) => ({ row, side: 0 as const })), ...fromNames.map((row) => ({ row, side: 1 as const }))].sort(
-    (a, b) => b.row.atSeconds - a.row.atSeconds || a.side - b.side || (b.row.id ?? 0) - (a.row.id ?? 0),
-  );
-  const shown = merged.slice(0, query.limit);
-  if (merged.length <= query.limit) return { items: shown.map(({ row }) => row), nextCursor: null };
+  // Newest first within each trail (by id); across the two, by time, the directory's first on a tie.
+  const { rows, more } = mergeInOrder([fromDirectory, fromNames], (a, b) => a.atSeconds > b.atSeconds, query.limit);
   const position = [directoryBefore, namesBefore];
-  for (const { row, side } of shown) position[side] = row.id;
-  return { items: shown.map(({ row }) => row), nextCursor: position.map((id) => (id === undefined ? "" : String(id))).join(":") };
+  for (const { row, page } of rows) position[page] = row.id;
+  const items = rows.map(({ row }) => row);
+  return { items, nextCursor: more ? position.map((id) => (id === undefined ? "" : String(id))).join(":") : null };
 }

@@ -52,7 +52,7 @@ describe("the nonce trigger and audited writes", () => {
   });
 
   test("keep a name's last nonce when the name is deleted, so the nonce never works again", async () => {
-    await writeAudited(context, deleteNameStatements(db, namehash("n.nonce.eth"), "n.nonce.eth"), audit);
+    await writeAudited(context, deleteNameStatements(db, namehash("n.nonce.eth"), "n.nonce.eth", 5), audit);
     expect(await storedText()).toBeNull();
     expect(await lastNonce()).toBe(6);
     await expect(writeAudited(context, replaceNameStatements(db, entry({ v: "again" }), 5, { ownerProof: 0, nonce: 6 }), audit)).rejects.toThrow(

@@ -157,7 +157,7 @@ async function patchOnce(context: WriteContext, domain: ServedDomain, name: stri
 export async function deleteName(context: WriteContext, domain: ServedDomain, name: string, nonce?: number): Promise<void> {
   const node = namehash(name);
   if (!(await findNameWithRecords(context.db, node))) throw new NameNotFoundError(name);
-  await writeAudited(context, deleteNameStatements(context.db, node, name, nonce), {
+  await writeAudited(context, deleteNameStatements(context.db, node, name, context.nowSeconds, nonce), {
     action: "name.delete",
     domain: domain.name,
     subject: name,

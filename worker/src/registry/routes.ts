@@ -16,6 +16,7 @@ import { namehash } from "viem/ens";
 import { createApiKey, listDomainApiKeys, revokeApiKey } from "./apiKeys";
 import { authenticate, authenticateIfPresent, authorizeAdmin, authorizeDomain } from "../shared/authenticate";
 import { bulkUpsert } from "./bulkUpsert";
+import { listChanges } from "./changesFeed";
 import { DomainHasNamesError, NESTED_NAMES_SHOWN, UnknownDomainError } from "./errors";
 import { exportDomain } from "./exportDomain";
 import { NAME_LIMITS } from "./limits";
@@ -26,6 +27,7 @@ import {
   ApiKeyCreateSchema,
   AuditPageQuerySchema,
   BulkSchema,
+  ChangesQuerySchema,
   DomainSchema,
   ListQuerySchema,
   NamePatchSchema,
@@ -230,6 +232,25 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     },
   )
   // Reads (public).
+  .get(
+    "/changes",
+    describeRoute({
+      operationId: "listChanges",
+      summary: "The change feed: every create, update and delete of a name, in commit order",
+      tag: "names",
+      auth: "none",
+    }),
+    queryOf(ChangesQuerySchema),
+    async (c) => {
+      const query = c.req.valid("query");
+      const all = await domains(c);
+      const only = query.domain === undefined ? undefined : all.find((domain) => domain.name === query.domain);
+      if (query.domain !== undefined && !only) throw new UnknownDomainError(query.domain);
+      const bindings = only ? [only.database] : [...services(c).nameDatabases().bindings.keys()];
+      const sources = bindings.map((binding) => ({ binding, db: services(c).namesOf({ name: only?.name ?? binding, database: binding }) }));
+      return c.json(await listChanges(sources, query));
+    },
+  )
   .get(
     "/domains/:domain/names",
     describeRoute({ operationId: "listNames", summary: "List or search a domain's names", tag: "names", auth: "none" }),

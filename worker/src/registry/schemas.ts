@@ -159,6 +159,17 @@ export const PageQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(NAME_LIMITS.maxPageSize).default(50),
 });
 
+/** A page of the change feed. */
+export const ChangesQuerySchema = z.strictObject({
+  after: z
+    .string()
+    .regex(/^(\d{1,15}|[A-Za-z_][A-Za-z0-9_]{0,63}:\d{1,15}(,[A-Za-z_][A-Za-z0-9_]{0,63}:\d{1,15}){0,15})$/, "must be a cursor this feed returned")
+    .optional()
+    .meta({ description: "A `cursor` the feed returned (omitted: from the beginning)" }),
+  limit: z.coerce.number().int().min(1).max(NAME_LIMITS.maxPageSize).default(100),
+  domain: z.string().min(1).max(255).optional().meta({ description: "Only this served domain's names" }),
+});
+
 /** A page of the audit trail: its cursor is where the previous page ended (per database the trail is in). */
 export const AuditPageQuerySchema = PageQuerySchema.extend({
   cursor: z
