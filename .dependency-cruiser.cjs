@@ -4,7 +4,7 @@
 //   features   ccip/, registry/, relay/, health/ — side by side, never importing one another;
 //   shared/    what several features read (served domains, answer cache, DM3 profiles, DS record);
 //   app/       the composition root: the only place that builds services for requests and crons.
-const FEATURES = "^worker/src/(ccip|registry|relay|health)/";
+const FEATURES = "^worker/src/(ccip|registry|relay|health|pages)/";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -13,7 +13,7 @@ module.exports = {
       name: "feature-to-feature",
       comment: "A feature depends on shared modules below it, never on another feature's internals.",
       severity: "error",
-      from: { path: "^worker/src/(ccip|registry|relay|health)/[^/]+$", pathNot: "\\.test\\.ts$" },
+      from: { path: "^worker/src/(ccip|registry|relay|health|pages)/[^/]+$", pathNot: "\\.test\\.ts$" },
       to: { path: FEATURES, pathNot: "^worker/src/$1/" },
     },
     {
@@ -23,7 +23,7 @@ module.exports = {
       from: { path: "^worker/src/protocol/" },
       to: {
         path: [
-          "^worker/src/(http|db|app|shared|ccip|registry|relay|health)/",
+          "^worker/src/(http|db|app|shared|ccip|registry|relay|health|pages)/",
           "^worker/src/(env|relayConfig|index)\\.ts$",
           "node_modules/hono/",
           "node_modules/drizzle-orm/",
@@ -41,7 +41,7 @@ module.exports = {
       name: "composition-root-only-at-the-top",
       comment: "Only route assembly and features use the composition root (types from it are fine anywhere above shared/).",
       severity: "error",
-      from: { path: "^worker/src/", pathNot: ["^worker/src/(app|ccip|registry|relay|health)/", "^worker/src/index\\.ts$", "\\.test\\.ts$"] },
+      from: { path: "^worker/src/", pathNot: ["^worker/src/(app|ccip|registry|relay|health|pages)/", "^worker/src/index\\.ts$", "\\.test\\.ts$"] },
       to: { path: "^worker/src/app/" },
     },
     {

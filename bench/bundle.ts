@@ -8,6 +8,7 @@ import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { projectRoot } from "../scripts/lib/paths";
+import { buildWebAssets } from "../scripts/lib/buildWeb";
 import { runWrangler } from "../scripts/lib/wrangler";
 
 const KIB = 1024;
@@ -15,6 +16,7 @@ const KIB = 1024;
 export async function benchBundle(): Promise<void> {
   const outDir = path.join(projectRoot, "bench", "out", "bundle");
   await rm(outDir, { recursive: true, force: true });
+  await buildWebAssets();
   await runWrangler(["deploy", "--dry-run", "--outdir", outDir, "--metafile"]);
   console.log("\nWorker bundle as deployed (wrangler deploy --dry-run; wrangler.toml sets minify = true)");
   let rawTotal = 0;

@@ -51,6 +51,9 @@ Local dm3 registry is up.
   gateway   ${stack.info.gatewayUrl}  (signer ${stack.info.signer})
   state     .dev/stack.json, logs in .dev/*.log, demo keys in .dev/demo-keys.json
 
+Open ${stack.info.gatewayUrl}/name/${alice} in a browser: the name's records and DM3 profile,
+checked on chain; ${stack.info.gatewayUrl}/docs is the API reference.
+
 Try it (in another terminal):
   npm run cli -- resolve ${alice}
   npm run cli -- resolve ${alice} --text network.dm3.profile

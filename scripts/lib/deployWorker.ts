@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { buildWebAssets } from "./buildWeb";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { generateDeliveryServiceKeys } from "./deliveryServiceKeys";
 import { projectRoot } from "./paths";
@@ -76,6 +77,7 @@ export async function ensureQueues(): Promise<string[]> {
  * written to disk or shown in a process list.
  */
 export async function deployWorker(secrets: Partial<Record<SecretName, string>>, options: { dryRun: boolean }): Promise<string> {
+  await buildWebAssets();
   const dir = await mkdtemp(path.join(tmpdir(), "dm3-deploy-"));
   try {
     if (options.dryRun) return await runWranglerOutput(["deploy", "--dry-run", "--outdir", path.join(dir, "bundle")]);

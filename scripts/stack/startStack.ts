@@ -101,11 +101,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       configFile,
       // The relay's public URL is configuration, never a request's Host (wrangler.toml leaves it empty).
       // Webhooks on the local stack are local servers; deployments refuse loopback targets.
-      // The worker reads ENS (names it does not serve, spam rules) from the local chain.
+      // The worker reads ENS (names it does not serve, spam rules) from the local chain, and name
+      // pages check names on it from the browser.
       vars: {
         DS_URL: gatewayUrl,
         WEBHOOK_ALLOW_LOOPBACK: "true",
         L1_RPC_URL: node.rpcUrl,
+        PUBLIC_RPC_URL: node.rpcUrl,
         ENS_REGISTRY: contracts.ensRegistry,
         ...options.vars,
       },

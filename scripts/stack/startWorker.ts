@@ -1,4 +1,5 @@
 import type { ChildProcess } from "node:child_process";
+import { buildWebAssets } from "../lib/buildWeb";
 import { binPath, projectRoot } from "../lib/paths";
 import { runWrangler } from "../lib/wrangler";
 import { spawnLogged, waitUntil } from "./processes";
@@ -20,6 +21,7 @@ export async function startWorker(options: {
   configFile: string;
   vars?: Record<string, string>;
 }): Promise<{ child: ChildProcess; url: string }> {
+  await buildWebAssets();
   const child = spawnLogged(
     binPath("wrangler"),
     [

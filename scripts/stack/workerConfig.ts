@@ -13,7 +13,7 @@ export const WRANGLER_CONFIG = path.join(projectRoot, "wrangler.toml");
 export async function copyWorkerConfig(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   const config = (await readFile(WRANGLER_CONFIG, "utf8")).replace(
-    /^(main|migrations_dir)(\s*=\s*)"([^"]+)"/gm,
+    /^(main|migrations_dir|directory)(\s*=\s*)"([^"]+)"/gm,
     (_line, key: string, equals: string, value: string) => `${key}${equals}${JSON.stringify(path.resolve(projectRoot, value))}`,
   );
   const file = path.join(dir, "wrangler.toml");

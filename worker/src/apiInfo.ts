@@ -14,5 +14,6 @@ export const API_INFO: OpenApiInfo = {
     { name: "dm3", description: "dm3's offchain-resolver routes, so dm3's messenger can sign users up here unchanged" },
     { name: "relay", description: "The dm3 delivery-service API: submit, authenticate, pick up, acknowledge" },
     { name: "gateway", description: "EIP-3668 CCIP-Read lookups, health and this document" },
+    { name: "pages", description: "HTML pages for people: what this is, a name's page with owner self-service, this reference" },
   ],
 };

@@ -8,6 +8,7 @@ import { openApiDocument } from "../http/openApiDocument";
 import { describeRoute } from "../http/routeDocs";
 import { dm3ProfileRoutes } from "../registry/dm3Routes";
 import { registryRoutes } from "../registry/routes";
+import { pageRoutes } from "../pages/routes";
 import { relayRoutes } from "../relay/routes";
 import { relayServiceRoutes } from "../relay/serviceRoutes";
 import { D1_BOOKMARK_HEADER, provideServices } from "./services";
@@ -29,6 +30,7 @@ export const app = new Hono<{ Bindings: Env }>({ strict: false })
   .route("/v1", registryRoutes)
   .route("/v1", relayServiceRoutes)
   .route("/profile", dm3ProfileRoutes)
+  .route("/", pageRoutes)
   .route("/", relayRoutes)
   .notFound(onNotFound)
   .onError(onError);
