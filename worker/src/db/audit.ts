@@ -1,5 +1,4 @@
-import { and, desc, eq, lt } from "drizzle-orm";
-import { chunk, rowsPerStatement } from "./boundParameters";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "./client";
 import { type AuditRow, auditLog } from "./schema";
 
@@ -8,10 +7,28 @@ export function auditInsert(db: Database, row: AuditRow) {
   return db.insert(auditLog).values(row);
 }
 
-/** The inserts of many audit rows (multi-row statements within D1's bound-parameter limit). */
+/** The insert of many audit rows: one statement, the rows bound as one JSON parameter (`json_each`). */
 export function auditInserts(db: Database, rows: AuditRow[]) {
-  // Every column is bound, the autoincrement id included: 7 per row.
-  return chunk(rows, rowsPerStatement(7)).map((group) => db.insert(auditLog).values(group));
+  const json = JSON.stringify(rows.map((row) => [row.atSeconds, row.actor, row.action, row.domain, row.subject, row.detail ?? null]));
+  const column = (index: number) => sql.raw(`j.value ->> ${index}`);
+  return [
+    db.insert(auditLog).select(
+      db
+        .select({
+          // NULL into an INTEGER PRIMARY KEY takes the next id.
+          id: sql<number>`NULL`.as("id"),
+          atSeconds: sql<number>`${column(0)}`.as("at"),
+          actor: sql<string>`${column(1)}`.as("actor"),
+          action: sql<string>`${column(2)}`.as("action"),
+          domain: sql<string>`${column(3)}`.as("domain"),
+          subject: sql<string>`${column(4)}`.as("subject"),
+          detail: sql<string | null>`${column(5)}`.as("detail"),
+        })
+        // In the given order: the audit trail lists rows by id.
+        .from(sql`json_each(${json}) AS j`)
+        .orderBy(sql`j.key`),
+    ),
+  ];
 }
 
 /** A domain's audit trail, newest first, `limit` rows before the row id `beforeId`. */

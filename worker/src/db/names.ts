@@ -370,26 +370,21 @@ export async function loadRecords(db: Database, rows: NameRow[]): Promise<NameWi
   return [...byNode.values()];
 }
 
-/** Values rows `(?, ?), (?, ?)…` for a `JOIN (VALUES …) AS v` (SQLite names its columns column1, column2, …). */
-function valuesRows(rows: unknown[][]) {
-  return sql.join(
-    rows.map(
-      (row) =>
-        sql`(${sql.join(
-          row.map((value) => sql`${value}`),
-          sql`, `,
-        )})`,
-    ),
-    sql`, `,
-  );
+/** The rows of a JSON array bound as one parameter (`json_each`): any number of rows in one statement, within D1's 100 bound parameters. */
+function jsonRows(rows: unknown[][]) {
+  return sql`json_each(${JSON.stringify(rows)})`;
 }
+
+/** Column `index` of a {@link jsonRows} row (`j` is its alias). */
+const column = (index: number) => sql.raw(`j.value ->> ${index}`);
 
 /**
  * {@link replaceNameStatements} for many names at once (a bulk import): the same changes, in the
- * same order, as set-based multi-row statements — a few hundred statements for a thousand names
- * instead of ten thousand. Run them in one batch; if it fails, fall back to one name at a time to
- * find the culprit. (No nonces and no version checks: bulk writes are a service's.) `upserts` are
- * the indexes of the names upserts, whose results list `{ node, version }` of every name written.
+ * same order, as set-based statements over the whole request — each list (names, texts,
+ * addresses) bound as one JSON parameter, so a thousand names take about a dozen statements.
+ * Run them in one batch; if it fails, fall back to one name at a time to find the culprit. (No
+ * nonces and no version checks: bulk writes are a service's.) `upserts` are the indexes of the
+ * names upserts, whose results list `{ node, version }` of every name written.
  */
 export function replaceManyNamesStatements(
   db: Database,
@@ -397,74 +392,91 @@ export function replaceManyNamesStatements(
   nowSeconds: number,
 ): { statements: Statement[]; upserts: number[] } {
   const statements: Statement[] = [];
-  const upserts: number[] = [];
   // Previous owners' messages, deliveries, rules and outbound messages go when a name changes hands.
-  // (2 parameters per name, plus the statement's own.)
-  for (const group of chunk(items, rowsPerStatement(2, 4))) {
-    const changedHands = sql`SELECT n.name FROM ${names} n JOIN (VALUES ${valuesRows(group.map(({ entry }) => [entry.node, entry.ownerAddress]))}) AS v ON n.node = v.column1 WHERE lower(n.owner_address) <> lower(v.column2)`;
-    statements.push(
-      db.delete(messages).where(sql`${messages.recipient} IN (${changedHands})`),
-      db.delete(webhookDeliveries).where(sql`${webhookDeliveries.recipient} IN (${changedHands})`),
-      db.delete(spamRules).where(and(eq(spamRules.kind, "name"), sql`${spamRules.subject} IN (${changedHands})`)),
-      db.delete(outboundMessages).where(and(eq(outboundMessages.status, "pending"), sql`${outboundMessages.sender} IN (${changedHands})`)),
-    );
-  }
-  // The profiles names move away from stay refused (the trigger on text_records checks them).
-  // (3 parameters per name: node and next profile in VALUES, node in IN; plus the prefix length and key.)
-  for (const group of chunk(items, rowsPerStatement(3, 8))) {
-    const next = valuesRows(group.map(({ entry }) => [entry.node, entry.texts[DM3_PROFILE_TEXT_KEY] ?? null]));
-    const nextProfile = sql`(SELECT ${storedProfileJson(sql.raw("v.column2"))} FROM (VALUES ${next}) AS v WHERE v.column1 = ${textRecords.node})`;
-    const nodes = inArray(
-      textRecords.node,
-      group.map(({ entry }) => entry.node),
-    );
-    statements.push(supersedeProfilesStatement(db, nodes, nextProfile));
-  }
-  const sameOwner = sql`lower(${names.ownerAddress}) = lower(excluded.owner_address)`;
-  // Drizzle binds every column of a multi-row insert, defaults included: 10 per name.
-  for (const group of chunk(items, rowsPerStatement(10))) {
-    upserts.push(statements.length);
-    statements.push(
-      db
-        .insert(names)
-        .values(
-          group.map(({ entry, ownerProof }) => ({
-            node: entry.node,
-            name: entry.name,
-            domain: entry.domain,
-            ownerAddress: entry.ownerAddress,
-            contenthash: entry.contenthash,
-            ownerProof,
-            ownerSinceSeconds: nowSeconds,
-            createdAtSeconds: nowSeconds,
-            updatedAtSeconds: nowSeconds,
-          })),
-        )
-        .onConflictDoUpdate({
-          target: names.node,
-          set: {
-            ownerAddress: sql`excluded.owner_address`,
-            contenthash: sql`excluded.contenthash`,
-            updatedAtSeconds: sql`excluded.updated_at`,
-            ownerProof: sql`CASE WHEN ${sameOwner} THEN max(${names.ownerProof}, excluded.owner_proof) ELSE excluded.owner_proof END`,
-            ownerSinceSeconds: sql`CASE WHEN ${sameOwner} THEN ${names.ownerSinceSeconds} ELSE excluded.owner_since END`,
-            version: sql`${names.version} + 1`,
-          },
-        })
-        // A name that existed comes back with version > 0: only those can have cached answers.
-        .returning({ node: names.node, version: names.version }),
-    );
-  }
-  const nodes = items.map(({ entry }) => entry.node);
-  for (const group of chunk(nodes, rowsPerStatement(1))) {
-    statements.push(db.delete(textRecords).where(inArray(textRecords.node, group)), db.delete(addressRecords).where(inArray(addressRecords.node, group)));
-  }
-  const texts = items.flatMap(({ entry }) => Object.entries(entry.texts).map(([key, value]) => ({ node: entry.node, key, value })));
-  for (const rows of chunk(texts, rowsPerStatement(3))) statements.push(db.insert(textRecords).values(rows));
-  const addresses = items.flatMap(({ entry }) =>
-    Object.entries(entry.addresses).map(([coinType, address]) => ({ node: entry.node, coinType: Number(coinType), address })),
+  const owners = jsonRows(items.map(({ entry }) => [entry.node, entry.ownerAddress]));
+  const changedHands = sql`SELECT n.name FROM ${names} n JOIN ${owners} AS j ON n.node = ${column(0)} WHERE lower(n.owner_address) <> lower(${column(1)})`;
+  statements.push(
+    db.delete(messages).where(sql`${messages.recipient} IN (${changedHands})`),
+    db.delete(webhookDeliveries).where(sql`${webhookDeliveries.recipient} IN (${changedHands})`),
+    db.delete(spamRules).where(and(eq(spamRules.kind, "name"), sql`${spamRules.subject} IN (${changedHands})`)),
+    db.delete(outboundMessages).where(and(eq(outboundMessages.status, "pending"), sql`${outboundMessages.sender} IN (${changedHands})`)),
   );
-  for (const rows of chunk(addresses, rowsPerStatement(3))) statements.push(db.insert(addressRecords).values(rows));
+  // The profiles names move away from stay refused (the trigger on text_records checks them).
+  const nextProfiles = jsonRows(items.map(({ entry }) => [entry.node, entry.texts[DM3_PROFILE_TEXT_KEY] ?? null]));
+  const nextProfile = sql`(SELECT ${storedProfileJson(column(1))} FROM ${nextProfiles} AS j WHERE ${column(0)} = ${textRecords.node})`;
+  const nodes = items.map(({ entry }) => entry.node);
+  const written = sql`(SELECT value FROM json_each(${JSON.stringify(nodes)}))`;
+  statements.push(supersedeProfilesStatement(db, sql`${textRecords.node} IN ${written}`, nextProfile));
+  const sameOwner = sql`lower(${names.ownerAddress}) = lower(excluded.owner_address)`;
+  const rows = jsonRows(items.map(({ entry, ownerProof }) => [entry.node, entry.name, entry.domain, entry.ownerAddress, entry.contenthash, ownerProof]));
+  const upserts = [statements.length];
+  statements.push(
+    db
+      .insert(names)
+      .select(
+        db
+          .select({
+            node: sql<string>`${column(0)}`.as("node"),
+            name: sql<string>`${column(1)}`.as("name"),
+            domain: sql<string>`${column(2)}`.as("domain"),
+            ownerAddress: sql<string>`${column(3)}`.as("owner_address"),
+            contenthash: sql<string | null>`${column(4)}`.as("contenthash"),
+            ownerProof: sql<number>`${column(5)}`.as("owner_proof"),
+            ownerSinceSeconds: sql<number>`${nowSeconds}`.as("owner_since"),
+            version: sql<number>`0`.as("version"),
+            createdAtSeconds: sql<number>`${nowSeconds}`.as("created_at"),
+            updatedAtSeconds: sql<number>`${nowSeconds}`.as("updated_at"),
+          })
+          .from(sql`${rows} AS j`)
+          // SQLite reads `ON CONFLICT` after a bare FROM as a join constraint; a WHERE ends the SELECT.
+          .where(sql`true`),
+      )
+      .onConflictDoUpdate({
+        target: names.node,
+        set: {
+          ownerAddress: sql`excluded.owner_address`,
+          contenthash: sql`excluded.contenthash`,
+          updatedAtSeconds: sql`excluded.updated_at`,
+          ownerProof: sql`CASE WHEN ${sameOwner} THEN max(${names.ownerProof}, excluded.owner_proof) ELSE excluded.owner_proof END`,
+          ownerSinceSeconds: sql`CASE WHEN ${sameOwner} THEN ${names.ownerSinceSeconds} ELSE excluded.owner_since END`,
+          version: sql`${names.version} + 1`,
+        },
+      })
+      // A name that existed comes back with version > 0: only those can have cached answers.
+      .returning({ node: names.node, version: names.version }),
+  );
+  statements.push(
+    db.delete(textRecords).where(sql`${textRecords.node} IN ${written}`),
+    db.delete(addressRecords).where(sql`${addressRecords.node} IN ${written}`),
+  );
+  const texts = items.flatMap(({ entry }) => Object.entries(entry.texts).map(([key, value]) => [entry.node, key, value]));
+  if (texts.length > 0) {
+    statements.push(
+      db.insert(textRecords).select(
+        db
+          .select({
+            node: sql<string>`${column(0)}`.as("node"),
+            key: sql<string>`${column(1)}`.as("key"),
+            value: sql<string>`${column(2)}`.as("value"),
+          })
+          .from(sql`${jsonRows(texts)} AS j`),
+      ),
+    );
+  }
+  const addresses = items.flatMap(({ entry }) => Object.entries(entry.addresses).map(([coinType, address]) => [entry.node, Number(coinType), address]));
+  if (addresses.length > 0) {
+    statements.push(
+      db.insert(addressRecords).select(
+        db
+          .select({
+            node: sql<string>`${column(0)}`.as("node"),
+            coinType: sql<number>`${column(1)}`.as("coin_type"),
+            address: sql<string>`${column(2)}`.as("address"),
+          })
+          .from(sql`${jsonRows(addresses)} AS j`),
+      ),
+    );
+  }
   statements.push(recordPuts(db, nodes, nowSeconds));
   return { statements, upserts };
 }
