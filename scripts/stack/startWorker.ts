@@ -1,10 +1,13 @@
 import type { ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { buildWebAssets } from "../lib/buildWeb";
 import { binPath, projectRoot } from "../lib/paths";
 import { runWrangler } from "../lib/wrangler";
 import { spawnLogged, waitUntil } from "./processes";
 
 const WORKER_START_TIMEOUT_MS = 90_000;
+const HEALTH_PROBE_TIMEOUT_MS = 5_000;
+const LOG_LINES_SHOWN = 30;
 
 /** Applies `migrations/` to the local D1 kept under `stateDir` (wrangler's own migration runner). */
 export async function migrateLocalD1(stateDir: string): Promise<void> {
@@ -44,17 +47,30 @@ export async function startWorker(options: {
     { cwd: projectRoot, logFile: options.logFile },
   );
   const url = `http://127.0.0.1:${options.port}`;
-  let exited = false;
-  child.once("exit", () => {
-    exited = true;
+  let hasExited = false;
+  const exited = new Promise<never>((_resolve, reject) => {
+    child.once("exit", (code, signal) => {
+      hasExited = true;
+      reject(new Error(`wrangler dev exited (${signal ?? `code ${code}`}) before answering`));
+    });
   });
-  await waitUntil(
-    `the worker at ${url} (log: ${options.logFile})`,
-    async () => {
-      if (exited) throw new Error(`wrangler dev exited; see ${options.logFile}`);
-      return (await fetch(`${url}/health`)).ok;
-    },
-    WORKER_START_TIMEOUT_MS,
-  );
+  exited.catch(() => undefined); // Observed below; after start-up an exit is the caller's business.
+  try {
+    await Promise.race([
+      exited,
+      waitUntil(
+        `the worker at ${url}`,
+        // Each probe bounded: a request the proxy holds on to must not use up the whole wait.
+        // (After an exit the probe ends the wait; the race has already failed.)
+        async () => hasExited || (await fetch(`${url}/health`, { signal: AbortSignal.timeout(HEALTH_PROBE_TIMEOUT_MS) })).ok,
+        WORKER_START_TIMEOUT_MS,
+      ),
+    ]);
+  } catch (error) {
+    // Say why: the end of wrangler's log (a port taken, a config error) belongs in the failure.
+    const log = await readFile(options.logFile, "utf8").catch(() => "");
+    const tail = log.trimEnd().split("\n").slice(-LOG_LINES_SHOWN).join("\n");
+    throw new Error(`${(error as Error).message}; last lines of ${options.logFile}:\n${tail}`);
+  }
   return { child, url };
 }
