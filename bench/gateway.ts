@@ -54,7 +54,7 @@ async function registerNames(registry: RegistryClient, domain: string, owner: st
   }
 }
 
-/** Hands out paths in order; `behind` (if given) must stay ahead, so these are second sightings. */
+/** Hands out paths in order, never past `ahead`'s position (if given): its paths are then second sightings. */
 function pathSequence(paths: string[], label: string, ahead?: { position: () => number }) {
   let next = 0;
   return {

@@ -17,12 +17,12 @@ import {
   type SignedUserProfile,
 } from "../sdk/src/index";
 import type { NamePageData } from "../worker/src/pages/NamePageData";
+import { DM3_PROFILE_TEXT_KEY } from "../worker/src/protocol/dm3/profile";
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const data = JSON.parse(element("page-data").textContent ?? "{}") as NamePageData;
 const ethereum = (window as { ethereum?: EIP1193Provider }).ethereum;
 const registry = createRegistryClient({ url: location.origin });
-const DM3_PROFILE_TEXT_KEY = "network.dm3.profile";
 
 function say(id: string, text: string, tone?: "ok" | "bad") {
   const target = element(id);

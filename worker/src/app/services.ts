@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { createClient, type Hex, http } from "viem";
 import { call, getBalance, getTransactionCount, readContract } from "viem/actions";
 import { InvalidInputError } from "../http/validate";
-import { createDatabases, type Database } from "../db/client";
+import { createDatabases, type Database, type NamedDatabase } from "../db/client";
 import {
   type ChainConfig,
   type Config,
@@ -39,8 +39,8 @@ export type Services = {
   db: Database;
   /** The database holding `domain`'s names, records, nonces and name audit rows. */
   namesOf(domain: Pick<ServedDomain, "name" | "database">): Database;
-  /** Every database that may hold names, `DB` first (reads across domains, e.g. by owner). */
-  allNameDatabases(): Database[];
+  /** Every database that may hold names, by binding, `DB` first (reads across domains: by owner, the change feed). */
+  allNameDatabases(): NamedDatabase[];
   /** Which databases may hold names, and where new domains go (`ConfigError` when misconfigured). */
   nameDatabases(): NameDatabases;
   /** Where this request's D1 sessions got to (after its writes): the client sends them back to read them. */

@@ -1,4 +1,4 @@
-import type { Database } from "./client";
+import type { Database, NamedDatabase } from "./client";
 import { findProvenName, listNameRowsByOwner } from "./names";
 import type { NameRow } from "./schema";
 
@@ -20,8 +20,8 @@ export function compareAsSqlite(left: string, right: string): number {
 }
 
 /** A page of the names `owner` owns in any of `databases`, in name order after `afterName`. */
-export async function listNameRowsByOwnerAcross(databases: Database[], owner: string, limit: number, afterName?: string): Promise<NameRow[]> {
-  const pages = await Promise.all(databases.map((db) => listNameRowsByOwner(db, owner, limit, afterName)));
+export async function listNameRowsByOwnerAcross(databases: NamedDatabase[], owner: string, limit: number, afterName?: string): Promise<NameRow[]> {
+  const pages = await Promise.all(databases.map(({ db }) => listNameRowsByOwner(db, owner, limit, afterName)));
   return pages
     .flat()
     .sort((a, b) => compareAsSqlite(a.name, b.name))
@@ -33,11 +33,11 @@ const ADDRESS_NAME = /^0x[0-9a-f]{40}\./;
 
 /** {@link findProvenName} over `databases`: each one's choice, then the same rule across them. */
 export async function findProvenNameAcross(
-  databases: Database[],
+  databases: NamedDatabase[],
   owner: string,
   options: { withProfile: boolean },
 ): Promise<{ row: NameRow; db: Database } | undefined> {
-  const found = await Promise.all(databases.map(async (db) => ({ row: await findProvenName(db, owner, options), db })));
+  const found = await Promise.all(databases.map(async ({ db }) => ({ row: await findProvenName(db, owner, options), db })));
   let best: { row: NameRow; db: Database } | undefined;
   for (const candidate of found) {
     if (candidate.row && (!best || provenNameOrder(candidate.row, best.row) < 0)) best = { row: candidate.row, db: candidate.db };

@@ -39,6 +39,9 @@ export function createSession(d1: D1Database, bookmark: string | undefined): D1S
   return { db: drizzle(session as unknown as D1Database), bookmark: () => session.getBookmark() };
 }
 
+/** A database and the binding it is bound as (cursors name positions by binding). */
+export type NamedDatabase = { binding: string; db: Database };
+
 /**
  * The D1 databases of one request, by binding: `DB` (the directory: domains, keys, the relay) and
  * the databases domains' names live in (`DB` itself unless a domain was placed elsewhere).
@@ -46,8 +49,8 @@ export function createSession(d1: D1Database, bookmark: string | undefined): D1S
 export type Databases = {
   /** The database bound as `binding` (the caller checks it is one of `bindings`). */
   get(binding: string): Database;
-  /** Every database that may hold names, `DB` first (for reads across domains, e.g. by owner). */
-  all(): Database[];
+  /** Every database that may hold names, by binding, `DB` first (for reads across domains, e.g. by owner). */
+  all(): NamedDatabase[];
   /** Where this request's sessions got to, by binding (none when reading without sessions). */
   bookmarks(): D1Bookmarks;
 };
@@ -72,7 +75,7 @@ export function createDatabases(bindings: ReadonlyMap<string, D1Database>, sessi
   };
   return {
     get,
-    all: () => [...bindings.keys()].map(get),
+    all: () => [...bindings.keys()].map((binding) => ({ binding, db: get(binding) })),
     bookmarks: () => {
       const bookmarks: D1Bookmarks = new Map();
       for (const [binding, session] of opened) {

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
 import type { Hex } from "viem";
 import type { Database, Statement } from "./client";
+import { jsonList } from "./jsonRows";
 import { addressRecords, type NameChangeRow, nameChanges, names, textRecords } from "./schema";
 
 /** A name's public state as the feed stores it (`record`): what an indexer needs to rebuild the name. */
@@ -39,7 +40,7 @@ export function recordPut(db: Database, node: Hex, atSeconds: number): Statement
 
 /** The feed rows of many names just written (a bulk import): one statement, one bound list. */
 export function recordPuts(db: Database, nodes: Hex[], atSeconds: number): Statement {
-  return changeRows(db, sql`${names.node} IN (SELECT value FROM json_each(${JSON.stringify(nodes)}))`, atSeconds, "put", currentRecord());
+  return changeRows(db, sql`${names.node} IN ${jsonList(nodes)}`, atSeconds, "put", currentRecord());
 }
 
 /** The feed row of a delete, only if the name exists: put it before the statement that deletes it. */

@@ -2,6 +2,7 @@ import { and, asc, eq, exists, gt, gte, inArray, lt, type SQL, type SQLWrapper, 
 import type { Hex } from "viem";
 import { chunk, rowsPerStatement } from "./boundParameters";
 import type { Database, Statement } from "./client";
+import { jsonColumn, jsonList, jsonRows } from "./jsonRows";
 import { recordDelete, recordPut, recordPuts } from "./nameChanges";
 import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY } from "../protocol/dm3/profile";
 import {
@@ -370,14 +371,6 @@ export async function loadRecords(db: Database, rows: NameRow[]): Promise<NameWi
   return [...byNode.values()];
 }
 
-/** The rows of a JSON array bound as one parameter (`json_each`): any number of rows in one statement, within D1's 100 bound parameters. */
-function jsonRows(rows: unknown[][]) {
-  return sql`json_each(${JSON.stringify(rows)})`;
-}
-
-/** Column `index` of a {@link jsonRows} row (`j` is its alias). */
-const column = (index: number) => sql.raw(`j.value ->> ${index}`);
-
 /**
  * {@link replaceNameStatements} for many names at once (a bulk import): the same changes, in the
  * same order, as set-based statements over the whole request — each list (names, texts,
@@ -394,7 +387,7 @@ export function replaceManyNamesStatements(
   const statements: Statement[] = [];
   // Previous owners' messages, deliveries, rules and outbound messages go when a name changes hands.
   const owners = jsonRows(items.map(({ entry }) => [entry.node, entry.ownerAddress]));
-  const changedHands = sql`SELECT n.name FROM ${names} n JOIN ${owners} AS j ON n.node = ${column(0)} WHERE lower(n.owner_address) <> lower(${column(1)})`;
+  const changedHands = sql`SELECT n.name FROM ${names} n JOIN ${owners} ON n.node = ${jsonColumn(0)} WHERE lower(n.owner_address) <> lower(${jsonColumn(1)})`;
   statements.push(
     db.delete(messages).where(sql`${messages.recipient} IN (${changedHands})`),
     db.delete(webhookDeliveries).where(sql`${webhookDeliveries.recipient} IN (${changedHands})`),
@@ -403,9 +396,9 @@ export function replaceManyNamesStatements(
   );
   // The profiles names move away from stay refused (the trigger on text_records checks them).
   const nextProfiles = jsonRows(items.map(({ entry }) => [entry.node, entry.texts[DM3_PROFILE_TEXT_KEY] ?? null]));
-  const nextProfile = sql`(SELECT ${storedProfileJson(column(1))} FROM ${nextProfiles} AS j WHERE ${column(0)} = ${textRecords.node})`;
+  const nextProfile = sql`(SELECT ${storedProfileJson(jsonColumn(1))} FROM ${nextProfiles} WHERE ${jsonColumn(0)} = ${textRecords.node})`;
   const nodes = items.map(({ entry }) => entry.node);
-  const written = sql`(SELECT value FROM json_each(${JSON.stringify(nodes)}))`;
+  const written = jsonList(nodes);
   statements.push(supersedeProfilesStatement(db, sql`${textRecords.node} IN ${written}`, nextProfile));
   const sameOwner = sql`lower(${names.ownerAddress}) = lower(excluded.owner_address)`;
   const rows = jsonRows(items.map(({ entry, ownerProof }) => [entry.node, entry.name, entry.domain, entry.ownerAddress, entry.contenthash, ownerProof]));
@@ -416,18 +409,18 @@ export function replaceManyNamesStatements(
       .select(
         db
           .select({
-            node: sql<string>`${column(0)}`.as("node"),
-            name: sql<string>`${column(1)}`.as("name"),
-            domain: sql<string>`${column(2)}`.as("domain"),
-            ownerAddress: sql<string>`${column(3)}`.as("owner_address"),
-            contenthash: sql<string | null>`${column(4)}`.as("contenthash"),
-            ownerProof: sql<number>`${column(5)}`.as("owner_proof"),
+            node: sql<string>`${jsonColumn(0)}`.as("node"),
+            name: sql<string>`${jsonColumn(1)}`.as("name"),
+            domain: sql<string>`${jsonColumn(2)}`.as("domain"),
+            ownerAddress: sql<string>`${jsonColumn(3)}`.as("owner_address"),
+            contenthash: sql<string | null>`${jsonColumn(4)}`.as("contenthash"),
+            ownerProof: sql<number>`${jsonColumn(5)}`.as("owner_proof"),
             ownerSinceSeconds: sql<number>`${nowSeconds}`.as("owner_since"),
             version: sql<number>`0`.as("version"),
             createdAtSeconds: sql<number>`${nowSeconds}`.as("created_at"),
             updatedAtSeconds: sql<number>`${nowSeconds}`.as("updated_at"),
           })
-          .from(sql`${rows} AS j`)
+          .from(rows)
           // SQLite reads `ON CONFLICT` after a bare FROM as a join constraint; a WHERE ends the SELECT.
           .where(sql`true`),
       )
@@ -455,11 +448,11 @@ export function replaceManyNamesStatements(
       db.insert(textRecords).select(
         db
           .select({
-            node: sql<string>`${column(0)}`.as("node"),
-            key: sql<string>`${column(1)}`.as("key"),
-            value: sql<string>`${column(2)}`.as("value"),
+            node: sql<string>`${jsonColumn(0)}`.as("node"),
+            key: sql<string>`${jsonColumn(1)}`.as("key"),
+            value: sql<string>`${jsonColumn(2)}`.as("value"),
           })
-          .from(sql`${jsonRows(texts)} AS j`),
+          .from(jsonRows(texts)),
       ),
     );
   }
@@ -469,11 +462,11 @@ export function replaceManyNamesStatements(
       db.insert(addressRecords).select(
         db
           .select({
-            node: sql<string>`${column(0)}`.as("node"),
-            coinType: sql<number>`${column(1)}`.as("coin_type"),
-            address: sql<string>`${column(2)}`.as("address"),
+            node: sql<string>`${jsonColumn(0)}`.as("node"),
+            coinType: sql<number>`${jsonColumn(1)}`.as("coin_type"),
+            address: sql<string>`${jsonColumn(2)}`.as("address"),
           })
-          .from(sql`${jsonRows(addresses)} AS j`),
+          .from(jsonRows(addresses)),
       ),
     );
   }

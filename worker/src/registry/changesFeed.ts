@@ -1,15 +1,12 @@
 import type { Hex } from "viem";
 import { mergeInOrder } from "../db/acrossDatabases";
-import type { Database } from "../db/client";
+import type { NamedDatabase } from "../db/client";
 import { type ChangeRecord, listNameChanges } from "../db/nameChanges";
 import type { NameChangeRow } from "../db/schema";
 import { InvalidInputError } from "../http/validate";
 import { PRIMARY_DATABASE } from "../protocol/d1Bookmarks";
 import type { ChangeView, ChangesPage } from "./apiTypes";
 import { toNameView } from "./names";
-
-/** A database the feed reads, by binding (a cursor names positions by binding). */
-export type FeedSource = { binding: string; db: Database };
 
 const ENTRY = /^([A-Za-z_][A-Za-z0-9_]{0,63}):(\d{1,15})$/;
 const BARE = /^\d{1,15}$/;
@@ -30,7 +27,7 @@ function parseCursor(cursor: string | undefined): Map<string, number> {
   return positions;
 }
 
-function formatCursor(sources: FeedSource[], positions: Map<string, number>): string {
+function formatCursor(sources: NamedDatabase[], positions: Map<string, number>): string {
   if (sources.length === 1 && sources[0]?.binding === PRIMARY_DATABASE) return String(positions.get(PRIMARY_DATABASE) ?? 0);
   return sources.map(({ binding }) => `${binding}:${positions.get(binding) ?? 0}`).join(",");
 }
@@ -57,7 +54,7 @@ function toChangeView(row: NameChangeRow, cursor: string): ChangeView {
  * `cursor` is where to continue (also when nothing was new: poll with it).
  */
 export async function listChanges(
-  sources: FeedSource[],
+  sources: NamedDatabase[],
   query: { after?: string | undefined; limit: number; domain?: string | undefined },
 ): Promise<ChangesPage> {
   const positions = parseCursor(query.after);

@@ -1,5 +1,5 @@
 import { getAddress } from "viem";
-import type { Database } from "../db/client";
+import type { Database, NamedDatabase } from "../db/client";
 import { listNameRows } from "../db/names";
 import { listNameRowsByOwnerAcross } from "../db/acrossDatabases";
 import { type NameRow, OWNER_PROOF } from "../db/schema";
@@ -24,7 +24,7 @@ export async function listDomainNames(
 
 /** Reverse lookup: the names `owner` owns, across domains (and the databases they live in). */
 export async function listNamesOfOwner(
-  databases: Database[],
+  databases: NamedDatabase[],
   owner: string,
   query: { cursor?: string | undefined; limit: number },
 ): Promise<Page<NameSummary>> {

@@ -243,11 +243,8 @@ export const registryRoutes = new Hono<{ Bindings: Env }>()
     queryOf(ChangesQuerySchema),
     async (c) => {
       const query = c.req.valid("query");
-      const all = await domains(c);
-      const only = query.domain === undefined ? undefined : all.find((domain) => domain.name === query.domain);
-      if (query.domain !== undefined && !only) throw new UnknownDomainError(query.domain);
-      const bindings = only ? [only.database] : [...services(c).nameDatabases().bindings.keys()];
-      const sources = bindings.map((binding) => ({ binding, db: services(c).namesOf({ name: only?.name ?? binding, database: binding }) }));
+      const only = query.domain === undefined ? undefined : await servedDomain(c, query.domain);
+      const sources = only ? [{ binding: only.database, db: namesOf(c, only) }] : services(c).allNameDatabases();
       return c.json(await listChanges(sources, query));
     },
   )
