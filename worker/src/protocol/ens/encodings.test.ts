@@ -7,6 +7,8 @@ describe("encodeCoinAddress (ENSIP-9)", () => {
     [0, "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "0x0014751e76e8199196d454941c45d1b3a323f1433bd6"],
     [0, "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "0x76a91477bff20c60e522dfaa3350c39b030a5d004e839a88ac"],
     [501, "11111111111111111111111111111111", `0x${"00".repeat(32)}`],
+    [2, "LaMT348PWRnrqeeWArpwQPbuanpXDZGEUz", "0x76a914a5f4d12ce3685781b227c1f39548ddef429e978388ac"],
+    [3, "DBXu2kgc3xtvCUWFcxFE3r9hEYgmuaaCyD", "0x76a9144620b70031f0e9437e374a2100934fba4911046088ac"],
     [60, "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "0x70997970c51812dc3a010c7d01b50e0d17dc79c8"],
     [2147483658, "0x1111111111111111111111111111111111111111", "0x1111111111111111111111111111111111111111"],
     [0, "0x0014751e76e8199196d454941c45d1b3a323f1433bd6", "0x0014751e76e8199196d454941c45d1b3a323f1433bd6"],
@@ -27,6 +29,12 @@ describe("encodeCoinAddress (ENSIP-9)", () => {
 
   test("takes hex bytes for coin types the encoder does not know", () => {
     expect(encodeCoinAddress(123_456, "0xABCD")).toBe("0xabcd");
+  });
+
+  test("other coins' text formats are refused with the way out: their bytes in hex", () => {
+    // XRP (144) has a text format, but not one the registry reads.
+    expect(() => encodeCoinAddress(144, "rf1BiGeXwwQoi8Z2ueFYTEXSwuJYfV2Jpn")).toThrow(/coin type 144's address as its ENSIP-9 bytes in 0x-hex/);
+    expect(encodeCoinAddress(144, "0x004b4e9c06f24296074f7bc48f92a97916c6dc5ea9")).toBe("0x004b4e9c06f24296074f7bc48f92a97916c6dc5ea9");
   });
 });
 
