@@ -1,5 +1,5 @@
 import type { LocalAccount, WalletClient } from "viem";
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import type {
   ApiErrorBody,
   ApiKeyView,

@@ -161,6 +161,8 @@ describe("GET /v1/changes", () => {
       expect(await expectError(await call(`/v1/changes?after=${encodeURIComponent(after)}`), 400, "invalid_input")).toContain("after");
     }
     for (const limit of ["0", "501", "x"]) expect(await expectError(await call(`/v1/changes?limit=${limit}`), 400, "invalid_input")).toContain("limit");
+    // zod's English messages, not a bare "Invalid input".
+    expect(await expectError(await call("/v1/changes?limit=501"), 400, "invalid_input")).toBe("limit: Too big: expected number to be <=500");
     await expectError(await call("/v1/changes?domain=nowhere.eth"), 404, "unknown_domain");
     await expectError(await call("/v1/changes?since=1"), 400, "invalid_input");
   });

@@ -184,7 +184,10 @@ describe("GET /openapi.json", () => {
       openapi: string;
       paths: Record<
         string,
-        Record<string, { requestBody?: { content: { "application/json": { schema: { properties?: Record<string, unknown>; required?: string[] } } } } }>
+        Record<
+          string,
+          { requestBody?: { content: { "application/json": { schema: { title?: string; properties?: Record<string, unknown>; required?: string[] } } } } }
+        >
       >;
     };
     expect(document.openapi).toBe("3.1.0");
@@ -192,6 +195,14 @@ describe("GET /openapi.json", () => {
     const schema = put?.requestBody?.content["application/json"].schema;
     expect(Object.keys(schema?.properties ?? {})).toEqual(["owner", "texts", "addresses", "contenthash", "dm3Profile"]);
     expect(schema?.required).toEqual(["owner"]);
+    // The schemas' own annotations (title, descriptions, examples) reach the document.
+    expect(schema).toMatchObject({
+      title: "NameRecords",
+      properties: {
+        owner: { description: "Ethereum address (any hex case)", example: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" },
+        texts: { description: "ENSIP-5 text records" },
+      },
+    });
     expect(Object.keys(document.paths)).toContain("/v1/names/{name}/signed");
     expect(Object.keys(document.paths)).toContain("/v1/domains/{domain}/names/bulk");
   });

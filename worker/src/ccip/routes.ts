@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
-import * as z from "zod";
+import * as z from "zod/mini";
+import { described } from "../protocol/described";
 import { describeRoute } from "../http/routeDocs";
 import { type Hex, isAddress, isHex, keccak256 } from "viem";
 import { limitBody } from "../http/limitBody";
@@ -16,8 +17,8 @@ import { registryRecords } from "./registryRecords";
 
 /** What an EIP-3668 client POSTs (documented; checked by `checkRequest`, which names the field). */
 const CcipRequestSchema = z.object({
-  sender: z.string().meta({ description: "0x address (trusted for nothing)" }),
-  data: z.string().meta({ description: "0x resolve(bytes,bytes) call data" }),
+  sender: described(z.string(), { description: "0x address (trusted for nothing)" }),
+  data: described(z.string(), { description: "0x resolve(bytes,bytes) call data" }),
 });
 
 /** Largest POST body: the JSON around the biggest accepted call data. */

@@ -1,5 +1,5 @@
 import type { RouterRoute } from "hono/types";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { type CollectedDoc, collectedDocOf, type RouteAuth } from "./routeDocs";
 
 /** The document's header: title, version, description, and the tags its operations use. */
@@ -14,7 +14,7 @@ const SECURITY: Record<RouteAuth, Record<string, string[]>[]> = {
 };
 
 /** JSON Schema (draft 2020-12, OpenAPI 3.1's dialect) of what a client sends for `schema`. */
-function inputSchema(schema: z.ZodType): Record<string, unknown> {
+function inputSchema(schema: z.ZodMiniType): Record<string, unknown> {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
   return json;
 }

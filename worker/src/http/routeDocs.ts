@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { RouterRoute } from "hono/types";
-import type * as z from "zod";
+import type * as z from "zod/mini";
 
 /** Who may call a route, as the OpenAPI document states it. */
 export type RouteAuth = "none" | "admin" | "service" | "session";
@@ -16,11 +16,11 @@ export type RouteDoc = {
   /** The success status when it is not 200. */
   successStatus?: number;
   /** The body's schema when the route reads it itself (not through `jsonBody`). */
-  body?: z.ZodType;
+  body?: z.ZodMiniType;
 };
 
 /** What the document generator reads off a route's handlers. */
-export type CollectedDoc = { doc?: RouteDoc; body?: z.ZodType; query?: z.ZodType };
+export type CollectedDoc = { doc?: RouteDoc; body?: z.ZodMiniType; query?: z.ZodMiniType };
 
 const collected = new WeakMap<object, CollectedDoc>();
 /** hono keeps a sub-app's own handler here when it wraps it with the sub-app's error handler. */

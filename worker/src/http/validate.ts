@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
-import type * as z from "zod";
+import type * as z from "zod/mini";
+import { checkSchema } from "../protocol/checkSchema";
 import { BadRequestError } from "./AppError";
 import { readJsonBody } from "./readJsonBody";
 import { documentValidator } from "./routeDocs";
@@ -10,12 +11,10 @@ export class InvalidInputError extends BadRequestError {
 }
 
 /** Parses `value` with `schema`, or throws one 400 naming the first wrong field. */
-export function validate<Schema extends z.ZodType>(schema: Schema, value: unknown, what: string): z.output<Schema> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue?.path.length ? issue.path.join(".") : what;
-  throw new InvalidInputError(`${path}: ${issue?.message ?? "invalid"}`);
+export function validate<Schema extends z.ZodMiniType>(schema: Schema, value: unknown, what: string): z.output<Schema> {
+  const checked = checkSchema(schema, value);
+  if (checked.ok) return checked.data;
+  throw new InvalidInputError(`${checked.path || what}: ${checked.message}`);
 }
 
 /**
@@ -24,7 +23,7 @@ export function validate<Schema extends z.ZodType>(schema: Schema, value: unknow
  * result with `c.req.valid("json")`. (hono's own `json` validator skips bodies without a JSON
  * Content-Type, which this API accepts.)
  */
-export function jsonBody<Schema extends z.ZodType>(schema: Schema) {
+export function jsonBody<Schema extends z.ZodMiniType>(schema: Schema) {
   const middleware = createMiddleware<{ Bindings: Env }, string, { in: { json: z.input<Schema> }; out: { json: z.output<Schema> } }>(
     async function jsonBody(c, next) {
       c.req.addValidatedData("json", validate(schema, await readJsonBody(c), "body") as object);
@@ -35,7 +34,7 @@ export function jsonBody<Schema extends z.ZodType>(schema: Schema) {
 }
 
 /** Validator middleware for the query string; the handler reads `c.req.valid("query")`. */
-export function queryOf<Schema extends z.ZodType>(schema: Schema) {
+export function queryOf<Schema extends z.ZodMiniType>(schema: Schema) {
   const middleware = createMiddleware<{ Bindings: Env }, string, { in: { query: z.input<Schema> }; out: { query: z.output<Schema> } }>(
     async function queryOf(c, next) {
       c.req.addValidatedData("query", validate(schema, c.req.query(), "query") as object);

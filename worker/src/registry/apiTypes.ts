@@ -1,5 +1,5 @@
 import type { Address } from "viem";
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import type { NameRecords } from "./schemas";
 
 // What the registry API answers, declared once from its request schemas: the routes answer with
@@ -92,4 +92,4 @@ export type BulkResult = {
 export type ApiErrorBody = { message: string; code: string };
 
 /** Helper: a schema's input type (what a client sends). */
-export type Input<Schema extends z.ZodType> = z.input<Schema>;
+export type Input<Schema extends z.ZodMiniType> = z.input<Schema>;

@@ -1,6 +1,6 @@
 import { stringToBytes } from "viem";
 import { normalize } from "viem/ens";
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { Services } from "../app/services";
 import { claimOutboundMessage, findOutboundMessage, finishOutboundMessage, insertOutboundMessage, rescheduleOutboundMessage } from "../db/outboundMessages";
 import type { OutboundMessageRow } from "../db/schema";
@@ -33,14 +33,13 @@ export function outboundBackoffMs(attempts: number): number {
 
 /** What a service hands the relay: one envelope per delivery service of the recipient, built by its user's client. */
 export const OutboundRequestSchema = z.strictObject({
-  from: z.string().min(1).max(255),
-  to: z.string().min(1).max(255),
+  from: z.string().check(z.minLength(1), z.maxLength(255)),
+  to: z.string().check(z.minLength(1), z.maxLength(255)),
   envelopes: z
-    .array(z.strictObject({ deliveryService: z.string().min(1).max(255), envelope: EncryptionEnvelopeSchema }))
-    .min(1)
-    .max(MAX_OUTBOUND_ENVELOPES),
+    .array(z.strictObject({ deliveryService: z.string().check(z.minLength(1), z.maxLength(255)), envelope: EncryptionEnvelopeSchema }))
+    .check(z.minLength(1), z.maxLength(MAX_OUTBOUND_ENVELOPES)),
   /** Give up (report `failed`) when not delivered within this many seconds; at most the relay's `OUTBOUND_MAX_AGE_SECONDS`. */
-  maxAgeSeconds: z.number().int().min(1).optional(),
+  maxAgeSeconds: z.optional(z.int().check(z.minimum(1))),
 });
 export type OutboundRequest = z.output<typeof OutboundRequestSchema>;
 

@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { describeRoute } from "../http/routeDocs";
 import { createMiddleware } from "hono/factory";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { deleteAcknowledgedMessages, listIncomingMessages } from "../db/messages";
 import { onDm3Error } from "../http/errors";
 import { limitBody } from "../http/limitBody";
@@ -18,9 +18,14 @@ type RelayContext = Context<{ Bindings: Env }>;
 
 /** Most envelopes one pickup returns (newest first); acknowledge them to see older ones. */
 export const MAX_PICKUP_MESSAGES = 500;
-const ChallengeAnswerSchema = z.strictObject({ challenge: z.string().min(1).max(4096), signature: z.string().min(1).max(256) });
+const ChallengeAnswerSchema = z.strictObject({
+  challenge: z.string().check(z.minLength(1), z.maxLength(4096)),
+  signature: z.string().check(z.minLength(1), z.maxLength(256)),
+});
 const AcknowledgementsSchema = z.looseObject({
-  acknowledgements: z.array(z.looseObject({ contactAddress: z.string().min(1), messageHash: z.string().min(1) })).max(1000),
+  acknowledgements: z
+    .array(z.looseObject({ contactAddress: z.string().check(z.minLength(1)), messageHash: z.string().check(z.minLength(1)) }))
+    .check(z.maxLength(1000)),
 });
 
 const services = (c: RelayContext) => c.get("services");

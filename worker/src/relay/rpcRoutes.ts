@@ -1,5 +1,5 @@
 import { type Context, Hono } from "hono";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { onJsonRpcError } from "../http/errors";
 import { limitBody } from "../http/limitBody";
 import { clientKey, enforceRateLimit } from "../http/rateLimit";
@@ -14,10 +14,10 @@ import { wakeWebhookDeliveries } from "./wakeUps";
 type RpcContext = Context<{ Bindings: Env }>;
 
 const JsonRpcSchema = z.looseObject({
-  jsonrpc: z.literal("2.0").optional(),
+  jsonrpc: z.optional(z.literal("2.0")),
   method: z.string(),
-  params: z.array(z.unknown()).optional(),
-  id: z.union([z.string(), z.number(), z.null()]).optional(),
+  params: z.optional(z.array(z.unknown())),
+  id: z.optional(z.union([z.string(), z.number(), z.null()])),
 });
 
 const services = (c: RpcContext) => c.get("services");

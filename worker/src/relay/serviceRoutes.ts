@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { findOutboundMessage, listDomainOutboundMessages } from "../db/outboundMessages";
 import { findSpamRules, saveSpamRules } from "../db/spamRules";
 import { limitBody } from "../http/limitBody";
@@ -21,12 +21,9 @@ const services = (c: ServiceContext) => c.get("services");
 const MAX_PAGE = 100;
 
 const OutboundQuerySchema = z.strictObject({
-  status: z.enum(["pending", "delivered", "failed"]).optional(),
-  cursor: z
-    .string()
-    .regex(/^\d{1,15}:0x[0-9a-f]{64}$/, "must be the nextCursor of the previous page")
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+  status: z.optional(z.enum(["pending", "delivered", "failed"])),
+  cursor: z.optional(z.string().check(z.regex(/^\d{1,15}:0x[0-9a-f]{64}$/, "must be the nextCursor of the previous page"))),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_PAGE)), 50),
 });
 
 /** Middleware: the caller (admin, or a service key of the domain in the path) and a served domain. */

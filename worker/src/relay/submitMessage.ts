@@ -1,9 +1,10 @@
 import { hashMessage, sha256, stringToBytes } from "viem";
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import { normalize } from "viem/ens";
 import type { Services } from "../app/services";
 import { insertMessage } from "../db/messages";
 import { decryptAsymmetricAsync, encryptAsymmetricToStringAsync, parseEncryptedPayload, signDetachedAsync } from "../protocol/dm3/asymmetric";
+import { checkSchema } from "../protocol/checkSchema";
 import { parseBoundedJson } from "../protocol/dm3/jsonDepth";
 import { stringify } from "../protocol/dm3/stringify";
 import { findServingDomain } from "../shared/servedDomains";
@@ -91,15 +92,12 @@ async function openDeliveryInformation(relay: RelayConfig, encrypted: string) {
 }
 
 /** JSON text checked against `schema`, or an {@link InvalidEnvelopeError} naming `what` is wrong. */
-function parseJsonWith<Schema extends z.ZodType>(schema: Schema, text: string, what: string): z.output<Schema> {
+function parseJsonWith<Schema extends z.ZodMiniType>(schema: Schema, text: string, what: string): z.output<Schema> {
   const parsed = parseBoundedJson(text);
   if ("problem" in parsed) throw new InvalidEnvelopeError(`${what} ${parsed.problem}`, { cause: parsed.cause });
-  const result = schema.safeParse(parsed.value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new InvalidEnvelopeError(`${what}: ${issue?.path.join(".") || "value"}: ${issue?.message ?? "invalid"}`);
-  }
-  return result.data;
+  const checked = checkSchema(schema, parsed.value);
+  if (!checked.ok) throw new InvalidEnvelopeError(`${what}: ${checked.path || "value"}: ${checked.message}`);
+  return checked.data;
 }
 
 function listsDeliveryService(deliveryServices: readonly unknown[], dsName: string): boolean {

@@ -1,5 +1,5 @@
 import { type Address, getAddress, isAddress, maxUint256 } from "viem";
-import * as z from "zod";
+import * as z from "zod/mini";
 
 /**
  * dm3's spam rules (lib/delivery's spam filter), all of which must pass for a sender:
@@ -19,27 +19,29 @@ export type SenderFacts = { nonce: number; balance: bigint; tokenBalance?: bigin
 const MAX_NONCE = Number.MAX_SAFE_INTEGER;
 
 /** A uint256 as a decimal or 0x string (dm3 accepts both), made canonical: decimal. */
-const Uint256Schema = z
-  .string()
-  .max(80)
-  .refine((value) => /^(0x[0-9a-fA-F]{1,64}|[0-9]{1,78})$/.test(value) && BigInt(value) <= maxUint256, {
-    message: "must be a whole number of wei ≥ 0 as a decimal or 0x string (at most 2^256 - 1)",
-  })
-  .transform((value) => BigInt(value).toString());
+const Uint256Schema = z.pipe(
+  z.string().check(
+    z.maxLength(80),
+    z.refine((value) => /^(0x[0-9a-fA-F]{1,64}|[0-9]{1,78})$/.test(value) && BigInt(value) <= maxUint256, {
+      message: "must be a whole number of wei ≥ 0 as a decimal or 0x string (at most 2^256 - 1)",
+    }),
+  ),
+  z.transform((value: string) => BigInt(value).toString()),
+);
 
 /** The rules as a recipient or a domain sends them; `{}` means "no rules". */
 export const SpamRulesSchema = z.strictObject({
-  minNonce: z.number().int().min(0).max(MAX_NONCE).optional(),
-  minBalance: Uint256Schema.optional(),
-  minTokenBalance: z
-    .strictObject({
-      address: z
-        .string()
-        .refine((value) => isAddress(value, { strict: false }), { message: "must be an ERC-20 contract address" })
-        .transform((value) => getAddress(value)),
+  minNonce: z.optional(z.int().check(z.minimum(0), z.maximum(MAX_NONCE))),
+  minBalance: z.optional(Uint256Schema),
+  minTokenBalance: z.optional(
+    z.strictObject({
+      address: z.pipe(
+        z.string().check(z.refine((value) => isAddress(value, { strict: false }), { message: "must be an ERC-20 contract address" })),
+        z.transform((value: string) => getAddress(value)),
+      ),
       amount: Uint256Schema,
-    })
-    .optional(),
+    }),
+  ),
 });
 
 /** Whether `rules` asks anything of a sender. */
