@@ -2,7 +2,10 @@
  * Gas of getting a resolver — standalone deployment, or a minimal clone through the factory — and
  * of `resolveWithProof` for 32-, 500- and 2,000-byte text answers, on Hardhat's in-process network
  * (EDR), beside the figures of ENS's reference OffchainResolver (solc 0.8.30, 200 optimizer runs,
- * prague; measured once, printed for comparison). Run with `hardhat run` so the network is available.
+ * prague; measured once, printed for comparison). Then the same contract compiled the reference's way
+ * (200 runs) on a cancun network, where a transaction's intrinsic cost is exact (no EIP-7623 calldata
+ * floor), so its execution gas can be compared with the reference's own. Run with `hardhat run` so
+ * the network is available.
  *
  * Usage: npm run bench:gas
  */
@@ -12,6 +15,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { namehash, packetToBytes } from "viem/ens";
 import { offchainResolverAbi, recordResolverAbi } from "../worker/src/abi";
 import { encodeResolveResponse } from "../worker/src/protocol/ccip/encodeResolveResponse";
+import { compileContract } from "./lib/compileContract";
 
 const { viem } = await network.create();
 const publicClient = await viem.getPublicClient();
@@ -75,4 +79,43 @@ for (const [label, address] of [
       `  ${label} resolveWithProof, ${bytes}-byte text answer: ${gas}   reference ${REFERENCE.resolveWithProof[bytes]} (eth_estimateGas, incl. 21,000 base + calldata)`,
     );
   }
+}
+
+// The reference's settings: 200 optimizer runs, cancun. Execution gas = gas used − 21,000 − calldata.
+const cancun = await network.create({ override: { hardfork: "cancun" } });
+const cancunClient = await cancun.viem.getPublicClient();
+const [cancunWallet] = await cancun.viem.getWalletClients();
+const compiled = compileContract({ file: "OffchainResolver.sol", contract: "OffchainResolver", runs: 200, evmVersion: "cancun" });
+const cancunDeployment = await cancunClient.waitForTransactionReceipt({
+  hash: await cancunWallet!.deployContract({
+    abi: compiled.abi,
+    bytecode: compiled.bytecode,
+    args: [cancunWallet!.account.address, ["https://gateway.example/ccip/{sender}/{data}.json"], [signer.address]],
+  }),
+});
+const cancunResolver = cancunDeployment.contractAddress as `0x${string}`;
+const cancunBlock = await cancunClient.getBlock();
+const REFERENCE_EXECUTION_500 = 9_426n;
+const intrinsicGas = (data: `0x${string}`) => 21_000n + BigInt([...Buffer.from(data.slice(2), "hex")].reduce((sum, byte) => sum + (byte === 0 ? 4 : 16), 0));
+console.log("\nThe same contract compiled as the reference was (solc 0.8.30, 200 runs), on a cancun network");
+console.log(`  standalone deployment (1 URL, 1 signer): ${cancunDeployment.gasUsed}   reference ${REFERENCE.deployment} (200 runs, prague)`);
+for (const bytes of [32, 500, 2000]) {
+  const callData200 = encodeFunctionData({ abi: offchainResolverAbi, functionName: "resolve", args: [toHex(packetToBytes(name)), inner] });
+  const response = await encodeResolveResponse(signer, {
+    resolver: cancunResolver,
+    expiresSeconds: cancunBlock.timestamp + 300n,
+    request: callData200,
+    result: encodeAbiParameters([{ type: "string" }], ["x".repeat(bytes)]),
+  });
+  const data = encodeFunctionData({
+    abi: offchainResolverAbi,
+    functionName: "resolveWithProof",
+    args: [response, encodeAbiParameters([{ type: "bytes" }, { type: "address" }], [callData200, cancunResolver])],
+  });
+  // A transaction, not a call: its receipt's gasUsed is exact (eth_estimateGas rounds up for the 63/64 rule).
+  const receipt = await cancunClient.waitForTransactionReceipt({ hash: await cancunWallet!.sendTransaction({ to: cancunResolver, data }) });
+  if (receipt.status !== "success") throw new Error(`resolveWithProof reverted for a ${bytes}-byte answer`);
+  const execution = receipt.gasUsed - intrinsicGas(data);
+  const reference = bytes === 500 ? `   reference ${REFERENCE_EXECUTION_500}` : "";
+  console.log(`  resolveWithProof execution gas, ${bytes}-byte text answer: ${execution}${reference}`);
 }
