@@ -6,7 +6,9 @@
  * cache cold and warm), outbound deliveries between two local workers, CPU per message on each side.
  *
  * Usage: npm run bench -- relay   (BENCH_MESSAGES, default 1,000; BENCH_CONCURRENCY, default 8;
- *        BENCH_ONCHAIN_RECIPIENTS, default 40; BENCH_OUTBOUND_MESSAGES, default 200)
+ *        BENCH_ONCHAIN_RECIPIENTS, default 40; BENCH_OUTBOUND_MESSAGES, default 200;
+ *        BENCH_PROFILE=1: an unminified worker, the submits under V8's CPU profiler — see where
+ *        the worker's time goes, not how fast it is)
  */
 import { performance } from "node:perf_hooks";
 import { hashMessage, sha256, stringToBytes } from "viem";
@@ -15,7 +17,10 @@ import { type Curves, nobleCurves, webCryptoCurves } from "../worker/src/protoco
 import { buildEnvelope } from "../worker/src/protocol/dm3/buildEnvelope";
 import { generateDm3Keys } from "../worker/src/protocol/dm3/keys";
 import { stringify } from "../worker/src/protocol/dm3/stringify";
+import path from "node:path";
+import { projectRoot } from "../scripts/lib/paths";
 import { withBenchStack } from "./lib/benchStack";
+import { profileWorker } from "./lib/profileWorker";
 import { benchRelayNetwork } from "./relayNetwork";
 import { deliveryServiceKey, drainInbox, submitEnvelope } from "./lib/relayClient";
 import { simulatedClientHeaders } from "./lib/simulatedClients";
@@ -23,6 +28,7 @@ import { simulatedClientHeaders } from "./lib/simulatedClients";
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const CRYPTO_ROUNDS = 500;
+const PROFILE = process.env.BENCH_PROFILE === "1";
 
 export async function benchRelay(): Promise<void> {
   await benchCrypto();
@@ -41,7 +47,7 @@ export async function benchRelay(): Promise<void> {
       }),
     );
 
-    const submitSeconds = await timed(async () => {
+    const submitAll = async () => {
       let next = 0;
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
@@ -52,11 +58,23 @@ export async function benchRelay(): Promise<void> {
           }
         }),
       );
-    });
+    };
+    const submitSeconds = await timed(() =>
+      PROFILE
+        ? profileWorker({
+            inspectorUrl: stack.info.inspectorUrl,
+            file: path.join(projectRoot, "bench", "out", "relay-submit.cpuprofile"),
+            operations: MESSAGES,
+            work: submitAll,
+          })
+        : submitAll(),
+    );
     const { hashes, acknowledged, pickupSeconds, ackSeconds } = await drainInbox(stack, alice);
     const pickedUp = hashes.length;
     console.log(`\nRelay under wrangler dev (local D1), ${MESSAGES} messages of ~${stringify(envelopes[0]).length} bytes`);
-    console.log(`  submit (c=${CONCURRENCY}):      ${(MESSAGES / submitSeconds).toFixed(0)} messages/s`);
+    console.log(
+      `  submit (c=${CONCURRENCY}):      ${(MESSAGES / submitSeconds).toFixed(0)} messages/s${PROFILE ? " (profiled and unminified: not a throughput figure)" : ""}`,
+    );
     console.log(`  pickup (pages of ≤500): ${(pickedUp / pickupSeconds).toFixed(0)} messages/s (${pickedUp} picked up)`);
     console.log(`  acknowledge (batches):  ${(acknowledged / ackSeconds).toFixed(0)} messages/s (${acknowledged} deleted)`);
     if (pickedUp !== MESSAGES || acknowledged !== MESSAGES) throw new Error("messages were lost or left behind");

@@ -17,6 +17,8 @@ export async function withBenchStack<T>(body: (stack: Stack, registry: RegistryC
     workerPort: await findFreePort(),
     inspectorPort: await findFreePort(),
     stateDir,
+    // A profiled run (BENCH_PROFILE=1) wants function names: see profileWorker.
+    unminified: process.env.BENCH_PROFILE === "1",
   });
   try {
     const { adminToken } = await ensureDevSecrets();

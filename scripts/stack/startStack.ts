@@ -29,6 +29,8 @@ export type StackInfo = {
   domain: string;
   names: { name: string; address: Address }[];
   pids: { hardhat: number; worker: number };
+  /** wrangler's DevTools endpoint for the worker (`/json` lists it): CPU profiles, breakpoints. */
+  inspectorUrl: string;
 };
 
 export type Stack = {
@@ -53,6 +55,8 @@ export type StackOptions = {
   workerDir?: string;
   /** Overrides of wrangler.toml `[vars]`, e.g. a short SIGNATURE_TTL_SECONDS. */
   vars?: Record<string, string>;
+  /** Build the worker unminified (readable CPU profiles); wrangler.toml minifies. */
+  unminified?: boolean;
   log?: (line: string) => void;
 };
 
@@ -99,6 +103,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       stateDir: d1Dir,
       logFile: path.join(options.stateDir, "worker.log"),
       configFile,
+      ...(options.unminified && { unminified: true }),
       // The relay's public URL is configuration, never a request's Host (wrangler.toml leaves it empty).
       // Webhooks on the local stack are local servers; deployments refuse loopback targets.
       // The worker reads ENS (names it does not serve, spam rules) from the local chain, and name
@@ -137,6 +142,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       domain,
       names: demoUsers.map(({ name, address }) => ({ name, address })),
       pids: { hardhat: node.child.pid as number, worker: worker.child.pid as number },
+      inspectorUrl: `http://127.0.0.1:${options.inspectorPort}`,
     };
     const exited = Promise.race(
       (

@@ -23,6 +23,8 @@ export async function startWorker(options: {
   /** The wrangler config (its directory's `.dev.vars` holds the secrets). */
   configFile: string;
   vars?: Record<string, string>;
+  /** Overrides wrangler.toml's `minify = true` (readable function names in CPU profiles). */
+  unminified?: boolean;
 }): Promise<{ child: ChildProcess; url: string }> {
   await buildWebAssets();
   const child = spawnLogged(
@@ -42,6 +44,7 @@ export async function startWorker(options: {
       "--show-interactive-dev-session=false",
       "--config",
       options.configFile,
+      ...(options.unminified ? ["--minify=false"] : []),
       ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ],
     { cwd: projectRoot, logFile: options.logFile },
