@@ -10,6 +10,10 @@
  * Worker CPU per request comes from /proc: the whole `wrangler dev` process tree, and the worker's
  * workerd process alone. Load comes from autocannon (keep-alive connections) in this process.
  *
+ * With BENCH_PROFILE=1 (unminified workers) it then profiles uncached, miss and cache-off lookups at
+ * c=8 in each worker's own isolate: where a lookup's time goes in our code, without miniflare's local
+ * cache and D1 (which run outside the isolate, as they do on Cloudflare).
+ *
  * Usage: npm run bench -- gateway   (BENCH_SECONDS=5 per point by default)
  */
 import path from "node:path";
@@ -23,10 +27,14 @@ import { withBenchStack } from "./lib/benchStack";
 import { findDirectWorkerUrl } from "./lib/directWorkerUrl";
 import { type LoadResult, runLoad } from "./lib/load";
 import { processTreeCpuSeconds } from "./lib/processCpu";
+import { PROFILE, profileWorker } from "./lib/profileWorker";
+import { projectRoot } from "../scripts/lib/paths";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = [1, 8, 32];
 const RECORD_BYTES = 500;
+/** The answer cache's functions (shared/answerCache.ts): their share of a profiled lookup is the cache layer's cost in the isolate. */
+const ANSWER_CACHE_FUNCTIONS = ["seenBefore", "currentGeneration", "answerKey", "cachedAnswer", "storeAnswer", "forgetAnswers"];
 
 /** Distinct names, so every "uncached" lookup is a different call (and "miss" lookups their second sighting). */
 const DISTINCT_NAMES = 20_000;
@@ -71,15 +79,17 @@ export async function benchGateway(): Promise<void> {
   await withBenchStack(async (stack, registry, stateDir) => {
     const domain = stack.info.domain;
     await registerNames(registry, domain, stack.info.signer, DISTINCT_NAMES);
+    const peerInspectorPort = await findFreePort();
     const peer = await startPeerRelay({
       rpcUrl: stack.info.rpcUrl,
       ensRegistry: stack.info.ensRegistry,
       domain: "nocache.eth",
       dsName: "ds.nocache.eth",
       port: await findFreePort(),
-      inspectorPort: await findFreePort(),
+      inspectorPort: peerInspectorPort,
       stateDir: path.join(stateDir, "nocache"),
       vars: { ANSWER_CACHE: "off" },
+      unminified: PROFILE,
     });
     try {
       await registerNames(createRegistryClient({ url: peer.url, credential: peer.adminToken }), peer.domain, stack.info.signer, DISTINCT_NAMES);
@@ -158,6 +168,31 @@ export async function benchGateway(): Promise<void> {
             );
           }
         }
+      }
+      if (PROFILE) {
+        const direct = targets.at(-1) as { main: Target; peer: Target };
+        console.log(`\nWorker isolate profiles per lookup, c=8 via ${direct.main.label} (V8's sampling profiler; unminified workers)`);
+        const profiled = async (label: string, target: Target, inspectorUrl: string, take: () => string) =>
+          profileWorker({
+            inspectorUrl,
+            file: path.join(projectRoot, "bench", "out", `gateway-${label.replace(/ /g, "-")}.cpuprofile`),
+            top: 8,
+            shareUnder: ANSWER_CACHE_FUNCTIONS,
+            work: async () => (await runLoad(target.url, 8, SECONDS, take)).requests,
+          });
+        const results = [
+          ["uncached", await profiled("uncached", direct.main, stack.info.inspectorUrl, uncached.take)],
+          ["miss", await profiled("miss", direct.main, stack.info.inspectorUrl, miss.take)],
+          ["cache off", await profiled("cache off", direct.peer, `http://127.0.0.1:${peerInspectorPort}`, cacheOff.take)],
+        ] as const;
+        // V8 samples by wall clock: a sample's interval includes time the thread waited for a core,
+        // so busier runs (a miss also keeps miniflare's cache busy) read high. Shares within a profile hold.
+        for (const [label, { msPerOperation, share }] of results) {
+          console.log(
+            `  ${label.padEnd(9)}: ${msPerOperation.toFixed(2)} ms sampled per lookup; the answer cache's own functions ${(share * 100).toFixed(1)}% of it`,
+          );
+        }
+        console.log("  (wall-clock samples: totals read high under contention for the 2 cores; compare shares within a profile)");
       }
     } finally {
       await peer.stop();

@@ -20,7 +20,7 @@ import { stringify } from "../worker/src/protocol/dm3/stringify";
 import path from "node:path";
 import { projectRoot } from "../scripts/lib/paths";
 import { withBenchStack } from "./lib/benchStack";
-import { profileWorker } from "./lib/profileWorker";
+import { PROFILE, profileWorker } from "./lib/profileWorker";
 import { benchRelayNetwork } from "./relayNetwork";
 import { deliveryServiceKey, drainInbox, submitEnvelope } from "./lib/relayClient";
 import { simulatedClientHeaders } from "./lib/simulatedClients";
@@ -28,7 +28,6 @@ import { simulatedClientHeaders } from "./lib/simulatedClients";
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const CRYPTO_ROUNDS = 500;
-const PROFILE = process.env.BENCH_PROFILE === "1";
 
 export async function benchRelay(): Promise<void> {
   await benchCrypto();
@@ -59,16 +58,17 @@ export async function benchRelay(): Promise<void> {
         }),
       );
     };
-    const submitSeconds = await timed(() =>
-      PROFILE
-        ? profileWorker({
-            inspectorUrl: stack.info.inspectorUrl,
-            file: path.join(projectRoot, "bench", "out", "relay-submit.cpuprofile"),
-            operations: MESSAGES,
-            work: submitAll,
-          })
-        : submitAll(),
-    );
+    const submitSeconds = await timed(async () => {
+      if (!PROFILE) return submitAll();
+      await profileWorker({
+        inspectorUrl: stack.info.inspectorUrl,
+        file: path.join(projectRoot, "bench", "out", "relay-submit.cpuprofile"),
+        work: async () => {
+          await submitAll();
+          return MESSAGES;
+        },
+      });
+    });
     const { hashes, acknowledged, pickupSeconds, ackSeconds } = await drainInbox(stack, alice);
     const pickedUp = hashes.length;
     console.log(`\nRelay under wrangler dev (local D1), ${MESSAGES} messages of ~${stringify(envelopes[0]).length} bytes`);

@@ -5,6 +5,7 @@ import { createRegistryClient, type RegistryClient } from "../../sdk/src/index";
 import { ensureDevSecrets } from "../../scripts/stack/devVars";
 import { findFreePort } from "../../scripts/stack/processes";
 import { type Stack, startStack } from "../../scripts/stack/startStack";
+import { PROFILE } from "./profileWorker";
 
 /**
  * Runs `body` against a fresh local stack on free ports with its own state, then stops it. `registry`
@@ -18,7 +19,7 @@ export async function withBenchStack<T>(body: (stack: Stack, registry: RegistryC
     inspectorPort: await findFreePort(),
     stateDir,
     // A profiled run (BENCH_PROFILE=1) wants function names: see profileWorker.
-    unminified: process.env.BENCH_PROFILE === "1",
+    unminified: PROFILE,
   });
   try {
     const { adminToken } = await ensureDevSecrets();

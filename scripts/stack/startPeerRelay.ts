@@ -39,6 +39,8 @@ export async function startPeerRelay(options: {
   inspectorPort: number;
   stateDir: string;
   vars?: Record<string, string>;
+  /** Build the worker unminified (readable CPU profiles). */
+  unminified?: boolean;
 }): Promise<PeerRelay> {
   const d1Dir = path.join(options.stateDir, "d1");
   await mkdir(options.stateDir, { recursive: true });
@@ -60,6 +62,7 @@ export async function startPeerRelay(options: {
       stateDir: d1Dir,
       logFile: path.join(options.stateDir, "worker.log"),
       configFile,
+      ...(options.unminified && { unminified: true }),
       vars: {
         DS_NAME: options.dsName,
         DS_URL: url,
