@@ -10,7 +10,7 @@
  * Worker CPU per request comes from /proc: the whole `wrangler dev` process tree, and the worker's
  * workerd process alone. Load comes from autocannon (keep-alive connections) in this process.
  *
- * With BENCH_PROFILE=1 (unminified workers) it then profiles uncached, miss and cache-off lookups at
+ * With BENCH_PROFILE=1 (unminified workers) it then profiles uncached, miss, cache-off and cached lookups and /health at
  * c=8 in each worker's own isolate: where a lookup's time goes in our code, without miniflare's local
  * cache and D1 (which run outside the isolate, as they do on Cloudflare).
  *
@@ -184,6 +184,8 @@ export async function benchGateway(): Promise<void> {
           ["uncached", await profiled("uncached", direct.main, stack.info.inspectorUrl, uncached.take)],
           ["miss", await profiled("miss", direct.main, stack.info.inspectorUrl, miss.take)],
           ["cache off", await profiled("cache off", direct.peer, `http://127.0.0.1:${peerInspectorPort}`, cacheOff.take)],
+          ["cached", await profiled("cached", direct.main, stack.info.inspectorUrl, () => cachedPath)],
+          ["health", await profiled("health", direct.main, stack.info.inspectorUrl, () => "/health")],
         ] as const;
         // V8 samples by wall clock: a sample's interval includes time the thread waited for a core,
         // so busier runs (a miss also keeps miniflare's cache busy) read high. Shares within a profile hold.
