@@ -290,6 +290,27 @@ describe("caching of signed answers", () => {
     expect(decodeString(await verifyAnswer(callData, after.data))).toBe("after");
   });
 
+  test("an answer held in memory is not reused once its domain names another resolver: the next one is signed for the new resolver", async () => {
+    await registerDomain("moved.eth");
+    await adminPut("/v1/names/bob.moved.eth", { owner: OWNER, texts: { motto: "hi" } });
+    const callData = resolveCallData("bob.moved.eth", { functionName: "text", key: "motto" });
+    const answerFor = async () => {
+      const { data } = (await (await call(`/ccip/${SENDER}/${callData}.json`)).json()) as { data: Hex };
+      const [result, expires, signature] = decodeAbiParameters(RESPONSE_TYPES, data);
+      return { data, result, expires, signature };
+    };
+    await answerFor();
+    const held = await answerFor(); // the second sighting is cached, and remembered in memory
+    expect((await answerFor()).data).toBe(held.data);
+    const newResolver = "0x3333333333333333333333333333333333333333";
+    await registerDomain("moved.eth", newResolver);
+    const moved = await answerFor();
+    expect(moved.data).not.toBe(held.data);
+    const hash = signatureHash({ resolver: newResolver, expiresSeconds: moved.expires, request: callData, result: moved.result });
+    expect(await recoverAddress({ hash, signature: moved.signature })).toBe(gatewaySigner.address);
+    expect(decodeString(moved.result)).toBe("hi");
+  });
+
   test("a rotated signing key signs at once: answers cached under the old key are not reused", async () => {
     const { createExecutionContext, env, waitOnExecutionContext } = await import("cloudflare:test");
     const { default: worker } = await import("../src/index");

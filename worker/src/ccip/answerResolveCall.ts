@@ -3,7 +3,17 @@ import type { Database } from "../db/client";
 import { findServingDomain, type ServedDomain } from "../shared/servedDomains";
 import { decodeResolveCall, type RecordQuery } from "../protocol/ccip/decodeResolveCall";
 import { answerMulticall } from "./answerMulticall";
-import { answerKey, cachedAnswer, currentGeneration, seenBefore, type SignedAnswer, storeAnswer } from "../shared/answerCache";
+import {
+  answerKey,
+  cachedAnswer,
+  currentGeneration,
+  rememberedAnswer,
+  rememberOrigin,
+  seenBefore,
+  type AnswerOrigin,
+  type SignedAnswer,
+  storeAnswer,
+} from "../shared/answerCache";
 import { encodeResolveResponse } from "../protocol/ccip/encodeResolveResponse";
 import { DomainNotServedError } from "./errors";
 import { readRecord } from "./readRecord";
@@ -36,20 +46,35 @@ export type AnswerContext = {
  * @throws {DomainNotServedError} when the name is under no served domain.
  */
 export async function answerResolveCall(context: AnswerContext, callData: Hex): Promise<SignedAnswer> {
+  const domains = await context.domains;
+  if (context.cache) {
+    // A repeated lookup answered from memory: checked as the full path would (the name's current
+    // generation, its domain's resolver, this signer), without decoding and hashing the call again.
+    const remembered = rememberedAnswer(
+      callData,
+      context.nowSeconds,
+      (origin) => origin.signer === context.signer.address && findServingDomain(domains, origin.name)?.resolverAddress === origin.resolver,
+    );
+    if (remembered) return remembered;
+  }
   const call = decodeResolveCall(callData);
   const { name } = call;
-  const domain = findServingDomain(await context.domains, name);
+  const domain = findServingDomain(domains, name);
   if (!domain) throw new DomainNotServedError(name);
 
   // The first sighting of a lookup in this isolate skips the cache entirely (see `seenBefore`).
   const cache = context.cache && seenBefore(callData, context.nowSeconds * 1000) ? context.cache : undefined;
   const defer = context.defer ?? ((work: Promise<unknown>) => void work.catch((error: unknown) => console.error("cache write failed", error)));
-  let key: string | undefined;
+  let origin: AnswerOrigin | undefined;
   if (cache) {
     const { generation, isNew } = await currentGeneration(cache, call.node, defer, context.nowSeconds * 1000);
-    key = answerKey(domain.resolverAddress, context.signer.address, generation, callData);
+    const key = answerKey(domain.resolverAddress, context.signer.address, generation, callData);
+    origin = { name, node: call.node, resolver: domain.resolverAddress, signer: context.signer.address, generation, key };
     const cached = isNew ? undefined : await cachedAnswer(cache, key, context.nowSeconds);
-    if (cached) return cached;
+    if (cached) {
+      rememberOrigin(callData, origin, cached);
+      return cached;
+    }
   }
 
   // Answers about a name that does not exist are not cached: creating it then needs no forgetting
@@ -75,6 +100,9 @@ export async function answerResolveCall(context: AnswerContext, callData: Hex): 
     result,
   });
   const answer = { data, expiresSeconds };
-  if (cache && key && exists) defer(storeAnswer(cache, key, answer, context.nowSeconds));
+  if (cache && origin && exists) {
+    rememberOrigin(callData, origin, answer);
+    defer(storeAnswer(cache, origin.key, answer, context.nowSeconds));
+  }
   return answer;
 }

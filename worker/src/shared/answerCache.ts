@@ -28,6 +28,10 @@ type MemoryEntry<Value> = { value: Value; freshUntilMs: number };
 const generations = new Map<Hex, MemoryEntry<string>>();
 const answers = new Map<string, MemoryEntry<SignedAnswer>>();
 const seenLookups = new Map<string, MemoryEntry<true>>();
+const origins = new Map<string, MemoryEntry<AnswerOrigin>>();
+
+/** What a remembered answer was signed for: enough to re-check it without decoding its call again. */
+export type AnswerOrigin = { name: string; node: Hex; resolver: Address; signer: Address; generation: string; key: string };
 
 function remember<Value>(memory: Map<string, MemoryEntry<Value>>, key: string, value: Value, freshUntilMs: number): void {
   memory.delete(key);
@@ -77,6 +81,24 @@ export async function currentGeneration(
   defer(cache.put(generationKey(node), new Response(generation, { headers: { "Cache-Control": `max-age=${GENERATION_MAX_AGE_SECONDS}` } })));
   remember(generations, node, generation, nowMs + GENERATION_MEMORY_MS);
   return { generation, isNew: true };
+}
+
+/**
+ * The answer this isolate holds in memory for exactly `callData` — a hit with no decoding and no
+ * hashing — if it was signed under the name's generation this isolate still holds as current and
+ * `stillValid` accepts its origin (same resolver and signer as a fresh answer would use). Anything
+ * else is for the full path to decide.
+ */
+export function rememberedAnswer(callData: string, nowSeconds: number, stillValid: (origin: AnswerOrigin) => boolean): SignedAnswer | undefined {
+  const nowMs = nowSeconds * 1000;
+  const origin = recall(origins, callData, nowMs);
+  if (!origin || recall(generations, origin.node, nowMs) !== origin.generation || !stillValid(origin)) return undefined;
+  return recall(answers, origin.key, nowMs);
+}
+
+/** Notes what `callData`'s cached answer was signed for (see {@link rememberedAnswer}). */
+export function rememberOrigin(callData: string, origin: AnswerOrigin, answer: SignedAnswer): void {
+  remember(origins, callData, origin, (answer.expiresSeconds - MIN_REMAINING_SECONDS) * 1000);
 }
 
 /** Makes the next lookup of `node` fresh (call after every write to the name). */
