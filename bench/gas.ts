@@ -10,7 +10,7 @@
  * Usage: npm run bench:gas
  */
 import { network } from "hardhat";
-import { encodeAbiParameters, encodeFunctionData, toHex } from "viem";
+import { encodeAbiParameters, encodeFunctionData, hexToBytes, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { namehash, packetToBytes } from "viem/ens";
 import { offchainResolverAbi, recordResolverAbi } from "../worker/src/abi";
@@ -96,21 +96,20 @@ const cancunDeployment = await cancunClient.waitForTransactionReceipt({
 const cancunResolver = cancunDeployment.contractAddress as `0x${string}`;
 const cancunBlock = await cancunClient.getBlock();
 const REFERENCE_EXECUTION_500 = 9_426n;
-const intrinsicGas = (data: `0x${string}`) => 21_000n + BigInt([...Buffer.from(data.slice(2), "hex")].reduce((sum, byte) => sum + (byte === 0 ? 4 : 16), 0));
+const intrinsicGas = (data: `0x${string}`) => 21_000n + BigInt(hexToBytes(data).reduce((sum, byte) => sum + (byte === 0 ? 4 : 16), 0));
 console.log("\nThe same contract compiled as the reference was (solc 0.8.30, 200 runs), on a cancun network");
 console.log(`  standalone deployment (1 URL, 1 signer): ${cancunDeployment.gasUsed}   reference ${REFERENCE.deployment} (200 runs, prague)`);
 for (const bytes of [32, 500, 2000]) {
-  const callData200 = encodeFunctionData({ abi: offchainResolverAbi, functionName: "resolve", args: [toHex(packetToBytes(name)), inner] });
   const response = await encodeResolveResponse(signer, {
     resolver: cancunResolver,
     expiresSeconds: cancunBlock.timestamp + 300n,
-    request: callData200,
+    request: callData,
     result: encodeAbiParameters([{ type: "string" }], ["x".repeat(bytes)]),
   });
   const data = encodeFunctionData({
     abi: offchainResolverAbi,
     functionName: "resolveWithProof",
-    args: [response, encodeAbiParameters([{ type: "bytes" }, { type: "address" }], [callData200, cancunResolver])],
+    args: [response, encodeAbiParameters([{ type: "bytes" }, { type: "address" }], [callData, cancunResolver])],
   });
   // A transaction, not a call: its receipt's gasUsed is exact (eth_estimateGas rounds up for the 63/64 rule).
   const receipt = await cancunClient.waitForTransactionReceipt({ hash: await cancunWallet!.sendTransaction({ to: cancunResolver, data }) });

@@ -54,8 +54,13 @@ export async function profileWorker(options: {
     const { profile } = await send<{ profile: CpuProfile }>("Profiler.stop");
     await mkdir(path.dirname(options.file), { recursive: true });
     await writeFile(options.file, JSON.stringify(profile));
-    const msPerOperation = printTopFunctions(profile, Math.max(1, operations), options.file, options.top ?? 15);
-    return { msPerOperation, share: shareUnder(profile, new Set(options.shareUnder ?? [])) };
+    const { busyMicros, underMicros, selfMicros } = analyse(profile, new Set(options.shareUnder ?? []));
+    const msPerOperation = (micros: number) => micros / 1000 / Math.max(1, operations);
+    console.log(`  worker isolate, sampled: ${msPerOperation(busyMicros).toFixed(3)} ms per operation; profile: ${options.file}`);
+    for (const [key, micros] of [...selfMicros].sort((x, y) => y[1] - x[1]).slice(0, options.top ?? 15)) {
+      console.log(`    ${msPerOperation(micros).toFixed(3).padStart(7)} ms  ${key}`);
+    }
+    return { msPerOperation: msPerOperation(busyMicros), share: busyMicros === 0 ? 0 : underMicros / busyMicros };
   } finally {
     socket.close();
   }
@@ -63,43 +68,31 @@ export async function profileWorker(options: {
 
 const IDLE = new Set(["(idle)", "(program)", "(root)"]);
 
-function printTopFunctions(profile: CpuProfile, operations: number, file: string, top: number): number {
-  const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
-  const selfMicros = new Map<string, number>();
-  let busyMicros = 0;
-  profile.samples.forEach((nodeId, index) => {
-    const frame = frames.get(nodeId);
-    if (!frame || IDLE.has(frame.functionName)) return;
-    const micros = profile.timeDeltas[index] ?? 0;
-    const where = frame.url ? ` ${frame.url.split("/").slice(-1)[0]}:${frame.lineNumber + 1}` : "";
-    const key = `${frame.functionName || "(anonymous)"}${where}`;
-    selfMicros.set(key, (selfMicros.get(key) ?? 0) + micros);
-    busyMicros += micros;
-  });
-  const perOperation = (micros: number) => (micros / 1000 / operations).toFixed(3).padStart(7);
-  console.log(`  worker isolate, sampled: ${perOperation(busyMicros)} ms per operation; profile: ${file}`);
-  for (const [key, micros] of [...selfMicros].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`    ${perOperation(micros)} ms  ${key}`);
-  return busyMicros / 1000 / operations;
-}
-
-/** The share of busy samples that have one of `functions` on their stack (inclusive time). */
-function shareUnder(profile: CpuProfile, functions: ReadonlySet<string>): number {
-  if (functions.size === 0) return 0;
+/**
+ * One walk over the samples: busy time (idle excluded), self time per function (name and place),
+ * and the busy time with one of `under` on the stack (inclusive).
+ */
+function analyse(profile: CpuProfile, under: ReadonlySet<string>) {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const parents = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
-  let busy = 0;
-  let under = 0;
+  const selfMicros = new Map<string, number>();
+  let busyMicros = 0;
+  let underMicros = 0;
   profile.samples.forEach((nodeId, index) => {
-    if (IDLE.has(nodes.get(nodeId)?.callFrame.functionName ?? "(idle)")) return;
+    const frame = nodes.get(nodeId)?.callFrame;
+    if (!frame || IDLE.has(frame.functionName)) return;
     const micros = profile.timeDeltas[index] ?? 0;
-    busy += micros;
+    busyMicros += micros;
+    const where = frame.url ? ` ${frame.url.split("/").slice(-1)[0]}:${frame.lineNumber + 1}` : "";
+    const key = `${frame.functionName || "(anonymous)"}${where}`;
+    selfMicros.set(key, (selfMicros.get(key) ?? 0) + micros);
     for (let current: number | undefined = nodeId; current !== undefined; current = parents.get(current)) {
-      if (functions.has(nodes.get(current)?.callFrame.functionName ?? "")) {
-        under += micros;
-        return;
+      if (under.has(nodes.get(current)?.callFrame.functionName ?? "")) {
+        underMicros += micros;
+        break;
       }
     }
   });
-  return busy === 0 ? 0 : under / busy;
+  return { busyMicros, underMicros, selfMicros };
 }

@@ -11,12 +11,9 @@ const EVM_ADDRESS_BYTES = 20;
  */
 const TEXT_FORMAT_CODERS = new Map([btc, ltc, doge, bch, sol].map((coin) => [coin.coinType as number, coin]));
 
-/** Coin types whose addresses may be written in their own text format (besides EVM chains). */
-export const TEXT_FORMAT_COIN_TYPES: readonly number[] = [...TEXT_FORMAT_CODERS.keys()];
-
 /**
  * The ENSIP-9 binary form of an address for `coinType`: from the coin's own text format (EVM
- * chains and {@link TEXT_FORMAT_COIN_TYPES}), or from 0x-hex bytes already encoded — which, for a
+ * chains and the coins above), or from 0x-hex bytes already encoded — which, for a
  * coin with a text format, must decode as a valid address of that coin.
  *
  * @example encodeCoinAddress(0, "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4") // "0x0014751e76e8199196d454941c45d1b3a323f1433bd6"
@@ -32,9 +29,10 @@ export function encodeCoinAddress(coinType: number, value: string): Hex {
     coder?.encode(hexToBytes(value)); // throws if the bytes are no address of this coin
     return value.toLowerCase() as Hex;
   }
+  if (evm) throw new Error("EVM addresses are 20 bytes of 0x-hex");
   if (!coder) {
     throw new Error(
-      `the registry reads text-format addresses only for EVM chains and coin types ${TEXT_FORMAT_COIN_TYPES.join(", ")}: send coin type ${coinType}'s address as its ENSIP-9 bytes in 0x-hex`,
+      `the registry reads text-format addresses only for EVM chains and coin types ${[...TEXT_FORMAT_CODERS.keys()].join(", ")}: send coin type ${coinType}'s address as its ENSIP-9 bytes in 0x-hex`,
     );
   }
   return bytesToHex(coder.decode(value));

@@ -23,12 +23,18 @@ describe("encodeCoinAddress (ENSIP-9)", () => {
     [4_000_000_000, "plainly-text"],
     [123_456, "plainly-text"],
     [0, "0x"],
+    [60, "not-hex"],
+    [2147483658, "0x12345"],
   ])("refuses coin %i: %s", (coinType, address) => {
     expect(() => encodeCoinAddress(coinType, address)).toThrow();
   });
 
   test("takes hex bytes for coin types the encoder does not know", () => {
     expect(encodeCoinAddress(123_456, "0xABCD")).toBe("0xabcd");
+  });
+
+  test("an EVM address that is not 0x-hex is refused as such, not as an unread text format", () => {
+    expect(() => encodeCoinAddress(60, "not-hex")).toThrow("EVM addresses are 20 bytes of 0x-hex");
   });
 
   test("other coins' text formats are refused with the way out: their bytes in hex", () => {
