@@ -2,8 +2,13 @@
 //   protocol/  the protocol core (ENS, CCIP, DM3 formats and crypto, EIP-712 name writes, webhook
 //              signatures) — no HTTP, no hono, no storage, no features: what the SDK exports;
 //   features   ccip/, registry/, relay/, health/ — side by side, never importing one another;
-//   shared/    what several features read (served domains, answer cache, DM3 profiles, DS record);
-//   app/       the composition root: the only place that builds services for requests and crons.
+//   shared/    what several features read (served domains, answer cache, DM3 profiles, DS record,
+//              authorization middleware), and the small interfaces features receive (Clock, …);
+//   settings/  the only reader of the worker's bindings (a source rule in test/architecture checks it);
+//   db/        one queries file per table; a name's lifecycle (db/nameLifecycle.ts) is announced by the
+//              registry's writes and answered by the features that keep data about names;
+//   app/       the composition root: the only place that builds services for requests and crons, and
+//              that wires features' lifecycle listeners.
 const FEATURES = "^worker/src/(ccip|registry|relay|health|pages)/";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -23,8 +28,8 @@ module.exports = {
       from: { path: "^worker/src/protocol/" },
       to: {
         path: [
-          "^worker/src/(http|db|app|shared|ccip|registry|relay|health|pages)/",
-          "^worker/src/(env|relayConfig|index)\\.ts$",
+          "^worker/src/(http|db|app|shared|settings|ccip|registry|relay|health|pages)/",
+          "^worker/src/index\\.ts$",
           "node_modules/hono/",
           "node_modules/drizzle-orm/",
         ],
@@ -39,10 +44,31 @@ module.exports = {
     },
     {
       name: "composition-root-only-at-the-top",
-      comment: "Only route assembly and features use the composition root (types from it are fine anywhere above shared/).",
+      comment: "Only the worker's entry point uses the composition root: features receive narrow interfaces declared below them, never its types.",
       severity: "error",
-      from: { path: "^worker/src/", pathNot: ["^worker/src/(app|ccip|registry|relay|health|pages)/", "^worker/src/index\\.ts$", "\\.test\\.ts$"] },
+      from: { path: "^worker/src/", pathNot: ["^worker/src/app/", "^worker/src/index\\.ts$", "\\.test\\.ts$"] },
       to: { path: "^worker/src/app/" },
+    },
+    {
+      name: "lifecycle-listeners-are-wired-at-the-root",
+      comment: "A feature contributes to a name's lifecycle from its own folder (<feature>/nameLifecycle.ts); only the composition root imports it.",
+      severity: "error",
+      from: { path: "^worker/src/", pathNot: ["^worker/src/app/", "\\.test\\.ts$"] },
+      to: { path: "^worker/src/[^/]+/nameLifecycle\\.ts$", pathNot: "^worker/src/db/" },
+    },
+    {
+      name: "the-registry-announces-never-reacts",
+      comment: "Name writes (the registry, db/name*) announce deletes and new owners; they never touch another feature's tables themselves.",
+      severity: "error",
+      from: { path: ["^worker/src/registry/", "^worker/src/db/name[A-Z][^/]*\\.ts$"], pathNot: "\\.test\\.ts$" },
+      to: { path: "^worker/src/db/(messages|webhookDeliveries|spamRules|outboundMessages)\\.ts$" },
+    },
+    {
+      name: "settings-at-the-bottom",
+      comment: "Settings are read by everything above them and depend on none of it.",
+      severity: "error",
+      from: { path: "^worker/src/settings/" },
+      to: { path: ["^worker/src/(app|db|ccip|registry|relay|health|pages)/", "^worker/src/shared/(?!relayWork\\.ts$)"] },
     },
     {
       name: "sdk-builds-on-the-protocol-core",

@@ -60,6 +60,13 @@ const suites: Suite[] = [
     },
   },
   {
+    // test/architecture: source rules the dependency rules cannot see (who reads bindings, error names).
+    name: "architecture (source rules, node:test)",
+    command: binPath("tsx"),
+    args: ["--test", "--test-reporter=spec", "test/architecture/**/*.test.ts"],
+    parse: parseNodeTestSummary,
+  },
+  {
     name: "contracts: Solidity unit + fuzz tests (Hardhat EDR)",
     command: binPath("hardhat"),
     args: ["test", "solidity"],

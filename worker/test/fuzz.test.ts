@@ -15,7 +15,7 @@ import { buildEnvelope } from "../src/protocol/dm3/buildEnvelope";
 import { encryptAsymmetricToString } from "../src/protocol/dm3/asymmetric";
 import { MAX_JSON_DEPTH } from "../src/protocol/dm3/jsonDepth";
 import { generateDm3Keys } from "../src/protocol/dm3/keys";
-import { parseRelayConfig } from "../src/relayConfig";
+import { settingsOf } from "../src/settings/settingsOf";
 import { ADMIN_TOKEN, adminPut, alice, registerDomain, SENDER } from "./fixtures";
 
 const INPUTS = Number(env.FUZZ_INPUTS || 100_000);
@@ -112,7 +112,7 @@ const deepJson = fc.oneof(
   fc.integer({ min: MAX_JSON_DEPTH + 1, max: 20_000 }).map((depth) => `${'{"a":'.repeat(depth)}"x"${"}".repeat(depth)}`),
 );
 
-const relayConfig = parseRelayConfig(env);
+const relayConfig = settingsOf(env).relay();
 const DEEP = '"__deep__"';
 const OWNER = JSON.stringify(alice.address);
 /** An envelope for alice.demo.eth whose JSON text carries `DEEP` in place of `field`'s value. */

@@ -5,13 +5,13 @@ import { createDatabase } from "../src/db/client";
 import { buildEnvelope } from "../src/protocol/dm3/buildEnvelope";
 import { generateDm3Keys } from "../src/protocol/dm3/keys";
 import { signUserProfile } from "../src/protocol/dm3/profile";
-import { parseRelayConfig } from "../src/relayConfig";
+import { settingsOf } from "../src/settings/settingsOf";
 import { deliverDueWebhooks, type WebhookTransport, webhookBackoffMs } from "../src/relay/webhooks";
 import { signWebhookBody, WEBHOOK_DELIVERY_HEADER, WEBHOOK_SIGNATURE_HEADER } from "../src/protocol/webhookSignature";
 import { ADMIN_TOKEN, adminPut, alice, call, expectError, registerDomain } from "./fixtures";
 
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
-const relay = parseRelayConfig(env);
+const relay = settingsOf(env).relay();
 const carolKeys = generateDm3Keys();
 const RECIPIENT = "carol.gw.eth";
 let secret: string;

@@ -12,12 +12,12 @@ import { signDetached } from "../src/protocol/dm3/asymmetric";
 import { buildEnvelope, type Dm3Envelope } from "../src/protocol/dm3/buildEnvelope";
 import { generateDm3Keys } from "../src/protocol/dm3/keys";
 import { signUserProfile } from "../src/protocol/dm3/profile";
-import { parseRelayConfig } from "../src/relayConfig";
+import { settingsOf } from "../src/settings/settingsOf";
 import type { OutboundMessageView } from "../src/relay/apiTypes";
 import type { RelayWork } from "../src/shared/relayWork";
 import { adminPut, alice, call, createKey, expectError, registerDomain } from "./fixtures";
 
-const relay = parseRelayConfig(env);
+const relay = settingsOf(env).relay();
 const DOMAIN = "net.eth";
 const OTHER = "other-net.eth";
 const DEAD_RPC = "http://127.0.0.1:9";

@@ -10,7 +10,7 @@ import { generateDm3Keys } from "../src/protocol/dm3/keys";
 type Dm3Keys = ReturnType<typeof generateDm3Keys>;
 import { type SignedUserProfile, signUserProfile } from "../src/protocol/dm3/profile";
 import { stringify } from "../src/protocol/dm3/stringify";
-import { parseRelayConfig } from "../src/relayConfig";
+import { settingsOf } from "../src/settings/settingsOf";
 import { type NameWriteRequest, signNameWrite } from "../src/protocol/nameWriteTypedData";
 import { ADMIN_TOKEN, RESOLVER, SENDER, adminPut, call, createKey, expectError, resolveCallData } from "./fixtures";
 import { TEST_DS_URL } from "./testSecrets";
@@ -19,7 +19,7 @@ import { TEST_DS_URL } from "./testSecrets";
 
 const CHAIN_ID = 31337;
 const typedDataDomain = { chainId: CHAIN_ID, resolverAddress: RESOLVER };
-const relay = parseRelayConfig(env);
+const relay = settingsOf(env).relay();
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const inAMinute = () => Math.floor(Date.now() / 1000) + 60;
 

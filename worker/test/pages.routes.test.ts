@@ -1,7 +1,9 @@
-import { env } from "cloudflare:test";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, test } from "vitest";
 import { signUserProfile } from "../src/protocol/dm3/profile";
+import worker from "../src/index";
 import type { NamePageData } from "../src/pages/NamePageData";
+import { DEFAULT_ENS_REGISTRY, settingsOf } from "../src/settings/settingsOf";
 import { adminPut, alice, call, RESOLVER, TEST_PROFILE } from "./fixtures";
 
 const DOMAIN = "pages.eth";
@@ -22,6 +24,16 @@ async function html(path: string, status = 200): Promise<string> {
   expect(response.status).toBe(status);
   expect(response.headers.get("Content-Type")).toMatch(/^text\/html/);
   return response.text();
+}
+
+/** The page data of `name`'s page, served by a worker with `variables` in place of wrangler.toml's. */
+async function pageDataWith(variables: Partial<Record<keyof Env, string>>, name: string): Promise<NamePageData> {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(new Request(`http://gateway.test/name/${name}`), { ...env, ...variables }, ctx);
+  await waitOnExecutionContext(ctx);
+  expect(response.status).toBe(200);
+  const json = /<script type="application\/json" id="page-data">(.*?)<\/script>/s.exec(await response.text())?.[1] ?? "";
+  return JSON.parse(json) as NamePageData;
 }
 
 /** Every form control has a label pointing at it (a screen reader names each field). */
@@ -72,6 +84,25 @@ describe("pages", () => {
     expect(data.dm3Profile?.profile.deliveryServices).toEqual(["ds.demo.eth"]);
     expectLabelled(page);
     expectSelfContained(page);
+  });
+
+  test("the page and the worker agree on every default: the ENS registry, the public RPC URL, the delivery service", async () => {
+    expect((await adminPut(`/v1/names/plain.${DOMAIN}`, { owner: alice.address })).status).toBe(200);
+    const unset = { ENS_REGISTRY: "", PUBLIC_RPC_URL: "", DS_NAME: "" };
+    const data = await pageDataWith(unset, `plain.${DOMAIN}`);
+    // With ENS_REGISTRY empty the worker walks mainnet's registry: the page checks names against the same one.
+    const walked = settingsOf({ ...env, ...unset, L1_RPC_URL: "http://127.0.0.1:8545" }).chain();
+    expect(data.ensRegistry).toBe(DEFAULT_ENS_REGISTRY);
+    expect(data.ensRegistry).toBe(walked?.ensRegistry);
+    expect(data.rpcUrl).toBe("");
+    expect(data.deliveryService).toBe("");
+    // Set values reach the page as the worker reads them (an address checksummed, text trimmed).
+    const set = { ENS_REGISTRY: " 0x5fbdb2315678afecb367f032d93f642f64180aa3 ", PUBLIC_RPC_URL: " https://rpc.example ", DS_NAME: " ds.demo.eth " };
+    const configured = await pageDataWith(set, `plain.${DOMAIN}`);
+    expect(configured.ensRegistry).toBe("0x5FbDB2315678afecb367f032d93F642f64180aa3");
+    expect(configured.ensRegistry).toBe(settingsOf({ ...env, ...set, L1_RPC_URL: "http://127.0.0.1:8545" }).chain()?.ensRegistry);
+    expect(configured.rpcUrl).toBe("https://rpc.example");
+    expect(configured.deliveryService).toBe(settingsOf({ ...env, ...set }).relay().dsName);
   });
 
   test("a profile not signed by the owner is marked as such", async () => {

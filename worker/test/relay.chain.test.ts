@@ -9,10 +9,10 @@ import { buildEnvelope } from "../src/protocol/dm3/buildEnvelope";
 import { generateDm3Keys } from "../src/protocol/dm3/keys";
 import { signDetached } from "../src/protocol/dm3/asymmetric";
 import { signUserProfile } from "../src/protocol/dm3/profile";
-import { parseRelayConfig } from "../src/relayConfig";
+import { settingsOf } from "../src/settings/settingsOf";
 import { adminPut, alice, expectError, registerDomain } from "./fixtures";
 
-const relay = parseRelayConfig(env);
+const relay = settingsOf(env).relay();
 const keys = generateDm3Keys();
 /** Nothing listens on the discard port: every RPC request fails to connect. */
 const DEAD_RPC = "http://127.0.0.1:9";

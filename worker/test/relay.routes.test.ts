@@ -7,11 +7,11 @@ import { buildEnvelope as buildDm3Envelope, type Dm3Envelope } from "../src/prot
 import { generateDm3Keys } from "../src/protocol/dm3/keys";
 import { signUserProfile } from "../src/protocol/dm3/profile";
 import { stringify } from "../src/protocol/dm3/stringify";
-import { parseRelayConfig } from "../src/relayConfig";
+import { settingsOf } from "../src/settings/settingsOf";
 import { adminPut, alice, call, expectError, registerDomain, resolveCallData, SENDER } from "./fixtures";
 import { TEST_DS_URL } from "./testSecrets";
 
-const relay = parseRelayConfig(env);
+const relay = settingsOf(env).relay();
 const recipientKeys = generateDm3Keys();
 const RECIPIENT = "alice.relay.eth";
 const SENDER_NAME = "bob.relay.eth";

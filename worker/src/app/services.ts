@@ -1,62 +1,60 @@
 import type { MiddlewareHandler } from "hono";
-import { createClient, type Hex, http } from "viem";
+import { createClient, http } from "viem";
 import { call, getBalance, getTransactionCount, readContract } from "viem/actions";
-import { InvalidInputError } from "../http/validate";
 import { createDatabases, type Database, type NamedDatabase } from "../db/client";
-import {
-  type ChainConfig,
-  type Config,
-  ConfigError,
-  type NameDatabases,
-  parseChainConfig,
-  parseConfig,
-  parseNameDatabases,
-  parseWebhookTargetPolicy,
-} from "../env";
+import type { NameLifecycle } from "../db/nameLifecycle";
+import { InvalidInputError } from "../http/validate";
+import type { OutboundTransport } from "../net/OutboundTransport";
 import { type D1Bookmarks, formatD1Bookmarks, PRIMARY_DATABASE, parseD1Bookmarks } from "../protocol/d1Bookmarks";
 import type { EnsReader } from "../protocol/dm3/resolveDm3";
+import { relayNameLifecycle } from "../relay/nameLifecycle";
+import type { RelayServices } from "../relay/RelayServices";
+import { type AnswerInvalidation, forgetAnswers } from "../shared/answerCache";
+import type { Clock } from "../shared/Clock";
 import { createDm3Directory, type Dm3Directory } from "../shared/dm3Directory";
-import type { WebhookTransport } from "../relay/webhooks";
 import type { RelayWork } from "../shared/relayWork";
-import { parseRelayConfig, type RelayConfig } from "../relayConfig";
-import { forgetAnswers } from "../shared/answerCache";
-import { listServedDomains, type ServedDomain } from "../shared/servedDomains";
+import { forgetServedDomains, listServedDomains, type ServedDomain } from "../shared/servedDomains";
+import { ConfigError } from "../settings/ConfigError";
+import type { RelaySettings } from "../settings/relaySettings";
+import { type ChainSettings, type GatewaySettings, type Settings, settingsOf } from "../settings/settingsOf";
 
-/** The clock every domain function reads (never `Date.now()` of its own). */
-export type Clock = { nowMs(): number; nowSeconds(): number };
-
-/** Makes the next lookups of a name fresh after a write to it. */
-export type AnswerInvalidation = { forget(node: Hex): Promise<void> };
+/**
+ * Every feature listening to names' lifecycle (deletes, new owners): each contributes its own
+ * statements to the registry's batches. The registry never imports them; this list is the wiring.
+ */
+const NAME_LIFECYCLE: NameLifecycle = [relayNameLifecycle];
 
 /**
  * What a request or a cron run needs, built in one place (the composition root) and handed down:
- * domain functions receive these, never hono's `Context`, `caches.default` or `Date.now()`.
- * Settings are parsed on first use, so a route that needs no signer or relay key never fails for a
- * missing one.
+ * domain functions receive the few of these they use, never hono's `Context`, `caches.default`,
+ * `env` or `Date.now()`. Settings are parsed on first use, so a route that needs no signer or
+ * relay key never fails for a missing one.
  */
 export type Services = {
+  /** Every binding, variable and secret, validated (the only reader of `env`). */
+  settings: Settings;
   /** The primary D1 (`DB`): domains, API keys, the relay's data. */
   db: Database;
   /** The database holding `domain`'s names, records, nonces and name audit rows. */
   namesOf(domain: Pick<ServedDomain, "name" | "database">): Database;
   /** Every database that may hold names, by binding, `DB` first (reads across domains: by owner, the change feed). */
   allNameDatabases(): NamedDatabase[];
-  /** Which databases may hold names, and where new domains go (`ConfigError` when misconfigured). */
-  nameDatabases(): NameDatabases;
   /** Where this request's D1 sessions got to (after its writes): the client sends them back to read them. */
   d1Bookmarks(): D1Bookmarks;
   clock: Clock;
   /** The gateway's signer and answer TTL (`ConfigError` when misconfigured). */
-  config(): Config;
+  gateway(): GatewaySettings;
   /** The delivery service's identity and policy (`ConfigError` when misconfigured). */
-  relay(): RelayConfig;
+  relay(): RelaySettings;
   /** Every served domain (from the isolate's short-lived cache). */
   domains(): Promise<ServedDomain[]>;
+  /** Call after changing domains: this isolate's next reads see the change. */
+  domainsChanged(): void;
   /** Where signed gateway answers are kept (the data center's Cache API). */
   answerCache: Cache;
   answers: AnswerInvalidation;
-  /** How gateway-mode webhooks are called, and where they may point. */
-  webhooks(): WebhookTransport;
+  /** How the worker calls URLs others chose (webhooks, delivery services), and where they may point. */
+  webhooks(): OutboundTransport;
   /** ENS on L1 through `L1_RPC_URL` (undefined when none is configured). */
   ens(): EnsReader | undefined;
   /** How long ENS answers and senders' balances are reused (`ENS_CACHE_SECONDS`). */
@@ -65,6 +63,8 @@ export type Services = {
   queue(): Queue<RelayWork> | undefined;
   /** DM3 profiles and addresses of any name: D1 for names served here, ENS (cached) for the rest. */
   directory: Dm3Directory;
+  /** The features listening to names' lifecycle. */
+  nameLifecycle: NameLifecycle;
 };
 
 declare module "hono" {
@@ -81,14 +81,15 @@ export type ServiceOverrides = { nowMs?: () => number; d1Sessions?: D1Bookmarks 
 
 /** Builds the services of one request or cron run from the worker's bindings. */
 export function createServices(env: Env, overrides: ServiceOverrides = {}): Services {
+  const settings = settingsOf(env);
   const nowMs = overrides.nowMs ?? (() => Date.now());
   const clock: Clock = { nowMs, nowSeconds: () => Math.floor(nowMs() / 1000) };
   // Requests read through a D1 session (replicas nearby, never older than the client's bookmark);
   // crons and queue consumers use the binding itself (the primary).
-  const databases = createDatabases(parseNameDatabases(env).bindings, overrides.d1Sessions);
+  const databases = createDatabases(settings.nameDatabases().bindings, overrides.d1Sessions);
   const db = databases.get(PRIMARY_DATABASE);
   const namesOf = (domain: Pick<ServedDomain, "name" | "database">) => {
-    if (!parseNameDatabases(env).bindings.has(domain.database)) {
+    if (!settings.nameDatabases().bindings.has(domain.database)) {
       throw new ConfigError(`Domain ${domain.name}'s names are in D1 binding "${domain.database}", which NAME_DATABASES does not list`);
     }
     return databases.get(domain.database);
@@ -96,11 +97,12 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
   const answerCache = caches.default;
   // Called unbound: workerd's fetch throws "Illegal invocation" with any other `this`.
   const send = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
-  const ens = () => ensReader(parseChainConfig(env));
-  const ensCacheMs = () => parseChainConfig(env)?.cacheMs ?? 0;
+  const ens = () => ensReader(settings.chain());
+  const ensCacheMs = () => settings.chain()?.cacheMs ?? 0;
+  const domains = () => listServedDomains(settings.directory, db, clock.nowMs());
   const directory = createDm3Directory({
     namesOf,
-    domains: () => listServedDomains(env.DB, db, clock.nowMs()),
+    domains,
     get ens() {
       return ens();
     },
@@ -109,31 +111,34 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
     },
     nowMs,
   });
-  return {
+  const services: Services = {
+    settings,
     db,
     namesOf,
     allNameDatabases: () => databases.all(),
-    nameDatabases: () => parseNameDatabases(env),
     d1Bookmarks: () => databases.bookmarks(),
     clock,
-    config: () => parseConfig(env),
-    relay: () => parseRelayConfig(env),
-    domains: () => listServedDomains(env.DB, db, clock.nowMs()),
+    gateway: () => settings.gateway(),
+    relay: () => settings.relay(),
+    domains,
+    domainsChanged: () => forgetServedDomains(settings.directory),
     answerCache,
     answers: { forget: (node) => forgetAnswers(answerCache, node) },
-    webhooks: () => ({ fetch: send, targets: parseWebhookTargetPolicy(env) }),
+    webhooks: () => ({ fetch: send, targets: settings.outboundTargets() }),
     ens,
     ensCacheMs,
-    queue: () => env.RELAY_QUEUE as Queue<RelayWork> | undefined,
+    queue: () => settings.queue,
     directory,
+    nameLifecycle: NAME_LIFECYCLE,
   };
+  return services satisfies RelayServices;
 }
 
 const readers = new Map<string, EnsReader>();
 const RPC_TIMEOUT_MS = 10_000;
 
 /** One viem client per endpoint and registry per isolate (CCIP-Read on: viem follows OffchainLookup). */
-function ensReader(chain: ChainConfig | undefined): EnsReader | undefined {
+function ensReader(chain: ChainSettings | undefined): EnsReader | undefined {
   if (!chain) return undefined;
   const key = `${chain.rpcUrl}|${chain.ensRegistry}`;
   let reader = readers.get(key);
@@ -167,6 +172,7 @@ export function provideServices(): MiddlewareHandler<{ Bindings: Env }> {
     if (!bookmarks) throw new InvalidInputError(`${D1_BOOKMARK_HEADER} must be what this API returned in it (or absent)`);
     const services = createServices(c.env, { d1Sessions: bookmarks });
     c.set("services", services);
+    c.set("settings", services.settings);
     await next();
     const reached = services.d1Bookmarks();
     if (reached.size > 0) c.header(D1_BOOKMARK_HEADER, formatD1Bookmarks(reached));

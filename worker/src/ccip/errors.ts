@@ -2,6 +2,7 @@ import { AppError, BadRequestError } from "../http/AppError";
 
 /** The CCIP-Read request itself is malformed (sender, data, JSON body). */
 export class InvalidCcipRequestError extends BadRequestError {
+  override readonly name = "InvalidCcipRequestError";
   override readonly code = "invalid_request";
 }
 

@@ -1,6 +1,6 @@
 import { encodeAbiParameters, type Hex, zeroAddress } from "viem";
 import type { Database } from "../db/client";
-import { findAddressRecordsOfName, findContenthashOfName, findTextRecordOfName } from "../db/names";
+import { findAddressRecordsOfName, findContenthashOfName, findTextRecordOfName } from "../db/nameReads";
 import { DEFAULT_EVM_COIN_TYPE, ETH_COIN_TYPE, isEvmCoinType } from "../protocol/ens/coinTypes";
 import type { RecordQuery } from "../protocol/ccip/decodeResolveCall";
 

@@ -14,16 +14,20 @@ const STRING_OUTPUT = [{ type: "string" }] as const;
 
 /**
  * The records that advertise a domain's data: `registry.changes` and `registry.names` of the domain's
- * own name (`acme.eth`) are URLs under `publicUrl` (the worker's public base URL, `DS_URL`), signed
+ * own name (`acme.eth`) are URLs under `publicUrl()` (the worker's public base URL, `DS_URL`), signed
  * like any answer, so an indexer that finds the resolver finds the feed. None without a public URL.
  */
-export function registryRecords(publicUrl: string): (name: string, record: RecordQuery, domain: ServedDomain) => Hex | undefined {
-  const base = publicUrl.trim().replace(/\/+$/, "");
+export function registryRecords(publicUrl: () => string | undefined): (name: string, record: RecordQuery, domain: ServedDomain) => Hex | undefined {
   return (name, record, domain) => {
-    if (!base || name !== domain.name || record.kind !== "text") return undefined;
-    const encoded = encodeURIComponent(domain.name);
-    if (record.key === REGISTRY_TEXT_KEYS.changes) return encodeAbiParameters(STRING_OUTPUT, [`${base}/v1/changes?domain=${encoded}`]);
-    if (record.key === REGISTRY_TEXT_KEYS.names) return encodeAbiParameters(STRING_OUTPUT, [`${base}/v1/domains/${encoded}/names`]);
-    return undefined;
+    if (name !== domain.name || record.kind !== "text") return undefined;
+    const path = advertisedPaths.get(record.key);
+    const base = path && publicUrl();
+    if (!path || !base) return undefined;
+    return encodeAbiParameters(STRING_OUTPUT, [`${base}${path(encodeURIComponent(domain.name))}`]);
   };
 }
+
+const advertisedPaths = new Map<string, (domain: string) => string>([
+  [REGISTRY_TEXT_KEYS.changes, (domain) => `/v1/changes?domain=${domain}`],
+  [REGISTRY_TEXT_KEYS.names, (domain) => `/v1/domains/${domain}/names`],
+]);

@@ -10,10 +10,9 @@ import { MIN_REMAINING_SECONDS } from "../shared/answerCache";
 import { type AnswerContext, answerResolveCall } from "./answerResolveCall";
 import { MAX_CALL_DATA_BYTES } from "../protocol/ccip/decodeResolveCall";
 import { InvalidCcipRequestError } from "./errors";
-import { parseAnswerCacheEnabled } from "../env";
 import { deliveryServiceRecord } from "../shared/deliveryServiceRecord";
-import { parseRelayConfig } from "../relayConfig";
 import { registryRecords } from "./registryRecords";
+import type { Settings } from "../settings/settingsOf";
 
 /** What an EIP-3668 client POSTs (documented; checked by `checkRequest`, which names the field). */
 const CcipRequestSchema = z.object({
@@ -31,7 +30,7 @@ const JSON_SUFFIX = ".json";
  *
  * @see https://eips.ethereum.org/EIPS/eip-3668#gateway-interface
  */
-export const ccipRoutes = new Hono<{ Bindings: Env }>()
+export const ccipRoutes = new Hono()
   .get(
     "/:sender/:data",
     describeRoute({ operationId: "ccipLookup", summary: "EIP-3668 gateway lookup (GET; `.json` suffix optional)", tag: "gateway", auth: "none" }),
@@ -69,33 +68,27 @@ export const ccipRoutes = new Hono<{ Bindings: Env }>()
     },
   );
 
-function answerContext(c: Context<{ Bindings: Env }>): AnswerContext {
+function answerContext(c: Context): AnswerContext {
   const services = c.get("services");
-  const config = services.config();
+  const { settings } = services;
+  const gateway = services.gateway();
   return {
     namesOf: services.namesOf,
-    servedRecord: servedRecords(c.env),
+    servedRecord: servedRecords(settings),
     domains: services.domains(),
-    signer: config.signer,
-    signatureTtlSeconds: config.signatureTtlSeconds,
+    signer: gateway.signer,
+    signatureTtlSeconds: gateway.signatureTtlSeconds,
     nowSeconds: services.clock.nowSeconds(),
-    cache: parseAnswerCacheEnabled(c.env) ? services.answerCache : undefined,
+    cache: settings.answerCacheEnabled() ? services.answerCache : undefined,
     defer: (work) => runInBackground(c, "answer cache write", work),
   };
 }
 
-const servedRecordsByEnv = new WeakMap<object, NonNullable<AnswerContext["servedRecord"]>>();
-
 /** Records the worker answers itself: the delivery service's profile, and where each domain's names are published. */
-function servedRecords(env: Env): NonNullable<AnswerContext["servedRecord"]> {
-  let served = servedRecordsByEnv.get(env);
-  if (!served) {
-    const deliveryService = deliveryServiceRecord(env.DS_NAME ?? "", () => parseRelayConfig(env));
-    const registry = registryRecords(env.DS_URL ?? "");
-    served = (name, record, domain) => deliveryService(name, record) ?? registry(name, record, domain);
-    servedRecordsByEnv.set(env, served);
-  }
-  return served;
+function servedRecords(settings: Settings): NonNullable<AnswerContext["servedRecord"]> {
+  const deliveryService = deliveryServiceRecord(settings.dsName, settings.relay);
+  const registry = registryRecords(settings.publicUrl);
+  return (name, record, domain) => deliveryService(name, record) ?? registry(name, record, domain);
 }
 
 function checkRequest(sender: unknown, data: unknown): Hex {

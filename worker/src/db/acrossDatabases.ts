@@ -1,5 +1,5 @@
 import type { Database, NamedDatabase } from "./client";
-import { findProvenName, listNameRowsByOwner } from "./names";
+import { findProvenName, listNameRowsByOwner } from "./nameReads";
 import type { NameRow } from "./schema";
 
 // Reads that span every database holding names (a domain's names live in one of them, an owner's

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, isNotNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { rowsPerStatement } from "./boundParameters";
 import type { Database } from "./client";
 import { type MessageRow, messages, spentChallenges } from "./schema";
@@ -58,4 +58,9 @@ export async function spendChallenge(db: Database, id: string, expiresAtSeconds:
 /** Forgets spent challenges that have expired anyway. */
 export async function deleteSpentChallenges(db: Database, nowSeconds: number): Promise<void> {
   await db.delete(spentChallenges).where(lt(spentChallenges.expiresAtSeconds, nowSeconds));
+}
+
+/** The statement that deletes every cached message for the names `recipients` yields (SQL list or subquery). */
+export function deleteMessagesOfRecipients(db: Database, recipients: SQL) {
+  return db.delete(messages).where(sql`${messages.recipient} IN ${recipients}`);
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "./client";
 import { type OutboundMessageRow, outboundMessages, webhookDeliveries, type WebhookDeliveryRow } from "./schema";
 
@@ -104,4 +104,9 @@ export async function deleteFinishedOutboundMessages(db: Database, beforeMs: num
     .where(and(sql`${outboundMessages.status} <> 'pending'`, gt(outboundMessages.finishedAtMs, 0), lt(outboundMessages.finishedAtMs, beforeMs)))
     .returning({ id: outboundMessages.id });
   return deleted.length;
+}
+
+/** The statement that drops the undelivered outbound messages sent as the names `senders` yields (SQL list or subquery). */
+export function deletePendingOutboundOfSenders(db: Database, senders: SQL) {
+  return db.delete(outboundMessages).where(and(eq(outboundMessages.status, "pending"), sql`${outboundMessages.sender} IN ${senders}`));
 }

@@ -1,4 +1,4 @@
-import { and, eq, or } from "drizzle-orm";
+import { and, eq, or, type SQL, sql } from "drizzle-orm";
 import type { SpamRules } from "../protocol/dm3/spamRules";
 import type { Database } from "./client";
 import { spamRules } from "./schema";
@@ -53,4 +53,9 @@ export async function saveSpamRules(
     .insert(spamRules)
     .values({ kind, subject, rules: value, ownerKey, updatedAtMs: nowMs })
     .onConflictDoUpdate({ target: [spamRules.kind, spamRules.subject], set: { rules: value, ownerKey, updatedAtMs: nowMs } });
+}
+
+/** The statement that deletes the own spam rules of the names `names` yields (SQL list or subquery). */
+export function deleteSpamRulesOfNames(db: Database, names: SQL) {
+  return db.delete(spamRules).where(and(eq(spamRules.kind, "name"), sql`${spamRules.subject} IN ${names}`));
 }

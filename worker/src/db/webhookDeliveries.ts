@@ -1,4 +1,4 @@
-import { asc, eq, lte, min } from "drizzle-orm";
+import { asc, eq, lte, min, type SQL, sql } from "drizzle-orm";
 import type { Database } from "./client";
 import { type WebhookDeliveryRow, webhookDeliveries } from "./schema";
 
@@ -40,4 +40,9 @@ export async function findNextWebhookAttemptMs(db: Database): Promise<number | u
     .from(webhookDeliveries)
     .get();
   return row?.next ?? undefined;
+}
+
+/** The statement that deletes every queued delivery concerning the names `recipients` yields (SQL list or subquery). */
+export function deleteWebhookDeliveriesOfRecipients(db: Database, recipients: SQL) {
+  return db.delete(webhookDeliveries).where(sql`${webhookDeliveries.recipient} IN ${recipients}`);
 }

@@ -4,12 +4,12 @@ import type { HealthReport } from "./HealthReport";
 import { version } from "../../../package.json";
 
 /** `GET /health`: liveness plus what clients need to check the deployment (cheap: cached domains). */
-export const healthRoutes = new Hono<{ Bindings: Env }>().get(
+export const healthRoutes = new Hono().get(
   "/",
   describeRoute({ operationId: "health", summary: "Liveness, version, signer and the resolvers served", tag: "gateway", auth: "none" }),
   async (c) => {
     const services = c.get("services");
-    const config = services.config();
+    const config = services.gateway();
     const domains = await services.domains();
     return c.json<HealthReport>({
       status: "ok",

@@ -17,7 +17,7 @@ export abstract class AppError extends ProtocolError {
 
 /** A request the client must fix (malformed input): 400. */
 export class BadRequestError extends AppError {
-  override readonly name = "BadRequestError";
+  override readonly name: string = "BadRequestError";
   readonly code: string = "bad_request";
   readonly status: ContentfulStatusCode = 400;
 }

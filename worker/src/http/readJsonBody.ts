@@ -4,6 +4,7 @@ import { BadRequestError } from "./AppError";
 
 /** Malformed JSON in a request body. */
 export class InvalidJsonError extends BadRequestError {
+  override readonly name = "InvalidJsonError";
   override readonly code = "invalid_json";
 }
 

@@ -1,4 +1,5 @@
 import { createMiddleware } from "hono/factory";
+import type { BlankEnv } from "hono/types";
 import type * as z from "zod/mini";
 import { checkSchema } from "../protocol/checkSchema";
 import { BadRequestError } from "./AppError";
@@ -7,6 +8,7 @@ import { documentValidator } from "./routeDocs";
 
 /** The request does not match its schema. */
 export class InvalidInputError extends BadRequestError {
+  override readonly name = "InvalidInputError";
   override readonly code = "invalid_input";
 }
 
@@ -24,22 +26,18 @@ export function validate<Schema extends z.ZodMiniType>(schema: Schema, value: un
  * Content-Type, which this API accepts.)
  */
 export function jsonBody<Schema extends z.ZodMiniType>(schema: Schema) {
-  const middleware = createMiddleware<{ Bindings: Env }, string, { in: { json: z.input<Schema> }; out: { json: z.output<Schema> } }>(
-    async function jsonBody(c, next) {
-      c.req.addValidatedData("json", validate(schema, await readJsonBody(c), "body") as object);
-      await next();
-    },
-  );
+  const middleware = createMiddleware<BlankEnv, string, { in: { json: z.input<Schema> }; out: { json: z.output<Schema> } }>(async function jsonBody(c, next) {
+    c.req.addValidatedData("json", validate(schema, await readJsonBody(c), "body") as object);
+    await next();
+  });
   return documentValidator(middleware, { body: schema });
 }
 
 /** Validator middleware for the query string; the handler reads `c.req.valid("query")`. */
 export function queryOf<Schema extends z.ZodMiniType>(schema: Schema) {
-  const middleware = createMiddleware<{ Bindings: Env }, string, { in: { query: z.input<Schema> }; out: { query: z.output<Schema> } }>(
-    async function queryOf(c, next) {
-      c.req.addValidatedData("query", validate(schema, c.req.query(), "query") as object);
-      await next();
-    },
-  );
+  const middleware = createMiddleware<BlankEnv, string, { in: { query: z.input<Schema> }; out: { query: z.output<Schema> } }>(async function queryOf(c, next) {
+    c.req.addValidatedData("query", validate(schema, c.req.query(), "query") as object);
+    await next();
+  });
   return documentValidator(middleware, { query: schema });
 }

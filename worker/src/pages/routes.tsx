@@ -1,19 +1,20 @@
 import { type Context, Hono } from "hono";
 import type { Child } from "hono/jsx";
-import { type Address, getAddress } from "viem";
+import type { Address } from "viem";
 import { namehash } from "viem/ens";
-import { findNameWithRecords } from "../db/names";
+import { findNameWithRecords } from "../db/nameReads";
 import { describeRoute } from "../http/routeDocs";
 import { fromBase64 } from "../protocol/dm3/base64";
-import { DM3_PROFILE_TEXT_KEY, decodeProfileRecord, type SignedUserProfile, verifySignedUserProfile } from "../protocol/dm3/profile";
+import { type SignedUserProfile, verifySignedUserProfile } from "../protocol/dm3/profile";
 import { assertNormalizedName } from "../protocol/ens/assertNormalizedName";
+import { nameRecordsView } from "../shared/nameRecordsView";
 import { findServingDomain, type ServedDomain } from "../shared/servedDomains";
 import { Layout } from "./Layout";
 import type { NamePageData } from "./NamePageData";
 
-type PageContext = Context<{ Bindings: Env }>;
+type PageContext = Context;
 
-const sourceUrl = (c: PageContext) => (c.env.SOURCE_URL ?? "").trim();
+const sourceUrl = (c: PageContext) => c.get("settings").pages().sourceUrl;
 
 /** An HTML page with `status` (errors are pages too: a person reads them). */
 function page(c: PageContext, title: string, body: Child, status: 200 | 400 | 404 = 200) {
@@ -83,7 +84,7 @@ function RecordRows(props: { entries: [string, string][]; empty: string }) {
   );
 }
 
-async function ProfileSection(props: { profile: SignedUserProfile | undefined; owner: Address }) {
+async function ProfileSection(props: { profile: SignedUserProfile | null; owner: Address }) {
   if (!props.profile) return <p class="muted">No DM3 profile: this name cannot receive DM3 messages yet.</p>;
   const { profile, signature } = props.profile;
   const signedByOwner = await verifySignedUserProfile(props.profile, props.owner).catch(() => false);
@@ -152,7 +153,7 @@ function EditForm() {
 }
 
 /** The pages people see: what this is, a name's records and DM3 profile, owner self-service, the API reference. */
-export const pageRoutes = new Hono<{ Bindings: Env }>()
+export const pageRoutes = new Hono()
   .get(
     "/",
     describeRoute({ operationId: "homePage", summary: "What this service is (HTML)", tag: "pages", auth: "none", responseType: "text/html" }),
@@ -233,20 +234,19 @@ export const pageRoutes = new Hono<{ Bindings: Env }>()
       if (!domain) return problem(c, 404, "Not served here", `${name} is not under a domain this registry serves.`);
       const entry = await findNameWithRecords(services.namesOf(domain), namehash(name));
       if (!entry) return problem(c, 404, "Name not registered", `${name} is not registered (yet).`);
-      const { [DM3_PROFILE_TEXT_KEY]: profileRecord, ...texts } = entry.texts;
-      const profile = decodeProfileRecord(profileRecord);
-      const owner = getAddress(entry.ownerAddress);
+      const { owner, texts, dm3Profile: profile } = nameRecordsView(entry);
+      const settings = services.settings.pages();
       const data: NamePageData = {
         name,
         owner,
         texts,
         addresses: entry.addresses,
         contenthash: entry.contenthash,
-        dm3Profile: profile ?? null,
-        ensRegistry: c.env.ENS_REGISTRY ?? "",
+        dm3Profile: profile,
+        ensRegistry: settings.ensRegistry,
         chainId: domain.chainId,
-        rpcUrl: (c.env.PUBLIC_RPC_URL ?? "").trim(),
-        deliveryService: profile?.profile.deliveryServices[0] ?? c.env.DS_NAME ?? "",
+        rpcUrl: settings.publicRpcUrl,
+        deliveryService: profile?.profile.deliveryServices[0] ?? settings.deliveryService,
       };
       return page(
         c,

@@ -3,7 +3,7 @@ import { apiKeyInsert, apiKeyRevoke, findApiKey, listApiKeys } from "../db/apiKe
 import type { Database } from "../db/client";
 import { API_KEY_PREFIX, hashApiKey } from "../shared/authenticate";
 import { ApiKeyNotFoundError } from "./errors";
-import { type WriteContext, writeAudited } from "./names";
+import { type AuditedWrite, writeAudited } from "./writeAudited";
 
 const SECRET_BYTES = 32;
 const ID_BYTES = 8;
@@ -15,7 +15,7 @@ export type { ApiKeyView };
 
 /** Creates a key for `domain`. The returned `key` is shown once; only its hash is stored. */
 export async function createApiKey(
-  context: WriteContext,
+  context: AuditedWrite,
   domain: string,
   input: { label: string; expiresAtSeconds?: number | undefined },
 ): Promise<ApiKeyView & { key: string }> {
@@ -46,7 +46,7 @@ export async function listDomainApiKeys(db: Database, domain: string): Promise<A
 }
 
 /** Revokes key `id`; it stops working at once. */
-export async function revokeApiKey(context: WriteContext, id: string): Promise<ApiKeyView> {
+export async function revokeApiKey(context: AuditedWrite, id: string): Promise<ApiKeyView> {
   const row = await findApiKey(context.db, id);
   if (!row) throw new ApiKeyNotFoundError(id);
   await writeAudited(context, [apiKeyRevoke(context.db, id, context.nowSeconds)], { action: "key.revoke", domain: row.domain, subject: id });

@@ -3,10 +3,14 @@ import { statusOfError } from "../http/errorStatus";
 import { ProtocolError } from "../protocol/ProtocolError";
 import { validate } from "../http/validate";
 import { ForbiddenError } from "./errors";
-import { domainOfName, explainWriteFailure, ownerProofOf, toStoredName, type WriteContext } from "./names";
+import type { NameWriteContext } from "./nameWrites";
+import { domainOfName, ownerProofOf, toStoredName } from "./storedName";
+import { explainWriteFailure } from "./writeAudited";
 import { NameRecordsSchema } from "./schemas";
 import { auditInserts } from "../db/audit";
-import { type NameWithRecords, replaceManyNamesStatements, replaceNameStatements, runBatch, type Statement } from "../db/names";
+import type { Statement } from "../db/client";
+import type { NameWithRecords } from "../db/nameReads";
+import { replaceManyNamesStatements, replaceNameStatements, runBatch } from "../db/nameWrites";
 import type { AuditRow } from "../db/schema";
 import type { ServedDomain } from "../shared/servedDomains";
 
@@ -24,7 +28,7 @@ const NAMES_PER_BATCH = 25;
  * batch's items one by one, so only the culprit fails.
  */
 export async function bulkUpsert(
-  context: WriteContext,
+  context: NameWriteContext,
   domains: readonly ServedDomain[],
   domain: ServedDomain,
   items: { name: string }[],
@@ -50,7 +54,7 @@ export async function bulkUpsert(
   const lastOfEachName = [...new Map(ready.map((item) => [item.node, item])).values()];
   let toForget: Hex[];
   try {
-    const { statements, upserts } = replaceManyNamesStatements(context.db, lastOfEachName, context.nowSeconds);
+    const { statements, upserts } = replaceManyNamesStatements(context.db, lastOfEachName, { nowSeconds: context.nowSeconds, lifecycle: context.lifecycle });
     const [first, ...rest] = [
       ...statements,
       ...auditInserts(
@@ -76,11 +80,14 @@ export async function bulkUpsert(
 type ReadyItem = { index: number; name: string; node: Hex; entry: NameWithRecords; ownerProof: number; audit: AuditRow };
 
 /** One name's statements, built only when the fast path failed (building them costs as much as running them). */
-function statementsOf(context: WriteContext, item: ReadyItem): Statement[] {
-  return [...replaceNameStatements(context.db, item.entry, context.nowSeconds, { ownerProof: item.ownerProof }), ...auditInserts(context.db, [item.audit])];
+function statementsOf(context: NameWriteContext, item: ReadyItem): Statement[] {
+  return [
+    ...replaceNameStatements(context.db, item.entry, { nowSeconds: context.nowSeconds, lifecycle: context.lifecycle, proof: { ownerProof: item.ownerProof } }),
+    ...auditInserts(context.db, [item.audit]),
+  ];
 }
 
-async function writeInGroups(context: WriteContext, ready: ReadyItem[], results: BulkItemResult[]): Promise<void> {
+async function writeInGroups(context: NameWriteContext, ready: ReadyItem[], results: BulkItemResult[]): Promise<void> {
   for (let start = 0; start < ready.length; start += NAMES_PER_BATCH) {
     const group = ready.slice(start, start + NAMES_PER_BATCH).map((item) => ({ ...item, statements: statementsOf(context, item) }));
     try {

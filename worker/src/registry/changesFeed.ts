@@ -6,7 +6,7 @@ import type { NameChangeRow } from "../db/schema";
 import { InvalidInputError } from "../http/validate";
 import { PRIMARY_DATABASE } from "../protocol/d1Bookmarks";
 import type { ChangeView, ChangesPage } from "./apiTypes";
-import { toNameView } from "./names";
+import { toNameView } from "./storedName";
 
 const ENTRY = /^([A-Za-z_][A-Za-z0-9_]{0,63}):(\d{1,15})$/;
 const BARE = /^\d{1,15}$/;

@@ -1,4 +1,4 @@
-import type { NameDatabases } from "../env";
+import type { NameDatabases } from "../settings/settingsOf";
 import { InvalidInputError } from "../http/validate";
 import type { ServedDomain } from "../shared/servedDomains";
 import { DatabasePlacementError } from "./errors";

@@ -1,16 +1,19 @@
 import { type Context, Hono } from "hono";
 import { describeRoute } from "../http/routeDocs";
 import { namehash } from "viem/ens";
-import { findNameRow, loadRecords } from "../db/names";
+import { findNameRow, loadRecords } from "../db/nameReads";
 import { findProvenNameAcross } from "../db/acrossDatabases";
 import { verifySignedUserProfile } from "../protocol/dm3/profile";
 import { onDm3Error } from "../http/errors";
 import { limitBody } from "../http/limitBody";
 import { limitPerIp } from "../http/rateLimit";
 import { jsonBody, validate } from "../http/validate";
-import { ForbiddenError, InvalidProfileSignatureError, NameNotFoundError, UnknownDomainError } from "./errors";
+import { ForbiddenError, InvalidProfileSignatureError, NameNotFoundError } from "./errors";
+import { servedDomainNamed } from "../shared/servedDomains";
 import { NAME_LIMITS } from "./limits";
-import { patchName, putName, toNameView } from "./names";
+import { patchName, putName } from "./nameWrites";
+import { nameWriteContext } from "./routeContext";
+import { toNameView } from "./storedName";
 import { AddressSchema, Dm3AddressProfileSchema } from "./schemas";
 
 /**
@@ -18,7 +21,7 @@ import { AddressSchema, Dm3AddressProfileSchema } from "./schemas";
  * `POST /profile/address`, `GET /profile/{address}`, `GET /profile/name/{address}`. Errors also
  * carry dm3's `{ error }` field.
  */
-export const dm3ProfileRoutes = new Hono<{ Bindings: Env }>()
+export const dm3ProfileRoutes = new Hono()
   .post(
     "/address",
     describeRoute({
@@ -34,15 +37,13 @@ export const dm3ProfileRoutes = new Hono<{ Bindings: Env }>()
     async (c) => {
       const { signedUserProfile, address, subdomain } = c.req.valid("json");
       const services = c.get("services");
-      const domain = (await services.domains()).find((candidate) => candidate.name === subdomain);
-      if (!domain) throw new UnknownDomainError(subdomain);
-      const db = services.namesOf(domain);
+      const domain = servedDomainNamed(await services.domains(), subdomain);
       if (!domain.allowAddressNames) throw new ForbiddenError(`${subdomain} does not allow address names`);
       // The profile signature is the authorization: it proves control of `address`.
       if (!(await verifySignedUserProfile(signedUserProfile, address))) throw new InvalidProfileSignatureError(address);
       const name = `${address.toLowerCase()}.${subdomain}`;
-      const context = { db, answers: services.answers, actor: `address:${address}`, signer: address, nowSeconds: services.clock.nowSeconds() };
-      if (await findNameRow(db, namehash(name))) await patchName(context, domain, name, { dm3Profile: signedUserProfile });
+      const context = { ...nameWriteContext(c, domain, `address:${address}`), signer: address };
+      if (await findNameRow(context.db, namehash(name))) await patchName(context, domain, name, { dm3Profile: signedUserProfile });
       else await putName(context, domain, name, { owner: address, texts: {}, addresses: {}, contenthash: null, dm3Profile: signedUserProfile });
       return c.text("OK");
     },
@@ -70,7 +71,7 @@ export const dm3ProfileRoutes = new Hono<{ Bindings: Env }>()
   )
   .onError(onDm3Error);
 
-async function provenName(c: Context<{ Bindings: Env }>, options: { withProfile: boolean }) {
+async function provenName(c: Context, options: { withProfile: boolean }) {
   const owner = validate(AddressSchema, c.req.param("address"), "address");
   const chosen = await findProvenNameAcross(c.get("services").allNameDatabases(), owner, options);
   if (!chosen) throw new NameNotFoundError(owner);

@@ -1,7 +1,7 @@
 import type { Database } from "../db/client";
-import { listNameRows, loadRecords } from "../db/names";
+import { listNameRows, loadRecords } from "../db/nameReads";
 import { stringify } from "../protocol/dm3/stringify";
-import { toNameView } from "./names";
+import { toNameView } from "./storedName";
 
 const EXPORT_PAGE_SIZE = 200;
 

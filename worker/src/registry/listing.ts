@@ -1,6 +1,6 @@
 import { getAddress } from "viem";
 import type { Database, NamedDatabase } from "../db/client";
-import { listNameRows } from "../db/names";
+import { listNameRows } from "../db/nameReads";
 import { listNameRowsByOwnerAcross } from "../db/acrossDatabases";
 import { type NameRow, OWNER_PROOF } from "../db/schema";
 

@@ -144,6 +144,7 @@ export const DomainSchema = described(
   }),
   { title: "Domain" },
 );
+export type DomainInput = z.output<typeof DomainSchema>;
 
 export const ApiKeyCreateSchema = described(
   z.strictObject({

@@ -1,11 +1,12 @@
 import { type Hex, recoverTypedDataAddress } from "viem";
 import { namehash } from "viem/ens";
 import { addressOfAddressName } from "../protocol/ens/addressName";
-import { findLastNonce, findNameRow } from "../db/names";
+import { findLastNonce, findNameRow } from "../db/nameReads";
 import { InvalidInputError, validate } from "../http/validate";
 import { ForbiddenError, NameNotFoundError, SignatureExpiredError, StaleNonceError } from "./errors";
 import { NAME_LIMITS } from "./limits";
-import { deleteName, putName, type NameView, type WriteContext } from "./names";
+import type { NameView } from "./apiTypes";
+import { deleteName, type NameWriteContext, putName } from "./nameWrites";
 import { NameRecordsSchema, type SignedNameWrite } from "./schemas";
 import type { ServedDomain } from "../shared/servedDomains";
 import { nameWriteTypedData } from "../protocol/nameWriteTypedData";
@@ -18,7 +19,7 @@ import { nameWriteTypedData } from "../protocol/nameWriteTypedData";
  * database by a trigger, so of racing writes with one nonce exactly one lands.
  */
 export async function applySignedWrite(
-  context: WriteContext,
+  context: NameWriteContext,
   domain: ServedDomain,
   name: string,
   write: SignedNameWrite,
@@ -45,7 +46,7 @@ export async function applySignedWrite(
   }
   // Nonces outlive the name: a signature made before a delete never works on a re-created name.
   if (write.nonce <= lastNonce) throw new StaleNonceError(name, lastNonce);
-  const signedContext: WriteContext = { ...context, actor: `address:${signer}`, signer };
+  const signedContext: NameWriteContext = { ...context, actor: `address:${signer}`, signer };
   if (write.action === "delete") {
     await deleteName(signedContext, domain, name, write.nonce);
     return undefined;

@@ -1,17 +1,22 @@
 import { bytesToHex } from "viem";
 import { domainWebhookUpdate } from "../db/domains";
-import type { Database } from "../db/client";
-import { listDomainWebhookDeliveries } from "../db/webhookDeliveries";
-import { type WriteContext, writeAudited } from "./names";
+import { InvalidInputError } from "../http/validate";
+import { type WebhookTargetPolicy, webhookTargetProblem } from "../net/webhookTargetProblem";
+import type { WebhookSettings } from "./apiTypes";
+import { type AuditedWrite, writeAudited } from "./writeAudited";
 
 const SECRET_BYTES = 32;
-const QUEUE_PAGE = 500;
+
+/** Writes to a domain's settings in the directory; the isolate's domain list is told. */
+export type DomainSettingsWrite = AuditedWrite & { domainsChanged(): void };
 
 /**
- * Puts `domain` in gateway mode: its envelopes go to `url`, signed with a fresh HMAC secret that
- * is returned here once. Setting it again rotates the secret.
+ * Puts `domain` in gateway mode: its envelopes go to `url` (400 when the target policy refuses it),
+ * signed with a fresh HMAC secret that is returned here once. Setting it again rotates the secret.
  */
-export async function setWebhook(context: WriteContext, domain: string, url: string): Promise<{ domain: string; url: string; secret: string }> {
+export async function setWebhook(context: DomainSettingsWrite, domain: string, url: string, targets: WebhookTargetPolicy): Promise<WebhookSettings> {
+  const refused = webhookTargetProblem(url, targets);
+  if (refused) throw new InvalidInputError(`url: a webhook must not point at ${refused}`);
   const secret = bytesToHex(crypto.getRandomValues(new Uint8Array(SECRET_BYTES))).slice(2);
   await writeAudited(context, [domainWebhookUpdate(context.db, domain, { url, secret })], {
     action: "domain.webhook.set",
@@ -19,15 +24,12 @@ export async function setWebhook(context: WriteContext, domain: string, url: str
     subject: domain,
     detail: { url },
   });
+  context.domainsChanged();
   return { domain, url, secret };
 }
 
 /** Takes `domain` out of gateway mode; queued deliveries stay queued (visible, retried if set again). */
-export async function removeWebhook(context: WriteContext, domain: string): Promise<void> {
+export async function removeWebhook(context: DomainSettingsWrite, domain: string): Promise<void> {
   await writeAudited(context, [domainWebhookUpdate(context.db, domain, null)], { action: "domain.webhook.remove", domain, subject: domain });
-}
-
-/** The admin's view of the queue: what is waiting, how often it failed, and why. */
-export async function listWebhookQueue(db: Database, domain: string) {
-  return (await listDomainWebhookDeliveries(db, domain, QUEUE_PAGE)).map(({ body: _body, ...row }) => row);
+  context.domainsChanged();
 }

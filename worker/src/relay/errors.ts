@@ -2,6 +2,7 @@ import { AppError, BadRequestError } from "../http/AppError";
 
 /** The envelope or JSON-RPC call is malformed. */
 export class InvalidEnvelopeError extends BadRequestError {
+  override readonly name = "InvalidEnvelopeError";
   override readonly code = "invalid_envelope";
 }
 
@@ -37,6 +38,7 @@ export class UnsupportedMethodError extends AppError {
 
 /** The challenge answer is wrong, expired, for another name or already used. */
 export class InvalidChallengeSignatureError extends BadRequestError {
+  override readonly name = "InvalidChallengeSignatureError";
   override readonly code = "signature_invalid";
   constructor(detail: string) {
     // dm3 clients look for exactly this message.
@@ -56,6 +58,7 @@ export class SpamRefusedError extends AppError {
 
 /** The outbound request names a sender, recipient or delivery service wrongly. */
 export class InvalidOutboundError extends BadRequestError {
+  override readonly name = "InvalidOutboundError";
   override readonly code = "invalid_outbound";
 }
 
@@ -81,6 +84,7 @@ export class OutboundNotFoundError extends AppError {
 
 /** Spam rules need `L1_RPC_URL`, which this deployment does not set. */
 export class ChainNotConfiguredError extends BadRequestError {
+  override readonly name = "ChainNotConfiguredError";
   override readonly code = "chain_not_configured";
   constructor() {
     super("This relay does not read the chain (no L1_RPC_URL), so it cannot check spam rules; ask its operator to configure one");

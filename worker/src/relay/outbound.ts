@@ -1,7 +1,7 @@
 import { stringToBytes } from "viem";
 import { normalize } from "viem/ens";
 import * as z from "zod/mini";
-import type { Services } from "../app/services";
+import type { RelayServices } from "./RelayServices";
 import { claimOutboundMessage, findOutboundMessage, finishOutboundMessage, insertOutboundMessage, rescheduleOutboundMessage } from "../db/outboundMessages";
 import type { OutboundMessageRow } from "../db/schema";
 import { ForbiddenError } from "../http/AppError";
@@ -11,6 +11,7 @@ import type { Dm3Envelope } from "../protocol/dm3/buildEnvelope";
 import { EncryptionEnvelopeSchema, envelopeMessageHash } from "../protocol/dm3/envelope";
 import { stringify } from "../protocol/dm3/stringify";
 import { SubmitRefusedError, submitEnvelope } from "../protocol/dm3/submitEnvelope";
+import { exponentialBackoffMs } from "../shared/exponentialBackoffMs";
 import { findServingDomain } from "../shared/servedDomains";
 import type { OutboundMessageView } from "./apiTypes";
 import { InvalidOutboundError, MessageTooLargeError, UnknownSenderError } from "./errors";
@@ -28,7 +29,7 @@ const SUBMIT_TIMEOUT_MS = 10_000;
 
 /** Backoff after the `attempts`-th failed attempt: 5 s, 10 s, 20 s, … capped at 30 min. */
 export function outboundBackoffMs(attempts: number): number {
-  return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1), MAX_RETRY_MS);
+  return exponentialBackoffMs(attempts, FIRST_RETRY_MS, MAX_RETRY_MS);
 }
 
 /** What a service hands the relay: one envelope per delivery service of the recipient, built by its user's client. */
@@ -45,15 +46,13 @@ export type OutboundRequest = z.output<typeof OutboundRequestSchema>;
 
 type OutboundEnvelope = { deliveryService: string; envelope: Dm3Envelope };
 
-type OutboundServices = Pick<Services, "db" | "relay" | "domains" | "directory" | "ens" | "ensCacheMs" | "clock" | "webhooks" | "queue">;
-
 /**
  * Accepts a message of `domain`'s user for a recipient anywhere: validates it, stores it (once per
  * envelope hash: the same request again answers the stored message), and returns its view.
  * Delivery happens in {@link attemptOutbound}, right away and then from the queue.
  */
 export async function queueOutbound(
-  services: OutboundServices,
+  services: RelayServices,
   domain: string,
   request: OutboundRequest,
 ): Promise<{ created: boolean; item: OutboundMessageView }> {
@@ -112,7 +111,7 @@ type Outcome = { deliveryService: string; accepted: true } | { deliveryService: 
  * holds it): every delivery service of the recipient at once; done when one accepts, failed when
  * all refuse for good or the maximum age has passed, else retried with backoff. Returns the status.
  */
-export async function attemptOutbound(services: OutboundServices, key: { domain: string; id: string }): Promise<OutboundMessageRow["status"] | "not due"> {
+export async function attemptOutbound(services: RelayServices, key: { domain: string; id: string }): Promise<OutboundMessageRow["status"] | "not due"> {
   const nowMs = services.clock.nowMs();
   const row = await claimOutboundMessage(services.db, key.domain, key.id, nowMs, ATTEMPT_LEASE_MS);
   if (!row) return "not due";
@@ -143,7 +142,7 @@ export async function attemptOutbound(services: OutboundServices, key: { domain:
 }
 
 /** Submits one envelope to its delivery service: in-process when it is this relay, else as a dm3 client over HTTP. */
-async function deliverTo(services: OutboundServices, entry: OutboundEnvelope): Promise<Outcome> {
+async function deliverTo(services: RelayServices, entry: OutboundEnvelope): Promise<Outcome> {
   const { deliveryService } = entry;
   const refused = (error: string, permanent: boolean): Outcome => ({ deliveryService, accepted: false, permanent, error });
   if (deliveryService === services.relay().dsName) {

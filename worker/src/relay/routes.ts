@@ -14,7 +14,7 @@ import { answerChallenge, createChallenge, relayName, requireSession } from "./s
 import { rpcRoutes } from "./rpcRoutes";
 import { describeSpamRules, requireChainFor } from "./spamRulesView";
 
-type RelayContext = Context<{ Bindings: Env }>;
+type RelayContext = Context;
 
 /** Most envelopes one pickup returns (newest first); acknowledge them to see older ones. */
 export const MAX_PICKUP_MESSAGES = 500;
@@ -42,7 +42,7 @@ declare module "hono" {
 
 /** Middleware: 401 unless the request carries a live session of the name in the path (before any body is read). */
 function sessionOfPathName() {
-  return createMiddleware<{ Bindings: Env }>(async function sessionOfPathName(c, next) {
+  return createMiddleware(async function sessionOfPathName(c, next) {
     const key = await requireSession(services(c).directory, relay(c), c.req.header("Authorization"), relayName(c.req.param("ensName") ?? ""));
     c.set("sessionKey", key);
     await next();
@@ -54,7 +54,7 @@ function sessionOfPathName() {
  * module), challenge/response `/auth/{name}`, `/delivery/messages/…`, `/hello`, and the recipient's
  * spam rules `/delivery/spam-rules/{name}`. Errors carry dm3's `error`.
  */
-export const relayRoutes = new Hono<{ Bindings: Env }>()
+export const relayRoutes = new Hono()
   .route("/", rpcRoutes)
   .get("/hello", describeRoute({ operationId: "relayHello", summary: "Relay liveness", tag: "relay", auth: "none", responseType: "text/plain" }), (c) =>
     c.text("Hello DM3"),

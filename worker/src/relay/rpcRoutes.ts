@@ -11,7 +11,7 @@ import { InvalidEnvelopeError, UnsupportedMethodError } from "./errors";
 import { submitMessage } from "./submitMessage";
 import { wakeWebhookDeliveries } from "./wakeUps";
 
-type RpcContext = Context<{ Bindings: Env }>;
+type RpcContext = Context;
 
 const JsonRpcSchema = z.looseObject({
   jsonrpc: z.optional(z.literal("2.0")),
@@ -27,7 +27,7 @@ const services = (c: RpcContext) => c.get("services");
  * Errors are JSON-RPC error objects (dm3's -32010 spam, -32011 too big, …) with a 4xx/5xx status,
  * plus our `{ message, code }`.
  */
-export const rpcRoutes = new Hono<{ Bindings: Env }>()
+export const rpcRoutes = new Hono()
   .post(
     "/rpc",
     describeRoute({
@@ -45,7 +45,7 @@ export const rpcRoutes = new Hono<{ Bindings: Env }>()
       c.set("jsonRpcId", call.id ?? null);
       switch (call.method) {
         case "dm3_submitMessage": {
-          await enforceRateLimit(c.env, "SUBMITS_PER_IP_LIMITER", clientKey(c), "message submissions");
+          await enforceRateLimit(c, "SUBMITS_PER_IP_LIMITER", clientKey(c), "message submissions");
           if (!call.params?.length) throw new InvalidEnvelopeError("params must be [envelope JSON string]");
           const { forwarded } = await submitMessage(services(c), call.params[0]);
           // Gateway mode: the webhook is tried right away; failures retry from the queue.

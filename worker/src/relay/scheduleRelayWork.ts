@@ -1,10 +1,10 @@
-import type { Services } from "../app/services";
+import type { RelayServices } from "./RelayServices";
 import type { RelayWork } from "../shared/relayWork";
 
 /** Cloudflare Queues delays a message by at most 12 hours. */
 export const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
 
-type WakeUpServices = Pick<Services, "queue">;
+type WakeUpServices = Pick<RelayServices, "queue">;
 
 /**
  * Asks the queue to wake the worker for `work` in `delayMs` (rounded up to whole seconds). Without

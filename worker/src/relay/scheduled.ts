@@ -1,3 +1,4 @@
+import type { RelayServices } from "./RelayServices";
 import { deleteExpiredMessages, deleteSpentChallenges } from "../db/messages";
 import { deleteFinishedOutboundMessages, listDueOutboundMessages } from "../db/outboundMessages";
 import { attemptOutbound } from "./outbound";
@@ -12,7 +13,7 @@ const OUTBOUND_SWEEP = 25;
  * their retention, and does the webhook deliveries and outbound attempts that are due — normally
  * the queue's wake-ups have done them already; this catches any that were lost.
  */
-export async function runRelayMaintenance(services: Parameters<typeof attemptOutbound>[0]) {
+export async function runRelayMaintenance(services: RelayServices) {
   const { db, clock } = services;
   const [messages, , webhooks, forgotten, due] = await Promise.all([
     deleteExpiredMessages(db, clock.nowMs()),

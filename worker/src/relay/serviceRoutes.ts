@@ -1,5 +1,4 @@
 import { type Context, Hono } from "hono";
-import { createMiddleware } from "hono/factory";
 import * as z from "zod/mini";
 import { findOutboundMessage, listDomainOutboundMessages } from "../db/outboundMessages";
 import { findSpamRules, saveSpamRules } from "../db/spamRules";
@@ -8,14 +7,14 @@ import { describeRoute } from "../http/routeDocs";
 import { runInBackground } from "../http/runInBackground";
 import { jsonBody, queryOf } from "../http/validate";
 import { SpamRulesSchema } from "../protocol/dm3/spamRules";
-import { authenticate, authorizeDomain } from "../shared/authenticate";
-import { UnknownDomainError } from "../shared/servedDomains";
+import { adminOnly, domainInPath, domainService } from "../shared/authorize";
 import type { DomainSpamRulesView, OutboundPage } from "./apiTypes";
 import { attemptOutbound, MAX_OUTBOUND_ENVELOPES, OutboundRequestSchema, outboundView, queueOutbound } from "./outbound";
 import { OutboundNotFoundError } from "./errors";
 import { requireChainFor } from "./spamRulesView";
+import { listWebhookQueue } from "./webhooks";
 
-type ServiceContext = Context<{ Bindings: Env }>;
+type ServiceContext = Context;
 
 const services = (c: ServiceContext) => c.get("services");
 const MAX_PAGE = 100;
@@ -26,22 +25,21 @@ const OutboundQuerySchema = z.strictObject({
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_PAGE)), 50),
 });
 
-/** Middleware: the caller (admin, or a service key of the domain in the path) and a served domain. */
-function domainService() {
-  return createMiddleware<{ Bindings: Env }>(async function domainService(c, next) {
-    const domain = c.req.param("domain") ?? "";
-    authorizeDomain(c.get("caller"), domain);
-    if (!(await services(c).domains()).some((candidate) => candidate.name === domain)) throw new UnknownDomainError(domain);
-    await next();
-  });
-}
-
 /**
  * The relay's routes for connected services (under `/v1`, with the registry's credentials: the
- * admin token or the domain's service key): outbound messages to DM3 users anywhere, and the
- * domain's default spam rules for its names.
+ * admin token or the domain's service key): outbound messages to DM3 users anywhere, the domain's
+ * default spam rules for its names, and (admin) what waits for a gateway-mode domain's webhook.
  */
-export const relayServiceRoutes = new Hono<{ Bindings: Env }>()
+export const relayServiceRoutes = new Hono()
+  .get(
+    "/domains/:domain/webhook/queue",
+    describeRoute({ operationId: "webhookQueue", summary: "Envelopes waiting for the webhook", tag: "domains", auth: "admin" }),
+    adminOnly(),
+    async (c) => {
+      const domain = await domainInPath(c);
+      return c.json({ items: await listWebhookQueue(services(c).db, domain.name) });
+    },
+  )
   .post(
     "/domains/:domain/outbound",
     describeRoute({
@@ -51,8 +49,7 @@ export const relayServiceRoutes = new Hono<{ Bindings: Env }>()
       auth: "service",
       successStatus: 202,
     }),
-    authenticate(),
-    domainService(),
+    domainService(domainInPath),
     (c, next) => limitBody(services(c).relay().sizeLimitBytes * (MAX_OUTBOUND_ENVELOPES + 1) + 16 * 1024)(c, next),
     jsonBody(OutboundRequestSchema),
     async (c) => {
@@ -65,8 +62,7 @@ export const relayServiceRoutes = new Hono<{ Bindings: Env }>()
   .get(
     "/domains/:domain/outbound",
     describeRoute({ operationId: "listOutbound", summary: "The domain's outbound messages, newest first", tag: "relay", auth: "service" }),
-    authenticate(),
-    domainService(),
+    domainService(domainInPath),
     queryOf(OutboundQuerySchema),
     async (c) => {
       const { status, cursor, limit } = c.req.valid("query");
@@ -85,8 +81,7 @@ export const relayServiceRoutes = new Hono<{ Bindings: Env }>()
   .get(
     "/domains/:domain/outbound/:id",
     describeRoute({ operationId: "getOutbound", summary: "One outbound message: status, attempts, last error", tag: "relay", auth: "service" }),
-    authenticate(),
-    domainService(),
+    domainService(domainInPath),
     async (c) => {
       const id = c.req.param("id");
       const row = await findOutboundMessage(services(c).db, c.req.param("domain"), id);
@@ -97,8 +92,7 @@ export const relayServiceRoutes = new Hono<{ Bindings: Env }>()
   .get(
     "/domains/:domain/spam-rules",
     describeRoute({ operationId: "getDomainSpamRules", summary: "The domain's default spam rules for its names", tag: "relay", auth: "service" }),
-    authenticate(),
-    domainService(),
+    domainService(domainInPath),
     async (c) => {
       const domain = c.req.param("domain");
       const view: DomainSpamRulesView = { domain, rules: (await findSpamRules(services(c).db, "domain", domain)) ?? {} };
@@ -113,8 +107,7 @@ export const relayServiceRoutes = new Hono<{ Bindings: Env }>()
       tag: "relay",
       auth: "service",
     }),
-    authenticate(),
-    domainService(),
+    domainService(domainInPath),
     limitBody(8 * 1024),
     jsonBody(SpamRulesSchema),
     async (c) => {

@@ -6,7 +6,7 @@ import { verifyDetachedAsync } from "../protocol/dm3/asymmetric";
 import { UnauthorizedError } from "../http/AppError";
 import { InvalidInputError } from "../http/validate";
 import type { Dm3Directory } from "../shared/dm3Directory";
-import type { RelayConfig } from "../relayConfig";
+import type { RelaySettings } from "../settings/relaySettings";
 import { InvalidChallengeSignatureError } from "./errors";
 
 /** How long a challenge may be answered (dm3 uses 15 minutes). */
@@ -20,7 +20,7 @@ type ChallengeClaims = { typ: "challenge"; sub: string; challenge: string; exp: 
 type SessionClaims = { typ: "session"; sub: string; key: string; exp: number; iat: number };
 
 /** `GET /auth/{name}`: a short-lived challenge token (an HS256 JWT with a random uuid). */
-export function createChallenge(relay: RelayConfig, name: string, nowSeconds: number): Promise<string> {
+export function createChallenge(relay: RelaySettings, name: string, nowSeconds: number): Promise<string> {
   const claims: ChallengeClaims = { typ: "challenge", sub: name, challenge: crypto.randomUUID(), iat: nowSeconds, exp: nowSeconds + CHALLENGE_TTL_SECONDS };
   return sign(claims, relay.jwtSecret, ALGORITHM);
 }
@@ -32,7 +32,7 @@ export function createChallenge(relay: RelayConfig, name: string, nowSeconds: nu
 export async function answerChallenge(
   db: Database,
   directory: Dm3Directory,
-  relay: RelayConfig,
+  relay: RelaySettings,
   name: string,
   answer: { challenge: string; signature: string },
   nowSeconds: number,
@@ -62,7 +62,7 @@ export async function answerChallenge(
  * every older session at once (for names read from ENS: once the directory's cache expires).
  * Returns the signing key the session was earned with (the profile's current one).
  */
-export async function requireSession(directory: Dm3Directory, relay: RelayConfig, authorization: string | undefined, name: string): Promise<string> {
+export async function requireSession(directory: Dm3Directory, relay: RelaySettings, authorization: string | undefined, name: string): Promise<string> {
   const token = authorization?.startsWith("Bearer ") ? authorization.slice("Bearer ".length).trim() : undefined;
   if (!token) throw new UnauthorizedError("Send the session token as `Authorization: Bearer <token>` (POST /auth/{name})");
   const claims = await verifyToken<SessionClaims>(relay, token, "session").catch(() => {
@@ -85,7 +85,7 @@ export function relayName(raw: string): string {
   }
 }
 
-async function verifyToken<Claims extends { typ: string }>(relay: RelayConfig, token: string, typ: Claims["typ"]): Promise<Claims> {
+async function verifyToken<Claims extends { typ: string }>(relay: RelaySettings, token: string, typ: Claims["typ"]): Promise<Claims> {
   const claims = (await verify(token, relay.jwtSecret, ALGORITHM)) as unknown as Claims;
   if (claims.typ !== typ) throw new Error(`not a ${typ} token`);
   return claims;

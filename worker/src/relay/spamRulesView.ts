@@ -1,4 +1,4 @@
-import type { Services } from "../app/services";
+import type { RelayServices } from "./RelayServices";
 import type { Database } from "../db/client";
 import { findSpamRules } from "../db/spamRules";
 import { hasSpamRules, type SpamRules } from "../protocol/dm3/spamRules";
@@ -12,7 +12,7 @@ export async function describeSpamRules(db: Database, name: string, ownerKey: st
 }
 
 /** Rules can only be checked where the relay reads the chain: refuse to store ones that could never pass. */
-export function requireChainFor(services: Pick<Services, "ens">, rules: SpamRules): void {
+export function requireChainFor(services: Pick<RelayServices, "ens">, rules: SpamRules): void {
   if (hasSpamRules(rules) && !services.ens()) {
     throw new ChainNotConfiguredError();
   }

@@ -1,7 +1,7 @@
 import { hashMessage, sha256, stringToBytes } from "viem";
 import type * as z from "zod/mini";
 import { normalize } from "viem/ens";
-import type { Services } from "../app/services";
+import type { RelayServices } from "./RelayServices";
 import { insertMessage } from "../db/messages";
 import { decryptAsymmetricAsync, encryptAsymmetricToStringAsync, parseEncryptedPayload, signDetachedAsync } from "../protocol/dm3/asymmetric";
 import { checkSchema } from "../protocol/checkSchema";
@@ -10,7 +10,7 @@ import { stringify } from "../protocol/dm3/stringify";
 import { findServingDomain } from "../shared/servedDomains";
 import { enforceSpamRules } from "./spamFilter";
 import { enqueueWebhookDelivery } from "./webhooks";
-import type { RelayConfig } from "../relayConfig";
+import type { RelaySettings } from "../settings/relaySettings";
 import { DeliveryInformationSchema, EncryptionEnvelopeSchema, envelopeMessageHash } from "../protocol/dm3/envelope";
 import { InvalidEnvelopeError, MessageTooLargeError, UnknownRecipientError } from "./errors";
 
@@ -25,7 +25,7 @@ export type Postmark = { messageHash: string; incommingTimestamp: number; signat
  * recipient's domain runs in gateway mode, queues it for the domain's webhook.
  */
 export async function submitMessage(
-  services: Pick<Services, "db" | "relay" | "domains" | "directory" | "ens" | "ensCacheMs" | "clock">,
+  services: Pick<RelayServices, "db" | "relay" | "domains" | "directory" | "ens" | "ensCacheMs" | "clock">,
   envelopeJson: unknown,
 ): Promise<{ id: string; forwarded: boolean }> {
   const context = { db: services.db, relay: services.relay(), nowMs: services.clock.nowMs() };
@@ -77,7 +77,7 @@ export async function submitMessage(
  * dm3's postmark: `messageHash = EIP-191 hashMessage(stringify(message))`, signed (Ed25519, DS key)
  * over `sha256(stringify({incommingTimestamp, messageHash}))` — `incomming` is dm3's wire spelling.
  */
-export async function createPostmark(relay: RelayConfig, message: string, nowMs: number): Promise<Postmark> {
+export async function createPostmark(relay: RelaySettings, message: string, nowMs: number): Promise<Postmark> {
   const unsigned = { messageHash: hashMessage(stringify(message)), incommingTimestamp: nowMs };
   return { ...unsigned, signature: await signDetachedAsync(relay.signing.privateKey, sha256(stringToBytes(stringify(unsigned)))) };
 }
@@ -86,7 +86,7 @@ function parseEnvelope(text: string) {
   return parseJsonWith(EncryptionEnvelopeSchema, text, "The envelope");
 }
 
-async function openDeliveryInformation(relay: RelayConfig, encrypted: string) {
+async function openDeliveryInformation(relay: RelaySettings, encrypted: string) {
   const plaintext = await decryptAsymmetricAsync(relay.encryption, parseEncryptedPayload(encrypted));
   return parseJsonWith(DeliveryInformationSchema, plaintext, "The delivery information");
 }

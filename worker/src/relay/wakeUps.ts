@@ -1,4 +1,4 @@
-import type { Services } from "../app/services";
+import type { RelayServices } from "./RelayServices";
 import { findNextWebhookAttemptMs } from "../db/webhookDeliveries";
 import type { RelayWork } from "../shared/relayWork";
 import { attemptOutbound } from "./outbound";
@@ -10,14 +10,14 @@ export type { RelayWork };
 const WEBHOOK_BATCH = 10;
 
 /** Delivers due gateway-mode webhooks now, then asks to be woken when the next waiting one is due. */
-export async function wakeWebhookDeliveries(services: Pick<Services, "db" | "clock" | "webhooks" | "queue">): Promise<void> {
+export async function wakeWebhookDeliveries(services: Pick<RelayServices, "db" | "clock" | "webhooks" | "queue">): Promise<void> {
   await deliverDueWebhooks(services.db, services.webhooks(), services.clock.nowMs(), WEBHOOK_BATCH);
   const next = await findNextWebhookAttemptMs(services.db);
   if (next !== undefined) await scheduleRelayWork(services, { kind: "webhooks" }, next - services.clock.nowMs());
 }
 
 /** Does the work one queue message asks for. */
-export async function doRelayWork(services: Parameters<typeof attemptOutbound>[0], work: RelayWork): Promise<void> {
+export async function doRelayWork(services: RelayServices, work: RelayWork): Promise<void> {
   switch (work.kind) {
     case "webhooks":
       await wakeWebhookDeliveries(services);
@@ -33,7 +33,7 @@ export async function doRelayWork(services: Parameters<typeof attemptOutbound>[0
  * (D1 or the chain unreachable) is retried by the queue, and after `max_retries` lands in the
  * dead-letter queue — where {@link drainDeadLetters} only logs it: the cron sweeps D1 anyway.
  */
-export async function consumeRelayWork(services: Parameters<typeof attemptOutbound>[0], batch: MessageBatch<RelayWork>): Promise<void> {
+export async function consumeRelayWork(services: RelayServices, batch: MessageBatch<RelayWork>): Promise<void> {
   for (const message of batch.messages) {
     try {
       await doRelayWork(services, message.body);

@@ -1,17 +1,26 @@
 import { signWebhookBody, WEBHOOK_DELIVERY_HEADER, WEBHOOK_SIGNATURE_HEADER } from "../protocol/webhookSignature";
 import type { Database } from "../db/client";
-import { type WebhookTargetPolicy, webhookTargetProblem } from "../net/webhookTargetProblem";
+import { webhookTargetProblem } from "../net/webhookTargetProblem";
 import { findDomainWebhook } from "../db/domains";
-import { deleteWebhookDelivery, insertWebhookDelivery, listDueWebhookDeliveries, rescheduleWebhookDelivery } from "../db/webhookDeliveries";
+import {
+  deleteWebhookDelivery,
+  insertWebhookDelivery,
+  listDomainWebhookDeliveries,
+  listDueWebhookDeliveries,
+  rescheduleWebhookDelivery,
+} from "../db/webhookDeliveries";
 import type { WebhookDeliveryRow } from "../db/schema";
+import type { OutboundTransport } from "../net/OutboundTransport";
+import { exponentialBackoffMs } from "../shared/exponentialBackoffMs";
 
 const FIRST_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 60 * 60 * 1000;
 const ATTEMPT_TIMEOUT_MS = 10_000;
+const QUEUE_PAGE = 500;
 
 /** Exponential backoff after the `attempts`-th failure: 30 s, 1 min, 2 min, … capped at 1 h. */
 export function webhookBackoffMs(attempts: number): number {
-  return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1), MAX_RETRY_MS);
+  return exponentialBackoffMs(attempts, FIRST_RETRY_MS, MAX_RETRY_MS);
 }
 
 /** Queues an envelope for `domain`'s webhook; it stays queued until the webhook answers 2xx. */
@@ -36,7 +45,7 @@ export function webhookReport(
 }
 
 /** How deliveries leave: the fetch to use and where a webhook may point. */
-export type WebhookTransport = { fetch: typeof fetch; targets: WebhookTargetPolicy };
+export type WebhookTransport = OutboundTransport;
 
 /**
  * POSTs due deliveries to their domain's webhook (HMAC-signed). A 2xx removes the entry; anything
@@ -105,4 +114,9 @@ async function attempt(db: Database, transport: WebhookTransport, domain: string
   } catch (error) {
     return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   }
+}
+
+/** The admin's view of a domain's queue: what is waiting, how often it failed, and why (not the envelopes). */
+export async function listWebhookQueue(db: Database, domain: string) {
+  return (await listDomainWebhookDeliveries(db, domain, QUEUE_PAGE)).map(({ body: _body, ...row }) => row);
 }

@@ -1,4 +1,5 @@
 import { type Address, type Hex, keccak256 } from "viem";
+import { createIsolateCache } from "./isolateCache";
 
 /**
  * Signed answers reused until shortly before they expire, from two layers: this isolate's memory
@@ -21,29 +22,19 @@ const MEMORY_ENTRIES = 10_000;
 /** How long an isolate remembers that it saw a lookup, to cache it if it comes again. */
 export const REPEAT_WINDOW_MS = 5 * 60 * 1000;
 
+/** Makes the next lookups of a name fresh after a write to it. */
+export type AnswerInvalidation = { forget(node: Hex): Promise<void> };
+
 /** A cached or fresh signed answer. */
 export type SignedAnswer = { data: Hex; expiresSeconds: number };
 
-type MemoryEntry<Value> = { value: Value; freshUntilMs: number };
-const generations = new Map<Hex, MemoryEntry<string>>();
-const answers = new Map<string, MemoryEntry<SignedAnswer>>();
-const seenLookups = new Map<string, MemoryEntry<true>>();
-const origins = new Map<string, MemoryEntry<AnswerOrigin>>();
+const generations = createIsolateCache<string>(MEMORY_ENTRIES);
+const answers = createIsolateCache<SignedAnswer>(MEMORY_ENTRIES);
+const seenLookups = createIsolateCache<true>(MEMORY_ENTRIES);
+const origins = createIsolateCache<AnswerOrigin>(MEMORY_ENTRIES);
 
 /** What a remembered answer was signed for: enough to re-check it without decoding its call again. */
 export type AnswerOrigin = { name: string; node: Hex; resolver: Address; signer: Address; generation: string; key: string };
-
-function remember<Value>(memory: Map<string, MemoryEntry<Value>>, key: string, value: Value, freshUntilMs: number): void {
-  memory.delete(key);
-  memory.set(key, { value, freshUntilMs });
-  // Maps iterate in insertion order: drop the oldest entry when full.
-  if (memory.size > MEMORY_ENTRIES) memory.delete(memory.keys().next().value as string);
-}
-
-function recall<Value>(memory: Map<string, MemoryEntry<Value>>, key: string, nowMs: number): Value | undefined {
-  const entry = memory.get(key);
-  return entry && entry.freshUntilMs > nowMs ? entry.value : undefined;
-}
 
 /**
  * Whether this isolate saw the same lookup within {@link REPEAT_WINDOW_MS} (and notes this one).
@@ -52,8 +43,8 @@ function recall<Value>(memory: Map<string, MemoryEntry<Value>>, key: string, now
  * one-off lookups never are. Keyed by the call data as given (no hashing on this path).
  */
 export function seenBefore(callData: string, nowMs: number): boolean {
-  if (recall(seenLookups, callData, nowMs)) return true;
-  remember(seenLookups, callData, true, nowMs + REPEAT_WINDOW_MS);
+  if (seenLookups.recall(callData, nowMs)) return true;
+  seenLookups.remember(callData, true, nowMs + REPEAT_WINDOW_MS);
   return false;
 }
 
@@ -69,17 +60,17 @@ export async function currentGeneration(
   defer: (work: Promise<unknown>) => void,
   nowMs: number,
 ): Promise<{ generation: string; isNew: boolean }> {
-  const remembered = recall(generations, node, nowMs);
+  const remembered = generations.recall(node, nowMs);
   if (remembered) return { generation: remembered, isNew: false };
   const cached = await cache.match(generationKey(node));
   if (cached) {
     const generation = await cached.text();
-    remember(generations, node, generation, nowMs + GENERATION_MEMORY_MS);
+    generations.remember(node, generation, nowMs + GENERATION_MEMORY_MS);
     return { generation, isNew: false };
   }
   const generation = crypto.randomUUID();
   defer(cache.put(generationKey(node), new Response(generation, { headers: { "Cache-Control": `max-age=${GENERATION_MAX_AGE_SECONDS}` } })));
-  remember(generations, node, generation, nowMs + GENERATION_MEMORY_MS);
+  generations.remember(node, generation, nowMs + GENERATION_MEMORY_MS);
   return { generation, isNew: true };
 }
 
@@ -91,19 +82,19 @@ export async function currentGeneration(
  */
 export function rememberedAnswer(callData: string, nowSeconds: number, stillValid: (origin: AnswerOrigin) => boolean): SignedAnswer | undefined {
   const nowMs = nowSeconds * 1000;
-  const origin = recall(origins, callData, nowMs);
-  if (!origin || recall(generations, origin.node, nowMs) !== origin.generation || !stillValid(origin)) return undefined;
-  return recall(answers, origin.key, nowMs);
+  const origin = origins.recall(callData, nowMs);
+  if (!origin || generations.recall(origin.node, nowMs) !== origin.generation || !stillValid(origin)) return undefined;
+  return answers.recall(origin.key, nowMs);
 }
 
 /** Notes what `callData`'s cached answer was signed for (see {@link rememberedAnswer}). */
 export function rememberOrigin(callData: string, origin: AnswerOrigin, answer: SignedAnswer): void {
-  remember(origins, callData, origin, (answer.expiresSeconds - MIN_REMAINING_SECONDS) * 1000);
+  origins.remember(callData, origin, (answer.expiresSeconds - MIN_REMAINING_SECONDS) * 1000);
 }
 
 /** Makes the next lookup of `node` fresh (call after every write to the name). */
 export async function forgetAnswers(cache: Cache, node: Hex): Promise<void> {
-  generations.delete(node);
+  generations.forget(node);
   await cache.delete(generationKey(node));
 }
 
@@ -118,13 +109,13 @@ export function answerKey(resolver: Address, signer: Address, generation: string
 /** A cached answer that still has at least {@link MIN_REMAINING_SECONDS} to live, or undefined. */
 export async function cachedAnswer(cache: Cache, key: string, nowSeconds: number): Promise<SignedAnswer | undefined> {
   const nowMs = nowSeconds * 1000;
-  const remembered = recall(answers, key, nowMs);
+  const remembered = answers.recall(key, nowMs);
   if (remembered) return remembered;
   const cached = await cache.match(key);
   if (!cached) return undefined;
   const answer = (await cached.json()) as SignedAnswer;
   if (answer.expiresSeconds - nowSeconds < MIN_REMAINING_SECONDS) return undefined;
-  remember(answers, key, answer, (answer.expiresSeconds - MIN_REMAINING_SECONDS) * 1000);
+  answers.remember(key, answer, (answer.expiresSeconds - MIN_REMAINING_SECONDS) * 1000);
   return answer;
 }
 
@@ -132,6 +123,6 @@ export async function cachedAnswer(cache: Cache, key: string, nowSeconds: number
 export async function storeAnswer(cache: Cache, key: string, answer: SignedAnswer, nowSeconds: number): Promise<void> {
   const maxAge = answer.expiresSeconds - nowSeconds - MIN_REMAINING_SECONDS;
   if (maxAge <= 0) return;
-  remember(answers, key, answer, (answer.expiresSeconds - MIN_REMAINING_SECONDS) * 1000);
+  answers.remember(key, answer, (answer.expiresSeconds - MIN_REMAINING_SECONDS) * 1000);
   await cache.put(key, new Response(JSON.stringify(answer), { headers: { "Cache-Control": `max-age=${maxAge}` } }));
 }

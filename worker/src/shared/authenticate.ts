@@ -3,7 +3,7 @@ import { timingSafeEqual } from "hono/utils/buffer";
 import type { Database } from "../db/client";
 import { sha256, stringToBytes } from "viem";
 import { findApiKeyByHash } from "../db/apiKeys";
-import { ForbiddenError, UnauthorizedError } from "../http/AppError";
+import { UnauthorizedError } from "../http/AppError";
 import { clientKey, enforceRateLimit } from "../http/rateLimit";
 
 /** Who is calling: the admin (bootstrap secret) or a service key scoped to one domain. */
@@ -16,7 +16,7 @@ declare module "hono" {
 }
 
 /** Like {@link authenticate}, for public reads that show more to a credential: runs only when one is sent. */
-export function authenticateIfPresent(): MiddlewareHandler<{ Bindings: Env }> {
+export function authenticateIfPresent(): MiddlewareHandler {
   const required = authenticate();
   return async function authenticateIfPresent(c, next) {
     if (c.req.header("Authorization") === undefined) return next();
@@ -33,25 +33,25 @@ const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * time) or a live service API key. Sets `c.get("caller")`. Credentials are never read from the
  * query string. Rate limits: failed credentials count per client IP, writes per API key.
  */
-export function authenticate(): MiddlewareHandler<{ Bindings: Env }> {
+export function authenticate(): MiddlewareHandler {
   return async function authenticate(c, next) {
     let caller: Caller;
     try {
-      const { db, clock } = c.get("services");
-      caller = await identifyCaller(c.env, db, clock.nowSeconds(), c.req.header("Authorization") ?? "");
+      const { db, clock, settings } = c.get("services");
+      caller = await identifyCaller(settings.adminToken, db, clock.nowSeconds(), c.req.header("Authorization") ?? "");
     } catch (error) {
-      await enforceRateLimit(c.env, "AUTH_PER_IP_LIMITER", clientKey(c), "failed authentication attempts");
+      await enforceRateLimit(c, "AUTH_PER_IP_LIMITER", clientKey(c), "failed authentication attempts");
       throw error;
     }
     if (caller.kind === "apiKey" && !READ_METHODS.has(c.req.method)) {
-      await enforceRateLimit(c.env, "WRITES_PER_KEY_LIMITER", caller.actor, "writes with this API key");
+      await enforceRateLimit(c, "WRITES_PER_KEY_LIMITER", caller.actor, "writes with this API key");
     }
     c.set("caller", caller);
     await next();
   };
 }
 
-async function identifyCaller(env: Env, db: Database, nowSeconds: number, header: string): Promise<Caller> {
+async function identifyCaller(adminToken: string | undefined, db: Database, nowSeconds: number, header: string): Promise<Caller> {
   if (!header.startsWith(BEARER_PREFIX)) {
     throw new UnauthorizedError("Send an admin token or API key as `Authorization: Bearer <credential>`");
   }
@@ -60,20 +60,8 @@ async function identifyCaller(env: Env, db: Database, nowSeconds: number, header
     const key = await authenticateApiKey(db, credential, nowSeconds);
     return { kind: "apiKey", actor: `key:${key.id}`, keyId: key.id, domain: key.domain };
   }
-  if (env.ADMIN_TOKEN && (await timingSafeEqual(credential, env.ADMIN_TOKEN))) return { kind: "admin", actor: "admin" };
+  if (adminToken && (await timingSafeEqual(credential, adminToken))) return { kind: "admin", actor: "admin" };
   throw new UnauthorizedError("Invalid admin token");
-}
-
-/** Throws 403 unless the caller may write names under `domain`. */
-export function authorizeDomain(caller: Caller, domain: string): void {
-  if (caller.kind === "apiKey" && caller.domain !== domain) {
-    throw new ForbiddenError(`This API key is scoped to "${caller.domain}", not "${domain}"`);
-  }
-}
-
-/** Throws 403 unless the caller is the admin. */
-export function authorizeAdmin(caller: Caller): void {
-  if (caller.kind !== "admin") throw new ForbiddenError("Only the admin may do this");
 }
 
 /** Every service API key starts with this, so it is recognisable in logs and secret scanners. */

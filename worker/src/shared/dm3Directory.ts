@@ -1,7 +1,7 @@
 import { type Address, BaseError, ContractFunctionRevertedError, getAddress, HttpRequestError, TimeoutError } from "viem";
 import { namehash } from "viem/ens";
 import type { Database } from "../db/client";
-import { findAddressRecords } from "../db/names";
+import { findAddressRecords } from "../db/nameReads";
 import { AppError } from "../http/AppError";
 import type { SignedUserProfile } from "../protocol/dm3/profile";
 import { verifySignedUserProfile } from "../protocol/dm3/profile";
@@ -134,9 +134,4 @@ function describeCause(cause: unknown): string {
     parts.push(current instanceof BaseError ? current.shortMessage : (current.message.split("\n")[0] ?? ""));
   }
   return parts.join(" ← ").replace(/https?:\/\/\S+/g, "<url>");
-}
-
-/** Forgets every cached ENS answer (tests that change names on chain). */
-export function forgetEnsAnswers(): void {
-  cache.clear();
 }

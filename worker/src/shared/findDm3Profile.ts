@@ -1,6 +1,6 @@
 import { namehash } from "viem/ens";
 import type { Database } from "../db/client";
-import { findTextRecord } from "../db/names";
+import { findTextRecord } from "../db/nameReads";
 import { DM3_PROFILE_TEXT_KEY, decodeProfileRecord, type SignedUserProfile } from "../protocol/dm3/profile";
 
 /** The verified DM3 profile published for `name` here, or undefined (unregistered or none). */

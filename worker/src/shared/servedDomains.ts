@@ -74,3 +74,10 @@ export function findServingDomain(domains: readonly ServedDomain[], name: string
   }
   return best;
 }
+
+/** The served domain called exactly `name`; 404 ({@link UnknownDomainError}) when there is none. */
+export function servedDomainNamed(domains: readonly ServedDomain[], name: string): ServedDomain {
+  const domain = domains.find((candidate) => candidate.name === name);
+  if (!domain) throw new UnknownDomainError(name);
+  return domain;
+}

@@ -3,9 +3,9 @@ import { namehash } from "viem/ens";
 import { beforeAll, describe, expect, test } from "vitest";
 import { createDatabase } from "../db/client";
 import { upsertDomain } from "../db/domains";
-import { deleteNameStatements, replaceNameStatements } from "../db/names";
+import { deleteNameStatements, replaceNameStatements } from "../db/nameWrites";
 import { StaleNonceError } from "./errors";
-import { writeAudited } from "./names";
+import { writeAudited } from "./writeAudited";
 
 const db = createDatabase(env.DB);
 const OWNER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
@@ -26,38 +26,42 @@ const storedText = async () => env.DB.prepare("SELECT value FROM text_records WH
 
 beforeAll(async () => {
   await upsertDomain(db, { name: "nonce.eth", resolverAddress: OWNER, chainId: 1, allowAddressNames: false, createdAtSeconds: 1 });
-  await writeAudited(context, replaceNameStatements(db, entry({ v: "5" }), 1, { ownerProof: 0, nonce: 5 }), audit);
+  await writeAudited(context, replaceNameStatements(db, entry({ v: "5" }), { nowSeconds: 1, lifecycle: [], proof: { ownerProof: 0, nonce: 5 } }), audit);
 });
 
 describe("the nonce trigger and audited writes", () => {
   test("abort the whole batch, audit row included, when the nonce does not increase", async () => {
     for (const nonce of [5, 4]) {
-      await expect(writeAudited(context, replaceNameStatements(db, entry({ v: `stale ${nonce}` }), 2, { ownerProof: 0, nonce }), audit)).rejects.toThrow(
-        StaleNonceError,
-      );
+      await expect(
+        writeAudited(
+          context,
+          replaceNameStatements(db, entry({ v: `stale ${nonce}` }), { nowSeconds: 2, lifecycle: [], proof: { ownerProof: 0, nonce } }),
+          audit,
+        ),
+      ).rejects.toThrow(StaleNonceError);
     }
     expect(await storedText()).toBe("5");
     expect(await auditRows()).toBe(1);
   });
 
   test("commit everything when the nonce increases", async () => {
-    await writeAudited(context, replaceNameStatements(db, entry({ v: "6" }), 3, { ownerProof: 0, nonce: 6 }), audit);
+    await writeAudited(context, replaceNameStatements(db, entry({ v: "6" }), { nowSeconds: 3, lifecycle: [], proof: { ownerProof: 0, nonce: 6 } }), audit);
     expect(await storedText()).toBe("6");
     expect(await auditRows()).toBe(2);
   });
 
   test("leave the nonce alone on writes without one (service writes)", async () => {
-    await writeAudited(context, replaceNameStatements(db, entry({ v: "service" }), 4), audit);
+    await writeAudited(context, replaceNameStatements(db, entry({ v: "service" }), { nowSeconds: 4, lifecycle: [] }), audit);
     expect(await lastNonce()).toBe(6);
   });
 
   test("keep a name's last nonce when the name is deleted, so the nonce never works again", async () => {
-    await writeAudited(context, deleteNameStatements(db, namehash("n.nonce.eth"), "n.nonce.eth", 5), audit);
+    await writeAudited(context, deleteNameStatements(db, { node: namehash("n.nonce.eth"), name: "n.nonce.eth" }, { nowSeconds: 5, lifecycle: [] }), audit);
     expect(await storedText()).toBeNull();
     expect(await lastNonce()).toBe(6);
-    await expect(writeAudited(context, replaceNameStatements(db, entry({ v: "again" }), 5, { ownerProof: 0, nonce: 6 }), audit)).rejects.toThrow(
-      StaleNonceError,
-    );
+    await expect(
+      writeAudited(context, replaceNameStatements(db, entry({ v: "again" }), { nowSeconds: 5, lifecycle: [], proof: { ownerProof: 0, nonce: 6 } }), audit),
+    ).rejects.toThrow(StaleNonceError);
     expect(await storedText()).toBeNull();
   });
 });
