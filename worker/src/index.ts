@@ -1,5 +1,5 @@
 import { app } from "./app/app";
-import { createServices } from "./app/services";
+import { createServices, deliverPendingNameEvents } from "./app/services";
 import { runRelayMaintenance } from "./relay/scheduled";
 import { consumeRelayWork, drainDeadLetters, type RelayWork } from "./relay/wakeUps";
 
@@ -13,7 +13,10 @@ export default {
     await consumeRelayWork(createServices(env), batch);
   },
   async scheduled(controller, env) {
-    const { expiredMessages, webhooks, outbound } = await runRelayMaintenance(createServices(env, { nowMs: () => controller.scheduledTime }));
+    const services = createServices(env, { nowMs: () => controller.scheduledTime });
+    const nameEvents = await deliverPendingNameEvents(services);
+    if (nameEvents > 0) console.log(`name lifecycle: ${nameEvents} events delivered late`);
+    const { expiredMessages, webhooks, outbound } = await runRelayMaintenance(services);
     if (expiredMessages > 0 || webhooks.delivered + webhooks.failed + webhooks.deferred > 0 || outbound.attempted + outbound.forgotten > 0) {
       const { delivered, failed, deferred } = webhooks;
       console.log(

@@ -69,6 +69,19 @@ async function submitTo(name: string, keys: Dm3Keys, text: string) {
   expect(response.status).toBe(200);
 }
 
+/**
+ * `to` takes `name` over (a PUT with its own profile, fresh keys): the previous holder's messages
+ * are gone, and the new holder's inbox is empty. Returns the new holder's keys.
+ */
+async function handOver(name: string, to: ReturnType<typeof privateKeyToAccount>): Promise<Dm3Keys> {
+  const keys = generateDm3Keys();
+  expect((await adminPut(`/v1/names/${name}`, { owner: to.address, dm3Profile: await signUserProfile(to, profileFor(keys)) })).status).toBe(200);
+  expect(await countRows("messages", name)).toBe(0);
+  const session = await login(name, keys);
+  expect(await (await call(`/delivery/messages/incoming/${name}`, { headers: { Authorization: `Bearer ${session}` } })).json()).toEqual([]);
+  return keys;
+}
+
 const countRows = (table: "messages" | "webhook_deliveries", recipient: string) =>
   env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE recipient = ?`).bind(recipient).first<number>("n");
 
@@ -322,14 +335,8 @@ describe("sessions and messages follow the owner", () => {
     await submitTo(name, firstKeys, "for the first holder");
     // A new owner (PUT with another owner): the first holder's messages go.
     const second = privateKeyToAccount(generatePrivateKey());
-    const secondKeys = generateDm3Keys();
     expect(await countRows("messages", name)).toBe(1);
-    expect((await adminPut(`/v1/names/${name}`, { owner: second.address, dm3Profile: await signUserProfile(second, profileFor(secondKeys)) })).status).toBe(
-      200,
-    );
-    expect(await countRows("messages", name)).toBe(0);
-    const session = await login(name, secondKeys);
-    expect(await (await call(`/delivery/messages/incoming/${name}`, { headers: { Authorization: `Bearer ${session}` } })).json()).toEqual([]);
+    const secondKeys = await handOver(name, second);
     // The same owner writing again keeps its messages; a delete removes them.
     await submitTo(name, secondKeys, "for the second holder");
     expect((await adminPut(`/v1/names/${name}`, { owner: second.address, texts: { note: "same owner" } })).status).toBe(200);
@@ -351,5 +358,32 @@ describe("sessions and messages follow the owner", () => {
     });
     expect(patch.status).toBe(200);
     expect(await countRows("webhook_deliveries", gatewayName)).toBe(0);
+  });
+
+  test("the same holds for a domain whose names live in another database than the relay's data", async () => {
+    expect((await adminPut("/v1/domains/elsewhere-life.eth", { resolverAddress: RESOLVER, chainId: CHAIN_ID, database: "DB_2" })).status).toBe(200);
+    const first = privateKeyToAccount(generatePrivateKey());
+    const firstKeys = generateDm3Keys();
+    const name = "inbox.elsewhere-life.eth";
+    expect((await adminPut(`/v1/names/${name}`, { owner: first.address, dm3Profile: await signUserProfile(first, profileFor(firstKeys)) })).status).toBe(200);
+    await submitTo(name, firstKeys, "for the first holder");
+    // The relay keeps messages in DB; the name lives in DB_2.
+    expect(await countRows("messages", name)).toBe(1);
+    const second = privateKeyToAccount(generatePrivateKey());
+    const secondKeys = await handOver(name, second);
+    // Same owner again: kept. A PATCH to a new owner, and a delete: gone.
+    await submitTo(name, secondKeys, "for the second holder");
+    expect((await adminPut(`/v1/names/${name}`, { owner: second.address, texts: { note: "same owner" } })).status).toBe(200);
+    expect(await countRows("messages", name)).toBe(1);
+    // (Fresh keys: the first holder's old profile is superseded and would be refused as a rollback.)
+    const returningKeys = generateDm3Keys();
+    const patch = { owner: first.address, dm3Profile: await signUserProfile(first, profileFor(returningKeys)) };
+    expect((await call(`/v1/names/${name}`, { method: "PATCH", headers: admin, body: JSON.stringify(patch) })).status).toBe(200);
+    expect(await countRows("messages", name)).toBe(0);
+    await submitTo(name, returningKeys, "for the first holder, again");
+    expect((await call(`/v1/names/${name}`, { method: "PATCH", headers: admin, body: JSON.stringify({ texts: { note: "same owner" } }) })).status).toBe(200);
+    expect(await countRows("messages", name)).toBe(1);
+    expect((await call(`/v1/names/${name}`, { method: "DELETE", headers: admin })).status).toBe(200);
+    expect(await countRows("messages", name)).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { createClient, http } from "viem";
 import { call, getBalance, getTransactionCount, readContract } from "viem/actions";
 import { createDatabases, type Database, type NamedDatabase } from "../db/client";
-import type { NameLifecycle } from "../db/nameLifecycle";
+import { deliverNameEvents, type NameLifecycle } from "../db/nameLifecycle";
 import { InvalidInputError } from "../http/validate";
 import type { OutboundTransport } from "../net/OutboundTransport";
 import { type D1Bookmarks, formatD1Bookmarks, PRIMARY_DATABASE, parseD1Bookmarks } from "../protocol/d1Bookmarks";
@@ -17,12 +17,6 @@ import { forgetServedDomains, listServedDomains, type ServedDomain } from "../sh
 import { ConfigError } from "../settings/ConfigError";
 import type { RelaySettings } from "../settings/relaySettings";
 import { type ChainSettings, type GatewaySettings, type Settings, settingsOf } from "../settings/settingsOf";
-
-/**
- * Every feature listening to names' lifecycle (deletes, new owners): each contributes its own
- * statements to the registry's batches. The registry never imports them; this list is the wiring.
- */
-const NAME_LIFECYCLE: NameLifecycle = [relayNameLifecycle];
 
 /**
  * What a request or a cron run needs, built in one place (the composition root) and handed down:
@@ -129,7 +123,9 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
     ensCacheMs,
     queue: () => settings.queue,
     directory,
-    nameLifecycle: NAME_LIFECYCLE,
+    // Every feature listening to names' lifecycle (deletes, new owners), each over its own data; the
+    // registry never imports them: this list is the wiring.
+    nameLifecycle: [relayNameLifecycle(db)],
   };
   return services satisfies RelayServices;
 }
@@ -155,6 +151,16 @@ function ensReader(chain: ChainSettings | undefined): EnsReader | undefined {
     readers.set(key, reader);
   }
   return reader;
+}
+
+/**
+ * Hands every lifecycle event still recorded in a names database to its listeners (the cron: a
+ * name write delivers its own right away, and this catches any whose hand-over failed).
+ */
+export async function deliverPendingNameEvents(services: Pick<Services, "allNameDatabases" | "nameLifecycle">): Promise<number> {
+  let delivered = 0;
+  for (const { db } of services.allNameDatabases()) delivered += await deliverNameEvents(db, services.nameLifecycle);
+  return delivered;
 }
 
 /** The header a client sends its last D1 bookmarks in, and gets the new ones back in. */

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import { rowsPerStatement } from "./boundParameters";
 import type { Database } from "./client";
 import { type MessageRow, messages, spentChallenges } from "./schema";
@@ -60,7 +60,7 @@ export async function deleteSpentChallenges(db: Database, nowSeconds: number): P
   await db.delete(spentChallenges).where(lt(spentChallenges.expiresAtSeconds, nowSeconds));
 }
 
-/** The statement that deletes every cached message for the names `recipients` yields (SQL list or subquery). */
-export function deleteMessagesOfRecipients(db: Database, recipients: SQL) {
-  return db.delete(messages).where(sql`${messages.recipient} IN ${recipients}`);
+/** The statement that deletes the cached messages (received up to `beforeMs`, when given) of the names `recipients` yields. */
+export function deleteMessagesOfRecipients(db: Database, recipients: SQL, beforeMs?: number) {
+  return db.delete(messages).where(and(sql`${messages.recipient} IN ${recipients}`, beforeMs === undefined ? undefined : lte(messages.receivedAtMs, beforeMs)));
 }

@@ -4,7 +4,7 @@ import { chunk, rowsPerStatement } from "./boundParameters";
 import type { Database, Statement } from "./client";
 import { jsonColumn, jsonList, jsonRows } from "./jsonRows";
 import { recordDelete, recordPut, recordPuts } from "./nameChanges";
-import { type NameLifecycle, namesDeletedStatements, ownersChangedStatements } from "./nameLifecycle";
+import { announceNameEvent, type NameLifecycle, oneName } from "./nameLifecycle";
 import type { NameWithRecords } from "./nameReads";
 import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY } from "../protocol/dm3/profile";
 import { addressRecords, nameNonces, names, OWNER_PROOF, supersededProfiles, textRecords } from "./schema";
@@ -24,8 +24,8 @@ export type WriteProof = {
   nonce?: number;
 };
 
-/** What every name write carries: when it happens, and who listens to names' lifecycle. */
-export type NameWrite = { nowSeconds: number; lifecycle: NameLifecycle };
+/** What every name write carries: when it happens (seconds for rows, ms for the lifecycle's events), and who listens to names' lifecycle. */
+export type NameWrite = { nowSeconds: number; nowMs: number; lifecycle: NameLifecycle };
 
 /**
  * The statements that create or replace a name and every one of its records; run them in one
@@ -71,7 +71,7 @@ export function replaceNameStatements(db: Database, entry: NameWithRecords, writ
           .where(eq(names.node, entry.node));
   const statements: Statement[] = [
     ...nonceStatements(db, entry.node, proof.nonce),
-    ...ownersChangedStatements(lifecycle, db, nameChangingHands(db, entry)),
+    ...announceNameEvent(lifecycle, db, "owner_changed", nameChangingHands(db, entry), write.nowMs),
     supersedeProfileStatement(db, entry.node, entry.texts[DM3_PROFILE_TEXT_KEY]),
     nameRow,
     db.delete(textRecords).where(eq(textRecords.node, entry.node)),
@@ -117,7 +117,7 @@ export function deleteNameStatements(db: Database, name: { node: Hex; name: stri
   const { node } = name;
   return [
     ...nonceStatements(db, node, write.nonce),
-    ...namesDeletedStatements(write.lifecycle, db, sql`(${name.name})`),
+    ...announceNameEvent(write.lifecycle, db, "deleted", oneName(name.name), write.nowMs),
     ...(write.nonce === undefined ? [] : [supersedeProfileStatement(db, node, undefined)]),
     recordDelete(db, node, write.nowSeconds),
     db.delete(names).where(eq(names.node, node)),
@@ -185,7 +185,7 @@ export function replaceManyNamesStatements(
   // What listeners keep about a name goes when it changes hands.
   const owners = jsonRows(items.map(({ entry }) => [entry.node, entry.ownerAddress]));
   const changedHands = sql`SELECT n.name FROM ${names} n JOIN ${owners} ON n.node = ${jsonColumn(0)} WHERE lower(n.owner_address) <> lower(${jsonColumn(1)})`;
-  statements.push(...ownersChangedStatements(write.lifecycle, db, sql`(${changedHands})`));
+  statements.push(...announceNameEvent(write.lifecycle, db, "owner_changed", sql`(${changedHands})`, write.nowMs));
 
   // The profiles names move away from stay refused (the trigger on text_records checks them).
   const nextProfiles = jsonRows(items.map(({ entry }) => [entry.node, entry.texts[DM3_PROFILE_TEXT_KEY] ?? null]));

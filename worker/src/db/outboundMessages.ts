@@ -106,7 +106,15 @@ export async function deleteFinishedOutboundMessages(db: Database, beforeMs: num
   return deleted.length;
 }
 
-/** The statement that drops the undelivered outbound messages sent as the names `senders` yields (SQL list or subquery). */
-export function deletePendingOutboundOfSenders(db: Database, senders: SQL) {
-  return db.delete(outboundMessages).where(and(eq(outboundMessages.status, "pending"), sql`${outboundMessages.sender} IN ${senders}`));
+/** The statement that drops the undelivered outbound messages (sent up to `beforeMs`, when given) of the names `senders` yields. */
+export function deletePendingOutboundOfSenders(db: Database, senders: SQL, beforeMs?: number) {
+  return db
+    .delete(outboundMessages)
+    .where(
+      and(
+        eq(outboundMessages.status, "pending"),
+        sql`${outboundMessages.sender} IN ${senders}`,
+        beforeMs === undefined ? undefined : lte(outboundMessages.createdAtMs, beforeMs),
+      ),
+    );
 }

@@ -295,3 +295,18 @@ export const nameChanges = sqliteTable(
 );
 
 export type NameChangeRow = typeof nameChanges.$inferSelect;
+
+/**
+ * Name lifecycle events for listeners whose data lives in another database than the names (the
+ * relay keeps its data in `DB`; a domain's names may be in `DB_2`): written in the name write's own
+ * batch, so none is lost; delivered right after it, and by the cron when that failed (db/nameLifecycle.ts).
+ */
+export const nameLifecycleEvents = sqliteTable("name_lifecycle_events", {
+  seq: integer("seq").primaryKey({ autoIncrement: true }),
+  kind: text("kind", { enum: ["deleted", "owner_changed"] }).notNull(),
+  name: text("name").notNull(),
+  /** When the name changed: listeners forget only what they received before. */
+  atMs: integer("at_ms").notNull(),
+});
+
+export type NameLifecycleEventRow = typeof nameLifecycleEvents.$inferSelect;

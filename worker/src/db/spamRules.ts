@@ -1,4 +1,4 @@
-import { and, eq, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, lte, or, type SQL, sql } from "drizzle-orm";
 import type { SpamRules } from "../protocol/dm3/spamRules";
 import type { Database } from "./client";
 import { spamRules } from "./schema";
@@ -55,7 +55,9 @@ export async function saveSpamRules(
     .onConflictDoUpdate({ target: [spamRules.kind, spamRules.subject], set: { rules: value, ownerKey, updatedAtMs: nowMs } });
 }
 
-/** The statement that deletes the own spam rules of the names `names` yields (SQL list or subquery). */
-export function deleteSpamRulesOfNames(db: Database, names: SQL) {
-  return db.delete(spamRules).where(and(eq(spamRules.kind, "name"), sql`${spamRules.subject} IN ${names}`));
+/** The statement that deletes the own spam rules (set up to `beforeMs`, when given) of the names `names` yields. */
+export function deleteSpamRulesOfNames(db: Database, names: SQL, beforeMs?: number) {
+  return db
+    .delete(spamRules)
+    .where(and(eq(spamRules.kind, "name"), sql`${spamRules.subject} IN ${names}`, beforeMs === undefined ? undefined : lte(spamRules.updatedAtMs, beforeMs)));
 }

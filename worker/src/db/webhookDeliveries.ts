@@ -1,4 +1,4 @@
-import { asc, eq, lte, min, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, lte, min, type SQL, sql } from "drizzle-orm";
 import type { Database } from "./client";
 import { type WebhookDeliveryRow, webhookDeliveries } from "./schema";
 
@@ -42,7 +42,9 @@ export async function findNextWebhookAttemptMs(db: Database): Promise<number | u
   return row?.next ?? undefined;
 }
 
-/** The statement that deletes every queued delivery concerning the names `recipients` yields (SQL list or subquery). */
-export function deleteWebhookDeliveriesOfRecipients(db: Database, recipients: SQL) {
-  return db.delete(webhookDeliveries).where(sql`${webhookDeliveries.recipient} IN ${recipients}`);
+/** The statement that deletes the queued deliveries (queued up to `beforeMs`, when given) concerning the names `recipients` yields. */
+export function deleteWebhookDeliveriesOfRecipients(db: Database, recipients: SQL, beforeMs?: number) {
+  return db
+    .delete(webhookDeliveries)
+    .where(and(sql`${webhookDeliveries.recipient} IN ${recipients}`, beforeMs === undefined ? undefined : lte(webhookDeliveries.createdAtMs, beforeMs)));
 }

@@ -3,7 +3,7 @@ import { statusOfError } from "../http/errorStatus";
 import { ProtocolError } from "../protocol/ProtocolError";
 import { validate } from "../http/validate";
 import { ForbiddenError } from "./errors";
-import type { NameWriteContext } from "./nameWrites";
+import { afterNameWrite, type NameWriteContext } from "./nameWrites";
 import { domainOfName, ownerProofOf, toStoredName } from "./storedName";
 import { explainWriteFailure } from "./writeAudited";
 import { NameRecordsSchema } from "./schemas";
@@ -54,7 +54,7 @@ export async function bulkUpsert(
   const lastOfEachName = [...new Map(ready.map((item) => [item.node, item])).values()];
   let toForget: Hex[];
   try {
-    const { statements, upserts } = replaceManyNamesStatements(context.db, lastOfEachName, { nowSeconds: context.nowSeconds, lifecycle: context.lifecycle });
+    const { statements, upserts } = replaceManyNamesStatements(context.db, lastOfEachName, context);
     const [first, ...rest] = [
       ...statements,
       ...auditInserts(
@@ -71,8 +71,8 @@ export async function bulkUpsert(
     await writeInGroups(context, ready, results);
     toForget = ready.filter((item) => results[item.index]?.ok).map((item) => item.node);
   }
-  // Next lookups of the written names are answered fresh.
-  await Promise.all(toForget.map((node) => context.answers.forget(node)));
+  // Next lookups of the written names are answered fresh; lifecycle events reach other databases.
+  await afterNameWrite(context, toForget);
   const succeeded = results.filter((result) => result.ok).length;
   return { results, succeeded, failed: results.length - succeeded };
 }
@@ -81,10 +81,7 @@ type ReadyItem = { index: number; name: string; node: Hex; entry: NameWithRecord
 
 /** One name's statements, built only when the fast path failed (building them costs as much as running them). */
 function statementsOf(context: NameWriteContext, item: ReadyItem): Statement[] {
-  return [
-    ...replaceNameStatements(context.db, item.entry, { nowSeconds: context.nowSeconds, lifecycle: context.lifecycle, proof: { ownerProof: item.ownerProof } }),
-    ...auditInserts(context.db, [item.audit]),
-  ];
+  return [...replaceNameStatements(context.db, item.entry, { ...context, proof: { ownerProof: item.ownerProof } }), ...auditInserts(context.db, [item.audit])];
 }
 
 async function writeInGroups(context: NameWriteContext, ready: ReadyItem[], results: BulkItemResult[]): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Address, Hex } from "viem";
 import { namehash } from "viem/ens";
-import type { NameLifecycle } from "../db/nameLifecycle";
 import { findNameWithRecords } from "../db/nameReads";
+import { deliverNameEvents, type NameLifecycle } from "../db/nameLifecycle";
 import { deleteNameStatements, isWriteConflict, replaceNameStatements } from "../db/nameWrites";
 import { validate } from "../http/validate";
 import { verifySignedUserProfile } from "../protocol/dm3/profile";
@@ -19,15 +19,27 @@ import { type AuditedWrite, writeAudited } from "./writeAudited";
  * answers to make fresh, and the features listening to names' lifecycle. `signer` is the address
  * whose own signature authorized the write (owner-signed writes, dm3's sign-up route), if any.
  */
-export type NameWriteContext = AuditedWrite & { answers: AnswerInvalidation; lifecycle: NameLifecycle; signer?: Address };
+export type NameWriteContext = AuditedWrite & { nowMs: number; answers: AnswerInvalidation; lifecycle: NameLifecycle; signer?: Address };
+
+/**
+ * After a name write commits: the next lookups of the written names are answered fresh, and the
+ * lifecycle's events reach listeners in other databases. A failed hand-over is not the write's
+ * failure (the events are stored with it; the cron delivers them), so it is logged, not thrown.
+ */
+export async function afterNameWrite(context: NameWriteContext, nodes: readonly Hex[]): Promise<void> {
+  await Promise.all(nodes.map((node) => context.answers.forget(node)));
+  await deliverNameEvents(context.db, context.lifecycle).catch((error: unknown) => {
+    console.error("name lifecycle events not delivered yet (the cron retries):", error instanceof Error ? error.message : String(error));
+  });
+}
 
 /** Creates or replaces `name` with exactly `records`, atomically, with its audit row. */
 export async function putName(context: NameWriteContext, domain: ServedDomain, name: string, records: NameRecords, nonce?: number): Promise<NameView> {
   const entry = await toStoredName(domain, name, records);
   const proof = { ownerProof: ownerProofOf(records, context.signer), ...(nonce === undefined ? {} : { nonce }) };
-  const statements = replaceNameStatements(context.db, entry, { nowSeconds: context.nowSeconds, lifecycle: context.lifecycle, proof });
+  const statements = replaceNameStatements(context.db, entry, { ...context, proof });
   await writeAudited(context, statements, { action: "name.put", domain: domain.name, subject: name, detail: { owner: records.owner } });
-  await context.answers.forget(entry.node);
+  await afterNameWrite(context, [entry.node]);
   return toNameView(entry);
 }
 
@@ -78,13 +90,12 @@ async function patchOnce(context: NameWriteContext, domain: ServedDomain, name: 
   );
   const entry = await toStoredName(domain, name, records);
   const statements = replaceNameStatements(context.db, entry, {
-    nowSeconds: context.nowSeconds,
-    lifecycle: context.lifecycle,
+    ...context,
     proof: { ownerProof: ownerProofOf(records, context.signer) },
     expectedVersion: current.version ?? 0,
   });
   await writeAudited(context, statements, { action: "name.patch", domain: domain.name, subject: name, detail: { fields: Object.keys(patch) } });
-  await context.answers.forget(entry.node);
+  await afterNameWrite(context, [entry.node]);
   return toNameView(entry);
 }
 
@@ -92,9 +103,9 @@ async function patchOnce(context: NameWriteContext, domain: ServedDomain, name: 
 export async function deleteName(context: NameWriteContext, domain: ServedDomain, name: string, nonce?: number): Promise<void> {
   const node = namehash(name);
   if (!(await findNameWithRecords(context.db, node))) throw new NameNotFoundError(name);
-  const statements = deleteNameStatements(context.db, { node, name }, { nowSeconds: context.nowSeconds, lifecycle: context.lifecycle, nonce });
+  const statements = deleteNameStatements(context.db, { node, name }, { ...context, nonce });
   await writeAudited(context, statements, { action: "name.delete", domain: domain.name, subject: name });
-  await context.answers.forget(node);
+  await afterNameWrite(context, [node]);
 }
 
 function mergeEntries<Value>(current: Record<string, Value>, patch: Record<string, Value | null> | undefined): Record<string, Value> {

@@ -26,7 +26,11 @@ const storedText = async () => env.DB.prepare("SELECT value FROM text_records WH
 
 beforeAll(async () => {
   await upsertDomain(db, { name: "nonce.eth", resolverAddress: OWNER, chainId: 1, allowAddressNames: false, createdAtSeconds: 1 });
-  await writeAudited(context, replaceNameStatements(db, entry({ v: "5" }), { nowSeconds: 1, lifecycle: [], proof: { ownerProof: 0, nonce: 5 } }), audit);
+  await writeAudited(
+    context,
+    replaceNameStatements(db, entry({ v: "5" }), { nowSeconds: 1, nowMs: 1_000, lifecycle: [], proof: { ownerProof: 0, nonce: 5 } }),
+    audit,
+  );
 });
 
 describe("the nonce trigger and audited writes", () => {
@@ -35,7 +39,7 @@ describe("the nonce trigger and audited writes", () => {
       await expect(
         writeAudited(
           context,
-          replaceNameStatements(db, entry({ v: `stale ${nonce}` }), { nowSeconds: 2, lifecycle: [], proof: { ownerProof: 0, nonce } }),
+          replaceNameStatements(db, entry({ v: `stale ${nonce}` }), { nowSeconds: 2, nowMs: 2_000, lifecycle: [], proof: { ownerProof: 0, nonce } }),
           audit,
         ),
       ).rejects.toThrow(StaleNonceError);
@@ -45,22 +49,34 @@ describe("the nonce trigger and audited writes", () => {
   });
 
   test("commit everything when the nonce increases", async () => {
-    await writeAudited(context, replaceNameStatements(db, entry({ v: "6" }), { nowSeconds: 3, lifecycle: [], proof: { ownerProof: 0, nonce: 6 } }), audit);
+    await writeAudited(
+      context,
+      replaceNameStatements(db, entry({ v: "6" }), { nowSeconds: 3, nowMs: 3_000, lifecycle: [], proof: { ownerProof: 0, nonce: 6 } }),
+      audit,
+    );
     expect(await storedText()).toBe("6");
     expect(await auditRows()).toBe(2);
   });
 
   test("leave the nonce alone on writes without one (service writes)", async () => {
-    await writeAudited(context, replaceNameStatements(db, entry({ v: "service" }), { nowSeconds: 4, lifecycle: [] }), audit);
+    await writeAudited(context, replaceNameStatements(db, entry({ v: "service" }), { nowSeconds: 4, nowMs: 4_000, lifecycle: [] }), audit);
     expect(await lastNonce()).toBe(6);
   });
 
   test("keep a name's last nonce when the name is deleted, so the nonce never works again", async () => {
-    await writeAudited(context, deleteNameStatements(db, { node: namehash("n.nonce.eth"), name: "n.nonce.eth" }, { nowSeconds: 5, lifecycle: [] }), audit);
+    await writeAudited(
+      context,
+      deleteNameStatements(db, { node: namehash("n.nonce.eth"), name: "n.nonce.eth" }, { nowSeconds: 5, nowMs: 5_000, lifecycle: [] }),
+      audit,
+    );
     expect(await storedText()).toBeNull();
     expect(await lastNonce()).toBe(6);
     await expect(
-      writeAudited(context, replaceNameStatements(db, entry({ v: "again" }), { nowSeconds: 5, lifecycle: [], proof: { ownerProof: 0, nonce: 6 } }), audit),
+      writeAudited(
+        context,
+        replaceNameStatements(db, entry({ v: "again" }), { nowSeconds: 5, nowMs: 5_000, lifecycle: [], proof: { ownerProof: 0, nonce: 6 } }),
+        audit,
+      ),
     ).rejects.toThrow(StaleNonceError);
     expect(await storedText()).toBeNull();
   });

@@ -7,20 +7,16 @@ import { deleteSpamRulesOfNames } from "../db/spamRules";
 import { deleteWebhookDeliveriesOfRecipients } from "../db/webhookDeliveries";
 
 /**
- * The relay's part of a name's lifecycle: what it keeps for a name — cached messages, webhook
- * deliveries, the name's own spam rules, undelivered outbound messages — belongs to its owner of
- * the moment. A deleted name or a new owner takes all of it away, in the registry's own batch.
+ * The relay's part of a name's lifecycle: what it keeps for a name in `db` (the directory) — cached
+ * messages, webhook deliveries, the name's own spam rules, undelivered outbound messages — belongs
+ * to its owner of the moment. A deleted name or a new owner takes all of it away.
  */
-export const relayNameLifecycle: NameLifecycleListener = {
-  namesDeleted: forgetRelayData,
-  ownersChanged: forgetRelayData,
-};
-
-function forgetRelayData(db: Database, names: SQL) {
-  return [
-    deleteMessagesOfRecipients(db, names),
-    deleteWebhookDeliveriesOfRecipients(db, names),
-    deleteSpamRulesOfNames(db, names),
-    deletePendingOutboundOfSenders(db, names),
+export function relayNameLifecycle(db: Database): NameLifecycleListener {
+  const forget = (names: SQL, beforeMs?: number) => [
+    deleteMessagesOfRecipients(db, names, beforeMs),
+    deleteWebhookDeliveriesOfRecipients(db, names, beforeMs),
+    deleteSpamRulesOfNames(db, names, beforeMs),
+    deletePendingOutboundOfSenders(db, names, beforeMs),
   ];
+  return { db, namesDeleted: forget, ownersChanged: forget };
 }

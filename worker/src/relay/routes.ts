@@ -1,6 +1,5 @@
-import { type Context, Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { describeRoute } from "../http/routeDocs";
-import { createMiddleware } from "hono/factory";
 import * as z from "zod/mini";
 import { deleteAcknowledgedMessages, listIncomingMessages } from "../db/messages";
 import { onDm3Error } from "../http/errors";
@@ -40,13 +39,16 @@ declare module "hono" {
   }
 }
 
-/** Middleware: 401 unless the request carries a live session of the name in the path (before any body is read). */
-function sessionOfPathName() {
-  return createMiddleware(async function sessionOfPathName(c, next) {
+/**
+ * Middleware: the owner's session — 401 unless the request carries a live session of the name in
+ * the path (before any body is read). Handlers read the key it was earned with as `c.get("sessionKey")`.
+ */
+function ownerSession(): MiddlewareHandler {
+  return async function ownerSession(c, next) {
     const key = await requireSession(services(c).directory, relay(c), c.req.header("Authorization"), relayName(c.req.param("ensName") ?? ""));
     c.set("sessionKey", key);
     await next();
-  });
+  };
 }
 
 /**
@@ -79,7 +81,7 @@ export const relayRoutes = new Hono()
   .get(
     "/delivery/messages/incoming/:ensName",
     describeRoute({ operationId: "relayPickUp", summary: "The name's envelopes, newest first", tag: "relay", auth: "session" }),
-    sessionOfPathName(),
+    ownerSession(),
     async (c) => {
       const name = relayName(c.req.param("ensName"));
       const rows = await listIncomingMessages(database(c), name, MAX_PICKUP_MESSAGES);
@@ -90,7 +92,7 @@ export const relayRoutes = new Hono()
     "/delivery/messages/:ensName/syncAcknowledgements",
     describeRoute({ operationId: "relayAcknowledge", summary: "Delete acknowledged envelopes", tag: "relay", auth: "session" }),
     limitBody(256 * 1024),
-    sessionOfPathName(),
+    ownerSession(),
     jsonBody(AcknowledgementsSchema),
     async (c) => {
       const name = relayName(c.req.param("ensName"));
@@ -107,7 +109,7 @@ export const relayRoutes = new Hono()
   .get(
     "/delivery/spam-rules/:ensName",
     describeRoute({ operationId: "relayGetSpamRules", summary: "The name's spam rules (its own, or its domain's defaults)", tag: "relay", auth: "session" }),
-    sessionOfPathName(),
+    ownerSession(),
     async (c) => {
       const name = relayName(c.req.param("ensName"));
       const domain = findServingDomain(await services(c).domains(), name)?.name;
@@ -118,7 +120,7 @@ export const relayRoutes = new Hono()
     "/delivery/spam-rules/:ensName",
     describeRoute({ operationId: "relaySetSpamRules", summary: "Set the name's spam rules ({} removes them)", tag: "relay", auth: "session" }),
     limitBody(8 * 1024),
-    sessionOfPathName(),
+    ownerSession(),
     jsonBody(SpamRulesSchema),
     async (c) => {
       const name = relayName(c.req.param("ensName"));
