@@ -93,7 +93,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
   const send = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
   const ens = () => ensReader(settings.chain());
   const ensCacheMs = () => settings.chain()?.cacheMs ?? 0;
-  const domains = () => listServedDomains(settings.directory, db, clock.nowMs());
+  const domains = () => listServedDomains(db, clock.nowMs());
   const directory = createDm3Directory({
     namesOf,
     domains,
@@ -115,7 +115,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
     gateway: () => settings.gateway(),
     relay: () => settings.relay(),
     domains,
-    domainsChanged: () => forgetServedDomains(settings.directory),
+    domainsChanged: forgetServedDomains,
     answerCache,
     answers: { forget: (node) => forgetAnswers(answerCache, node) },
     webhooks: () => ({ fetch: send, targets: settings.outboundTargets() }),

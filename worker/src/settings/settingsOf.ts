@@ -74,8 +74,6 @@ export type Settings = {
   ensRegistry(): Address;
   /** `DB`, `NAME_DATABASES`, `NEW_DOMAINS_DATABASE`. */
   nameDatabases(): NameDatabases;
-  /** The directory database (`DB`). */
-  directory: D1Database;
   /** `WEBHOOK_ALLOW_LOOPBACK`: where webhooks and other delivery services may point. */
   outboundTargets(): WebhookTargetPolicy;
   /** `RATE_LIMIT_IPV6_PREFIX_BITS` (default /64). */
@@ -151,7 +149,6 @@ function readSettings(env: Env): Settings {
     }),
     ensRegistry,
     nameDatabases: once(() => parseNameDatabases(env.DB, bound, variable("NAME_DATABASES"), variable("NEW_DOMAINS_DATABASE"))),
-    directory: env.DB,
     outboundTargets: once(() => ({
       allowLoopback: parseSwitch(variable("WEBHOOK_ALLOW_LOOPBACK"), "WEBHOOK_ALLOW_LOOPBACK", ["true", "false"], "false") === "true",
     })),

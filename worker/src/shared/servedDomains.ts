@@ -2,6 +2,7 @@ import type { Address } from "viem";
 import type { Database } from "../db/client";
 import { listDomains } from "../db/domains";
 import { AppError } from "../http/AppError";
+import { createIsolateCache } from "./isolateCache";
 
 /** The name is not (under) a domain this worker serves: 404. */
 export class UnknownDomainError extends AppError {
@@ -32,17 +33,15 @@ export type ServedDomain = {
  */
 export const SERVED_DOMAINS_CACHE_MS = 30_000;
 
-// Only settled values are kept: a pending query belongs to the request that started it, and
-// Workers forbid one request from waiting on another's I/O.
-type CacheEntry = { expiresAtMs: number; domains: ServedDomain[] };
-const cacheByBinding = new WeakMap<D1Database, CacheEntry>();
-/** Bumped by every change, so a read that started before it does not cache what it read. */
+const memory = createIsolateCache<ServedDomain[]>(1);
+const SERVED = "served domains";
+/** Bumped by every change, so a read that started before it does not remember what it read. */
 let changes = 0;
 
-/** Every served domain, from the isolate's cache when fresh. */
-export async function listServedDomains(d1: D1Database, db: Database, nowMs: number): Promise<ServedDomain[]> {
-  const cached = cacheByBinding.get(d1);
-  if (cached && cached.expiresAtMs > nowMs) return cached.domains;
+/** Every served domain, from the isolate's memory when fresh. */
+export async function listServedDomains(db: Database, nowMs: number): Promise<ServedDomain[]> {
+  const remembered = memory.recall(SERVED, nowMs);
+  if (remembered) return remembered;
   const changesBefore = changes;
   const domains = (await listDomains(db)).map((row) => ({
     name: row.name,
@@ -52,14 +51,14 @@ export async function listServedDomains(d1: D1Database, db: Database, nowMs: num
     webhookUrl: row.webhookUrl,
     database: row.database,
   }));
-  if (changes === changesBefore) cacheByBinding.set(d1, { expiresAtMs: nowMs + SERVED_DOMAINS_CACHE_MS, domains });
+  if (changes === changesBefore) memory.remember(SERVED, domains, nowMs + SERVED_DOMAINS_CACHE_MS);
   return domains;
 }
 
-/** Drops the cached list so the next lookup reads D1 (call after changing domains). */
-export function forgetServedDomains(d1: D1Database): void {
+/** Drops the remembered list so the next lookup reads D1 (call after changing domains). */
+export function forgetServedDomains(): void {
   changes++;
-  cacheByBinding.delete(d1);
+  memory.forget(SERVED);
 }
 
 /**
