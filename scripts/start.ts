@@ -68,6 +68,8 @@ README "Registry API" walks through pointing it at the resolver and registering 
 DM3 relay: ds.${stack.info.domain} → ${stack.info.gatewayUrl} (dm3 clients use ${stack.info.gatewayUrl}/rpc, /auth/…, /delivery/…)
   It reads ENS from this chain: any name whose DM3 profile lists ds.${stack.info.domain} can receive here.
   Dev contracts: on-chain resolver (text + addr) ${stack.info.textResolver}, ERC-20 for spam rules ${stack.info.devToken}
+  Email notifications are on: mails stay on this machine, listed at
+  ${stack.info.gatewayUrl}/cdn-cgi/local/explorer/api/local/email/sending
 
 Ctrl-C stops everything.`);
 

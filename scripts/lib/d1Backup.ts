@@ -24,6 +24,7 @@ export const BACKUP_TABLES = [
   "webhook_deliveries",
   "spam_rules",
   "outbound_messages",
+  "notification_subscriptions",
 ] as const;
 
 /** The first line of every backup this CLI writes; `restore` refuses files without it. */

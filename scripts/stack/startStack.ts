@@ -11,6 +11,9 @@ import { startHardhatNode } from "./startHardhatNode";
 import { migrateLocalD1, startWorker } from "./startWorker";
 
 /** What a running local stack is made of (written to `.dev/stack.json`). */
+/** The sender of the local stack's notification mails (wrangler dev only lists them; none leaves the machine). */
+export const LOCAL_NOTIFY_FROM = "notifications@demo.test";
+
 export type StackInfo = {
   chainId: number;
   rpcUrl: string;
@@ -114,6 +117,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         L1_RPC_URL: node.rpcUrl,
         PUBLIC_RPC_URL: node.rpcUrl,
         ENS_REGISTRY: contracts.ensRegistry,
+        // Notifications on: wrangler dev's Email Service simulation keeps every mail on this machine.
+        NOTIFY_FROM: LOCAL_NOTIFY_FROM,
         ...options.vars,
       },
     });

@@ -70,4 +70,4 @@ export type {
   WebhookSettings,
 } from "../../worker/src/registry/apiTypes";
 export type { HealthReport } from "../../worker/src/health/HealthReport";
-export type { DomainSpamRulesView, OutboundMessageView, OutboundPage, SpamRulesInput, SpamRulesView } from "../../worker/src/relay/apiTypes";
+export type { DomainSpamRulesView, NotificationView, OutboundMessageView, OutboundPage, SpamRulesInput, SpamRulesView } from "../../worker/src/relay/apiTypes";

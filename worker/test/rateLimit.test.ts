@@ -6,7 +6,11 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import worker from "../src/index";
 import type { RateLimiterName } from "../src/http/rateLimit";
-import { ADMIN_TOKEN, alice, createKey, registerDomain } from "./fixtures";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { signDetached } from "../src/protocol/dm3/asymmetric";
+import { generateDm3Keys } from "../src/protocol/dm3/keys";
+import { signUserProfile } from "../src/protocol/dm3/profile";
+import { ADMIN_TOKEN, adminPut, alice, call, createKey, registerDomain } from "./fixtures";
 
 declare global {
   namespace Cloudflare {
@@ -50,6 +54,20 @@ const json = (method: string, body: unknown, headers: Record<string, string> = {
 beforeAll(async () => {
   await registerDomain("limits.eth");
 });
+
+/** A name of limits.eth with a DM3 profile of fresh keys, and a relay session for it (through the normal limits). */
+async function sessionOf(name: string): Promise<{ name: string; token: string }> {
+  const owner = privateKeyToAccount(generatePrivateKey());
+  const keys = generateDm3Keys();
+  const profile = { publicEncryptionKey: keys.encryption.publicKey, publicSigningKey: keys.signing.publicKey, deliveryServices: ["ds.demo.eth"] };
+  expect((await adminPut(`/v1/names/${name}`, { owner: owner.address, dm3Profile: await signUserProfile(owner, profile) })).status).toBe(200);
+  const challenge = (await (await call(`/auth/${name}`)).json()) as string;
+  const answer = await call(`/auth/${name}`, {
+    method: "POST",
+    body: JSON.stringify({ challenge, signature: signDetached(keys.signing.privateKey, challenge) }),
+  });
+  return { name, token: (await answer.json()) as string };
+}
 
 // Rate-limit windows are aligned to the wall clock: start each test well inside one, so its
 // requests are all counted in the same window.
@@ -141,6 +159,23 @@ describe("rate limits", () => {
     const post = (from: string) => callLimited("WRITES_PER_IP_LIMITER", "/v1/names/signed.limits.eth/signed", { ip: from, ...json("POST", { junk: true }) });
     for (const from of [ip, `::ffff:${ip}`, ip]) expect((await post(from)).status).toBe(400);
     await expectRateLimited(await post(`::ffff:${ip}`));
+  });
+
+  test("notification codes are limited per client IP and per address (any case), whichever names ask", async () => {
+    const sessions = await Promise.all(["n1", "n2", "n3", "n4", "n5", "n6", "n7"].map((label) => sessionOf(`${label}.limits.eth`)));
+    const ask = (session: { name: string; token: string }, email: string, ip: string) =>
+      callLimited("CONFIRMATIONS_LIMITER", `/delivery/notifications/${session.name}`, {
+        ip,
+        ...json("PUT", { email }, { Authorization: `Bearer ${session.token}` }),
+      });
+    const ip = freshIp();
+    for (let i = 0; i < LIMIT; i++) expect((await ask(sessions[i]!, `client${i}@example.com`, ip)).status).toBe(202);
+    await expectRateLimited(await ask(sessions[3]!, "client3@example.com", ip));
+    // One address asked for from many clients: limited too, whatever its spelling.
+    expect((await ask(sessions[3]!, "Target@Example.com", freshIp())).status).toBe(202);
+    expect((await ask(sessions[4]!, "target@example.com", freshIp())).status).toBe(202);
+    expect((await ask(sessions[5]!, "TARGET@example.com", freshIp())).status).toBe(202);
+    await expectRateLimited(await ask(sessions[6]!, "target@EXAMPLE.com", freshIp()));
   });
 
   test("relay challenges and answers are limited per client IP", async () => {

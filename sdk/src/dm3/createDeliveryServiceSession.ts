@@ -1,5 +1,5 @@
 import { signDetached } from "../../../worker/src/protocol/dm3/asymmetric";
-import type { SpamRulesInput, SpamRulesView } from "../../../worker/src/relay/apiTypes";
+import type { NotificationView, SpamRulesInput, SpamRulesView } from "../../../worker/src/relay/apiTypes";
 import type { DeliveredEnvelope } from "./messages";
 
 /** A delivery service answered an inbox call with an error. */
@@ -61,6 +61,16 @@ export async function createDeliveryServiceSession(options: { url: string; name:
     /** Sets the name's own spam rules (dm3's `minNonce`, `minBalance`, `minTokenBalance`); `{}` removes them. */
     setSpamRules: (rules: SpamRulesInput) =>
       call<SpamRulesView>(`/delivery/spam-rules/${name}`, { method: "PUT", headers: authorized, body: JSON.stringify(rules) }),
+    /** Email notifications of new messages: the address, whether it is confirmed (404 `notifications_off` where the service sends none). */
+    getNotifications: () => call<NotificationView>(`/delivery/notifications/${name}`, { headers: authorized }),
+    /** Asks to be notified at `email`: the service mails a 6-digit code to it (nothing else until it is confirmed). */
+    setNotificationEmail: (email: string) =>
+      call<NotificationView>(`/delivery/notifications/${name}`, { method: "PUT", headers: authorized, body: JSON.stringify({ email }) }),
+    /** Confirms the address with the mailed code. */
+    confirmNotificationEmail: (code: string) =>
+      call<NotificationView>(`/delivery/notifications/${name}/confirm`, { method: "POST", headers: authorized, body: JSON.stringify({ code }) }),
+    /** Stops notifications and forgets the address. */
+    removeNotifications: () => call<{ name: string; removed: boolean }>(`/delivery/notifications/${name}`, { method: "DELETE", headers: authorized }),
   };
 }
 

@@ -16,7 +16,7 @@ import type { RelayWork } from "../shared/relayWork";
 import { forgetServedDomains, listServedDomains, type ServedDomain } from "../shared/servedDomains";
 import { ConfigError } from "../settings/ConfigError";
 import type { RelaySettings } from "../settings/relaySettings";
-import { type ChainSettings, type GatewaySettings, type Settings, settingsOf } from "../settings/settingsOf";
+import { type ChainSettings, type GatewaySettings, type NotificationSettings, type Settings, settingsOf } from "../settings/settingsOf";
 
 /**
  * What a request or a cron run needs, built in one place (the composition root) and handed down:
@@ -55,6 +55,8 @@ export type Services = {
   ensCacheMs(): number;
   /** The relay's work queue (outbound deliveries, webhook retries), when bound. */
   queue(): Queue<RelayWork> | undefined;
+  /** New-message notifications by email (undefined when off). */
+  notifications(): NotificationSettings | undefined;
   /** DM3 profiles and addresses of any name: D1 for names served here, ENS (cached) for the rest. */
   directory: Dm3Directory;
   /** The features listening to names' lifecycle. */
@@ -122,6 +124,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
     ens,
     ensCacheMs,
     queue: () => settings.queue,
+    notifications: () => settings.notifications(),
     directory,
     // Every feature listening to names' lifecycle (deletes, new owners), each over its own data; the
     // registry never imports them: this list is the wiring.

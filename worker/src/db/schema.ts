@@ -310,3 +310,24 @@ export const nameLifecycleEvents = sqliteTable("name_lifecycle_events", {
 });
 
 export type NameLifecycleEventRow = typeof nameLifecycleEvents.$inferSelect;
+
+/**
+ * A relay user's email address for new-message notifications (dm3's feature). An address is used
+ * only after its owner confirmed it with the code mailed to it; the subscription belongs to the
+ * profile signing key of the session that set it (a new owner or new keys do not inherit it).
+ */
+export const notificationSubscriptions = sqliteTable("notification_subscriptions", {
+  /** The recipient's normalized ENS name. */
+  name: text("name").primaryKey(),
+  ownerKey: text("owner_key").notNull(),
+  email: text("email").notNull(),
+  /** SHA-256 of the pending code (null once confirmed). */
+  codeHash: text("code_hash"),
+  codeSentAtMs: integer("code_sent_at_ms"),
+  codeExpiresAtMs: integer("code_expires_at_ms"),
+  codeAttempts: integer("code_attempts").notNull().default(0),
+  confirmedAtMs: integer("confirmed_at_ms"),
+  lastNotifiedAtMs: integer("last_notified_at_ms"),
+});
+
+export type NotificationSubscriptionRow = typeof notificationSubscriptions.$inferSelect;

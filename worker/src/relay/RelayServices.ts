@@ -6,6 +6,7 @@ import type { Dm3Directory } from "../shared/dm3Directory";
 import type { RelayWork } from "../shared/relayWork";
 import type { ServedDomain } from "../shared/servedDomains";
 import type { RelaySettings } from "../settings/relaySettings";
+import type { NotificationSettings } from "../settings/settingsOf";
 
 /**
  * What the relay's use cases receive (each takes the few members it uses), all declared below the
@@ -22,4 +23,6 @@ export type RelayServices = {
   ensCacheMs(): number;
   webhooks(): OutboundTransport;
   queue(): Queue<RelayWork> | undefined;
+  /** New-message notifications by email, when this relay sends them. */
+  notifications(): NotificationSettings | undefined;
 };

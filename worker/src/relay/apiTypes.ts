@@ -35,3 +35,10 @@ export type SpamRulesView = { name: string; rules: SpamRulesInput; domainDefault
 
 /** A domain's default rules for its names. */
 export type DomainSpamRulesView = { domain: string; rules: SpamRulesInput };
+
+/**
+ * A relay user's email notifications as the user (its session) sees them: the address (null when
+ * none), whether it is confirmed, when a pending code expires, and the most one mail per inbox per
+ * how many seconds.
+ */
+export type NotificationView = { name: string; email: string | null; confirmed: boolean; codeExpiresAtMs: number | null; intervalSeconds: number };

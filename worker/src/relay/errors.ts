@@ -90,3 +90,37 @@ export class ChainNotConfiguredError extends BadRequestError {
     super("This relay does not read the chain (no L1_RPC_URL), so it cannot check spam rules; ask its operator to configure one");
   }
 }
+
+/** This relay sends no notifications (`NOTIFY_FROM` is empty): 404. */
+export class NotificationsOffError extends AppError {
+  override readonly name = "NotificationsOffError";
+  readonly code = "notifications_off";
+  readonly status = 404;
+  constructor() {
+    super("This delivery service does not send email notifications");
+  }
+}
+
+/** A confirmation code went out for the name less than a minute ago, or too many wrong codes were tried: 429. */
+export class ConfirmationLimitError extends AppError {
+  override readonly name = "ConfirmationLimitError";
+  readonly code = "confirmation_limited";
+  readonly status = 429;
+  override readonly headers = { "Retry-After": "60" };
+}
+
+/** The confirmation code is wrong, expired, or none is pending: 400. */
+export class InvalidConfirmationCodeError extends BadRequestError {
+  override readonly name = "InvalidConfirmationCodeError";
+  override readonly code = "invalid_code";
+}
+
+/** Email Service did not take the mail: 502 (nothing is pending; ask again). */
+export class MailNotSentError extends AppError {
+  override readonly name = "MailNotSentError";
+  readonly code = "mail_not_sent";
+  readonly status = 502;
+  constructor(cause: unknown) {
+    super("The confirmation mail could not be sent; ask for a new code", { metaMessages: [cause instanceof Error ? cause.message : String(cause)] });
+  }
+}

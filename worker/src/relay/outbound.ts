@@ -15,6 +15,7 @@ import { exponentialBackoffMs } from "../shared/exponentialBackoffMs";
 import { findServingDomain } from "../shared/servedDomains";
 import type { OutboundMessageView } from "./apiTypes";
 import { InvalidOutboundError, MessageTooLargeError, UnknownSenderError } from "./errors";
+import { notifyNewMessage } from "./notifications";
 import { submitMessage } from "./submitMessage";
 import { scheduleRelayWork } from "./scheduleRelayWork";
 import { webhookReport } from "./webhooks";
@@ -147,7 +148,12 @@ async function deliverTo(services: RelayServices, entry: OutboundEnvelope): Prom
   const refused = (error: string, permanent: boolean): Outcome => ({ deliveryService, accepted: false, permanent, error });
   if (deliveryService === services.relay().dsName) {
     try {
-      await submitMessage(services, JSON.stringify(entry.envelope));
+      const { notice } = await submitMessage(services, JSON.stringify(entry.envelope));
+      // Delivered either way: a notification that fails is the recipient's loss, never a resend.
+      if (notice)
+        await notifyNewMessage(services, notice).catch((error: unknown) =>
+          console.error("notification failed:", error instanceof Error ? error.message : error),
+        );
       return { deliveryService, accepted: true };
     } catch (error) {
       const permanent = statusOfError(error) < 500;

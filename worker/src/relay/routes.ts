@@ -1,4 +1,4 @@
-import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { type Context, Hono } from "hono";
 import { describeRoute } from "../http/routeDocs";
 import * as z from "zod/mini";
 import { deleteAcknowledgedMessages, listIncomingMessages } from "../db/messages";
@@ -9,7 +9,9 @@ import { jsonBody } from "../http/validate";
 import { saveSpamRules } from "../db/spamRules";
 import { SpamRulesSchema } from "../protocol/dm3/spamRules";
 import { findServingDomain } from "../shared/servedDomains";
-import { answerChallenge, createChallenge, relayName, requireSession } from "./sessions";
+import { notificationRoutes } from "./notificationRoutes";
+import { ownerSession } from "./ownerSession";
+import { answerChallenge, createChallenge, relayName } from "./sessions";
 import { rpcRoutes } from "./rpcRoutes";
 import { describeSpamRules, requireChainFor } from "./spamRulesView";
 
@@ -32,25 +34,6 @@ const database = (c: RelayContext) => services(c).db;
 const relay = (c: RelayContext) => services(c).relay();
 const nowSeconds = (c: RelayContext) => services(c).clock.nowSeconds();
 
-declare module "hono" {
-  interface ContextVariableMap {
-    /** The profile signing key the request's relay session was earned with. */
-    sessionKey: string;
-  }
-}
-
-/**
- * Middleware: the owner's session — 401 unless the request carries a live session of the name in
- * the path (before any body is read). Handlers read the key it was earned with as `c.get("sessionKey")`.
- */
-function ownerSession(): MiddlewareHandler {
-  return async function ownerSession(c, next) {
-    const key = await requireSession(services(c).directory, relay(c), c.req.header("Authorization"), relayName(c.req.param("ensName") ?? ""));
-    c.set("sessionKey", key);
-    await next();
-  };
-}
-
 /**
  * The dm3 delivery-service API (wire-compatible with dm3's clients): JSON-RPC `/rpc` (its own
  * module), challenge/response `/auth/{name}`, `/delivery/messages/…`, `/hello`, and the recipient's
@@ -58,6 +41,7 @@ function ownerSession(): MiddlewareHandler {
  */
 export const relayRoutes = new Hono()
   .route("/", rpcRoutes)
+  .route("/", notificationRoutes)
   .get("/hello", describeRoute({ operationId: "relayHello", summary: "Relay liveness", tag: "relay", auth: "none", responseType: "text/plain" }), (c) =>
     c.text("Hello DM3"),
   )

@@ -8,6 +8,7 @@ import { describeRoute } from "../http/routeDocs";
 import { runInBackground } from "../http/runInBackground";
 import { validate } from "../http/validate";
 import { InvalidEnvelopeError, UnsupportedMethodError } from "./errors";
+import { notifyNewMessage } from "./notifications";
 import { submitMessage } from "./submitMessage";
 import { wakeWebhookDeliveries } from "./wakeUps";
 
@@ -47,9 +48,10 @@ export const rpcRoutes = new Hono()
         case "dm3_submitMessage": {
           await enforceRateLimit(c, "SUBMITS_PER_IP_LIMITER", clientKey(c), "message submissions");
           if (!call.params?.length) throw new InvalidEnvelopeError("params must be [envelope JSON string]");
-          const { forwarded } = await submitMessage(services(c), call.params[0]);
+          const { forwarded, notice } = await submitMessage(services(c), call.params[0]);
           // Gateway mode: the webhook is tried right away; failures retry from the queue.
           if (forwarded) runInBackground(c, "webhook delivery", wakeWebhookDeliveries(services(c)));
+          if (notice) runInBackground(c, "notification", notifyNewMessage(services(c), notice));
           return c.json({ jsonrpc: "2.0", id: call.id ?? null, result: "success" });
         }
         case "dm3_getDeliveryServiceProperties":

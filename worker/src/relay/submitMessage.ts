@@ -13,6 +13,7 @@ import { enqueueWebhookDelivery } from "./webhooks";
 import type { RelaySettings } from "../settings/relaySettings";
 import { DeliveryInformationSchema, EncryptionEnvelopeSchema, envelopeMessageHash } from "../protocol/dm3/envelope";
 import { InvalidEnvelopeError, MessageTooLargeError, UnknownRecipientError } from "./errors";
+import type { NewMessageNotice } from "./notifications";
 
 /** What the delivery service adds to every envelope it accepts (encrypted for the recipient). */
 export type Postmark = { messageHash: string; incommingTimestamp: number; signature: string };
@@ -22,12 +23,13 @@ export type Postmark = { messageHash: string; incommingTimestamp: number; signat
  * the DS encryption key, requires a recipient this relay delivers to — a name served here with a DM3
  * profile, or any ENS name whose profile lists this delivery service —, adds the signed postmark
  * encrypted to the recipient, and stores it until acknowledged (or `messageTTL`) — or, when the
- * recipient's domain runs in gateway mode, queues it for the domain's webhook.
+ * recipient's domain runs in gateway mode, queues it for the domain's webhook. A stored message
+ * comes back with the `notice` its recipient's email notification needs.
  */
 export async function submitMessage(
   services: Pick<RelayServices, "db" | "relay" | "domains" | "directory" | "ens" | "ensCacheMs" | "clock">,
   envelopeJson: unknown,
-): Promise<{ id: string; forwarded: boolean }> {
+): Promise<{ id: string; forwarded: boolean; notice?: NewMessageNotice }> {
   const context = { db: services.db, relay: services.relay(), nowMs: services.clock.nowMs() };
   if (typeof envelopeJson !== "string") throw new InvalidEnvelopeError("params[0] must be the envelope as a JSON string");
   const envelope = parseEnvelope(envelopeJson);
@@ -70,7 +72,7 @@ export async function submitMessage(
     receivedAtMs: context.nowMs,
     expiresAtMs: context.relay.messageTtlMs > 0 ? context.nowMs + context.relay.messageTtlMs : null,
   });
-  return { id, forwarded: false };
+  return { id, forwarded: false, notice: { recipient, sender: deliveryInformation.from, signingKey: profile.profile.publicSigningKey } };
 }
 
 /**

@@ -38,7 +38,21 @@ export type RateLimiterName =
   /** Relay `dm3_submitMessage` calls, per client IP. */
   | "SUBMITS_PER_IP_LIMITER"
   /** Relay challenges and answers, and failed registry credentials, per client IP. */
-  | "AUTH_PER_IP_LIMITER";
+  | "AUTH_PER_IP_LIMITER"
+  /** Confirmation codes mailed, per client IP and per email address. */
+  | "CONFIRMATIONS_LIMITER";
+
+/** New-message notifications by email: who sends them, how often at most, and through what. */
+export type NotificationSettings = {
+  /** The sender address (`NOTIFY_FROM`). */
+  from: string;
+  /** At most one notification per inbox per this long (`NOTIFY_INTERVAL_SECONDS`). */
+  intervalMs: number;
+  /** Email Service (`EMAIL`, a `send_email` binding). */
+  mailer: SendEmail;
+  /** Where the unsubscribe links point (`DS_URL`). */
+  publicUrl: string;
+};
 
 /** What the pages tell browsers (all public). */
 export type PageSettings = {
@@ -86,6 +100,8 @@ export type Settings = {
   queue: Queue<RelayWork> | undefined;
   /** `PUBLIC_RPC_URL`, `SOURCE_URL`, and the defaults the pages share with the worker. */
   pages(): PageSettings;
+  /** `NOTIFY_FROM`, `NOTIFY_INTERVAL_SECONDS`, `EMAIL`: undefined when notifications are off (no `NOTIFY_FROM`). */
+  notifications(): NotificationSettings | undefined;
 };
 
 declare module "hono" {
@@ -160,6 +176,7 @@ function readSettings(env: Env): Settings {
     },
     adminToken: variable("ADMIN_TOKEN") || undefined,
     queue: env.RELAY_QUEUE as Queue<RelayWork> | undefined,
+    notifications: once(() => parseNotifications(variable("NOTIFY_FROM"), variable("NOTIFY_INTERVAL_SECONDS"), bound.EMAIL, publicUrl())),
     pages: once(() => ({
       publicRpcUrl: variable("PUBLIC_RPC_URL"),
       ensRegistry: ensRegistry(),
@@ -167,6 +184,21 @@ function readSettings(env: Env): Settings {
       sourceUrl: variable("SOURCE_URL"),
     })),
   };
+}
+
+const DEFAULT_NOTIFY_INTERVAL_SECONDS = 15 * 60;
+const MAX_NOTIFY_INTERVAL_SECONDS = 7 * 24 * 60 * 60;
+const EMAIL_ADDRESS = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
+
+function parseNotifications(from: string, interval: string, mailer: unknown, publicUrl: string | undefined): NotificationSettings | undefined {
+  if (!from) return undefined;
+  if (!EMAIL_ADDRESS.test(from)) throw new ConfigError(`NOTIFY_FROM "${from}" is not an email address`);
+  if (typeof (mailer as Partial<SendEmail> | undefined)?.send !== "function") {
+    throw new ConfigError("NOTIFY_FROM is set but the send_email binding EMAIL is missing (wrangler.toml [[send_email]])");
+  }
+  if (!publicUrl) throw new ConfigError("NOTIFY_FROM needs DS_URL: every notification carries an unsubscribe link to it");
+  const intervalSeconds = parseWholeNumber(interval, "NOTIFY_INTERVAL_SECONDS", DEFAULT_NOTIFY_INTERVAL_SECONDS, 1, MAX_NOTIFY_INTERVAL_SECONDS);
+  return { from, intervalMs: intervalSeconds * 1000, mailer: mailer as SendEmail, publicUrl };
 }
 
 function parseGateway(key: string, ttlSetting: string): GatewaySettings {
