@@ -11,6 +11,6 @@ await build({
   mainFields: ["module", "main"],
   target: "es2022",
   sourcemap: true,
-  external: ["viem", "viem/*", "@noble/*", "zod"],
+  external: ["viem", "viem/*", "@noble/*", "@scure/*", "zod"],
   logLevel: "warning",
 });

@@ -52,6 +52,11 @@ export {
   type UserProfile,
 } from "../../worker/src/protocol/dm3/profile";
 export { stringify } from "../../worker/src/protocol/dm3/stringify";
+// Bridges: the email bridge's naming rule, and ENS names as mailboxes at a bridge's mail domain.
+export { EMAIL_BRIDGE_LABEL_PREFIX, emailBridgeName } from "../../worker/src/protocol/bridge/emailBridgeName";
+export { ensNameOfMailbox, mailboxOfEnsName } from "../../worker/src/protocol/bridge/ensMailbox";
+export { InvalidEmailAddressError } from "../../worker/src/protocol/bridge/errors";
+export { normalizeEmailAddress } from "../../worker/src/protocol/bridge/normalizeEmailAddress";
 export { nameWriteTypedData, signNameWrite, type NameWriteRequest } from "../../worker/src/protocol/nameWriteTypedData";
 export { signWebhookBody, WEBHOOK_DELIVERY_HEADER, WEBHOOK_SIGNATURE_HEADER } from "../../worker/src/protocol/webhookSignature";
 export type {

@@ -13,6 +13,7 @@ export const PROTOCOL_ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode
   invalid_call_data: 400,
   unsupported_record: 400,
   dm3_crypto: 400,
+  invalid_email_address: 400,
   // A name with no (usable) resolver has no records: for a lookup of it, "not found".
   ens_no_resolver: 404,
   ens_resolver_not_extended: 404,
