@@ -1,7 +1,7 @@
 // The worker's architecture, checked in `npm test` (suite "architecture"):
 //   protocol/  the protocol core (ENS, CCIP, DM3 formats and crypto, EIP-712 name writes, webhook
 //              signatures) — no HTTP, no hono, no storage, no features: what the SDK exports;
-//   features   ccip/, registry/, relay/, health/ — side by side, never importing one another;
+//   features   ccip/, registry/, relay/, health/, pages/, bridge/ — side by side, never importing one another;
 //   shared/    what several features read (served domains, answer cache, DM3 profiles, DS record,
 //              authorization middleware), and the small interfaces features receive (Clock, …);
 //   settings/  the only reader of the worker's bindings (a source rule in test/architecture checks it);
@@ -9,7 +9,7 @@
 //              registry's writes and answered by the features that keep data about names;
 //   app/       the composition root: the only place that builds services for requests and crons, and
 //              that wires features' lifecycle listeners.
-const FEATURES = "^worker/src/(ccip|registry|relay|health|pages)/";
+const FEATURES = "^worker/src/(ccip|registry|relay|health|pages|bridge)/";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -18,7 +18,7 @@ module.exports = {
       name: "feature-to-feature",
       comment: "A feature depends on shared modules below it, never on another feature's internals.",
       severity: "error",
-      from: { path: "^worker/src/(ccip|registry|relay|health|pages)/[^/]+$", pathNot: "\\.test\\.ts$" },
+      from: { path: "^worker/src/(ccip|registry|relay|health|pages|bridge)/[^/]+$", pathNot: "\\.test\\.ts$" },
       to: { path: FEATURES, pathNot: "^worker/src/$1/" },
     },
     {
