@@ -14,7 +14,11 @@ export default {
   },
   async scheduled(controller, env) {
     const services = createServices(env, { nowMs: () => controller.scheduledTime });
-    const nameEvents = await deliverPendingNameEvents(services);
+    // A failure here (a database down) must not keep the relay's maintenance from running.
+    const nameEvents = await deliverPendingNameEvents(services).catch((error: unknown) => {
+      console.error(`name lifecycle events not delivered (next run retries): ${error instanceof Error ? error.message : String(error)}`);
+      return 0;
+    });
     if (nameEvents > 0) console.log(`name lifecycle: ${nameEvents} events delivered late`);
     const { expiredMessages, webhooks, outbound } = await runRelayMaintenance(services);
     if (expiredMessages > 0 || webhooks.delivered + webhooks.failed + webhooks.deferred > 0 || outbound.attempted + outbound.forgotten > 0) {

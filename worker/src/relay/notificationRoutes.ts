@@ -5,13 +5,11 @@ import { onDm3Error } from "../http/errors";
 import { limitBody } from "../http/limitBody";
 import { clientKey, enforceRateLimit } from "../http/rateLimit";
 import { describeRoute } from "../http/routeDocs";
-import { jsonBody } from "../http/validate";
+import { InvalidInputError, jsonBody } from "../http/validate";
 import { sha256, stringToBytes } from "viem";
-import { confirmNotificationEmail, describeNotifications, requestNotificationEmail, unsubscribe } from "./notifications";
-import { deleteSubscription } from "../db/notificationSubscriptions";
+import { confirmNotificationEmail, describeNotifications, removeNotifications, requestNotificationEmail, unsubscribe } from "./notifications";
 import { ownerSession } from "./ownerSession";
 import { relayName } from "./sessions";
-import { InvalidInputError } from "../http/validate";
 
 const EmailSchema = z.strictObject({
   email: z.string().check(z.maxLength(254), z.email("must be an email address")),
@@ -66,7 +64,7 @@ export const notificationRoutes = new Hono()
     ownerSession(),
     async (c) => {
       const name = nameInPath(c.req.param("ensName"));
-      return c.json({ name, removed: await deleteSubscription(c.get("services").db, name) });
+      return c.json({ name, removed: await removeNotifications(c.get("services"), name) });
     },
   )
   .get(

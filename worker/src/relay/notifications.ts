@@ -25,7 +25,7 @@ const MAX_SENDER_LENGTH = 255;
 
 type NotificationServices = Pick<RelayServices, "db" | "clock" | "notifications">;
 
-function settingsOf(services: NotificationServices): NotificationSettings {
+function notificationSettings(services: NotificationServices): NotificationSettings {
   const settings = services.notifications();
   if (!settings) throw new NotificationsOffError();
   return settings;
@@ -49,7 +49,7 @@ const codeHash = (name: string, code: string) => sha256(stringToBytes(`notificat
  * the old one (unconfirmed again). At most one code per name per {@link RESEND_AFTER_MS}.
  */
 export async function requestNotificationEmail(services: NotificationServices, name: string, ownerKey: string, email: string): Promise<NotificationView> {
-  const settings = settingsOf(services);
+  const settings = notificationSettings(services);
   const nowMs = services.clock.nowMs();
   const code = newCode();
   const codeExpiresAtMs = nowMs + CODE_TTL_MS;
@@ -77,7 +77,7 @@ export async function requestNotificationEmail(services: NotificationServices, n
 
 /** Confirms `name`'s pending address with the code mailed to it (single use, 10 minutes, 5 tries). */
 export async function confirmNotificationEmail(services: NotificationServices, name: string, ownerKey: string, code: string): Promise<NotificationView> {
-  const settings = settingsOf(services);
+  const settings = notificationSettings(services);
   const nowMs = services.clock.nowMs();
   const pending = await spendCodeAttempt(services.db, name);
   if (!pending || pending.ownerKey !== ownerKey) throw new InvalidConfirmationCodeError(`No code is pending for ${name}: ask for one first`);
@@ -89,7 +89,7 @@ export async function confirmNotificationEmail(services: NotificationServices, n
 
 /** `name`'s notification address as its owner (profile key `ownerKey`) sees it. */
 export async function describeNotifications(services: NotificationServices, name: string, ownerKey: string): Promise<NotificationView> {
-  const settings = settingsOf(services);
+  const settings = notificationSettings(services);
   const row = await findNotificationSubscription(services.db, name);
   const own = row?.ownerKey === ownerKey ? row : undefined;
   return {
@@ -99,6 +99,11 @@ export async function describeNotifications(services: NotificationServices, name
     codeExpiresAtMs: own?.codeHash ? (own.codeExpiresAtMs ?? null) : null,
     intervalSeconds: settings.intervalMs / 1000,
   };
+}
+
+/** Stops `name`'s notifications and forgets the address (the session's owner asked); whether there was one. */
+export function removeNotifications(services: Pick<RelayServices, "db">, name: string): Promise<boolean> {
+  return deleteSubscription(services.db, name);
 }
 
 /** The token of the one-click unsubscribe link of `name`'s notifications to `email` (HMAC under the relay's key). */
