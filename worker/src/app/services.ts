@@ -16,7 +16,7 @@ import type { RelayWork } from "../shared/relayWork";
 import { forgetServedDomains, listServedDomains, type ServedDomain } from "../shared/servedDomains";
 import { ConfigError } from "../settings/ConfigError";
 import type { RelaySettings } from "../settings/relaySettings";
-import { type ChainSettings, type GatewaySettings, type NotificationSettings, type Settings, settingsOf } from "../settings/settingsOf";
+import { type ChainSettings, type NotificationSettings, type Settings, settingsOf } from "../settings/settingsOf";
 
 /**
  * What a request or a cron run needs, built in one place (the composition root) and handed down:
@@ -36,8 +36,6 @@ export type Services = {
   /** Where this request's D1 sessions got to (after its writes): the client sends them back to read them. */
   d1Bookmarks(): D1Bookmarks;
   clock: Clock;
-  /** The gateway's signer and answer TTL (`ConfigError` when misconfigured). */
-  gateway(): GatewaySettings;
   /** The delivery service's identity and policy (`ConfigError` when misconfigured). */
   relay(): RelaySettings;
   /** Every served domain (from the isolate's short-lived cache). */
@@ -114,7 +112,6 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
     allNameDatabases: () => databases.all(),
     d1Bookmarks: () => databases.bookmarks(),
     clock,
-    gateway: () => settings.gateway(),
     relay: () => settings.relay(),
     domains,
     domainsChanged: forgetServedDomains,

@@ -71,7 +71,7 @@ export const ccipRoutes = new Hono()
 function answerContext(c: Context): AnswerContext {
   const services = c.get("services");
   const { settings } = services;
-  const gateway = services.gateway();
+  const gateway = settings.gateway();
   return {
     namesOf: services.namesOf,
     servedRecord: servedRecords(settings),
@@ -84,11 +84,18 @@ function answerContext(c: Context): AnswerContext {
   };
 }
 
-/** Records the worker answers itself: the delivery service's profile, and where each domain's names are published. */
+const servedRecordsBySettings = new WeakMap<Settings, NonNullable<AnswerContext["servedRecord"]>>();
+
+/** Records the worker answers itself: the delivery service's profile, and where each domain's names are published (built once per isolate). */
 function servedRecords(settings: Settings): NonNullable<AnswerContext["servedRecord"]> {
-  const deliveryService = deliveryServiceRecord(settings.dsName, settings.relay);
-  const registry = registryRecords(settings.publicUrl);
-  return (name, record, domain) => deliveryService(name, record) ?? registry(name, record, domain);
+  let served = servedRecordsBySettings.get(settings);
+  if (!served) {
+    const deliveryService = deliveryServiceRecord(settings.dsName, settings.relay);
+    const registry = registryRecords(settings.publicUrl);
+    served = (name, record, domain) => deliveryService(name, record) ?? registry(name, record, domain);
+    servedRecordsBySettings.set(settings, served);
+  }
+  return served;
 }
 
 function checkRequest(sender: unknown, data: unknown): Hex {

@@ -1,6 +1,7 @@
-import { and, desc, eq, isNotNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { rowsPerStatement } from "./boundParameters";
 import type { Database } from "./client";
+import { upTo } from "./nameLifecycle";
 import { type MessageRow, messages, spentChallenges } from "./schema";
 
 /** Stores one envelope for its recipient. */
@@ -62,5 +63,5 @@ export async function deleteSpentChallenges(db: Database, nowSeconds: number): P
 
 /** The statement that deletes the cached messages (received up to `beforeMs`, when given) of the names `recipients` yields. */
 export function deleteMessagesOfRecipients(db: Database, recipients: SQL, beforeMs?: number) {
-  return db.delete(messages).where(and(sql`${messages.recipient} IN ${recipients}`, beforeMs === undefined ? undefined : lte(messages.receivedAtMs, beforeMs)));
+  return db.delete(messages).where(and(sql`${messages.recipient} IN ${recipients}`, upTo(messages.receivedAtMs, beforeMs)));
 }

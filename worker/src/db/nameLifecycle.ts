@@ -1,4 +1,4 @@
-import { asc, lte, type SQL, sql } from "drizzle-orm";
+import { asc, lte, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Database, Statement } from "./client";
 import { type NameLifecycleEventRow, nameLifecycleEvents } from "./schema";
 
@@ -25,6 +25,9 @@ export type NameLifecycleListener = {
 export type NameLifecycle = readonly NameLifecycleListener[];
 
 export type NameEvent = NameLifecycleEventRow["kind"];
+
+/** A listener's bound for a late event: rows whose `column` (a time in ms) is at most `beforeMs`; no bound in the write's own batch. */
+export const upTo = (column: SQLWrapper, beforeMs: number | undefined): SQL | undefined => (beforeMs === undefined ? undefined : lte(column, beforeMs));
 
 /** `(SELECT ? AS name)`: one known name in the form listeners take. */
 export const oneName = (name: string): SQL => sql`(SELECT ${name} AS name)`;

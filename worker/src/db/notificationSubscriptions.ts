@@ -1,5 +1,6 @@
 import { and, eq, isNotNull, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "./client";
+import { upTo } from "./nameLifecycle";
 import { type NotificationSubscriptionRow, notificationSubscriptions } from "./schema";
 
 /** The subscription of `name`, or undefined. */
@@ -100,10 +101,5 @@ export async function releaseNotification(db: Database, name: string, claimedAtM
 export function deleteSubscriptionsOfNames(db: Database, names: SQL, beforeMs?: number) {
   return db
     .delete(notificationSubscriptions)
-    .where(
-      and(
-        sql`${notificationSubscriptions.name} IN ${names}`,
-        beforeMs === undefined ? undefined : or(isNull(notificationSubscriptions.codeSentAtMs), lte(notificationSubscriptions.codeSentAtMs, beforeMs)),
-      ),
-    );
+    .where(and(sql`${notificationSubscriptions.name} IN ${names}`, upTo(sql`coalesce(${notificationSubscriptions.codeSentAtMs}, 0)`, beforeMs)));
 }

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "./client";
+import { upTo } from "./nameLifecycle";
 import { type OutboundMessageRow, outboundMessages, webhookDeliveries, type WebhookDeliveryRow } from "./schema";
 
 export type OutboundStatus = OutboundMessageRow["status"];
@@ -110,11 +111,5 @@ export async function deleteFinishedOutboundMessages(db: Database, beforeMs: num
 export function deletePendingOutboundOfSenders(db: Database, senders: SQL, beforeMs?: number) {
   return db
     .delete(outboundMessages)
-    .where(
-      and(
-        eq(outboundMessages.status, "pending"),
-        sql`${outboundMessages.sender} IN ${senders}`,
-        beforeMs === undefined ? undefined : lte(outboundMessages.createdAtMs, beforeMs),
-      ),
-    );
+    .where(and(eq(outboundMessages.status, "pending"), sql`${outboundMessages.sender} IN ${senders}`, upTo(outboundMessages.createdAtMs, beforeMs)));
 }

@@ -1,6 +1,7 @@
-import { and, eq, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, or, type SQL, sql } from "drizzle-orm";
 import type { SpamRules } from "../protocol/dm3/spamRules";
 import type { Database } from "./client";
+import { upTo } from "./nameLifecycle";
 import { spamRules } from "./schema";
 
 export type SpamRulesKind = "name" | "domain";
@@ -57,7 +58,5 @@ export async function saveSpamRules(
 
 /** The statement that deletes the own spam rules (set up to `beforeMs`, when given) of the names `names` yields. */
 export function deleteSpamRulesOfNames(db: Database, names: SQL, beforeMs?: number) {
-  return db
-    .delete(spamRules)
-    .where(and(eq(spamRules.kind, "name"), sql`${spamRules.subject} IN ${names}`, beforeMs === undefined ? undefined : lte(spamRules.updatedAtMs, beforeMs)));
+  return db.delete(spamRules).where(and(eq(spamRules.kind, "name"), sql`${spamRules.subject} IN ${names}`, upTo(spamRules.updatedAtMs, beforeMs)));
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, lte, min, type SQL, sql } from "drizzle-orm";
 import type { Database } from "./client";
+import { upTo } from "./nameLifecycle";
 import { type WebhookDeliveryRow, webhookDeliveries } from "./schema";
 
 /** Queues one delivery. */
@@ -44,7 +45,5 @@ export async function findNextWebhookAttemptMs(db: Database): Promise<number | u
 
 /** The statement that deletes the queued deliveries (queued up to `beforeMs`, when given) concerning the names `recipients` yields. */
 export function deleteWebhookDeliveriesOfRecipients(db: Database, recipients: SQL, beforeMs?: number) {
-  return db
-    .delete(webhookDeliveries)
-    .where(and(sql`${webhookDeliveries.recipient} IN ${recipients}`, beforeMs === undefined ? undefined : lte(webhookDeliveries.createdAtMs, beforeMs)));
+  return db.delete(webhookDeliveries).where(and(sql`${webhookDeliveries.recipient} IN ${recipients}`, upTo(webhookDeliveries.createdAtMs, beforeMs)));
 }

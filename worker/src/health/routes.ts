@@ -9,7 +9,7 @@ export const healthRoutes = new Hono().get(
   describeRoute({ operationId: "health", summary: "Liveness, version, signer and the resolvers served", tag: "gateway", auth: "none" }),
   async (c) => {
     const services = c.get("services");
-    const config = services.gateway();
+    const config = services.settings.gateway();
     const domains = await services.domains();
     return c.json<HealthReport>({
       status: "ok",

@@ -15,13 +15,14 @@ export async function domainOfNameInPath(c: Context): Promise<ServedDomain> {
 /** A write to `domain`'s names by the authenticated caller (or by `actor`, for writes a signature authorizes). */
 export function nameWriteContext(c: Context, domain: ServedDomain, actor: string = c.get("caller").actor): NameWriteContext {
   const services = c.get("services");
+  const nowMs = services.clock.nowMs();
   return {
     db: services.namesOf(domain),
     answers: services.answers,
     lifecycle: services.nameLifecycle,
     actor,
-    nowSeconds: services.clock.nowSeconds(),
-    nowMs: services.clock.nowMs(),
+    nowSeconds: Math.floor(nowMs / 1000),
+    nowMs,
   };
 }
 

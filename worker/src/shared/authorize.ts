@@ -11,14 +11,14 @@ declare module "hono" {
 }
 
 /** Throws 403 unless the caller may act for `domain` (the admin, or a service key of that domain). */
-export function authorizeDomain(caller: Caller, domain: string): void {
+function authorizeDomain(caller: Caller, domain: string): void {
   if (caller.kind === "apiKey" && caller.domain !== domain) {
     throw new ForbiddenError(`This API key is scoped to "${caller.domain}", not "${domain}"`);
   }
 }
 
 /** Throws 403 unless the caller is the admin. */
-export function authorizeAdmin(caller: Caller): void {
+function authorizeAdmin(caller: Caller): void {
   if (caller.kind !== "admin") throw new ForbiddenError("Only the admin may do this");
 }
 
