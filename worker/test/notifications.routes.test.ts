@@ -1,4 +1,4 @@
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { sha256, stringToBytes } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -113,6 +113,35 @@ describe("email notifications", () => {
     // The code is spent.
     await expectError(await confirm(name, session, "123456"), 400, "invalid_code");
     expect(await (await call(`/delivery/notifications/${name}`, { headers: session })).json()).toMatchObject({ email: "carol@example.com", confirmed: true });
+  });
+
+  test("an address that never asked gets at most 5 codes a day, however many names ask; the ledger keeps only hashes and forgets after a day", async () => {
+    const ask = async (label: string, email: string) => {
+      const { name, keys } = await createUser(label);
+      const session = await login(name, keys);
+      return { name, session, response: await setEmail(name, session, email) };
+    };
+    const first = await ask("victim0", "victim@example.com");
+    expect(first.response.status).toBe(202);
+    for (let index = 1; index < 5; index++) {
+      expect((await ask(`victim${index}`, index % 2 ? "Victim@Example.com" : "victim@example.com")).response.status).toBe(202);
+    }
+    const sixth = await ask("victim5", "victim@example.com");
+    expect(await expectError(sixth.response, 429, "confirmation_limited")).toMatch(/5 codes in the last 24 hours/);
+    expect(await subscription(sixth.name)).toBeNull();
+    // Not the per-name minute: a name whose minute has passed is refused for the address too.
+    await env.DB.prepare("UPDATE notification_subscriptions SET code_sent_at_ms = 0 WHERE name = ?").bind(first.name).run();
+    expect(await expectError(await setEmail(first.name, first.session, "victim@example.com"), 429, "confirmation_limited")).toMatch(/24 hours/);
+    const ledger = await env.DB.prepare("SELECT email_hash FROM confirmation_mails").all<{ email_hash: string }>();
+    expect(ledger.results.length).toBeGreaterThanOrEqual(5);
+    expect(JSON.stringify(ledger.results)).not.toMatch(/victim|example/);
+    // A day later (the cron clears the ledger) the address can be asked for again.
+    await env.DB.prepare("UPDATE confirmation_mails SET sent_at_ms = sent_at_ms - ?")
+      .bind(25 * 60 * 60 * 1000)
+      .run();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now() }), env);
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM confirmation_mails").first<number>("n")) ?? 0).toBe(0);
+    expect((await setEmail(sixth.name, sixth.session, "victim@example.com")).status).toBe(202);
   });
 
   test("a code stops working after 10 minutes and after 5 wrong tries", async () => {

@@ -331,3 +331,17 @@ export const notificationSubscriptions = sqliteTable("notification_subscriptions
 });
 
 export type NotificationSubscriptionRow = typeof notificationSubscriptions.$inferSelect;
+
+/**
+ * Confirmation mails sent, by address (its SHA-256, never the address): an address that never asked
+ * gets at most a few codes a day, however many names and clients ask for it. Rows older than a day
+ * are removed by the cron.
+ */
+export const confirmationMails = sqliteTable(
+  "confirmation_mails",
+  {
+    emailHash: text("email_hash").notNull(),
+    sentAtMs: integer("sent_at_ms").notNull(),
+  },
+  (table) => [index("confirmation_mails_email_idx").on(table.emailHash, table.sentAtMs)],
+);

@@ -6,8 +6,7 @@ import { limitBody } from "../http/limitBody";
 import { clientKey, enforceRateLimit } from "../http/rateLimit";
 import { describeRoute } from "../http/routeDocs";
 import { InvalidInputError, jsonBody } from "../http/validate";
-import { sha256, stringToBytes } from "viem";
-import { confirmNotificationEmail, describeNotifications, removeNotifications, requestNotificationEmail, unsubscribe } from "./notifications";
+import { addressKey, confirmNotificationEmail, describeNotifications, removeNotifications, requestNotificationEmail, unsubscribe } from "./notifications";
 import { ownerSession } from "./ownerSession";
 import { relayName } from "./sessions";
 
@@ -40,7 +39,7 @@ export const notificationRoutes = new Hono()
       const { email } = c.req.valid("json");
       // Per client and per address (any case), beyond one code per name per minute.
       await enforceRateLimit(c, "CONFIRMATIONS_LIMITER", clientKey(c), "confirmation codes from this client");
-      await enforceRateLimit(c, "CONFIRMATIONS_LIMITER", `email:${sha256(stringToBytes(email.toLowerCase()))}`, "confirmation codes to this address");
+      await enforceRateLimit(c, "CONFIRMATIONS_LIMITER", `email:${addressKey(email)}`, "confirmation codes to this address");
       return c.json(await requestNotificationEmail(c.get("services"), nameInPath(c.req.param("ensName")), c.get("sessionKey"), email), 202);
     },
   )
