@@ -18,7 +18,7 @@ module.exports = {
       name: "feature-to-feature",
       comment: "A feature depends on shared modules below it, never on another feature's internals.",
       severity: "error",
-      from: { path: "^worker/src/(ccip|registry|relay|health|pages|bridge)/[^/]+$", pathNot: "\\.test\\.ts$" },
+      from: { path: "^worker/src/(ccip|registry|relay|health|pages|bridge)/", pathNot: "\\.test\\.ts$" },
       to: { path: FEATURES, pathNot: "^worker/src/$1/" },
     },
     {
@@ -28,7 +28,7 @@ module.exports = {
       from: { path: "^worker/src/protocol/" },
       to: {
         path: [
-          "^worker/src/(http|db|app|shared|settings|ccip|registry|relay|health|pages)/",
+          "^worker/src/(http|db|app|shared|settings|ccip|registry|relay|health|pages|bridge)/",
           "^worker/src/index\\.ts$",
           "node_modules/hono/",
           "node_modules/drizzle-orm/",
@@ -68,7 +68,7 @@ module.exports = {
       comment: "Settings are read by everything above them and depend on none of it.",
       severity: "error",
       from: { path: "^worker/src/settings/" },
-      to: { path: ["^worker/src/(app|db|ccip|registry|relay|health|pages)/", "^worker/src/shared/(?!relayWork\\.ts$)"] },
+      to: { path: ["^worker/src/(app|db|ccip|registry|relay|health|pages|bridge)/", "^worker/src/shared/(?!relayWork\\.ts$)"] },
     },
     {
       name: "sdk-builds-on-the-protocol-core",
@@ -82,6 +82,7 @@ module.exports = {
           "^worker/src/abi\\.ts$",
           "^worker/src/registry/(apiTypes|schemas|limits)\\.ts$",
           "^worker/src/relay/apiTypes\\.ts$",
+          "^worker/src/bridge/apiTypes\\.ts$",
           "^worker/src/health/HealthReport\\.ts$",
         ],
       },

@@ -26,14 +26,13 @@ import { findFreePort } from "../scripts/stack/processes";
 import { startPeerRelay } from "../scripts/stack/startPeerRelay";
 import type { Stack } from "../scripts/stack/startStack";
 import { processTreeCpuSeconds } from "./lib/processCpu";
+import { measureSeries, printSeries } from "./lib/series";
 import { deliveryServiceKey, submitEnvelope } from "./lib/relayClient";
 import { simulatedClientHeaders } from "./lib/simulatedClients";
 
 const ON_CHAIN_RECIPIENTS = Number(process.env.BENCH_ONCHAIN_RECIPIENTS ?? 40);
 const OUTBOUND_MESSAGES = Number(process.env.BENCH_OUTBOUND_MESSAGES ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-
-type Series = { label: string; count: number; seconds: number; latenciesMs: number[]; cpuSeconds: number };
 
 export async function benchRelayNetwork(stack: Stack, stateDir: string): Promise<void> {
   const ens: EnsReader = { client: createPublicClient({ chain: hardhat, transport: http(stack.info.rpcUrl) }), registry: stack.info.ensRegistry };
@@ -57,7 +56,7 @@ export async function benchRelayNetwork(stack: Stack, stateDir: string): Promise
     });
   const workerPid = stack.info.pids.worker;
   const submitAll = (label: string, envelopes: Dm3Envelope[], client: number) =>
-    measure(label, workerPid, envelopes.length, (index) =>
+    measureSeries(label, workerPid, CONCURRENCY, envelopes.length, (index) =>
       submitEnvelope(stack, envelopes[index] as Dm3Envelope, simulatedClientHeaders(client + Math.floor(index / 50))),
     );
   const servedHere = { name: alice.name, keys: alice.dm3 };
@@ -103,7 +102,7 @@ export async function benchRelayNetwork(stack: Stack, stateDir: string): Promise
     const cpuA = processTreeCpuSeconds(workerPid);
     const cpuB = processTreeCpuSeconds(peer.pid() as number);
     const started = performance.now();
-    const handed = await measure("hand to A (POST outbound)", workerPid, prepared.length, async (index) => {
+    const handed = await measureSeries("hand to A (POST outbound)", workerPid, CONCURRENCY, prepared.length, async (index) => {
       await relayA.sendOutbound(stack.info.domain, prepared[index] as (typeof prepared)[number]);
     });
     await waitUntilDelivered(relayA, stack.info.domain, OUTBOUND_MESSAGES);
@@ -125,35 +124,6 @@ export async function benchRelayNetwork(stack: Stack, stateDir: string): Promise
     if (received !== OUTBOUND_MESSAGES) throw new Error(`B received ${received} of ${OUTBOUND_MESSAGES} messages`);
   } finally {
     await peer.stop();
-  }
-}
-
-/** Runs `count` requests at c=CONCURRENCY; latencies per request and the worker's CPU over the run. */
-async function measure(label: string, workerPid: number, count: number, request: (index: number) => Promise<void>): Promise<Series> {
-  const latenciesMs: number[] = [];
-  const cpuBefore = processTreeCpuSeconds(workerPid);
-  const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count) {
-        const index = next++;
-        const begun = performance.now();
-        await request(index);
-        latenciesMs.push(performance.now() - begun);
-      }
-    }),
-  );
-  return { label, count, seconds: (performance.now() - started) / 1000, latenciesMs, cpuSeconds: processTreeCpuSeconds(workerPid) - cpuBefore };
-}
-
-function printSeries(series: Series[]): void {
-  for (const item of series) {
-    const sorted = [...item.latenciesMs].sort((a, b) => a - b);
-    const percentile = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-    console.log(
-      `  ${item.label.padEnd(28)} ${(item.count / item.seconds).toFixed(0).padStart(5)} req/s  p50 ${percentile(50).toFixed(1)} ms  p99 ${percentile(99).toFixed(1)} ms  worker CPU ${((item.cpuSeconds / item.count) * 1000).toFixed(2)} ms/req`,
-    );
   }
 }
 

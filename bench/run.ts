@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- gateway|bundle|registry|relay|mixed]`: prints the benchmark figures (see README "Benchmarks").
+ * `npm run bench [-- gateway|bundle|registry|relay|mixed|bridge]`: prints the benchmark figures (see README "Benchmarks").
  * Gas has its own script (`npm run bench:gas`) because it runs inside Hardhat.
  */
+import { benchBridge } from "./bridge";
 import { benchBundle } from "./bundle";
 import { benchGateway } from "./gateway";
 import { benchMixed } from "./mixed";
@@ -15,3 +16,4 @@ if (all || selected.has("gateway")) await benchGateway();
 if (all || selected.has("registry")) await benchRegistry();
 if (all || selected.has("relay")) await benchRelay();
 if (all || selected.has("mixed")) await benchMixed();
+if (all || selected.has("bridge")) await benchBridge();

@@ -19,6 +19,7 @@ const main = defineCommand({
     resolve: load(() => import("./commands/resolve")),
     deploy: load(() => import("./commands/deploy")),
     signer: load(() => import("./commands/signer")),
+    bridge: load(() => import("./commands/bridge")),
   },
 }) as CommandDef;
 

@@ -28,6 +28,9 @@ export default defineConfig(async () => {
             FUZZ_INPUTS: process.env.FUZZ_INPUTS ?? "",
             // Notifications on (the send_email binding is wrangler.toml's, simulated locally).
             NOTIFY_FROM: "notifications@mail.test",
+            // The email bridge on (its mail simulated like the notifications').
+            BRIDGE_EMAIL_DOMAIN: "mail.demo.eth",
+            BRIDGE_MAIL_DOMAIN: "bridge.test",
             // A second database for names (domains registered with `database: "DB_2"`).
             NAME_DATABASES: "DB_2",
           },
@@ -37,9 +40,14 @@ export default defineConfig(async () => {
           // tight TEST_LIMITER (worker/test/rateLimit.test.ts swaps it in).
           ratelimits: {
             ...Object.fromEntries(
-              ["WRITES_PER_KEY_LIMITER", "WRITES_PER_IP_LIMITER", "SUBMITS_PER_IP_LIMITER", "AUTH_PER_IP_LIMITER", "CONFIRMATIONS_LIMITER"].map(
-                (name, index) => [name, { namespace_id: String(90_001 + index), simple: { limit: 1_000_000_000, period: 60 as const } }],
-              ),
+              [
+                "WRITES_PER_KEY_LIMITER",
+                "WRITES_PER_IP_LIMITER",
+                "SUBMITS_PER_IP_LIMITER",
+                "AUTH_PER_IP_LIMITER",
+                "CONFIRMATIONS_LIMITER",
+                "BRIDGE_MAIL_LIMITER",
+              ].map((name, index) => [name, { namespace_id: String(90_001 + index), simple: { limit: 1_000_000_000, period: 60 as const } }]),
             ),
             TEST_LIMITER: { namespace_id: "90000", simple: { limit: 3, period: 60 as const } },
           },

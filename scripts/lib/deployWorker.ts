@@ -9,7 +9,7 @@ import { projectRoot } from "./paths";
 import { runWrangler } from "./wrangler";
 
 /** The worker's secrets (wrangler.toml `secrets.required`). */
-export const WORKER_SECRETS = ["SIGNER_PRIVATE_KEY", "ADMIN_TOKEN", "DS_SIGNING_KEY", "DS_ENCRYPTION_KEY"] as const;
+export const WORKER_SECRETS = ["SIGNER_PRIVATE_KEY", "ADMIN_TOKEN", "DS_SIGNING_KEY", "DS_ENCRYPTION_KEY", "BRIDGE_SECRET"] as const;
 type SecretName = (typeof WORKER_SECRETS)[number];
 
 const PLACEHOLDER_DATABASE_ID = "00000000-0000-0000-0000-000000000000";
@@ -20,6 +20,7 @@ export function generateMissingSecrets(present: Partial<Record<SecretName, strin
   const generated: Partial<Record<SecretName, string>> = {};
   if (!present.SIGNER_PRIVATE_KEY) generated.SIGNER_PRIVATE_KEY = generatePrivateKey();
   if (!present.ADMIN_TOKEN) generated.ADMIN_TOKEN = randomBytes(32).toString("base64url");
+  if (!present.BRIDGE_SECRET) generated.BRIDGE_SECRET = randomBytes(32).toString("base64url");
   if (!present.DS_SIGNING_KEY || !present.DS_ENCRYPTION_KEY) {
     const keys = generateDeliveryServiceKeys();
     generated.DS_SIGNING_KEY = keys.signingKey;

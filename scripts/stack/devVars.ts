@@ -9,7 +9,7 @@ import { generateDeliveryServiceKeys } from "../lib/deliveryServiceKeys";
 import { projectRoot } from "../lib/paths";
 
 /** The local worker secrets, from the git-ignored `.dev.vars`. */
-export type DevSecrets = { signerPrivateKey: Hex; adminToken: string; dsSigningKey: string; dsEncryptionKey: string };
+export type DevSecrets = { signerPrivateKey: Hex; adminToken: string; dsSigningKey: string; dsEncryptionKey: string; bridgeSecret: string };
 
 /** The secrets file `wrangler dev` reads by default. */
 export const DEV_VARS_FILE = path.join(projectRoot, ".dev.vars");
@@ -38,12 +38,23 @@ export async function ensureDevSecrets(file: string = DEV_VARS_FILE): Promise<De
     await appendFile(file, `DS_SIGNING_KEY=${keys.signingKey}\nDS_ENCRYPTION_KEY=${keys.encryptionKey}\n`);
     values = parseDotenv(await readFile(file, "utf8"));
   }
+  if (!values.BRIDGE_SECRET) {
+    // Files from before the email bridge existed get its key-vault secret added.
+    await appendFile(file, `BRIDGE_SECRET=${randomBytes(32).toString("base64url")}\n`);
+    values = parseDotenv(await readFile(file, "utf8"));
+  }
   const signerPrivateKey = values.SIGNER_PRIVATE_KEY;
   const adminToken = values.ADMIN_TOKEN;
   if (!signerPrivateKey || !isHex(signerPrivateKey) || signerPrivateKey.length !== 66 || !adminToken) {
     throw new Error(".dev.vars needs SIGNER_PRIVATE_KEY (0x + 64 hex) and ADMIN_TOKEN; see .dev.vars.example");
   }
-  return { signerPrivateKey, adminToken, dsSigningKey: values.DS_SIGNING_KEY as string, dsEncryptionKey: values.DS_ENCRYPTION_KEY as string };
+  return {
+    signerPrivateKey,
+    adminToken,
+    dsSigningKey: values.DS_SIGNING_KEY as string,
+    dsEncryptionKey: values.DS_ENCRYPTION_KEY as string,
+    bridgeSecret: values.BRIDGE_SECRET as string,
+  };
 }
 
 /** Sets `name=value` in the secrets `file` (replacing its line, or appending one). */

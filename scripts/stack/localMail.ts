@@ -4,7 +4,16 @@
  */
 
 /** One sent mail as the local explorer shows it. */
-export type SentMail = { messageId: string; from: string; to: string[]; subject: string; headers?: Record<string, string>; sentAt: string };
+export type SentMail = {
+  messageId: string;
+  from: string;
+  to: string[];
+  replyTo?: string;
+  subject: string;
+  headers?: Record<string, string>;
+  attachments?: { filename: string; contentType: string; disposition: string; size: number }[];
+  sentAt: string;
+};
 
 const EXPLORER_PATH = "/cdn-cgi/local/explorer/api/local/email/sending";
 /** The worker's name in wrangler.toml: the explorer files mail under it. */
@@ -44,4 +53,19 @@ export async function waitForMail(
     if (Date.now() > deadline) throw new Error(`no mail to ${match.to} matching ${match.subject} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * Hands `raw` (an RFC 5322 message) to the worker's `email()` handler the way Email Routing would,
+ * through wrangler dev's local endpoint: the answer says whether the handler took or rejected it.
+ */
+export async function sendInboundMail(
+  workerUrl: string,
+  envelope: { from: string; to: string },
+  raw: string | Uint8Array<ArrayBuffer>,
+): Promise<{ accepted: boolean; status: number; text: string }> {
+  const query = new URLSearchParams(envelope);
+  const response = await fetch(`${workerUrl}/cdn-cgi/handler/email?${query}`, { method: "POST", body: raw });
+  const text = await response.text();
+  return { accepted: response.ok, status: response.status, text };
 }

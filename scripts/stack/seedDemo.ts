@@ -18,7 +18,15 @@ export const DEMO_DELIVERY_SERVICE = "ds.demo.eth";
  * Registers `domain` behind `resolver` and `alice.<domain>` with a fresh wallet, an address, a
  * couple of text records and a DM3 profile signed by that wallet, through the worker's admin API.
  */
-export async function seedDemo(options: { gatewayUrl: string; adminToken: string; domain: string; resolver: Address; chainId: number }): Promise<DemoUser[]> {
+export async function seedDemo(options: {
+  gatewayUrl: string;
+  adminToken: string;
+  domain: string;
+  /** The email bridge's domain, registered behind the same resolver (ENSIP-10 wildcard under `domain`). */
+  bridgeDomain?: string;
+  resolver: Address;
+  chainId: number;
+}): Promise<DemoUser[]> {
   const put = async (path: string, body: unknown) => {
     const response = await fetch(`${options.gatewayUrl}${path}`, {
       method: "PUT",
@@ -29,6 +37,7 @@ export async function seedDemo(options: { gatewayUrl: string; adminToken: string
   };
   // The demo domain lets anyone claim their address name (0x….demo.eth) by signature.
   await put(`/v1/domains/${options.domain}`, { resolverAddress: options.resolver, chainId: options.chainId, allowAddressNames: true });
+  if (options.bridgeDomain) await put(`/v1/domains/${options.bridgeDomain}`, { resolverAddress: options.resolver, chainId: options.chainId });
 
   const walletPrivateKey = generatePrivateKey();
   const wallet = privateKeyToAccount(walletPrivateKey);

@@ -13,6 +13,8 @@ import { migrateLocalD1, startWorker } from "./startWorker";
 /** What a running local stack is made of (written to `.dev/stack.json`). */
 /** The sender of the local stack's notification mails (wrangler dev only lists them; none leaves the machine). */
 export const LOCAL_NOTIFY_FROM = "notifications@demo.test";
+/** The local email bridge's mail domain (wrangler dev simulates Email Routing and Email Service for it). */
+export const LOCAL_BRIDGE_MAIL_DOMAIN = "bridge.demo.test";
 
 export type StackInfo = {
   chainId: number;
@@ -30,6 +32,8 @@ export type StackInfo = {
   /** The local D1's state directory (`wrangler dev --persist-to`): what `backup` reads by default. */
   d1Dir: string;
   domain: string;
+  /** The email bridge's ENS domain (`mail.<domain>`) and mail domain. */
+  bridge: { domain: string; mailDomain: string };
   names: { name: string; address: Address }[];
   pids: { hardhat: number; worker: number };
   /** wrangler's DevTools endpoint for the worker (`/json` lists it): CPU profiles, breakpoints. */
@@ -71,6 +75,7 @@ export type StackOptions = {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? (() => {});
   const domain = options.domain ?? "demo.eth";
+  const bridge = { domain: `mail.${domain}`, mailDomain: LOCAL_BRIDGE_MAIL_DOMAIN };
   const d1Dir = path.join(options.stateDir, "d1");
   await mkdir(options.stateDir, { recursive: true });
   await rm(d1Dir, { recursive: true, force: true });
@@ -119,6 +124,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ENS_REGISTRY: contracts.ensRegistry,
         // Notifications on: wrangler dev's Email Service simulation keeps every mail on this machine.
         NOTIFY_FROM: LOCAL_NOTIFY_FROM,
+        // The email bridge on, under mail.<domain> (registered below like any domain).
+        BRIDGE_EMAIL_DOMAIN: bridge.domain,
+        BRIDGE_MAIL_DOMAIN: bridge.mailDomain,
         ...options.vars,
       },
     });
@@ -129,6 +137,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       gatewayUrl,
       adminToken: secrets.adminToken,
       domain,
+      bridgeDomain: bridge.domain,
       resolver: contracts.resolver,
       chainId: contracts.chainId,
     });
@@ -145,6 +154,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       secretsFile,
       d1Dir,
       domain,
+      bridge,
       names: demoUsers.map(({ name, address }) => ({ name, address })),
       pids: { hardhat: node.child.pid as number, worker: worker.child.pid as number },
       inspectorUrl: `http://127.0.0.1:${options.inspectorPort}`,

@@ -30,6 +30,7 @@ import type {
 import type { HealthReport } from "../../worker/src/health/HealthReport";
 import type { DomainSpamRulesView, OutboundMessageView, OutboundPage, SpamRulesInput } from "../../worker/src/relay/apiTypes";
 import type { Dm3Envelope } from "../../worker/src/protocol/dm3/buildEnvelope";
+import type { BridgeStatusView, BridgeUsersPage, OptInView, VirtualUserView } from "../../worker/src/bridge/apiTypes";
 import { nameWriteTypedData } from "../../worker/src/protocol/nameWriteTypedData";
 import { type D1Bookmarks, formatD1Bookmarks, mergeD1Bookmarks, parseD1Bookmarks } from "../../worker/src/protocol/d1Bookmarks";
 import { RegistryApiError, RegistryUnreachableError } from "./RegistryApiError";
@@ -188,6 +189,21 @@ export function createRegistryClient(options: RegistryClientOptions) {
         if (!page.more) await abortableDelay(pollMs, signal);
       }
     },
+
+    // The email bridge. Opt-in and a virtual user's own management need no credential (the code
+    // and the token come by mail); the switch and the list are the operator's (admin token).
+    /** Mails `email` a code that creates its virtual user (`alias`: a readable name under the bridge domain). */
+    requestBridgeOptIn: (email: string, alias?: string) => json<OptInView>("POST", "/bridge/email/confirmations", { email, ...(alias && { alias }) }),
+    /** Creates the virtual user `name` with the mailed `code`. */
+    confirmBridgeOptIn: (name: string, code: string) => json<VirtualUserView>("POST", "/bridge/email/users", { name, code }),
+    /** A virtual user's state, with the token from the links in its mails. */
+    bridgeUser: (name: string, token: string) => json<VirtualUserView>("GET", `/bridge/email/users/${path(name)}?token=${encodeURIComponent(token)}`),
+    /** Deletes a virtual user (keys, profile, pending mail), with the token from its mails. */
+    deleteBridgeUser: (name: string, token: string) =>
+      json<{ name: string; deleted: true }>("DELETE", `/bridge/email/users/${path(name)}?token=${encodeURIComponent(token)}`),
+    bridgeStatus: () => json<BridgeStatusView>("GET", "/v1/bridges/email"),
+    setBridgeEnabled: (enabled: boolean) => json<{ bridge: string; enabled: boolean }>("PUT", "/v1/bridges/email", { enabled }),
+    bridgeUsers: (page: { after?: string; limit?: number } = {}) => json<BridgeUsersPage>("GET", `/v1/bridges/email/users${query(page)}`),
 
     // Writes by a service (admin token or the domain's API key).
     putName: (name: string, records: NameRecordsInput) => json<NameView>("PUT", `/v1/names/${path(name)}`, records),

@@ -12,6 +12,7 @@ export {
   createDm3Message,
   createDm3Profile,
   Dm3SendError,
+  dm3MessageHash,
   openEnvelope,
   prepareDm3Message,
   prepareOutboundMessage,
@@ -76,3 +77,6 @@ export type {
 } from "../../worker/src/registry/apiTypes";
 export type { HealthReport } from "../../worker/src/health/HealthReport";
 export type { DomainSpamRulesView, NotificationView, OutboundMessageView, OutboundPage, SpamRulesInput, SpamRulesView } from "../../worker/src/relay/apiTypes";
+export type { BridgeStatusView, BridgeUsersPage, OptInView, VirtualUserView } from "../../worker/src/bridge/apiTypes";
+export { checkMailAuthentication, type MailAuthentication } from "../../worker/src/protocol/bridge/mailAuthentication";
+export { parseDataUri, toDataUri, type DataUriFile } from "../../worker/src/protocol/bridge/dataUri";

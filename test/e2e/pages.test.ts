@@ -15,7 +15,8 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { createPublicClient, type Hex, http } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
-import { createRegistryClient, resolveRecord } from "../../sdk/src/index";
+import { createRegistryClient, emailBridgeName, resolveRecord } from "../../sdk/src/index";
+import { waitForMail } from "../../scripts/stack/localMail";
 import { ensureDevSecrets } from "../../scripts/stack/devVars";
 import { findFreePort } from "../../scripts/stack/processes";
 import { type Stack, startStack } from "../../scripts/stack/startStack";
@@ -183,5 +184,32 @@ describe("pages in Chromium", () => {
     assert.deepEqual(external, [], "the reference loads nothing from elsewhere");
     await screenshot(page, "docs.png", false);
     await page.context().close();
+  });
+
+  it("the email bridge's page: an address opts in with the mailed link, and sees its identity, no script needed; a forged management link is refused", async () => {
+    const email = "page.user@example.com";
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${stack.info.gatewayUrl}/bridge/email`);
+    assert.match((await page.locator("body").textContent()) ?? "", /custodial/);
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, "no horizontal overflow at 390 px");
+    await page.getByLabel("Your email address").fill(email);
+    await page.getByLabel("A readable name (optional)").fill("paula");
+    await page.getByRole("button", { name: "Mail me a code" }).click();
+    assert.equal(await page.locator("h1").textContent(), "Check your mail");
+
+    const mail = await waitForMail(stack.info.gatewayUrl, { to: email, subject: /^Your DM3 bridge code/ });
+    const link = /(http:\/\/\S+\/bridge\/email\/confirm\?\S+)/.exec(mail.text ?? "")?.[1] ?? "";
+    await page.goto(link);
+    await page.getByRole("button", { name: "Confirm" }).click();
+    assert.equal(await page.locator("h1").textContent(), "You are on DM3");
+    assert.match((await page.locator("body").textContent()) ?? "", new RegExp(`paula\\.${stack.info.bridge.domain.replaceAll(".", "\\.")}`));
+    assert.ok(!(await page.content()).includes(email), "the page never shows the address back");
+
+    // The management link every bridge mail carries: state, then delete.
+    const user = emailBridgeName(email, stack.info.bridge.domain);
+    const status = await fetch(`${stack.info.gatewayUrl}/bridge/email/manage?name=${user}&token=wrong`);
+    assert.equal(status.status, 404);
+    await context.close();
   });
 });

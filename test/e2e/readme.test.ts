@@ -91,6 +91,9 @@ describe("README", () => {
     assert.match(result.stdout, new RegExp(`addr\\t${alice.address}`), "resolve alice.demo.eth prints her address");
     assert.match(result.stdout, /"status":"ok"/, "health answers");
     assert.match(result.stdout, /text:url\thttps:\/\/bob\.example/, "bob.acme.eth resolves through the chain");
+    assert.match(result.stdout, /\{"name":"m[a-z2-7]{52}\.mail\.demo\.eth","alias":"erin\.mail\.demo\.eth","status":"active"\}/, "the email bridge's opt-in");
+    assert.match(result.stdout, /"deliveryServices":\["ds\.demo\.eth"\]/, "the virtual user's profile resolves through the chain");
+    assert.match(result.stdout, /email bridge on: names under mail\.demo\.eth/, "bridge status");
     const backup = await readFile(EXAMPLE_OUTPUTS[2]!, "utf8");
     for (const table of ["domains", "names", "text_records", "address_records", "audit_log"]) {
       assert.match(backup, new RegExp(`^INSERT INTO "${table}" `, "m"), `the backup holds ${table}`);

@@ -15,5 +15,6 @@ export const API_INFO: OpenApiInfo = {
     { name: "relay", description: "The dm3 delivery-service API: submit, authenticate, pick up, acknowledge" },
     { name: "gateway", description: "EIP-3668 CCIP-Read lookups, health and this document" },
     { name: "pages", description: "HTML pages for people: what this is, a name's page with owner self-service, this reference" },
+    { name: "bridge", description: "The email bridge: opt-in by code, a virtual user's own management by the link its mails carry, the operator's switch" },
   ],
 };

@@ -12,6 +12,12 @@ export default {
     if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) return drainDeadLetters(batch);
     await consumeRelayWork(createServices(env), batch);
   },
+  /** Email Routing's inbound mail: the email bridge takes it into DM3, or rejects it with the reason. */
+  async email(message, env, _ctx) {
+    const bridge = createServices(env).emailBridge();
+    if (!bridge) return message.setReject("no email bridge runs at this address");
+    await bridge.receiveMail(message);
+  },
   async scheduled(controller, env) {
     const services = createServices(env, { nowMs: () => controller.scheduledTime });
     // A failure here (a database down) must not keep the relay's maintenance from running.
@@ -20,7 +26,8 @@ export default {
       return 0;
     });
     if (nameEvents > 0) console.log(`name lifecycle: ${nameEvents} events delivered late`);
-    const { expiredMessages, webhooks, outbound } = await runRelayMaintenance(services);
+    const { expiredMessages, webhooks, outbound, bridgeMails } = await runRelayMaintenance(services);
+    if (bridgeMails > 0) console.log(`bridges: ${bridgeMails} queued mails attempted`);
     if (expiredMessages > 0 || webhooks.delivered + webhooks.failed + webhooks.deferred > 0 || outbound.attempted + outbound.forgotten > 0) {
       const { delivered, failed, deferred } = webhooks;
       console.log(

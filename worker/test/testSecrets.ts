@@ -8,6 +8,7 @@ export const TEST_SECRETS = {
   // Delivery-service keys from fixed seeds (7…7 and 9…9): tests only.
   DS_SIGNING_KEY: "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwfqSmxj4pxSCr71UHsTLsX5lUd2rr6+e5JCHuppFEbSLA==",
   DS_ENCRYPTION_KEY: "CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=",
+  BRIDGE_SECRET: "test-bridge-secret-never-a-real-one-0123456789",
 } as const;
 
 /** The relay's public URL in tests (wrangler.toml leaves DS_URL for the deployment to set). */

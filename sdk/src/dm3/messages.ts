@@ -1,22 +1,13 @@
 import type { LocalAccount } from "viem";
-import { decryptAsymmetric, parseEncryptedPayload, signDetached, verifyDetached } from "../../../worker/src/protocol/dm3/asymmetric";
 import { buildEnvelope, type Dm3Envelope } from "../../../worker/src/protocol/dm3/buildEnvelope";
 import { generateDm3Keys } from "../../../worker/src/protocol/dm3/keys";
 import { type SignedUserProfile, signUserProfile } from "../../../worker/src/protocol/dm3/profile";
-import { stringify } from "../../../worker/src/protocol/dm3/stringify";
+import type { Dm3Message } from "../../../worker/src/protocol/dm3/message";
 import { type EnsReader, resolveDm3User } from "../../../worker/src/protocol/dm3/resolveDm3";
 import { submitEnvelope } from "../../../worker/src/protocol/dm3/submitEnvelope";
 
 /** A user's DM3 key pairs (base64; signing = Ed25519 seed ‖ public key, encryption = X25519). */
 export type Dm3Keys = ReturnType<typeof generateDm3Keys>;
-
-/** A DM3 message as dm3-lib-messaging 1.7 builds it (`createMessage`): signed by the sender. */
-export type Dm3Message = {
-  message: string;
-  attachments?: string[];
-  metadata: { type: string; to: string; from: string; timestamp: number; referenceMessageHash?: string };
-  signature: string;
-};
 
 /**
  * Fresh DM3 keys and the profile that publishes them, signed by `wallet` the way dm3's clients
@@ -33,21 +24,6 @@ export async function createDm3Profile(
     deliveryServices: options.deliveryServices,
   });
   return { signedUserProfile, keys };
-}
-
-/** A signed `NEW` message from `from` to `to`, byte for byte as dm3-lib-messaging's `createMessage`. */
-export function createDm3Message(options: { from: string; to: string; text: string; senderSigningKey: string; timestampMs?: number }): Dm3Message {
-  const unsigned = {
-    message: options.text,
-    metadata: { type: "NEW", to: options.to, from: options.from, timestamp: options.timestampMs ?? Date.now() },
-  };
-  return { ...unsigned, signature: signDetached(options.senderSigningKey, stringify(unsigned)) };
-}
-
-/** Whether `message` carries a valid signature by `publicSigningKey` (the sender's profile key). */
-export function verifyDm3Message(message: Dm3Message, publicSigningKey: string): boolean {
-  const { signature, ...unsigned } = message;
-  return verifyDetached(publicSigningKey, stringify(unsigned), signature);
 }
 
 /** A delivery service refused or could not take an envelope. */
@@ -146,22 +122,13 @@ export async function sendDm3Message(options: {
   return { to: prepared.to, acceptedBy, refused };
 }
 
-/** An envelope as a delivery service hands it out (or a gateway-mode webhook receives it). */
-export type DeliveredEnvelope = {
-  message: string;
-  metadata: { deliveryInformation: { to: string; from: string }; encryptedMessageHash?: string; messageHash?: string };
-  postmark?: string;
-};
-
-/** A delivery service's postmark: when it took the envelope, signed with its key. */
-export type Postmark = { messageHash: string; incommingTimestamp: number; signature: string };
-
-/** Opens a delivered envelope with the recipient's encryption keys: the message and the postmark. */
-export function openEnvelope(envelope: DeliveredEnvelope, encryptionKeys: Dm3Keys["encryption"]): { message: Dm3Message; postmark?: Postmark; id: string } {
-  const message = JSON.parse(decryptAsymmetric(encryptionKeys, parseEncryptedPayload(envelope.message))) as Dm3Message;
-  const postmark = envelope.postmark ? (JSON.parse(decryptAsymmetric(encryptionKeys, parseEncryptedPayload(envelope.postmark))) as Postmark) : undefined;
-  const id = envelope.metadata.encryptedMessageHash ?? envelope.metadata.messageHash ?? "";
-  return { message, ...(postmark && { postmark }), id };
-}
-
 export type { Dm3Envelope };
+export {
+  createDm3Message,
+  type DeliveredEnvelope,
+  dm3MessageHash,
+  type Dm3Message,
+  openEnvelope,
+  type Postmark,
+  verifyDm3Message,
+} from "../../../worker/src/protocol/dm3/message";

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { API_INFO } from "../apiInfo";
+import { emailBridgeRoutes } from "../bridge/email/routes";
 import { ccipRoutes } from "../ccip/routes";
 import { healthRoutes } from "../health/routes";
 import { onError, onNotFound } from "../http/errors";
@@ -32,6 +33,7 @@ export const app = new Hono<{ Bindings: Env }>({ strict: false })
   .route("/profile", dm3ProfileRoutes)
   .route("/", pageRoutes)
   .route("/", relayRoutes)
+  .route("/", emailBridgeRoutes)
   .notFound(onNotFound)
   .onError(onError);
 

@@ -7,7 +7,19 @@ import { InvalidInputError } from "../http/validate";
 import type { OutboundTransport } from "../net/OutboundTransport";
 import { type D1Bookmarks, formatD1Bookmarks, PRIMARY_DATABASE, parseD1Bookmarks } from "../protocol/d1Bookmarks";
 import type { EnsReader } from "../protocol/dm3/resolveDm3";
+import { createKeyVault } from "../bridge/keyVault";
+import { createEmailBridge } from "../bridge/email/createEmailBridge";
+import type { EmailBridge, EmailBridgeServices } from "../bridge/email/EmailBridgeServices";
+import { BridgeDomainNotServedError } from "../bridge/email/errors";
+import { bridgeNameLifecycle } from "../bridge/nameLifecycle";
+import { deleteName, type NameWriteContext, putName } from "../registry/nameWrites";
+import { NameNotFoundError } from "../registry/errors";
+import { NameRecordsSchema } from "../registry/schemas";
+import { validate } from "../http/validate";
+import { ETH_COIN_TYPE } from "../protocol/ens/coinTypes";
+import { attemptOutbound, queueOutbound } from "../relay/outbound";
 import { relayNameLifecycle } from "../relay/nameLifecycle";
+import type { BridgeInbox, VirtualUserNames } from "../shared/bridgePorts";
 import type { RelayServices } from "../relay/RelayServices";
 import { type AnswerInvalidation, forgetAnswers } from "../shared/answerCache";
 import type { Clock } from "../shared/Clock";
@@ -59,6 +71,12 @@ export type Services = {
   directory: Dm3Directory;
   /** The features listening to names' lifecycle. */
   nameLifecycle: NameLifecycle;
+  /** The email bridge's services (undefined when `BRIDGE_EMAIL_DOMAIN` is empty). */
+  emailBridgeServices(): EmailBridgeServices | undefined;
+  /** The email bridge (undefined when off). */
+  emailBridge(): EmailBridge | undefined;
+  /** Every bridge the relay hosts. */
+  bridges(): BridgeInbox[];
 };
 
 declare module "hono" {
@@ -125,9 +143,89 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
     directory,
     // Every feature listening to names' lifecycle (deletes, new owners), each over its own data; the
     // registry never imports them: this list is the wiring.
-    nameLifecycle: [relayNameLifecycle(db)],
+    nameLifecycle: [relayNameLifecycle(db), bridgeNameLifecycle(db)],
+    emailBridgeServices: once(() => {
+      const bridge = settings.emailBridge();
+      if (!bridge) return undefined;
+      return {
+        db,
+        clock,
+        settings: bridge,
+        vault: createKeyVault(bridge.secret, bridge.previousSecret),
+        directory,
+        dsName: settings.relay().dsName,
+        names: virtualUserNames(services, bridge.domain),
+        outbound: {
+          async post(domain, message) {
+            const { created, item } = await queueOutbound(services, domain, message);
+            if (created) await attemptOutbound(services, { domain, id: item.id });
+          },
+        },
+        queue: () => settings.queue,
+        mailLimiter: settings.optionalRateLimiter("BRIDGE_MAIL_LIMITER"),
+      };
+    }),
+    emailBridge: once(() => {
+      const bridgeServices = services.emailBridgeServices();
+      return bridgeServices && createEmailBridge(bridgeServices);
+    }),
+    bridges: () => {
+      const email = services.emailBridge();
+      return email ? [email] : [];
+    },
   };
   return services satisfies RelayServices;
+}
+
+/** Memoizes `make` for one request or cron run. */
+function once<Value>(make: () => Value): () => Value {
+  let made: { value: Value } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
+}
+
+/**
+ * How a bridge publishes its virtual users: the registry's own name writes under the bridge's
+ * domain (audited as the bridge; the answers made fresh; the lifecycle announced).
+ */
+function virtualUserNames(services: Services, bridgeDomain: string): VirtualUserNames {
+  const context = async () => {
+    const domain = (await services.domains()).find((candidate) => candidate.name === bridgeDomain);
+    if (!domain) throw new BridgeDomainNotServedError(bridgeDomain);
+    const nowMs = services.clock.nowMs();
+    const write: NameWriteContext = {
+      db: services.namesOf(domain),
+      answers: services.answers,
+      lifecycle: services.nameLifecycle,
+      actor: "bridge:email",
+      nowSeconds: Math.floor(nowMs / 1000),
+      nowMs,
+    };
+    return { domain, write };
+  };
+  return {
+    async put(name, records) {
+      const { domain, write } = await context();
+      const checked = validate(
+        NameRecordsSchema,
+        { owner: records.owner, addresses: { [ETH_COIN_TYPE]: records.owner }, dm3Profile: records.dm3Profile },
+        "virtual user",
+      );
+      await putName(write, domain, name, checked);
+    },
+    async delete(name) {
+      const { domain, write } = await context();
+      try {
+        await deleteName(write, domain, name, undefined, true);
+        return true;
+      } catch (error) {
+        if (error instanceof NameNotFoundError) return false;
+        throw error;
+      }
+    },
+  };
 }
 
 const readers = new Map<string, EnsReader>();

@@ -10,6 +10,8 @@ import { sha256, stringToBytes } from "viem";
  * says which to seal again under the current one.
  */
 export type KeyVault = {
+  /** How values sealed under the current secret start (`v1.<key id>.`): what a reseal looks for. */
+  readonly currentPrefix: string;
   seal(plaintext: string, boundTo: string): Promise<string>;
   open(sealed: string, boundTo: string): Promise<string>;
   /** Whether `sealed` was sealed under another secret than the current one. */
@@ -49,6 +51,7 @@ export function createKeyVault(current: string, previous?: string): KeyVault {
   const keys = new Map<string, Promise<CryptoKey>>([[currentId, deriveKey(current)]]);
   if (previous) keys.set(keyIdOf(previous), deriveKey(previous));
   return {
+    currentPrefix: `${FORMAT}.${currentId}.`,
     async seal(plaintext, boundTo) {
       const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
       const key = await (keys.get(currentId) as Promise<CryptoKey>);

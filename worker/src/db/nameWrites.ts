@@ -109,16 +109,20 @@ function errorChainMatches(error: unknown, pattern: RegExp): boolean {
 /**
  * The statements that delete a name: its records go with it (`ON DELETE CASCADE`), and what the
  * lifecycle's listeners keep about it; its nonce stays, so no old signature brings it back. When
- * the owner itself signed the delete (`nonce` given), its last profile counts as superseded too, so
- * no one re-creates the name with it; a service's delete leaves the profile usable (export,
- * delete, import round-trips).
+ * the owner itself signed the delete (`nonce` given) or `supersedeProfile` says so, its last profile
+ * counts as superseded too, so no one re-creates the name with it; a service's delete leaves the
+ * profile usable (export, delete, import round-trips).
  */
-export function deleteNameStatements(db: Database, name: { node: Hex; name: string }, write: NameWrite & { nonce?: number }): Statement[] {
+export function deleteNameStatements(
+  db: Database,
+  name: { node: Hex; name: string },
+  write: NameWrite & { nonce?: number; supersedeProfile?: boolean },
+): Statement[] {
   const { node } = name;
   return [
     ...nonceStatements(db, node, write.nonce),
     ...announceNameEvent(write.lifecycle, db, "deleted", oneName(name.name), write.nowMs),
-    ...(write.nonce === undefined ? [] : [supersedeProfileStatement(db, node, undefined)]),
+    ...((write.supersedeProfile ?? write.nonce !== undefined) ? [supersedeProfileStatement(db, node, undefined)] : []),
     recordDelete(db, node, write.nowSeconds),
     db.delete(names).where(eq(names.node, node)),
   ];

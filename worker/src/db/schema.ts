@@ -345,3 +345,83 @@ export const confirmationMails = sqliteTable(
   },
   (table) => [index("confirmation_mails_email_idx").on(table.emailHash, table.sentAtMs)],
 );
+
+/**
+ * The email bridge's virtual users: one per confirmed address, keyed by the ENS name the bridge
+ * gives it (`emailBridgeName`). The address and the custodial keys are sealed (bridge key vault,
+ * bound to the name): the database never holds either in clear.
+ */
+export const bridgeUsers = sqliteTable("bridge_users", {
+  name: text("name").primaryKey(),
+  sealedEmail: text("sealed_email").notNull(),
+  /** The Ethereum key that signs the profile and the DM3 keys, as one sealed JSON value. */
+  sealedKeys: text("sealed_keys").notNull(),
+  /** A readable second name under the bridge domain, if the owner chose one. */
+  alias: text("alias").unique(),
+  /** "active", or "undeliverable" after a permanent sending failure (delivery stops). */
+  status: text("status").notNull(),
+  statusReason: text("status_reason"),
+  createdAtMs: integer("created_at_ms").notNull(),
+  updatedAtMs: integer("updated_at_ms").notNull(),
+});
+
+export type BridgeUserRow = typeof bridgeUsers.$inferSelect;
+
+/** Pending opt-ins: a single-use code mailed to the address, by the name it will get. */
+export const bridgeConfirmations = sqliteTable("bridge_confirmations", {
+  name: text("name").primaryKey(),
+  sealedEmail: text("sealed_email").notNull(),
+  alias: text("alias"),
+  codeHash: text("code_hash").notNull(),
+  sentAtMs: integer("sent_at_ms").notNull(),
+  expiresAtMs: integer("expires_at_ms").notNull(),
+  attempts: integer("attempts").notNull().default(0),
+});
+
+/**
+ * DM3 messages for virtual users on their way out as mail: the composed mail sealed (bound to its
+ * id), until sent; retried with backoff from the queue; removed when sent or given up.
+ */
+export const bridgeMails = sqliteTable(
+  "bridge_mails",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    sealedMail: text("sealed_mail").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAtMs: integer("next_attempt_at_ms").notNull(),
+    lastError: text("last_error"),
+    createdAtMs: integer("created_at_ms").notNull(),
+  },
+  (table) => [index("bridge_mails_due_idx").on(table.nextAttemptAtMs), index("bridge_mails_name_idx").on(table.name)],
+);
+
+export type BridgeMailRow = typeof bridgeMails.$inferSelect;
+
+/**
+ * Which mail belongs to which DM3 message, per virtual user: a reply's In-Reply-To finds the DM3
+ * message it answers (and its counterpart), a DM3 reply finds the mail to thread under.
+ */
+export const bridgeThreads = sqliteTable(
+  "bridge_threads",
+  {
+    name: text("name").notNull(),
+    mailId: text("mail_id").notNull(),
+    messageHash: text("message_hash").notNull(),
+    peer: text("peer").notNull(),
+    createdAtMs: integer("created_at_ms").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.name, table.mailId, table.messageHash] }),
+    index("bridge_threads_message_idx").on(table.name, table.messageHash),
+    index("bridge_threads_created_idx").on(table.createdAtMs),
+  ],
+);
+
+/** The admin's switch per bridge (no row = on). */
+export const bridgeSwitches = sqliteTable("bridge_switches", {
+  bridge: text("bridge").primaryKey(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull(),
+  changedAtMs: integer("changed_at_ms").notNull(),
+  changedBy: text("changed_by").notNull(),
+});

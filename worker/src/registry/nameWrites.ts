@@ -99,11 +99,20 @@ async function patchOnce(context: NameWriteContext, domain: ServedDomain, name: 
   return toNameView(entry);
 }
 
-/** Deletes `name` and its records, with its audit row. */
-export async function deleteName(context: NameWriteContext, domain: ServedDomain, name: string, nonce?: number): Promise<void> {
+/**
+ * Deletes `name` and its records, with its audit row. Its last DM3 profile counts as superseded
+ * when the owner signed the delete (`nonce`) or the caller says so (a bridge deleting its user).
+ */
+export async function deleteName(
+  context: NameWriteContext,
+  domain: ServedDomain,
+  name: string,
+  nonce?: number,
+  supersedeProfile = nonce !== undefined,
+): Promise<void> {
   const node = namehash(name);
   if (!(await findNameWithRecords(context.db, node))) throw new NameNotFoundError(name);
-  const statements = deleteNameStatements(context.db, { node, name }, { ...context, nonce });
+  const statements = deleteNameStatements(context.db, { node, name }, { ...context, nonce, supersedeProfile });
   await writeAudited(context, statements, { action: "name.delete", domain: domain.name, subject: name });
   await afterNameWrite(context, [node]);
 }

@@ -1,4 +1,5 @@
 import type { Database } from "../db/client";
+import type { BridgeInbox } from "../shared/bridgePorts";
 import type { OutboundTransport } from "../net/OutboundTransport";
 import type { EnsReader } from "../protocol/dm3/resolveDm3";
 import type { Clock } from "../shared/Clock";
@@ -25,4 +26,6 @@ export type RelayServices = {
   queue(): Queue<RelayWork> | undefined;
   /** New-message notifications by email, when this relay sends them. */
   notifications(): NotificationSettings | undefined;
+  /** The bridges this relay hosts: their virtual users' messages go to them, not to the inbox. */
+  bridges(): BridgeInbox[];
 };

@@ -6,7 +6,8 @@ import { limitBody } from "../http/limitBody";
 import { clientKey, enforceRateLimit } from "../http/rateLimit";
 import { describeRoute } from "../http/routeDocs";
 import { InvalidInputError, jsonBody } from "../http/validate";
-import { addressKey, confirmNotificationEmail, describeNotifications, removeNotifications, requestNotificationEmail, unsubscribe } from "./notifications";
+import { addressKey } from "../shared/confirmationCode";
+import { confirmNotificationEmail, describeNotifications, removeNotifications, requestNotificationEmail, unsubscribe } from "./notifications";
 import { ownerSession } from "./ownerSession";
 import { relayName } from "./sessions";
 

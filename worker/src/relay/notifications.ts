@@ -10,6 +10,7 @@ import {
 } from "../db/notificationSubscriptions";
 import { recordConfirmationMail } from "../db/confirmationMails";
 import { signWebhookBody } from "../protocol/webhookSignature";
+import { addressKey, newConfirmationCode, timingSafeEqualText } from "../shared/confirmationCode";
 import type { NotificationSettings } from "../settings/settingsOf";
 import type { NotificationView } from "./apiTypes";
 import { ConfirmationLimitError, InvalidConfirmationCodeError, MailNotSentError, NotificationsOffError } from "./errors";
@@ -24,7 +25,6 @@ export const MAX_CODES_PER_ADDRESS = 5;
 export const CODES_PER_ADDRESS_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Wrong codes tried before the pending one stops working (ask for a new one). */
 export const MAX_CODE_ATTEMPTS = 5;
-const CODE_DIGITS = 6;
 const MAX_SENDER_LENGTH = 255;
 
 type NotificationServices = Pick<RelayServices, "db" | "clock" | "notifications">;
@@ -35,20 +35,7 @@ function notificationSettings(services: NotificationServices): NotificationSetti
   return settings;
 }
 
-/** A uniformly random decimal code (rejection sampling: no modulo bias). */
-function newCode(): string {
-  const range = 10 ** CODE_DIGITS;
-  const limit = Math.floor(0x1_0000_0000 / range) * range;
-  for (;;) {
-    const [value = 0] = crypto.getRandomValues(new Uint32Array(1));
-    if (value < limit) return String(value % range).padStart(CODE_DIGITS, "0");
-  }
-}
-
 const codeHash = (name: string, code: string) => sha256(stringToBytes(`notification code|${name}|${code}`));
-
-/** What limits and ledgers know an address by: the SHA-256 of its lowercase form, never the address. */
-export const addressKey = (email: string) => sha256(stringToBytes(email.toLowerCase()));
 
 /**
  * Asks to notify `name`'s owner (the session's profile key `ownerKey`) at `email`: mails a code
@@ -58,7 +45,7 @@ export const addressKey = (email: string) => sha256(stringToBytes(email.toLowerC
 export async function requestNotificationEmail(services: NotificationServices, name: string, ownerKey: string, email: string): Promise<NotificationView> {
   const settings = notificationSettings(services);
   const nowMs = services.clock.nowMs();
-  const code = newCode();
+  const code = newConfirmationCode();
   const codeExpiresAtMs = nowMs + CODE_TTL_MS;
   const saved = await savePendingSubscription(services.db, { name, ownerKey, email, codeHash: codeHash(name, code), nowMs, codeExpiresAtMs }, RESEND_AFTER_MS);
   if (!saved) throw new ConfirmationLimitError(`A code for ${name} went out less than a minute ago; wait for it, or retry in a minute`);
@@ -128,14 +115,8 @@ export async function unsubscribe(services: Pick<RelayServices, "db" | "relay">,
   const row = await findNotificationSubscription(services.db, name);
   if (!row) return false;
   const expected = await unsubscribeToken(services.relay().jwtSecret, name, row.email);
-  if (expected.length !== token.length || !timingSafeEqualText(expected, token)) return false;
+  if (!timingSafeEqualText(expected, token)) return false;
   return deleteSubscription(services.db, name, row.email);
-}
-
-function timingSafeEqualText(a: string, b: string): boolean {
-  let difference = 0;
-  for (let index = 0; index < a.length; index++) difference |= a.charCodeAt(index) ^ b.charCodeAt(index);
-  return difference === 0;
 }
 
 /** What a stored message tells the notifier: for whom, from whom, and the profile key it was stored under. */

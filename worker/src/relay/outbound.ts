@@ -17,7 +17,7 @@ import type { OutboundMessageView } from "./apiTypes";
 import { InvalidOutboundError, MessageTooLargeError, UnknownSenderError } from "./errors";
 import { notifyNewMessage } from "./notifications";
 import { submitMessage } from "./submitMessage";
-import { scheduleRelayWork } from "./scheduleRelayWork";
+import { scheduleRelayWork } from "../shared/scheduleRelayWork";
 import { webhookReport } from "./webhooks";
 
 /** Most delivery services one outbound message is built for (dm3 profiles list one or two). */
@@ -134,6 +134,8 @@ export async function attemptOutbound(services: RelayServices, key: { domain: st
       : undefined;
     await finishOutboundMessage(services.db, key, { status, deliveredBy: finished.deliveredBy, lastError, nowMs: finishedAtMs }, report);
     if (report) await scheduleRelayWork(services, { kind: "webhooks" }, 0);
+    const bridge = status === "failed" ? services.bridges().find((candidate) => candidate.holds(row.sender)) : undefined;
+    if (bridge) await bridge.outboundFailed({ sender: row.sender, recipient: row.recipient, error: lastError ?? "not delivered" });
     return status;
   }
   const nextAttemptAtMs = Math.min(finishedAtMs + outboundBackoffMs(row.attempts), row.expiresAtMs);

@@ -26,5 +26,7 @@ export async function runRelayMaintenance(services: RelayServices) {
     listDueOutboundMessages(db, clock.nowMs(), OUTBOUND_SWEEP),
   ]);
   for (const key of due) await attemptOutbound(services, key);
-  return { expiredMessages: messages, webhooks, outbound: { attempted: due.length, forgotten } };
+  let bridgeMails = 0;
+  for (const bridge of services.bridges()) bridgeMails += (await bridge.maintain()).attempted;
+  return { expiredMessages: messages, webhooks, outbound: { attempted: due.length, forgotten }, bridgeMails };
 }

@@ -23,11 +23,12 @@ export type Postmark = { messageHash: string; incommingTimestamp: number; signat
  * the DS encryption key, requires a recipient this relay delivers to — a name served here with a DM3
  * profile, or any ENS name whose profile lists this delivery service —, adds the signed postmark
  * encrypted to the recipient, and stores it until acknowledged (or `messageTTL`) — or, when the
- * recipient's domain runs in gateway mode, queues it for the domain's webhook. A stored message
+ * recipient's domain runs in gateway mode, queues it for the domain's webhook; a bridge's virtual
+ * user's message goes to its bridge (which mails it, for the email bridge). A stored message
  * comes back with the `notice` its recipient's email notification needs.
  */
 export async function submitMessage(
-  services: Pick<RelayServices, "db" | "relay" | "domains" | "directory" | "ens" | "ensCacheMs" | "clock">,
+  services: Pick<RelayServices, "db" | "relay" | "domains" | "directory" | "ens" | "ensCacheMs" | "clock" | "bridges">,
   envelopeJson: unknown,
 ): Promise<{ id: string; forwarded: boolean; notice?: NewMessageNotice }> {
   const context = { db: services.db, relay: services.relay(), nowMs: services.clock.nowMs() };
@@ -52,6 +53,10 @@ export async function submitMessage(
     { name: recipient, signingKey: profile.profile.publicSigningKey, domain: gateway?.name },
     deliveryInformation.from,
   );
+
+  // A bridge's virtual user: the bridge takes the message into its own system (and keeps nothing here).
+  const bridge = services.bridges().find((candidate) => candidate.holds(recipient));
+  if (bridge) return { id: await bridge.receive(envelope, deliveryInformation), forwarded: false };
 
   const postmark = await createPostmark(context.relay, envelope.message, context.nowMs);
   const stored = {

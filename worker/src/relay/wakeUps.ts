@@ -2,7 +2,7 @@ import type { RelayServices } from "./RelayServices";
 import { findNextWebhookAttemptMs } from "../db/webhookDeliveries";
 import type { RelayWork } from "../shared/relayWork";
 import { attemptOutbound } from "./outbound";
-import { MAX_QUEUE_DELAY_SECONDS, scheduleRelayWork } from "./scheduleRelayWork";
+import { MAX_QUEUE_DELAY_SECONDS, scheduleRelayWork } from "../shared/scheduleRelayWork";
 import { deliverDueWebhooks } from "./webhooks";
 
 export type { RelayWork };
@@ -24,6 +24,12 @@ export async function doRelayWork(services: RelayServices, work: RelayWork): Pro
       return;
     case "outbound":
       await attemptOutbound(services, work);
+      return;
+    case "bridge":
+      await services
+        .bridges()
+        .find((bridge) => bridge.kind === work.bridge)
+        ?.wake(work.id);
       return;
   }
 }

@@ -5,6 +5,7 @@ import type { WebhookTargetPolicy } from "../net/webhookTargetProblem";
 import { PRIMARY_DATABASE } from "../protocol/d1Bookmarks";
 import type { RelayWork } from "../shared/relayWork";
 import { ConfigError } from "./ConfigError";
+import { type EmailBridgeSettings, parseEmailBridgeSettings } from "./emailBridgeSettings";
 import { parseRelaySettings, type RelaySettings } from "./relaySettings";
 import { parseWholeNumber } from "./parseWholeNumber";
 
@@ -40,7 +41,9 @@ export type RateLimiterName =
   /** Relay challenges and answers, and failed registry credentials, per client IP. */
   | "AUTH_PER_IP_LIMITER"
   /** Confirmation codes mailed, per client IP and per email address. */
-  | "CONFIRMATIONS_LIMITER";
+  | "CONFIRMATIONS_LIMITER"
+  /** The email bridge: mail in per virtual user, DM3 messages in per sender. */
+  | "BRIDGE_MAIL_LIMITER";
 
 /** New-message notifications by email: who sends them, how often at most, and through what. */
 export type NotificationSettings = {
@@ -94,6 +97,8 @@ export type Settings = {
   ipv6PrefixBits(): number;
   /** A `[[ratelimits]]` binding (a {@link ConfigError} when it is missing). */
   rateLimiter(name: RateLimiterName): RateLimit;
+  /** A `[[ratelimits]]` binding a feature can run without (undefined when missing). */
+  optionalRateLimiter(name: RateLimiterName): RateLimit | undefined;
   /** `ADMIN_TOKEN`, the bootstrap credential (undefined: no admin). */
   adminToken: string | undefined;
   /** `RELAY_QUEUE`, when bound. */
@@ -102,6 +107,8 @@ export type Settings = {
   pages(): PageSettings;
   /** `NOTIFY_FROM`, `NOTIFY_INTERVAL_SECONDS`, `EMAIL`: undefined when notifications are off (no `NOTIFY_FROM`). */
   notifications(): NotificationSettings | undefined;
+  /** `BRIDGE_*`, `EMAIL`: undefined when the email bridge is off (no `BRIDGE_EMAIL_DOMAIN`). */
+  emailBridge(): EmailBridgeSettings | undefined;
 };
 
 declare module "hono" {
@@ -141,6 +148,7 @@ function readSettings(env: Env): Settings {
   const ensRegistry = once(() => parseEnsRegistry(variable("ENS_REGISTRY")));
   const dsName = variable("DS_NAME");
   const bound = env as unknown as Record<string, unknown>;
+  const optionalSecret = (name: string) => (typeof bound[name] === "string" ? (bound[name] as string).trim() : "");
   return {
     gateway: once(() => parseGateway(variable("SIGNER_PRIVATE_KEY"), variable("SIGNATURE_TTL_SECONDS"))),
     answerCacheEnabled: once(() => parseSwitch(variable("ANSWER_CACHE"), "ANSWER_CACHE", ["on", "off"], "on") === "on"),
@@ -174,9 +182,26 @@ function readSettings(env: Env): Settings {
       if (typeof binding?.limit !== "function") throw new ConfigError(`The rate-limiting binding ${name} is missing (wrangler.toml [[ratelimits]])`);
       return binding;
     },
+    optionalRateLimiter(name) {
+      const binding = bound[name] as RateLimit | undefined;
+      return typeof binding?.limit === "function" ? binding : undefined;
+    },
     adminToken: variable("ADMIN_TOKEN") || undefined,
     queue: env.RELAY_QUEUE as Queue<RelayWork> | undefined,
     notifications: once(() => parseNotifications(variable("NOTIFY_FROM"), variable("NOTIFY_INTERVAL_SECONDS"), bound.EMAIL, publicUrl())),
+    emailBridge: once(() =>
+      parseEmailBridgeSettings({
+        domain: variable("BRIDGE_EMAIL_DOMAIN"),
+        mailDomain: variable("BRIDGE_MAIL_DOMAIN"),
+        secret: variable("BRIDGE_SECRET"),
+        // Set only during a rotation, so not in the generated Env.
+        previousSecret: optionalSecret("BRIDGE_PREVIOUS_SECRET"),
+        authservId: variable("BRIDGE_AUTHSERV_ID"),
+        maxMailBytes: variable("BRIDGE_MAX_MAIL_BYTES"),
+        mailer: bound.EMAIL,
+        publicUrl: publicUrl(),
+      }),
+    ),
     pages: once(() => ({
       publicRpcUrl: variable("PUBLIC_RPC_URL"),
       ensRegistry: ensRegistry(),

@@ -1,10 +1,9 @@
-import type { RelayServices } from "./RelayServices";
-import type { RelayWork } from "../shared/relayWork";
+import type { RelayWork } from "./relayWork";
 
 /** Cloudflare Queues delays a message by at most 12 hours. */
 export const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
 
-type WakeUpServices = Pick<RelayServices, "queue">;
+type WakeUpServices = { queue(): Queue<RelayWork> | undefined };
 
 /**
  * Asks the queue to wake the worker for `work` in `delayMs` (rounded up to whole seconds). Without

@@ -1,0 +1,24 @@
+import { sha256, stringToBytes } from "viem";
+
+const CODE_DIGITS = 6;
+
+/** A uniformly random 6-digit code for a confirmation mail (rejection sampling: no modulo bias). */
+export function newConfirmationCode(): string {
+  const range = 10 ** CODE_DIGITS;
+  const limit = Math.floor(0x1_0000_0000 / range) * range;
+  for (;;) {
+    const [value = 0] = crypto.getRandomValues(new Uint32Array(1));
+    if (value < limit) return String(value % range).padStart(CODE_DIGITS, "0");
+  }
+}
+
+/** What limits and ledgers know an address by: the SHA-256 of its lowercase form, never the address. */
+export const addressKey = (email: string) => sha256(stringToBytes(email.toLowerCase()));
+
+/** Compares two texts in time that depends only on their length (tokens, codes). */
+export function timingSafeEqualText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let index = 0; index < a.length; index++) difference |= a.charCodeAt(index) ^ b.charCodeAt(index);
+  return difference === 0;
+}
