@@ -114,6 +114,7 @@ describe("email bridge (wrangler dev's Email Routing and Email Service)", () => 
     const codeMail = await waitForMail(stack.info.gatewayUrl, { to: NORMALIZED, subject: /^Your DM3 bridge code: \d{6}$/ });
     const code = /(\d{6})/.exec(codeMail.subject)?.[1] ?? "";
     assert.match(codeMail.text ?? "", new RegExp(`/bridge/email/confirm\\?name=${pending.name}&code=${code}`));
+    assert.equal(codeMail.headers?.["Auto-Submitted"], "auto-generated");
     // A second request within the minute mails nothing more.
     await assert.rejects(anonymous.requestBridgeOptIn(EMAIL), (error: unknown) => error instanceof RegistryApiError && error.status === 429);
     assert.equal((await mailsTo(NORMALIZED)).length, 1);

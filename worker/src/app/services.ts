@@ -153,7 +153,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
         settings: bridge,
         vault: createKeyVault(bridge.secret, bridge.previousSecret),
         directory,
-        dsName: settings.relay().dsName,
+        deliveryService: { name: settings.relay().dsName, publicEncryptionKey: settings.relay().encryption.publicKey },
         names: virtualUserNames(services, bridge.domain),
         outbound: {
           async post(domain, message) {

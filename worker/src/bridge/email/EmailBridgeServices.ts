@@ -16,8 +16,8 @@ export type EmailBridgeServices = {
   vault: KeyVault;
   /** DM3 profiles and delivery services of any name. */
   directory: Dm3Directory;
-  /** This relay's DS name: every virtual user's profile lists it. */
-  dsName: string;
+  /** This relay's delivery service: every virtual user's profile lists it, and mail to its users needs no ENS lookup. */
+  deliveryService: { name: string; publicEncryptionKey: string };
   /** Publishes and removes virtual users' names (the registry). */
   names: VirtualUserNames;
   /** Hands virtual users' messages to the relay's outbound queue. */

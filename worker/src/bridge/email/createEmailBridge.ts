@@ -32,6 +32,7 @@ export function createEmailBridge(services: EmailBridgeServices): EmailBridge {
           from: { name: "DM3 email bridge", email: bridgeSender(services) },
           to: await addressOfUser(services, user),
           subject: `Not delivered on DM3: your message to ${report.recipient}`,
+          headers: { "Auto-Submitted": "auto-replied" },
           text: [
             `Your message to ${report.recipient} could not be delivered on DM3:`,
             report.error.slice(0, 1000),

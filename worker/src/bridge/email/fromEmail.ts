@@ -81,6 +81,7 @@ async function acceptMail(services: EmailBridgeServices, mail: InboundMail): Pro
   const deliveryServices = (
     await Promise.all(
       contact.signedProfile.profile.deliveryServices.slice(0, MAX_DELIVERY_SERVICES).map(async (name) => {
+        if (name === services.deliveryService.name) return [services.deliveryService];
         const profile = await services.directory.deliveryService(name).catch(() => undefined);
         return profile ? [{ name, publicEncryptionKey: profile.publicEncryptionKey }] : [];
       }),

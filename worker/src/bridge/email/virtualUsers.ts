@@ -95,6 +95,8 @@ export async function requestOptIn(services: EmailBridgeServices, input: { email
       from: { name: "DM3 email bridge", email: bridgeSender(services) },
       to: email,
       subject: `Your DM3 bridge code: ${code}`,
+      // RFC 3834: machine-made; autoresponders must not answer it.
+      headers: { "Auto-Submitted": "auto-generated" },
       text: [
         "Someone asked to make this address reachable on DM3 through an email bridge.",
         "",
@@ -135,7 +137,7 @@ export async function confirmOptIn(services: EmailBridgeServices, input: { name:
   const dm3Profile = await signUserProfile(owner, {
     publicEncryptionKey: encryption.publicKey,
     publicSigningKey: signing.publicKey,
-    deliveryServices: [services.dsName],
+    deliveryServices: [services.deliveryService.name],
   });
   const row: BridgeUserRow = {
     name: pending.name,
