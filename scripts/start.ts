@@ -71,6 +71,11 @@ DM3 relay: ds.${stack.info.domain} → ${stack.info.gatewayUrl} (dm3 clients use
   Email notifications are on: mails stay on this machine, listed at
   ${stack.info.gatewayUrl}/cdn-cgi/local/explorer/api/local/email/sending
 
+Email bridge: any address that confirms gets a DM3 name under ${stack.info.bridge.domain}; mail to
+  <ENS name>@${stack.info.bridge.mailDomain} reaches DM3 users. Opt in at ${stack.info.gatewayUrl}/bridge/email
+  (the code arrives in the list above); inbound mail goes to ${stack.info.gatewayUrl}/cdn-cgi/handler/email
+  (README "Bridges" shows a whole round trip). npm run cli -- bridge status
+
 Ctrl-C stops everything.`);
 
   let stopping = false;

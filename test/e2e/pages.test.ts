@@ -186,7 +186,7 @@ describe("pages in Chromium", () => {
     await page.context().close();
   });
 
-  it("the email bridge's page: an address opts in with the mailed link, and sees its identity, no script needed; a forged management link is refused", async () => {
+  it("the email bridge's page: an address opts in with the mailed link, sees its identity, then gets its management link and deletes it — no script needed", async () => {
     const email = "page.user@example.com";
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
@@ -206,10 +206,21 @@ describe("pages in Chromium", () => {
     assert.match((await page.locator("body").textContent()) ?? "", new RegExp(`paula\\.${stack.info.bridge.domain.replaceAll(".", "\\.")}`));
     assert.ok(!(await page.content()).includes(email), "the page never shows the address back");
 
-    // The management link every bridge mail carries: state, then delete.
+    // Back on the page with the same address: the link that manages the identity comes by mail.
+    await page.goto(`${stack.info.gatewayUrl}/bridge/email`);
+    await page.getByLabel("Your email address").fill(email);
+    await page.getByRole("button", { name: "Mail me a code" }).click();
+    assert.match((await page.locator("body").textContent()) ?? "", /has a DM3 identity already/);
+    const manageMail = await waitForMail(stack.info.gatewayUrl, { to: email, subject: /^Your DM3 identity on the email bridge$/ });
+    const manage = /(http:\/\/\S+\/bridge\/email\/manage\?\S+)/.exec(manageMail.text ?? "")?.[1] ?? "";
+    await page.goto(manage);
+    assert.match((await page.locator("body").textContent()) ?? "", /Mail is delivered to your address/);
+    await page.getByRole("button", { name: "Delete my DM3 identity" }).click();
+    assert.equal(await page.locator("h1").textContent(), "Deleted");
+    // The name is gone; the same link no longer works.
     const user = emailBridgeName(email, stack.info.bridge.domain);
-    const status = await fetch(`${stack.info.gatewayUrl}/bridge/email/manage?name=${user}&token=wrong`);
-    assert.equal(status.status, 404);
+    assert.equal((await fetch(`${stack.info.gatewayUrl}/v1/names/${user}`)).status, 404);
+    assert.equal((await fetch(manage)).status, 404);
     await context.close();
   });
 });

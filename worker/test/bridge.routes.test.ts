@@ -122,6 +122,15 @@ describe("opt-in", () => {
     expect(await env.DB.prepare("SELECT name FROM bridge_users WHERE name IN (?, ?)").bind(name, other).first()).toBeNull();
   });
 
+  test("an address with a virtual user asking again gets its management link, not a second identity", async () => {
+    const user = await virtualUser("twice@example.com");
+    const response = await requestOptIn("twice@example.com");
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ name: user.name, alias: null, codeExpiresAtMs: null });
+    expect(await env.DB.prepare("SELECT name FROM bridge_confirmations WHERE name = ?").bind(user.name).first()).toBeNull();
+    expect((await call(`/bridge/email/users/${user.name}?token=${user.token}`)).status).toBe(200);
+  });
+
   test("the alias of another virtual user, or any existing name, is refused", async () => {
     expect((await requestOptIn("first@example.com", "frank")).status).toBe(202);
     await knownCode(emailBridgeName("first@example.com", BRIDGE_DOMAIN), "123456");

@@ -1,7 +1,11 @@
 /** What the email bridge's routes answer (the SDK's types). */
 
-/** A mailed opt-in code is pending for the virtual user `name` (and its alias). */
-export type OptInView = { name: string; alias: string | null; codeExpiresAtMs: number };
+/**
+ * A mailed opt-in code is pending for the virtual user `name` (and its alias) until
+ * `codeExpiresAtMs` — or, `null`, the address has its virtual user already and was mailed the link
+ * that manages it.
+ */
+export type OptInView = { name: string; alias: string | null; codeExpiresAtMs: number | null };
 
 /** A virtual user as its owner sees it (never the address: the owner knows it). */
 export type VirtualUserView = {

@@ -187,11 +187,11 @@ export const emailBridgeRoutes = new Hono()
       const alias = String(form.alias ?? "").trim();
       await limitOptIns(c, email);
       const pending = await requestOptIn(bridgeOf(c), { email, ...(alias && { alias }) });
-      return page(
-        c,
-        "Check your mail",
-        html`<p>A code went to the address you gave. Open the link in it within 10 minutes, or enter the code here.</p>${codeForm(pending.name, "")}`,
-      );
+      const body =
+        pending.codeExpiresAtMs === null
+          ? html`<p>This address has a DM3 identity already: a link to see or delete it went to the address.</p>`
+          : html`<p>A code went to the address you gave. Open the link in it within 10 minutes, or enter the code here.</p>${codeForm(pending.name, "")}`;
+      return page(c, "Check your mail", body);
     },
   )
   .get(
@@ -269,7 +269,7 @@ const TRUST_MODEL = html`<h2>What the bridge sees</h2><p>The bridge is <strong>c
 
 function optInForm(bridge: EmailBridgeServices) {
   return html`<p>Confirm your address and get a DM3 name under <strong>${bridge.settings.domain}</strong>: DM3 users write to it, their messages arrive here as mail, and your replies reach them on DM3. Write to any DM3 user at <code>&lt;their ENS name&gt;@${bridge.settings.mailDomain}</code>.</p>
-<form method="post" action="/bridge/email"><label>Your email address <input type="email" name="email" required maxlength="254"></label><label>A readable name (optional) <input name="alias" pattern="[a-z0-9-]{3,32}" maxlength="32"></label><button type="submit">Mail me a code</button></form>${TRUST_MODEL}`;
+<form method="post" action="/bridge/email"><label>Your email address <input type="email" name="email" required maxlength="254"></label><label>A readable name (optional) <input name="alias" pattern="[a-z0-9-]{3,32}" maxlength="32"></label><button type="submit">Mail me a code</button></form><p>On DM3 through this bridge already? Enter your address: you get the link to see or delete your identity.</p>${TRUST_MODEL}`;
 }
 
 function codeForm(name: string, code: string) {

@@ -58,17 +58,17 @@ function aliasName(services: Pick<EmailBridgeServices, "settings">, alias: strin
 
 /**
  * Opt-in, step one: mails `email` a single-use code (and a link carrying it) that creates its
- * virtual user. Nothing else is ever sent to an address before it confirms; an address gets at
- * most one code a minute and five a day.
+ * virtual user — or, when it has one, the link that manages it. Nothing else is ever sent to an
+ * address before it confirms; an address gets at most one code a minute and five mails a day.
  */
 export async function requestOptIn(services: EmailBridgeServices, input: { email: string; alias?: string }): Promise<OptInView> {
   await assertBridgeOn(services);
   const email = normalizeEmailAddress(input.email);
   const name = emailBridgeName(email, services.settings.domain);
+  const existing = await findBridgeUser(services.db, name);
+  if (existing) return mailManageLink(services, existing, email);
   const alias = aliasName(services, input.alias);
   if (alias && (await aliasTaken(services, alias, name))) throw new AliasTakenError(input.alias ?? "");
-  const existing = await findBridgeUser(services.db, name);
-  if (existing) throw new InvalidBridgeCodeError(`This address has a virtual user already (${name}); the link in any of its mails manages it`);
 
   const nowMs = services.clock.nowMs();
   const code = newConfirmationCode();
@@ -114,6 +114,36 @@ export async function requestOptIn(services: EmailBridgeServices, input: { email
     throw new BridgeMailNotSentError(error);
   }
   return { name, alias, codeExpiresAtMs: expiresAtMs };
+}
+
+/**
+ * An address that has a virtual user asks again: it gets the link that manages (and deletes) it,
+ * under the same limits as codes — so the page works for leaving as for joining, without a mail
+ * from the bridge at hand.
+ */
+async function mailManageLink(services: EmailBridgeServices, user: BridgeUserRow, email: string): Promise<OptInView> {
+  const nowMs = services.clock.nowMs();
+  if (!(await recordConfirmationMail(services.db, addressKey(email), nowMs, CODES_WINDOW_MS, MAX_CODES_PER_ADDRESS))) {
+    throw new BridgeLimitError(`This address got ${MAX_CODES_PER_ADDRESS} mails from the bridge in the last 24 hours; no more are sent to it today`);
+  }
+  try {
+    await services.settings.mailer.send({
+      from: { name: "DM3 email bridge", email: bridgeSender(services) },
+      to: email,
+      subject: "Your DM3 identity on the email bridge",
+      headers: { "Auto-Submitted": "auto-generated" },
+      text: [
+        `This address has a DM3 identity on the email bridge: ${user.alias ?? user.name}.`,
+        "",
+        `See its state or delete it: ${await manageUrl(services, user)}`,
+        "",
+        "If you did not ask for this mail, ignore it: nothing changes.",
+      ].join("\n"),
+    });
+  } catch (error) {
+    throw new BridgeMailNotSentError(error);
+  }
+  return { name: user.name, alias: user.alias, codeExpiresAtMs: null };
 }
 
 /**
