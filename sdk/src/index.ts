@@ -80,3 +80,4 @@ export type { DomainSpamRulesView, NotificationView, OutboundMessageView, Outbou
 export type { BridgeStatusView, BridgeUsersPage, OptInView, VirtualUserView } from "../../worker/src/bridge/apiTypes";
 export { checkMailAuthentication, type MailAuthentication } from "../../worker/src/protocol/bridge/mailAuthentication";
 export { parseDataUri, toDataUri, type DataUriFile } from "../../worker/src/protocol/bridge/dataUri";
+export { DM3_MESSAGE_TYPES, type ProfileExtension, profileExtensionOf } from "../../worker/src/protocol/dm3/profileExtension";

@@ -11,7 +11,9 @@ import { manageToken } from "../src/bridge/email/virtualUsers";
 import { openAddress, openKeys } from "../src/bridge/email/custody";
 import { countUsersToReseal } from "../src/db/bridgeUsers";
 import { emailBridgeName } from "../src/protocol/bridge/emailBridgeName";
+import { signDetached } from "../src/protocol/dm3/asymmetric";
 import { buildEnvelope } from "../src/protocol/dm3/buildEnvelope";
+import { stringify } from "../src/protocol/dm3/stringify";
 import { generateDm3Keys } from "../src/protocol/dm3/keys";
 import { createDm3Message } from "../src/protocol/dm3/message";
 import { decodeProfileRecord, signUserProfile } from "../src/protocol/dm3/profile";
@@ -191,6 +193,30 @@ describe("attacks over time and across tenants", () => {
       "forbidden",
     );
     expect((await call(`/bridge/email/users/${user.name}?token=${user.token}`)).status).toBe(200);
+  });
+
+  test("a virtual user's profile extension says it takes NEW and REPLY; an EDIT is refused, not mailed", async () => {
+    const sam = await sender("editor");
+    const user = await virtualUser("types@example.com");
+    const answer = await call("/rpc", json({ jsonrpc: "2.0", id: 1, method: "dm3_getProfileExtension", params: [user.name] }));
+    expect(JSON.parse(((await answer.json()) as { result: string }).result)).toMatchObject({
+      supportedMessageTypes: ["NEW", "REPLY"],
+      notSupportedMessageTypes: ["DELETE_REQUEST", "EDIT", "REACTION", "READ_OPENED", "READ_RECEIVED", "RESEND_REQUEST"],
+    });
+    const unsigned = { message: "edited", metadata: { type: "EDIT", to: user.name, from: sam.name, timestamp: Date.now(), referenceMessageHash: "0x01" } };
+    const edit = { ...unsigned, signature: signDetached(sam.keys.signing.privateKey, stringify(unsigned)) };
+    const envelope = buildEnvelope({
+      message: edit,
+      to: user.name,
+      from: sam.name,
+      recipientEncryptionKey: user.profileKeys.encryption,
+      deliveryServiceEncryptionKey: relay.encryption.publicKey,
+      senderSigningKey: sam.keys.signing.privateKey,
+    });
+    const refused = await submit(envelope);
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { message: string }).message).toMatch(/takes only NEW and REPLY messages, not EDIT/);
+    expect((await pendingMails(user.name)).results).toEqual([]);
   });
 
   test("a message not signed by the sender's profile is refused before anything is queued", async () => {

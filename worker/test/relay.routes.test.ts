@@ -77,6 +77,31 @@ describe("delivery service identity", () => {
     expect(body.id).toBe(7);
   });
 
+  test("answers dm3_getProfileExtension for a recipient here, in dm3's field names, with its domain's spam rules", async () => {
+    const extension = async (name: unknown) => (await rpc({ jsonrpc: "2.0", method: "dm3_getProfileExtension", params: [name], id: 9 })) as Response;
+    const plain = (await (await extension(RECIPIENT)).json()) as { result: string; id: number };
+    expect(plain.id).toBe(9);
+    expect(JSON.parse(plain.result)).toEqual({
+      encryptionAlgorithm: ["x25519-chacha20-poly1305"],
+      supportedMessageTypes: ["NEW", "DELETE_REQUEST", "EDIT", "REPLY", "REACTION", "READ_OPENED", "READ_RECEIVED", "RESEND_REQUEST"],
+      notSupportedMessageTypes: [],
+    });
+    // The domain's default rules, as a sender must know them before writing.
+    await env.DB.prepare("INSERT INTO spam_rules (kind, subject, rules, owner_key, updated_at_ms) VALUES ('domain', 'relay.eth', ?, NULL, 0)")
+      .bind(JSON.stringify({ minNonce: 2, minBalance: "1000" }))
+      .run();
+    try {
+      const ruled = JSON.parse(((await (await extension(RECIPIENT.toUpperCase())).json()) as { result: string }).result);
+      expect(ruled).toMatchObject({ minNonce: "2", minBalance: "1000" });
+    } finally {
+      await env.DB.prepare("DELETE FROM spam_rules WHERE kind = 'domain' AND subject = 'relay.eth'").run();
+    }
+    // Names this relay does not deliver to, and malformed names, are refused as JSON-RPC errors.
+    await expectError(await extension("nobody.relay.eth"), 404, "unknown_recipient");
+    await expectError(await extension(42), 400, "invalid_envelope");
+    await expectError(await extension("a..b"), 400, "invalid_envelope");
+  });
+
   test("says hello", async () => {
     expect(await (await call("/hello")).text()).toBe("Hello DM3");
   });

@@ -9,7 +9,9 @@ import { runInBackground } from "../http/runInBackground";
 import { validate } from "../http/validate";
 import { InvalidEnvelopeError, UnsupportedMethodError } from "./errors";
 import { notifyNewMessage } from "./notifications";
+import { getProfileExtension } from "./profileExtension";
 import { submitMessage } from "./submitMessage";
+import { stringify } from "../protocol/dm3/stringify";
 import { wakeWebhookDeliveries } from "./wakeUps";
 
 type RpcContext = Context;
@@ -33,7 +35,7 @@ export const rpcRoutes = new Hono()
     "/rpc",
     describeRoute({
       operationId: "relayRpc",
-      summary: "JSON-RPC: dm3_submitMessage, dm3_getDeliveryServiceProperties",
+      summary: "JSON-RPC: dm3_submitMessage, dm3_getDeliveryServiceProperties, dm3_getProfileExtension",
       tag: "relay",
       auth: "none",
       body: JsonRpcSchema,
@@ -55,12 +57,16 @@ export const rpcRoutes = new Hono()
           return c.json({ jsonrpc: "2.0", id: call.id ?? null, result: "success" });
         }
         case "dm3_getDeliveryServiceProperties":
-          // `result` is a JSON string (dm3 clients JSON.parse it); only public properties.
+          // `result` is a JSON string (dm3 clients JSON.parse it); dm3's specification: the TTL in
+          // days (0 = kept until acknowledged), the size limit in bytes of the envelope.
           return c.json({
             jsonrpc: "2.0",
             id: call.id ?? null,
-            result: JSON.stringify({ messageTTL: config.messageTtlMs, sizeLimit: config.sizeLimitBytes }),
+            result: stringify({ messageTTL: config.messageTtlDays, sizeLimit: config.sizeLimitBytes }),
           });
+        case "dm3_getProfileExtension":
+          // As dm3's delivery service answers it: the extension as a JSON string.
+          return c.json({ jsonrpc: "2.0", id: call.id ?? null, result: stringify(await getProfileExtension(services(c), call.params?.[0])) });
         default:
           throw new UnsupportedMethodError(call.method);
       }

@@ -41,13 +41,8 @@ export async function submitMessage(
 
   const deliveryInformation = await openDeliveryInformation(context.relay, envelope.metadata.deliveryInformation);
   const recipient = normalizeName(deliveryInformation.to);
-  const contact = await services.directory.profile(recipient);
-  if (!contact) throw new UnknownRecipientError(recipient, "has no valid DM3 profile");
-  if (!contact.servedHere && !listsDeliveryService(contact.signedProfile.profile.deliveryServices, context.relay.dsName)) {
-    throw new UnknownRecipientError(recipient, `does not list this delivery service (${context.relay.dsName}) in its DM3 profile`);
-  }
+  const { contact, gateway } = await acceptedRecipient(services, recipient);
   const profile = contact.signedProfile;
-  const gateway = findServingDomain(await services.domains(), recipient);
   await enforceSpamRules(
     { db: context.db, directory: services.directory, ens: services.ens(), cacheMs: services.ensCacheMs(), nowMs: context.nowMs },
     { name: recipient, signingKey: profile.profile.publicSigningKey, domain: gateway?.name },
@@ -105,6 +100,21 @@ function parseJsonWith<Schema extends z.ZodMiniType>(schema: Schema, text: strin
   const checked = checkSchema(schema, parsed.value);
   if (!checked.ok) throw new InvalidEnvelopeError(`${what}: ${checked.path || "value"}: ${checked.message}`);
   return checked.data;
+}
+
+/**
+ * A recipient this relay delivers to — a name served here with a DM3 profile, or any ENS name whose
+ * profile lists this delivery service — with its profile and the served domain it is under, if any;
+ * {@link UnknownRecipientError} otherwise.
+ */
+export async function acceptedRecipient(services: Pick<RelayServices, "relay" | "domains" | "directory">, recipient: string) {
+  const dsName = services.relay().dsName;
+  const contact = await services.directory.profile(recipient);
+  if (!contact) throw new UnknownRecipientError(recipient, "has no valid DM3 profile");
+  if (!contact.servedHere && !listsDeliveryService(contact.signedProfile.profile.deliveryServices, dsName)) {
+    throw new UnknownRecipientError(recipient, `does not list this delivery service (${dsName}) in its DM3 profile`);
+  }
+  return { contact, gateway: findServingDomain(await services.domains(), recipient) };
 }
 
 function listsDeliveryService(deliveryServices: readonly unknown[], dsName: string): boolean {

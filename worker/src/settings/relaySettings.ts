@@ -11,6 +11,8 @@ export type RelaySettings = {
   dsUrl: string;
   signing: { publicKey: string; privateKey: string };
   encryption: { publicKey: string; privateKey: string };
+  /** Unacknowledged messages are kept this long (`MESSAGE_TTL_DAYS`; 0 = until acknowledged). */
+  messageTtlDays: number;
   messageTtlMs: number;
   sizeLimitBytes: number;
   /** Outbound messages not delivered within this long are reported failed (`OUTBOUND_MAX_AGE_SECONDS`). */
@@ -22,6 +24,9 @@ export type RelaySettings = {
 const JWT_KEY_LABEL = "dm3 relay session tokens v1";
 const DEFAULT_SIZE_LIMIT_BYTES = 100_000;
 const DEFAULT_OUTBOUND_MAX_AGE_SECONDS = 3 * 24 * 60 * 60;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** dm3's delivery-service specification: a message TTL, when there is one, is at least 30 days. */
+export const DM3_MIN_MESSAGE_TTL_DAYS = 30;
 
 /** The relay's variables and secrets as read (trimmed strings; `dsUrl` already parsed). */
 export type RelaySettingsInput = {
@@ -29,13 +34,17 @@ export type RelaySettingsInput = {
   dsUrl: string | undefined;
   signingKey: string;
   encryptionKey: string;
-  messageTtlMs: string;
+  messageTtlDays: string;
   sizeLimitBytes: string;
   outboundMaxAgeSeconds: string;
 };
 
 /** Parses the relay settings; a missing or malformed DS key is a {@link ConfigError}. */
 export function parseRelaySettings(input: RelaySettingsInput): RelaySettings {
+  const messageTtlDays = parseWholeNumber(input.messageTtlDays, "MESSAGE_TTL_DAYS", 0, 0);
+  if (messageTtlDays > 0 && messageTtlDays < DM3_MIN_MESSAGE_TTL_DAYS) {
+    throw new ConfigError(`MESSAGE_TTL_DAYS must be 0 (keep until acknowledged) or at least ${DM3_MIN_MESSAGE_TTL_DAYS}: dm3's minimum for a delivery service`);
+  }
   const signingSecret = decodeKey(input.signingKey, "DS_SIGNING_KEY", 64);
   const encryptionSecret = decodeKey(input.encryptionKey, "DS_ENCRYPTION_KEY", 32);
   const seed = signingSecret.slice(0, 32);
@@ -50,7 +59,8 @@ export function parseRelaySettings(input: RelaySettingsInput): RelaySettings {
     dsUrl: input.dsUrl,
     signing: { publicKey: toBase64(signingSecret.slice(32)), privateKey: toBase64(signingSecret) },
     encryption: { publicKey: toBase64(x25519.getPublicKey(encryptionSecret)), privateKey: toBase64(encryptionSecret) },
-    messageTtlMs: parseWholeNumber(input.messageTtlMs, "MESSAGE_TTL_MS", 0, 0),
+    messageTtlDays,
+    messageTtlMs: messageTtlDays * DAY_MS,
     sizeLimitBytes: parseWholeNumber(input.sizeLimitBytes, "MESSAGE_SIZE_LIMIT_BYTES", DEFAULT_SIZE_LIMIT_BYTES, 1),
     outboundMaxAgeSeconds: parseWholeNumber(input.outboundMaxAgeSeconds, "OUTBOUND_MAX_AGE_SECONDS", DEFAULT_OUTBOUND_MAX_AGE_SECONDS, 1),
     jwtSecret: toBase64(sha256(new Uint8Array([...new TextEncoder().encode(JWT_KEY_LABEL), ...signingSecret]))),

@@ -160,7 +160,7 @@ function readSettings(env: Env): Settings {
         dsUrl: publicUrl(),
         signingKey: variable("DS_SIGNING_KEY"),
         encryptionKey: variable("DS_ENCRYPTION_KEY"),
-        messageTtlMs: variable("MESSAGE_TTL_MS"),
+        messageTtlDays: variable("MESSAGE_TTL_DAYS"),
         sizeLimitBytes: variable("MESSAGE_SIZE_LIMIT_BYTES"),
         outboundMaxAgeSeconds: variable("OUTBOUND_MAX_AGE_SECONDS"),
       }),

@@ -13,6 +13,8 @@ export type BridgeInbox = {
   readonly kind: string;
   /** Whether `name` (normalized) is a name this bridge keeps virtual users under. */
   holds(name: string): boolean;
+  /** The dm3 message types the bridge carries into its system (its users' `dm3_getProfileExtension`). */
+  readonly supportedMessageTypes: readonly string[];
   /**
    * Takes a DM3 envelope for a virtual user that the relay accepted (shape, size, recipient, spam
    * rules); returns its id. Throws an `AppError` the relay answers with when the bridge refuses it.

@@ -6,7 +6,7 @@ import { bridgeIsOn, EMAIL_BRIDGE } from "./bridgeSwitch";
 import { resealUsers } from "./custody";
 import type { EmailBridge, EmailBridgeServices } from "./EmailBridgeServices";
 import { receiveMail } from "./fromEmail";
-import { deliverBridgeMail, receiveForVirtualUser } from "./toEmail";
+import { deliverBridgeMail, MAILED_MESSAGE_TYPES, receiveForVirtualUser } from "./toEmail";
 import { addressOfUser, bridgeSender, manageUrl } from "./virtualUsers";
 
 /** Threads older than this are forgotten: a reply that late starts a new conversation (it still arrives). */
@@ -21,6 +21,7 @@ export function createEmailBridge(services: EmailBridgeServices): EmailBridge {
   return {
     kind: EMAIL_BRIDGE,
     holds: (name) => name.endsWith(suffix),
+    supportedMessageTypes: MAILED_MESSAGE_TYPES,
     receive: (envelope, delivery) => receiveForVirtualUser(services, envelope, delivery),
     wake: (id) => deliverBridgeMail(services, id),
     receiveMail: (mail) => receiveMail(services, mail),

@@ -20,6 +20,8 @@ import type { EmailBridgeServices } from "./EmailBridgeServices";
 import { BridgeRefusedError, VirtualUserNotFoundError } from "./errors";
 import { addressOfUser, manageUrl, unsubscribeUrl } from "./virtualUsers";
 
+/** What a mail can carry: a new message and a reply (edits, reactions and receipts have no mail form). */
+export const MAILED_MESSAGE_TYPES = ["NEW", "REPLY"] as const;
 /** How long one attempt holds a mail before another wake-up may try it. */
 const ATTEMPT_LEASE_MS = 60_000;
 /** Tries before a mail that keeps failing counts as undeliverable (about a day with the backoff). */
@@ -71,6 +73,11 @@ export async function receiveForVirtualUser(services: EmailBridgeServices, envel
   const keys = await openKeys(services.vault, user.name, user.sealedKeys);
 
   const message = await openMessage(keys.encryption, envelope.message);
+  if (!(MAILED_MESSAGE_TYPES as readonly string[]).includes(message.metadata.type)) {
+    throw new BridgeRefusedError(
+      `An email user takes only ${MAILED_MESSAGE_TYPES.join(" and ")} messages, not ${message.metadata.type.slice(0, 40)} (dm3_getProfileExtension says so)`,
+    );
+  }
   const sender = normalizeOrRefuse(delivery.from);
   if (normalizeOrRefuse(message.metadata.from) !== sender || normalizeOrRefuse(message.metadata.to) !== recipient) {
     throw new BridgeRefusedError("The message's sender and recipient are not the envelope's");
