@@ -24,6 +24,7 @@ import {
   verifyDm3Message,
   verifyWebhook,
   WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
 } from "@dm3-registry/sdk";
 
 const env = (name: string) => {
@@ -48,8 +49,14 @@ const server = createServer(async (request, response) => {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks).toString("utf8");
-  if (!(await verifyWebhook({ secret: webhookSecret, body, signature: request.headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()] as string }))) {
-    response.writeHead(401).end();
+  const check = await verifyWebhook({
+    secret: webhookSecret,
+    body,
+    signature: request.headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()] as string,
+    timestamp: request.headers[WEBHOOK_TIMESTAMP_HEADER.toLowerCase()] as string,
+  });
+  if (!check.valid) {
+    response.writeHead(401).end(check.message);
     return;
   }
   response.writeHead(204).end();

@@ -7,7 +7,16 @@
 export { createRegistryClient, type OutboundInput, type OutboundQuery, type RegistryClient, type RegistryClientOptions } from "./createRegistryClient";
 export type { ApiKeyInput, BulkItemInput, ChangesQuery, DomainInput, ListQuery, NamePatchInput, NameRecordsInput, PageQuery } from "./createRegistryClient";
 export { RegistryApiError, RegistryUnreachableError } from "./RegistryApiError";
-export { parseWebhookDelivery, verifyWebhook, type WebhookDelivery, type WebhookMessage, type WebhookOutboundReport } from "./verifyWebhook";
+export {
+  parseWebhookDelivery,
+  verifyWebhook,
+  WEBHOOK_TOLERANCE_SECONDS,
+  type WebhookDelivery,
+  type WebhookMessage,
+  type WebhookOutboundReport,
+  type WebhookRefusal,
+  type WebhookVerification,
+} from "./verifyWebhook";
 export {
   createDm3Message,
   createDm3Profile,
@@ -59,7 +68,13 @@ export { ensNameOfMailbox, mailboxOfEnsName } from "../../worker/src/protocol/br
 export { InvalidEmailAddressError } from "../../worker/src/protocol/bridge/errors";
 export { normalizeEmailAddress } from "../../worker/src/protocol/bridge/normalizeEmailAddress";
 export { nameWriteTypedData, signNameWrite, type NameWriteRequest } from "../../worker/src/protocol/nameWriteTypedData";
-export { signWebhookBody, WEBHOOK_DELIVERY_HEADER, WEBHOOK_SIGNATURE_HEADER } from "../../worker/src/protocol/webhookSignature";
+export {
+  signWebhook,
+  signWebhookBody,
+  WEBHOOK_DELIVERY_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+} from "../../worker/src/protocol/webhookSignature";
 export type {
   ApiKeyView,
   AuditItem,

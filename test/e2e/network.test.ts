@@ -252,7 +252,13 @@ async function startWebhook(): Promise<Omit<Webhook, "secret"> & { setSecret: (s
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString("utf8");
-    if (!(await verifyWebhook({ secret, body, signature: request.headers["x-dm3-signature"] as string }))) {
+    const check = await verifyWebhook({
+      secret,
+      body,
+      signature: request.headers["x-dm3-signature"] as string,
+      timestamp: request.headers["x-dm3-timestamp"] as string,
+    });
+    if (!check.valid) {
       response.writeHead(401).end();
       return;
     }

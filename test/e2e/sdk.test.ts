@@ -25,7 +25,7 @@ import {
   resolveDeliveryService,
   resolveDm3Profile,
   resolveRecord,
-  signWebhookBody,
+  signWebhook,
   verifyWebhook,
 } from "../../sdk/src/index";
 import { ensRegistryAbi } from "../../worker/src/abi";
@@ -186,20 +186,34 @@ describe("the SDK", () => {
     assert.equal(await resolveDm3Profile(ens(), "nobody.demo.eth"), undefined);
   });
 
-  it("verifyWebhook accepts the registry's signature and nothing else", async () => {
+  it("verifyWebhook accepts the registry's signature within the tolerance and nothing else, saying why", async () => {
     const body = JSON.stringify({ id: "1", recipient: "bob.acme.eth" });
-    const signature = `sha256=${await signWebhookBody("s3cret", body)}`;
-    assert.equal(await verifyWebhook({ secret: "s3cret", body, signature }), true);
-    for (const [secret, text, header] of [
-      ["other", body, signature],
-      ["s3cret", `${body} `, signature],
-      ["s3cret", body, signature.replace("sha256=", "sha1=")],
-      ["s3cret", body, `${signature.slice(0, -2)}00`],
-      ["s3cret", body, undefined],
-      ["s3cret", body, "sha256=zz"],
+    const nowMs = 1_764_835_200_000;
+    const timestamp = String(nowMs / 1000 - 10);
+    const signature = await signWebhook("s3cret", body, Number(timestamp));
+    assert.deepEqual(await verifyWebhook({ secret: "s3cret", body, signature, timestamp, nowMs }), { valid: true, timestampSeconds: Number(timestamp) });
+    for (const [secret, text, header, stamp, reason] of [
+      ["other", body, signature, timestamp, "bad_signature"],
+      ["s3cret", `${body} `, signature, timestamp, "bad_signature"],
+      // The timestamp is signed: moving it forward to pass the age check breaks the signature.
+      ["s3cret", body, signature, String(nowMs / 1000), "bad_signature"],
+      ["s3cret", body, signature.replace("sha256=", "sha1="), timestamp, "bad_signature"],
+      ["s3cret", body, `${signature.slice(0, -2)}00`, timestamp, "bad_signature"],
+      ["s3cret", body, undefined, timestamp, "bad_signature"],
+      ["s3cret", body, "sha256=zz", timestamp, "bad_signature"],
+      ["s3cret", body, signature, undefined, "missing_timestamp"],
+      ["s3cret", body, signature, "yesterday", "missing_timestamp"],
     ] as const) {
-      assert.equal(await verifyWebhook({ secret, body: text, signature: header }), false, `${secret} ${header}`);
+      const check = await verifyWebhook({ secret, body: text, signature: header, timestamp: stamp, nowMs });
+      assert.equal(check.valid === false && check.reason, reason, `${secret} ${header} ${stamp}`);
     }
+    // A captured delivery replayed after the tolerance (5 minutes by default) is refused, and says so.
+    const replayed = await verifyWebhook({ secret: "s3cret", body, signature, timestamp, nowMs: nowMs + 6 * 60_000 });
+    assert.equal(replayed.valid === false && replayed.reason, "too_old");
+    assert.match(replayed.valid === false ? replayed.message : "", /sent 370 s ago, more than the 300 s tolerated/);
+    assert.equal((await verifyWebhook({ secret: "s3cret", body, signature, timestamp, nowMs: nowMs + 6 * 60_000, toleranceSeconds: 600 })).valid, true);
+    const early = await verifyWebhook({ secret: "s3cret", body, signature, timestamp, nowMs: nowMs - 10 * 60_000 });
+    assert.equal(early.valid === false && early.reason, "from_the_future");
   });
 
   it("the worker's OpenAPI document (generated from its routes) passes Redocly's recommended rules with no error or warning", async () => {
@@ -234,10 +248,10 @@ describe("the SDK", () => {
         cwd: consumer,
         maxBuffer: 16 * 1024 * 1024,
       });
-      const script = `import { verifyWebhook, signWebhookBody, createRegistryClient, stringify } from "@dm3-registry/sdk";
-const signature = "sha256=" + (await signWebhookBody("k", "body"));
+      const script = `import { verifyWebhook, signWebhook, createRegistryClient, stringify } from "@dm3-registry/sdk";
+const signature = await signWebhook("k", "body", 1764835200);
 const client = createRegistryClient({ url: ${JSON.stringify(stack.info.gatewayUrl)} });
-console.log(JSON.stringify({ ok: await verifyWebhook({ secret: "k", body: "body", signature }), canonical: stringify({ b: 1, a: 2 }), health: (await client.health()).status }));`;
+console.log(JSON.stringify({ ok: (await verifyWebhook({ secret: "k", body: "body", signature, timestamp: "1764835200", nowMs: 1764835200000 })).valid, canonical: stringify({ b: 1, a: 2 }), health: (await client.health()).status }));`;
       await writeFile(path.join(consumer, "check.mjs"), script);
       const result = JSON.parse((await run("node", ["check.mjs"], { cwd: consumer })).stdout) as { ok: boolean; canonical: string; health: string };
       assert.deepEqual(result, { ok: true, canonical: '{"a":2,"b":1}', health: "ok" });

@@ -7,7 +7,7 @@ import { generateDm3Keys } from "../src/protocol/dm3/keys";
 import { signUserProfile } from "../src/protocol/dm3/profile";
 import { settingsOf } from "../src/settings/settingsOf";
 import { deliverDueWebhooks, type WebhookTransport, webhookBackoffMs } from "../src/relay/webhooks";
-import { signWebhookBody, WEBHOOK_DELIVERY_HEADER, WEBHOOK_SIGNATURE_HEADER } from "../src/protocol/webhookSignature";
+import { signWebhook, WEBHOOK_DELIVERY_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER } from "../src/protocol/webhookSignature";
 import { ADMIN_TOKEN, adminPut, alice, call, expectError, registerDomain } from "./fixtures";
 
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -89,7 +89,9 @@ describe("gateway mode", () => {
     const last = seen.at(-1)!;
     expect(last.url).toBe("http://127.0.0.1:9/dm3-inbox");
     const body = await last.text();
-    expect(last.headers.get(WEBHOOK_SIGNATURE_HEADER)).toBe(`sha256=${await signWebhookBody(secret, body)}`);
+    // The attempt signs its own time (the retry's, not the first attempt's).
+    expect(last.headers.get(WEBHOOK_TIMESTAMP_HEADER)).toBe(String(Math.floor((later + 2 * 3600 * 1000) / 1000)));
+    expect(last.headers.get(WEBHOOK_SIGNATURE_HEADER)).toBe(await signWebhook(secret, body, Math.floor((later + 2 * 3600 * 1000) / 1000)));
     expect(last.headers.get(WEBHOOK_DELIVERY_HEADER)).toBe((JSON.parse(body) as { id: string }).id);
     const delivered = JSON.parse(body) as { recipient: string; envelope: { metadata: { deliveryInformation: unknown }; postmark: string } };
     expect(delivered.recipient).toBe(RECIPIENT);

@@ -13,7 +13,7 @@ import {
   generateDm3Keys,
   openEnvelope,
   RegistryApiError,
-  signWebhookBody,
+  signWebhook,
   verifyDm3Message,
   verifyWebhook,
 } from "../../sdk/src/index";
@@ -50,8 +50,10 @@ describe("the SDK in workerd", () => {
 
   test("verifies webhooks and builds, opens and checks DM3 messages", async () => {
     const body = '{"id":"1"}';
-    expect(await verifyWebhook({ secret: "k", body, signature: `sha256=${await signWebhookBody("k", body)}` })).toBe(true);
-    expect(await verifyWebhook({ secret: "k", body: `${body} `, signature: `sha256=${await signWebhookBody("k", body)}` })).toBe(false);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = await signWebhook("k", body, Number(timestamp));
+    expect((await verifyWebhook({ secret: "k", body, signature, timestamp })).valid).toBe(true);
+    expect(await verifyWebhook({ secret: "k", body: `${body} `, signature, timestamp })).toMatchObject({ valid: false, reason: "bad_signature" });
     const sender = generateDm3Keys();
     const recipient = generateDm3Keys();
     const message = createDm3Message({ from: "a.sdk.eth", to: "b.sdk.eth", text: "in workerd", senderSigningKey: sender.signing.privateKey });

@@ -1,4 +1,4 @@
-import { signWebhookBody, WEBHOOK_DELIVERY_HEADER, WEBHOOK_SIGNATURE_HEADER } from "../protocol/webhookSignature";
+import { signWebhook, WEBHOOK_DELIVERY_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER } from "../protocol/webhookSignature";
 import type { Database } from "../db/client";
 import { webhookTargetProblem } from "../net/webhookTargetProblem";
 import { findDomainWebhook } from "../db/domains";
@@ -72,7 +72,7 @@ export async function deliverDueWebhooks(
       deferred++;
       continue;
     }
-    const error = await attempt(db, transport, row.domain, row.id, row.body);
+    const error = await attempt(db, transport, row, nowMs);
     if (error === undefined) {
       await deleteWebhookDelivery(db, row.id);
       delivered++;
@@ -85,7 +85,13 @@ export async function deliverDueWebhooks(
   return { delivered, failed, deferred };
 }
 
-async function attempt(db: Database, transport: WebhookTransport, domain: string, id: string, body: string): Promise<string | undefined> {
+async function attempt(
+  db: Database,
+  transport: WebhookTransport,
+  delivery: { domain: string; id: string; body: string },
+  nowMs: number,
+): Promise<string | undefined> {
+  const { domain, id, body } = delivery;
   const webhook = await findDomainWebhook(db, domain);
   if (!webhook) return "the domain has no webhook configured";
   // Checked again on every attempt: a URL stored before a policy change, or restored from a backup.
@@ -93,12 +99,15 @@ async function attempt(db: Database, transport: WebhookTransport, domain: string
   if (refused) return `not sent: the webhook points at ${refused}`;
   // Called unbound: workerd's fetch throws "Illegal invocation" with any other `this`.
   const send = transport.fetch;
+  const timestampSeconds = Math.floor(nowMs / 1000);
   try {
     const response = await send(webhook.url, {
       method: "POST",
       headers: {
         "Content-Type": "application/json",
-        [WEBHOOK_SIGNATURE_HEADER]: `sha256=${await signWebhookBody(webhook.secret, body)}`,
+        // Each attempt signs its own time: a receiver refuses a captured delivery replayed later.
+        [WEBHOOK_TIMESTAMP_HEADER]: String(timestampSeconds),
+        [WEBHOOK_SIGNATURE_HEADER]: await signWebhook(webhook.secret, body, timestampSeconds),
         [WEBHOOK_DELIVERY_HEADER]: id,
       },
       body,
