@@ -10,7 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createPublicClient, http } from "viem";
+import { createPublicClient, http, sha256, stringToBytes } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { decryptEnvelop } from "@dm3-org/dm3-lib-messaging";
@@ -33,7 +33,11 @@ import {
   resolveDeliveryService,
   sendDm3Message,
   type EnsReader,
+  readEnsText,
+  readProfileRecord,
+  stringify,
 } from "../../sdk/src/index";
+import { LinkResolver, validateSignedUserProfile } from "@dm3-org/dm3-lib-profile";
 import { DM3_PROFILE_TEXT_KEY } from "../../worker/src/protocol/dm3/profile";
 import { createOnChainDm3User, fundAccount, type OnChainDm3User, registerOnChainName, setOnChainText } from "../../scripts/stack/onChainName";
 import { findFreePort } from "../../scripts/stack/processes";
@@ -121,6 +125,59 @@ describe("recipients anywhere", () => {
     // dm3's own library opens what we stored, with the keys from the chain.
     const opened = (await decryptEnvelop(envelope as never, carol.keys.encryption)) as unknown as { message: { message: string } };
     assert.equal(opened.message.message, "hello from a gateway user to an on-chain name");
+  });
+
+  it("a recipient whose profile record is a dm3Hash URL (dm3's registry specification) receives here; a profile not matching its hash is refused at once", async () => {
+    const served = new Map<string, string>();
+    const server = createServer((request, response) => {
+      const body = served.get((request.url ?? "").split("?")[0] ?? "");
+      if (body === undefined) return void response.writeHead(404).end();
+      response.writeHead(200, { "Content-Type": "application/json" }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      /** A name fully on chain whose network.dm3.profile is a URL to `document`, with the dm3Hash of `hashed`. */
+      const urlUser = async (name: string, tamper: boolean) => {
+        const wallet = privateKeyToAccount(generatePrivateKey());
+        const { signedUserProfile, keys } = await createDm3Profile(wallet, { deliveryServices: [DS] });
+        const document = tamper
+          ? { ...signedUserProfile, profile: { ...signedUserProfile.profile, deliveryServices: [DS, "ds.evil.eth"] } }
+          : signedUserProfile;
+        served.set(`/profiles/${name}`, stringify(document));
+        const url = `${base}/profiles/${name}?dm3Hash=${sha256(stringToBytes(stringify(signedUserProfile)))}`;
+        await registerOnChainName({
+          rpcUrl: stack.info.rpcUrl,
+          ensRegistry: stack.info.ensRegistry,
+          textResolver: stack.info.textResolver,
+          name,
+          owner: wallet.address,
+          texts: { [DM3_PROFILE_TEXT_KEY]: url },
+        });
+        return { name, keys };
+      };
+      const erin = await urlUser("erin-url.eth", false);
+      // The record on chain resolves to the same profile with the SDK and with dm3-lib-profile's own resolver.
+      const record = await readEnsText(ens(), erin.name, DM3_PROFILE_TEXT_KEY);
+      const dm3Resolver = LinkResolver(async (uri: string) => (await fetch(uri)).json(), validateSignedUserProfile);
+      assert.deepEqual(await readProfileRecord(record), await dm3Resolver.resolveProfile(record));
+      const result = await send(erin.name, "to a profile behind a URL");
+      assert.deepEqual(result.acceptedBy, [DS]);
+      const inbox = await createDeliveryServiceSession({ url: stack.info.gatewayUrl, name: erin.name, signingKey: erin.keys.signing.privateKey });
+      const [envelope] = await inbox.pickUp();
+      const opened = (await decryptEnvelop(envelope as never, erin.keys.encryption)) as unknown as { message: { message: string } };
+      assert.equal(opened.message.message, "to a profile behind a URL");
+
+      const frank = await urlUser("frank-url.eth", true);
+      await assert.rejects(dm3Resolver.resolveProfile(await readEnsText(ens(), frank.name, DM3_PROFILE_TEXT_KEY)), /Profile hash check failed/);
+      const response = await submitDirectly(frank.name, frank.keys.encryption.publicKey);
+      assert.equal(response.status, 422);
+      const body = (await response.json()) as { code: string; message: string };
+      assert.equal(body.code, "profile_unreadable");
+      assert.match(body.message, /does not match its dm3Hash/);
+    } finally {
+      server.close();
+    }
   });
 
   it("refuses a name whose profile lists only other delivery services, and one whose profile its address did not sign", async () => {

@@ -7,6 +7,8 @@ import { InvalidInputError } from "../http/validate";
 import type { OutboundTransport } from "../net/OutboundTransport";
 import { type D1Bookmarks, formatD1Bookmarks, PRIMARY_DATABASE, parseD1Bookmarks } from "../protocol/d1Bookmarks";
 import type { EnsReader } from "../protocol/dm3/resolveDm3";
+import type { ProfileFetcher } from "../protocol/dm3/profileRecord";
+import { fetchOutsideJson } from "../net/fetchOutsideJson";
 import { createKeyVault } from "../bridge/keyVault";
 import { createEmailBridge } from "../bridge/email/createEmailBridge";
 import type { EmailBridge, EmailBridgeServices } from "../bridge/email/EmailBridgeServices";
@@ -109,7 +111,17 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
   const answerCache = caches.default;
   // Called unbound: workerd's fetch throws "Illegal invocation" with any other `this`.
   const send = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
-  const ens = () => ensReader(settings.chain());
+  // Profile records that point elsewhere are fetched under the same policy as webhooks (a stranger chose the URL).
+  const profiles: ProfileFetcher = {
+    fetchJson: (url) => fetchOutsideJson({ fetch: send, targets: settings.outboundTargets() }, url),
+    get ipfsGateway() {
+      return settings.ipfsGateway();
+    },
+  };
+  const ens = () => {
+    const reader = ensReader(settings.chain());
+    return reader && { ...reader, profiles };
+  };
   const ensCacheMs = () => settings.chain()?.cacheMs ?? 0;
   const domains = () => listServedDomains(db, clock.nowMs());
   const directory = createDm3Directory({

@@ -14,6 +14,8 @@ export const PROTOCOL_ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode
   unsupported_record: 400,
   dm3_crypto: 400,
   invalid_email_address: 400,
+  // A profile record pointing at something unreadable or not matching its hash: a permanent refusal.
+  profile_unreadable: 422,
   // A name with no (usable) resolver has no records: for a lookup of it, "not found".
   ens_no_resolver: 404,
   ens_resolver_not_extended: 404,

@@ -169,7 +169,8 @@ async function deliverTo(services: RelayServices, entry: OutboundEnvelope): Prom
     if (!profile) return refused("no network.dm3.deliveryService profile on ENS", false);
     url = profile.url;
   } catch (error) {
-    return refused(error instanceof Error ? error.message : String(error), false);
+    // ENS or the RPC down: retry; a profile record that cannot be read or does not match: refused for good.
+    return refused(error instanceof Error ? error.message : String(error), statusOfError(error) < 500);
   }
   const transport = services.webhooks();
   const problem = webhookTargetProblem(url, transport.targets);

@@ -93,6 +93,8 @@ export type Settings = {
   nameDatabases(): NameDatabases;
   /** `WEBHOOK_ALLOW_LOOPBACK`: where webhooks and other delivery services may point. */
   outboundTargets(): WebhookTargetPolicy;
+  /** `PROFILE_IPFS_GATEWAY`: where `ipfs://` profile records are fetched (undefined: such records are refused). */
+  ipfsGateway(): string | undefined;
   /** `RATE_LIMIT_IPV6_PREFIX_BITS` (default /64). */
   ipv6PrefixBits(): number;
   /** A `[[ratelimits]]` binding (a {@link ConfigError} when it is missing). */
@@ -176,6 +178,7 @@ function readSettings(env: Env): Settings {
     outboundTargets: once(() => ({
       allowLoopback: parseSwitch(variable("WEBHOOK_ALLOW_LOOPBACK"), "WEBHOOK_ALLOW_LOOPBACK", ["true", "false"], "false") === "true",
     })),
+    ipfsGateway: once(() => parseHttpUrl(variable("PROFILE_IPFS_GATEWAY"), "PROFILE_IPFS_GATEWAY")?.replace(/\/+$/, "")),
     ipv6PrefixBits: once(() => parseWholeNumber(variable("RATE_LIMIT_IPV6_PREFIX_BITS"), "RATE_LIMIT_IPV6_PREFIX_BITS", DEFAULT_IPV6_PREFIX_BITS, 1, 128)),
     rateLimiter(name) {
       const binding = bound[name] as RateLimit | undefined;

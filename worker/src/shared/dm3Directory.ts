@@ -8,6 +8,7 @@ import { verifySignedUserProfile } from "../protocol/dm3/profile";
 import type { DeliveryServiceProfile } from "../protocol/dm3/deliveryService";
 import { type EnsReader, readEnsAddress, resolveDeliveryService, resolveDm3Profile } from "../protocol/dm3/resolveDm3";
 import { EnsNoResolverError, EnsResolverNotExtendedError } from "../protocol/ens/errors";
+import { ProfileRecordError } from "../protocol/dm3/profileRecord";
 import { findDm3Profile } from "./findDm3Profile";
 import { createIsolateCache } from "./isolateCache";
 import { findServingDomain, type ServedDomain } from "./servedDomains";
@@ -74,6 +75,8 @@ export function createDm3Directory(context: Dm3DirectoryContext): Dm3Directory {
     return cache.read(`${kind}|${ens.registry ?? ""}|${name}`, context.cacheMs, context.nowMs(), () =>
       read(ens).catch((error: unknown) => {
         if (meansNoRecord(error)) return undefined;
+        // The record is there but points at something unreadable or not matching: an answer, not an outage.
+        if (error instanceof ProfileRecordError) throw error;
         throw new ChainUnavailableError(name, error);
       }),
     );

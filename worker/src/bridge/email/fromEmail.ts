@@ -1,6 +1,7 @@
 import PostalMime, { type Email } from "postal-mime";
 import { normalize } from "viem/ens";
 import { findThreadByMail, rememberThreads } from "../../db/bridgeThreads";
+import { readStreamAtMost } from "../../net/readStreamAtMost";
 import { findBridgeUser } from "../../db/bridgeUsers";
 import { emailBridgeName } from "../../protocol/bridge/emailBridgeName";
 import { ensNameOfMailbox } from "../../protocol/bridge/ensMailbox";
@@ -123,25 +124,8 @@ async function acceptMail(services: EmailBridgeServices, mail: InboundMail): Pro
 
 /** Reads at most `limit` bytes of the raw mail and parses it under the parser's limits. */
 async function parseMail(raw: ReadableStream<Uint8Array>, limit: number): Promise<Email> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = raw.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new MailRefused(`mail larger than ${limit} bytes is not taken`);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readStreamAtMost(raw, limit);
+  if (!bytes) throw new MailRefused(`mail larger than ${limit} bytes is not taken`);
   try {
     return await PostalMime.parse(bytes, PARSER_LIMITS);
   } catch (error) {

@@ -1,7 +1,8 @@
 import { type Address, getAddress, type PublicClient, zeroAddress } from "viem";
 import { normalize } from "viem/ens";
 import { DM3_DELIVERY_SERVICE_TEXT_KEY, type DeliveryServiceProfile } from "./deliveryService";
-import { DM3_PROFILE_RECORD_PREFIX, DM3_PROFILE_TEXT_KEY, decodeProfileRecord, type SignedUserProfile } from "./profile";
+import { DM3_PROFILE_TEXT_KEY, type SignedUserProfile } from "./profile";
+import { type ProfileFetcher, readProfileRecord } from "./profileRecord";
 import { type EnsCallClient, resolveRecord } from "../ens/resolveRecord";
 
 /**
@@ -12,6 +13,8 @@ export type EnsReader = {
   /** A viem public client; a smaller client with `readContract`, `call`, `getBalance` and `getTransactionCount` works with a `registry`. */
   client: EnsCallClient & Pick<PublicClient, "getBalance" | "getTransactionCount"> & Partial<Pick<PublicClient, "getEnsText" | "getEnsAddress">>;
   registry?: Address;
+  /** How profile records that are URLs (`dm3Hash`) or `ipfs://` are fetched (default: `fetch`, no IPFS gateway). */
+  profiles?: ProfileFetcher;
 };
 
 /** The client's UniversalResolver lookups, for readers without a registry to walk. */
@@ -41,22 +44,23 @@ export type ResolvedDeliveryService = { name: string; profile: DeliveryServicePr
 /** A DM3 user as senders see them: the signed profile and every delivery service it lists. */
 export type ResolvedDm3User = { name: string; signedProfile: SignedUserProfile; deliveryServices: ResolvedDeliveryService[] };
 
-/** The signed DM3 profile of any ENS name (`network.dm3.profile`), or undefined when it has none. */
+/**
+ * The signed DM3 profile of any ENS name (`network.dm3.profile`, in any form dm3 allows: data, a
+ * `dm3Hash` URL, IPFS), or undefined when it has none; {@link ProfileRecordError} when it points
+ * at something that cannot be read or does not match.
+ */
 export async function resolveDm3Profile(ens: EnsReader, name: string): Promise<SignedUserProfile | undefined> {
-  return decodeProfileRecord(await readEnsText(ens, name, DM3_PROFILE_TEXT_KEY));
+  const json = (await readProfileRecord(await readEnsText(ens, name, DM3_PROFILE_TEXT_KEY), ens.profiles)) as Partial<SignedUserProfile> | undefined;
+  return typeof json?.profile === "object" && json.profile !== null && typeof json.signature === "string" ? (json as SignedUserProfile) : undefined;
 }
 
-/** A delivery service's profile (`network.dm3.deliveryService` of its name), or undefined. */
+/** A delivery service's profile (`network.dm3.deliveryService` of its name, in any form dm3 allows), or undefined. */
 export async function resolveDeliveryService(ens: EnsReader, name: string): Promise<DeliveryServiceProfile | undefined> {
-  const text = await readEnsText(ens, name, DM3_DELIVERY_SERVICE_TEXT_KEY);
-  if (!text.startsWith(DM3_PROFILE_RECORD_PREFIX)) return undefined;
-  try {
-    const profile = JSON.parse(text.slice(DM3_PROFILE_RECORD_PREFIX.length)) as Partial<DeliveryServiceProfile>;
-    if (typeof profile.url !== "string" || typeof profile.publicEncryptionKey !== "string" || typeof profile.publicSigningKey !== "string") return undefined;
-    return profile as DeliveryServiceProfile;
-  } catch {
-    return undefined;
-  }
+  const profile = (await readProfileRecord(await readEnsText(ens, name, DM3_DELIVERY_SERVICE_TEXT_KEY), ens.profiles)) as
+    | Partial<DeliveryServiceProfile>
+    | undefined;
+  if (typeof profile?.url !== "string" || typeof profile.publicEncryptionKey !== "string" || typeof profile.publicSigningKey !== "string") return undefined;
+  return profile as DeliveryServiceProfile;
 }
 
 /**
