@@ -9,6 +9,23 @@ export async function insertMessage(db: Database, row: MessageRow): Promise<void
   await db.insert(messages).values(row);
 }
 
+/**
+ * Stores one envelope unless its recipient already holds `quota.messages` envelopes or
+ * `quota.bytes` bytes of them (one statement: racing submits cannot both take the last place);
+ * whether it was stored.
+ */
+export async function insertMessageWithinQuota(db: Database, row: MessageRow, quota: { messages: number; bytes: number }): Promise<boolean> {
+  const held = sql`(SELECT count(*) AS n, coalesce(sum(length(${messages.envelope})), 0) AS bytes FROM ${messages} WHERE ${messages.recipient} = ${row.recipient})`;
+  const stored = await db
+    .insert(messages)
+    .select(
+      sql`SELECT ${row.id}, ${row.recipient}, ${row.sender}, ${row.messageHash}, ${row.envelope}, ${row.receivedAtMs}, ${row.expiresAtMs}
+          FROM ${held} AS held WHERE held.n < ${quota.messages} AND held.bytes + ${row.envelope.length} <= ${quota.bytes}`,
+    )
+    .returning({ id: messages.id });
+  return stored.length === 1;
+}
+
 /** The recipient's cached envelopes, newest first (at most `limit`). */
 export function listIncomingMessages(db: Database, recipient: string, limit: number): Promise<MessageRow[]> {
   return db.select().from(messages).where(eq(messages.recipient, recipient)).orderBy(desc(messages.receivedAtMs), desc(messages.id)).limit(limit).all();

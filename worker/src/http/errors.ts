@@ -63,6 +63,8 @@ const JSON_RPC_CODES: Readonly<Record<string, number>> = {
   payload_too_large: -32011,
   invalid_json: -32700,
   method_not_supported: -32601,
+  // dm3's "Limit exceeded".
+  recipient_quota_exceeded: -32005,
 };
 
 declare module "hono" {

@@ -124,3 +124,15 @@ export class MailNotSentError extends AppError {
     super("The confirmation mail could not be sent; ask for a new code", { metaMessages: [cause instanceof Error ? cause.message : String(cause)] });
   }
 }
+
+/** A name served elsewhere holds as many messages (or bytes) here as this relay keeps for such names. */
+export class RecipientQuotaExceededError extends AppError {
+  override readonly name = "RecipientQuotaExceededError";
+  readonly code = "recipient_quota_exceeded";
+  readonly status = 429;
+  constructor(recipient: string, quota: { messages: number; bytes: number }) {
+    super(
+      `${recipient} holds the most messages this relay keeps for a name it does not serve (${quota.messages} messages, ${quota.bytes} bytes) until it picks them up; try again later`,
+    );
+  }
+}

@@ -2,7 +2,7 @@ import { hashMessage, sha256, stringToBytes } from "viem";
 import type * as z from "zod/mini";
 import { normalize } from "viem/ens";
 import type { RelayServices } from "./RelayServices";
-import { insertMessage } from "../db/messages";
+import { insertMessage, insertMessageWithinQuota } from "../db/messages";
 import { decryptAsymmetricAsync, encryptAsymmetricToStringAsync, parseEncryptedPayload, signDetachedAsync } from "../protocol/dm3/asymmetric";
 import { checkSchema } from "../protocol/checkSchema";
 import { parseBoundedJson } from "../protocol/dm3/jsonDepth";
@@ -12,8 +12,10 @@ import { enforceSpamRules } from "./spamFilter";
 import { enqueueWebhookDelivery } from "./webhooks";
 import type { RelaySettings } from "../settings/relaySettings";
 import { DeliveryInformationSchema, EncryptionEnvelopeSchema, envelopeMessageHash } from "../protocol/dm3/envelope";
-import { InvalidEnvelopeError, MessageTooLargeError, UnknownRecipientError } from "./errors";
+import { InvalidEnvelopeError, MessageTooLargeError, RecipientQuotaExceededError, UnknownRecipientError } from "./errors";
 import type { NewMessageNotice } from "./notifications";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** What the delivery service adds to every envelope it accepts (encrypted for the recipient). */
 export type Postmark = { messageHash: string; incommingTimestamp: number; signature: string };
@@ -63,15 +65,22 @@ export async function submitMessage(
     return { id: await enqueueWebhookDelivery(context.db, { domain: gateway.name, recipient, envelope: stored }, context.nowMs), forwarded: true };
   }
   const id = crypto.randomUUID();
-  await insertMessage(context.db, {
+  const ttlMs = contact.servedHere ? context.relay.messageTtlMs : context.relay.foreign.messageTtlDays * DAY_MS;
+  const row = {
     id,
     recipient,
     sender: deliveryInformation.from,
     messageHash,
     envelope: JSON.stringify(stored),
     receivedAtMs: context.nowMs,
-    expiresAtMs: context.relay.messageTtlMs > 0 ? context.nowMs + context.relay.messageTtlMs : null,
-  });
+    expiresAtMs: ttlMs > 0 ? context.nowMs + ttlMs : null,
+  };
+  if (contact.servedHere) await insertMessage(context.db, row);
+  else {
+    // Names served elsewhere: storage stays bounded whoever lists this relay.
+    const quota = { messages: context.relay.foreign.quotaMessages, bytes: context.relay.foreign.quotaBytes };
+    if (!(await insertMessageWithinQuota(context.db, row, quota))) throw new RecipientQuotaExceededError(recipient, quota);
+  }
   return { id, forwarded: false, notice: { recipient, sender: deliveryInformation.from, signingKey: profile.profile.publicSigningKey } };
 }
 

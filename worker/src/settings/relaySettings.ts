@@ -11,6 +11,11 @@ export type RelaySettings = {
   dsUrl: string;
   signing: { publicKey: string; privateKey: string };
   encryption: { publicKey: string; privateKey: string };
+  /**
+   * Names served elsewhere that list this relay (anyone can): their messages are kept this long
+   * (`FOREIGN_MESSAGE_TTL_DAYS`, at least dm3's 30) and each holds at most so many (`FOREIGN_QUOTA_*`).
+   */
+  foreign: { messageTtlDays: number; quotaMessages: number; quotaBytes: number };
   /** Unacknowledged messages are kept this long (`MESSAGE_TTL_DAYS`; 0 = until acknowledged). */
   messageTtlDays: number;
   messageTtlMs: number;
@@ -25,6 +30,8 @@ const JWT_KEY_LABEL = "dm3 relay session tokens v1";
 const DEFAULT_SIZE_LIMIT_BYTES = 100_000;
 const DEFAULT_OUTBOUND_MAX_AGE_SECONDS = 3 * 24 * 60 * 60;
 const DAY_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_FOREIGN_QUOTA_MESSAGES = 1_000;
+const DEFAULT_FOREIGN_QUOTA_BYTES = 20 * 1024 * 1024;
 /** dm3's delivery-service specification: a message TTL, when there is one, is at least 30 days. */
 export const DM3_MIN_MESSAGE_TTL_DAYS = 30;
 
@@ -35,6 +42,9 @@ export type RelaySettingsInput = {
   signingKey: string;
   encryptionKey: string;
   messageTtlDays: string;
+  foreignMessageTtlDays: string;
+  foreignQuotaMessages: string;
+  foreignQuotaBytes: string;
   sizeLimitBytes: string;
   outboundMaxAgeSeconds: string;
 };
@@ -61,6 +71,11 @@ export function parseRelaySettings(input: RelaySettingsInput): RelaySettings {
     encryption: { publicKey: toBase64(x25519.getPublicKey(encryptionSecret)), privateKey: toBase64(encryptionSecret) },
     messageTtlDays,
     messageTtlMs: messageTtlDays * DAY_MS,
+    foreign: {
+      messageTtlDays: parseWholeNumber(input.foreignMessageTtlDays, "FOREIGN_MESSAGE_TTL_DAYS", DM3_MIN_MESSAGE_TTL_DAYS, DM3_MIN_MESSAGE_TTL_DAYS),
+      quotaMessages: parseWholeNumber(input.foreignQuotaMessages, "FOREIGN_QUOTA_MESSAGES", DEFAULT_FOREIGN_QUOTA_MESSAGES, 1),
+      quotaBytes: parseWholeNumber(input.foreignQuotaBytes, "FOREIGN_QUOTA_BYTES", DEFAULT_FOREIGN_QUOTA_BYTES, 1),
+    },
     sizeLimitBytes: parseWholeNumber(input.sizeLimitBytes, "MESSAGE_SIZE_LIMIT_BYTES", DEFAULT_SIZE_LIMIT_BYTES, 1),
     outboundMaxAgeSeconds: parseWholeNumber(input.outboundMaxAgeSeconds, "OUTBOUND_MAX_AGE_SECONDS", DEFAULT_OUTBOUND_MAX_AGE_SECONDS, 1),
     jwtSecret: toBase64(sha256(new Uint8Array([...new TextEncoder().encode(JWT_KEY_LABEL), ...signingSecret]))),
