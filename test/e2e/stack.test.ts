@@ -293,12 +293,16 @@ describe("relay: a message from dm3's libraries to a registered name, through th
 describe("relay gateway mode: envelopes POSTed to the service's webhook", () => {
   it("delivers a dm3-lib-messaging envelope to a real HTTP webhook with a valid HMAC signature", async () => {
     const { adminToken } = await ensureDevSecrets();
-    const received: { body: string; signature: string | undefined }[] = [];
+    const received: { body: string; signature: string | undefined; timestamp: string | undefined }[] = [];
     const server = createServer((request, response) => {
       let body = "";
       request.on("data", (chunk: Buffer) => (body += chunk.toString()));
       request.on("end", () => {
-        received.push({ body, signature: request.headers["x-dm3-signature"] as string | undefined });
+        received.push({
+          body,
+          signature: request.headers["x-dm3-signature"] as string | undefined,
+          timestamp: request.headers["x-dm3-timestamp"] as string | undefined,
+        });
         response.writeHead(204).end();
       });
     });
@@ -330,7 +334,10 @@ describe("relay gateway mode: envelopes POSTed to the service's webhook", () => 
       for (let waited = 0; received.length === 0 && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(received.length, 1, "the webhook got the envelope");
       const [delivery] = received;
-      const expected = createHmac("sha256", webhook.secret).update(delivery!.body).digest("hex");
+      // HMAC-SHA256 over "<timestamp>.<body>", computed here with Node's own crypto; the attempt's time is now.
+      const timestamp = Number(delivery!.timestamp);
+      assert.ok(Math.abs(timestamp - Date.now() / 1000) < 60, `X-DM3-Timestamp ${delivery!.timestamp} is this attempt's time`);
+      const expected = createHmac("sha256", webhook.secret).update(`${delivery!.timestamp}.${delivery!.body}`).digest("hex");
       assert.equal(delivery!.signature, `sha256=${expected}`);
       const body = JSON.parse(delivery!.body) as { recipient: string; envelope: { message: string; postmark: string } };
       assert.equal(body.recipient, "carol.service.eth");
