@@ -49,7 +49,7 @@ export {
 export { findResolver, resolveRecord, resolveRecords, type RecordRequest } from "../../worker/src/protocol/ens/resolveRecord";
 // The protocol core the worker itself runs on.
 export { buildEnvelope, type Dm3Envelope } from "../../worker/src/protocol/dm3/buildEnvelope";
-export { SubmitRefusedError, submitEnvelope } from "../../worker/src/protocol/dm3/submitEnvelope";
+export { requestProfileExtension, SubmitRefusedError, submitEnvelope } from "../../worker/src/protocol/dm3/submitEnvelope";
 export { decryptAsymmetric, encryptAsymmetric, signDetached, verifyDetached } from "../../worker/src/protocol/dm3/asymmetric";
 export { generateDm3Keys } from "../../worker/src/protocol/dm3/keys";
 export {

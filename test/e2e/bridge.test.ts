@@ -32,6 +32,8 @@ import {
   readEnsAddress,
   resolveDm3User,
   sendDm3Message,
+  signDetached,
+  stringify,
 } from "../../sdk/src/index";
 import { binPath, projectRoot } from "../../scripts/lib/paths";
 import { ensureDevSecrets } from "../../scripts/stack/devVars";
@@ -185,6 +187,18 @@ describe("email bridge (wrangler dev's Email Routing and Email Service)", () => 
       listed?.attachments?.map(({ filename, contentType, size }) => ({ filename, contentType, size })),
       [{ filename: "note.asc", contentType: "application/pgp-encrypted", size: Buffer.byteLength(armored) }],
     );
+  });
+
+  it("the SDK asks the bridge's profile extension first: an EDIT is never sent to an email user", async () => {
+    const before = (await mailsTo(NORMALIZED)).length;
+    const senderSigningKey = alice().dm3.signing.privateKey;
+    const unsigned = {
+      message: "edited",
+      metadata: { type: "EDIT", to: erin.alias, from: alice().name, timestamp: Date.now(), referenceMessageHash: aliceMessageHash },
+    };
+    const edit = { ...unsigned, signature: signDetached(senderSigningKey, stringify(unsigned)) };
+    await assert.rejects(sendDm3Message({ ens: ens(), message: edit, senderSigningKey }), /does not take EDIT messages there \(dm3_getProfileExtension\)/);
+    assert.equal((await mailsTo(NORMALIZED)).length, before);
   });
 
   it("a message not signed by the sender's profile is refused, and nothing is mailed", async () => {

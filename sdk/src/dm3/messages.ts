@@ -4,7 +4,7 @@ import { generateDm3Keys } from "../../../worker/src/protocol/dm3/keys";
 import { type SignedUserProfile, signUserProfile } from "../../../worker/src/protocol/dm3/profile";
 import type { Dm3Message } from "../../../worker/src/protocol/dm3/message";
 import { type EnsReader, resolveDm3User } from "../../../worker/src/protocol/dm3/resolveDm3";
-import { submitEnvelope } from "../../../worker/src/protocol/dm3/submitEnvelope";
+import { requestProfileExtension, submitEnvelope } from "../../../worker/src/protocol/dm3/submitEnvelope";
 
 /** A user's DM3 key pairs (base64; signing = Ed25519 seed ‖ public key, encryption = X25519). */
 export type Dm3Keys = ReturnType<typeof generateDm3Keys>;
@@ -92,9 +92,10 @@ export async function prepareOutboundMessage(options: { ens: EnsReader; message:
 }
 
 /**
- * Sends `message` the way dm3's clients do: {@link prepareDm3Message}, then POSTs every envelope
- * in parallel to its delivery service's `{url}/rpc` (`dm3_submitMessage`); succeeds when one
- * accepts. Throws {@link Dm3SendError} when none does.
+ * Sends `message` the way dm3's clients do: {@link prepareDm3Message}, then, for every delivery
+ * service in parallel, asks `dm3_getProfileExtension` whether the recipient takes this message type
+ * there (a service that does not say is trusted) and POSTs the envelope to `{url}/rpc`
+ * (`dm3_submitMessage`); succeeds when one accepts. Throws {@link Dm3SendError} when none does.
  */
 export async function sendDm3Message(options: {
   ens: EnsReader;
@@ -108,6 +109,15 @@ export async function sendDm3Message(options: {
     prepared.envelopes.map(
       async ({ deliveryService, url, envelope }): Promise<{ accepted: true; name: string } | { accepted: false; refusal: DeliveryRefusal }> => {
         try {
+          // dm3's specification: a sender MUST NOT send a message type the recipient's side does not take.
+          const extension = await requestProfileExtension({ url, name: prepared.to, ...(options.fetch && { fetch: options.fetch }) });
+          const type = options.message.metadata.type;
+          if (extension && !extension.supportedMessageTypes.includes(type)) {
+            return {
+              accepted: false,
+              refusal: { deliveryService, url, error: `${prepared.to} does not take ${type} messages there (dm3_getProfileExtension)` },
+            };
+          }
           await submitEnvelope({ url, envelope, ...(options.headers && { headers: options.headers }), ...(options.fetch && { fetch: options.fetch }) });
           return { accepted: true, name: deliveryService };
         } catch (error) {

@@ -1,4 +1,5 @@
 import type { Dm3Envelope } from "./buildEnvelope";
+import type { ProfileExtension } from "./profileExtension";
 
 /** The delivery service refused an envelope (its JSON-RPC answer), or could not be reached (`status` undefined). */
 export class SubmitRefusedError extends Error {
@@ -87,4 +88,33 @@ function jsonRpcError(body: string): { code?: number; message?: string } | undef
     // Not JSON: the status alone tells.
   }
   return undefined;
+}
+
+/**
+ * Asks a delivery service (`{url}/rpc`, `dm3_getProfileExtension`) what its recipient `name` takes,
+ * as dm3's specification has a sender do before writing; undefined when the service does not say
+ * (no such method, no such user there, unreachable) — the sender then proceeds with the defaults.
+ */
+export async function requestProfileExtension(options: {
+  url: string;
+  name: string;
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+}): Promise<ProfileExtension | undefined> {
+  const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  try {
+    const response = await send(`${options.url.replace(/\/$/, "")}/rpc`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_getProfileExtension", params: [options.name], id: 1 }),
+      redirect: "manual",
+      ...(options.signal && { signal: options.signal }),
+    });
+    if (!response.ok) return undefined;
+    const answer = JSON.parse(await readCapped(response, MAX_ANSWER_BYTES)) as { result?: unknown };
+    const extension = typeof answer.result === "string" ? (JSON.parse(answer.result) as Partial<ProfileExtension>) : undefined;
+    return extension && Array.isArray(extension.supportedMessageTypes) ? (extension as ProfileExtension) : undefined;
+  } catch {
+    return undefined;
+  }
 }
