@@ -29,6 +29,7 @@ import { createDm3Directory, type Dm3Directory } from "../shared/dm3Directory";
 import type { RelayWork } from "../shared/relayWork";
 import { forgetServedDomains, listServedDomains, type ServedDomain } from "../shared/servedDomains";
 import { ConfigError } from "../settings/ConfigError";
+import { once } from "../settings/once";
 import type { RelaySettings } from "../settings/relaySettings";
 import { type ChainSettings, type NotificationSettings, type Settings, settingsOf } from "../settings/settingsOf";
 
@@ -187,15 +188,6 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
     },
   };
   return services satisfies RelayServices;
-}
-
-/** Memoizes `make` for one request or cron run. */
-function once<Value>(make: () => Value): () => Value {
-  let made: { value: Value } | undefined;
-  return () => {
-    made ??= { value: make() };
-    return made.value;
-  };
 }
 
 /**

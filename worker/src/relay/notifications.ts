@@ -8,9 +8,8 @@ import {
   savePendingSubscription,
   spendCodeAttempt,
 } from "../db/notificationSubscriptions";
-import { recordConfirmationMail } from "../db/confirmationMails";
 import { signWebhookBody } from "../protocol/webhookSignature";
-import { addressKey, newConfirmationCode, timingSafeEqualText } from "../shared/confirmationCode";
+import { allowConfirmationMail, CONFIRMATION_MAILS_PER_ADDRESS, newConfirmationCode, timingSafeEqualText } from "../shared/confirmationCode";
 import type { NotificationSettings } from "../settings/settingsOf";
 import type { NotificationView } from "./apiTypes";
 import { ConfirmationLimitError, InvalidConfirmationCodeError, MailNotSentError, NotificationsOffError } from "./errors";
@@ -20,9 +19,6 @@ import type { RelayServices } from "./RelayServices";
 export const CODE_TTL_MS = 10 * 60 * 1000;
 /** At most one code per name per this long (a client IP and an address are also rate-limited). */
 export const RESEND_AFTER_MS = 60 * 1000;
-/** Codes one address gets at most per {@link CODES_PER_ADDRESS_WINDOW_MS}, whatever names and clients ask. */
-export const MAX_CODES_PER_ADDRESS = 5;
-export const CODES_PER_ADDRESS_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Wrong codes tried before the pending one stops working (ask for a new one). */
 export const MAX_CODE_ATTEMPTS = 5;
 const MAX_SENDER_LENGTH = 255;
@@ -50,9 +46,9 @@ export async function requestNotificationEmail(services: NotificationServices, n
   const saved = await savePendingSubscription(services.db, { name, ownerKey, email, codeHash: codeHash(name, code), nowMs, codeExpiresAtMs }, RESEND_AFTER_MS);
   if (!saved) throw new ConfirmationLimitError(`A code for ${name} went out less than a minute ago; wait for it, or retry in a minute`);
   // An address that never asked gets only a few codes a day, however many names and clients ask for it.
-  if (!(await recordConfirmationMail(services.db, addressKey(email), nowMs, CODES_PER_ADDRESS_WINDOW_MS, MAX_CODES_PER_ADDRESS))) {
+  if (!(await allowConfirmationMail(services.db, email, nowMs))) {
     await deleteSubscription(services.db, name, email);
-    throw new ConfirmationLimitError(`This address got ${MAX_CODES_PER_ADDRESS} codes in the last 24 hours; no more are sent to it today`);
+    throw new ConfirmationLimitError(`This address got ${CONFIRMATION_MAILS_PER_ADDRESS} codes in the last 24 hours; no more are sent to it today`);
   }
   try {
     await settings.mailer.send({

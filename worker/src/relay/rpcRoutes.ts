@@ -63,7 +63,7 @@ export const rpcRoutes = new Hono()
             jsonrpc: "2.0",
             id: call.id ?? null,
             // What the relay guarantees to every recipient: names served elsewhere get the foreign TTL.
-            result: stringify({ messageTTL: guaranteedTtlDays(config), sizeLimit: config.sizeLimitBytes }),
+            result: stringify({ messageTTL: config.guaranteedMessageTtlDays, sizeLimit: config.sizeLimitBytes }),
           });
         case "dm3_getProfileExtension":
           // As dm3's delivery service answers it: the extension as a JSON string.
@@ -74,9 +74,3 @@ export const rpcRoutes = new Hono()
     },
   )
   .onError(onJsonRpcError);
-
-/** The shortest time any message is kept (days; 0 = until acknowledged): the served names' TTL, or the foreign names' when shorter. */
-function guaranteedTtlDays(relay: { messageTtlDays: number; foreign: { messageTtlDays: number } }): number {
-  const { messageTtlDays, foreign } = relay;
-  return messageTtlDays === 0 ? foreign.messageTtlDays : Math.min(messageTtlDays, foreign.messageTtlDays);
-}

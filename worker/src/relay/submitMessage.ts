@@ -15,8 +15,6 @@ import { DeliveryInformationSchema, EncryptionEnvelopeSchema, envelopeMessageHas
 import { InvalidEnvelopeError, MessageTooLargeError, RecipientQuotaExceededError, UnknownRecipientError } from "./errors";
 import type { NewMessageNotice } from "./notifications";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 /** What the delivery service adds to every envelope it accepts (encrypted for the recipient). */
 export type Postmark = { messageHash: string; incommingTimestamp: number; signature: string };
 
@@ -65,7 +63,7 @@ export async function submitMessage(
     return { id: await enqueueWebhookDelivery(context.db, { domain: gateway.name, recipient, envelope: stored }, context.nowMs), forwarded: true };
   }
   const id = crypto.randomUUID();
-  const ttlMs = contact.servedHere ? context.relay.messageTtlMs : context.relay.foreign.messageTtlDays * DAY_MS;
+  const ttlMs = contact.servedHere ? context.relay.messageTtlMs : context.relay.foreign.messageTtlMs;
   const row = {
     id,
     recipient,

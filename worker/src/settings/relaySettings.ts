@@ -15,7 +15,9 @@ export type RelaySettings = {
    * Names served elsewhere that list this relay (anyone can): their messages are kept this long
    * (`FOREIGN_MESSAGE_TTL_DAYS`, at least dm3's 30) and each holds at most so many (`FOREIGN_QUOTA_*`).
    */
-  foreign: { messageTtlDays: number; quotaMessages: number; quotaBytes: number };
+  foreign: { messageTtlDays: number; messageTtlMs: number; quotaMessages: number; quotaBytes: number };
+  /** What every recipient is guaranteed (days; 0 = until acknowledged): the shorter of the two TTLs. */
+  guaranteedMessageTtlDays: number;
   /** Unacknowledged messages are kept this long (`MESSAGE_TTL_DAYS`; 0 = until acknowledged). */
   messageTtlDays: number;
   messageTtlMs: number;
@@ -52,6 +54,7 @@ export type RelaySettingsInput = {
 /** Parses the relay settings; a missing or malformed DS key is a {@link ConfigError}. */
 export function parseRelaySettings(input: RelaySettingsInput): RelaySettings {
   const messageTtlDays = parseWholeNumber(input.messageTtlDays, "MESSAGE_TTL_DAYS", 0, 0);
+  const foreignTtlDays = parseWholeNumber(input.foreignMessageTtlDays, "FOREIGN_MESSAGE_TTL_DAYS", DM3_MIN_MESSAGE_TTL_DAYS, DM3_MIN_MESSAGE_TTL_DAYS);
   if (messageTtlDays > 0 && messageTtlDays < DM3_MIN_MESSAGE_TTL_DAYS) {
     throw new ConfigError(`MESSAGE_TTL_DAYS must be 0 (keep until acknowledged) or at least ${DM3_MIN_MESSAGE_TTL_DAYS}: dm3's minimum for a delivery service`);
   }
@@ -72,10 +75,12 @@ export function parseRelaySettings(input: RelaySettingsInput): RelaySettings {
     messageTtlDays,
     messageTtlMs: messageTtlDays * DAY_MS,
     foreign: {
-      messageTtlDays: parseWholeNumber(input.foreignMessageTtlDays, "FOREIGN_MESSAGE_TTL_DAYS", DM3_MIN_MESSAGE_TTL_DAYS, DM3_MIN_MESSAGE_TTL_DAYS),
+      messageTtlDays: foreignTtlDays,
+      messageTtlMs: foreignTtlDays * DAY_MS,
       quotaMessages: parseWholeNumber(input.foreignQuotaMessages, "FOREIGN_QUOTA_MESSAGES", DEFAULT_FOREIGN_QUOTA_MESSAGES, 1),
       quotaBytes: parseWholeNumber(input.foreignQuotaBytes, "FOREIGN_QUOTA_BYTES", DEFAULT_FOREIGN_QUOTA_BYTES, 1),
     },
+    guaranteedMessageTtlDays: messageTtlDays === 0 ? foreignTtlDays : Math.min(messageTtlDays, foreignTtlDays),
     sizeLimitBytes: parseWholeNumber(input.sizeLimitBytes, "MESSAGE_SIZE_LIMIT_BYTES", DEFAULT_SIZE_LIMIT_BYTES, 1),
     outboundMaxAgeSeconds: parseWholeNumber(input.outboundMaxAgeSeconds, "OUTBOUND_MAX_AGE_SECONDS", DEFAULT_OUTBOUND_MAX_AGE_SECONDS, 1),
     jwtSecret: toBase64(sha256(new Uint8Array([...new TextEncoder().encode(JWT_KEY_LABEL), ...signingSecret]))),

@@ -5,6 +5,7 @@ import type { WebhookTargetPolicy } from "../net/webhookTargetProblem";
 import { PRIMARY_DATABASE } from "../protocol/d1Bookmarks";
 import type { RelayWork } from "../shared/relayWork";
 import { ConfigError } from "./ConfigError";
+import { once } from "./once";
 import { type EmailBridgeSettings, parseEmailBridgeSettings } from "./emailBridgeSettings";
 import { parseRelaySettings, type RelaySettings } from "./relaySettings";
 import { parseWholeNumber } from "./parseWholeNumber";
@@ -130,15 +131,6 @@ export function settingsOf(env: Env): Settings {
     settingsByEnv.set(env, settings);
   }
   return settings;
-}
-
-/** Memoizes a section's first successful parse (a failure is thrown again on every use). */
-function once<Value>(parse: () => Value): () => Value {
-  let parsed: { value: Value } | undefined;
-  return () => {
-    parsed ??= { value: parse() };
-    return parsed.value;
-  };
 }
 
 function readSettings(env: Env): Settings {

@@ -1,4 +1,10 @@
 import { sha256, stringToBytes } from "viem";
+import type { Database } from "../db/client";
+import { recordConfirmationMail } from "../db/confirmationMails";
+
+/** Confirmation mails one address gets at most per {@link CONFIRMATION_MAILS_WINDOW_MS}, whatever names, features and clients ask. */
+export const CONFIRMATION_MAILS_PER_ADDRESS = 5;
+export const CONFIRMATION_MAILS_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 const CODE_DIGITS = 6;
 
@@ -21,4 +27,12 @@ export function timingSafeEqualText(a: string, b: string): boolean {
   let difference = 0;
   for (let index = 0; index < a.length; index++) difference |= a.charCodeAt(index) ^ b.charCodeAt(index);
   return difference === 0;
+}
+
+/**
+ * Notes one confirmation mail to `email` in the shared ledger, unless the address got
+ * {@link CONFIRMATION_MAILS_PER_ADDRESS} within the window already (then false, nothing noted).
+ */
+export function allowConfirmationMail(db: Database, email: string, nowMs: number): Promise<boolean> {
+  return recordConfirmationMail(db, addressKey(email), nowMs, CONFIRMATION_MAILS_WINDOW_MS, CONFIRMATION_MAILS_PER_ADDRESS);
 }

@@ -2,7 +2,6 @@ import { sha256, stringToBytes } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { deleteConfirmation, savePendingConfirmation, spendConfirmationAttempt } from "../../db/bridgeConfirmations";
 import { deleteBridgeUser, findBridgeUser, insertBridgeUser } from "../../db/bridgeUsers";
-import { recordConfirmationMail } from "../../db/confirmationMails";
 import type { BridgeUserRow } from "../../db/schema";
 import type { OptInView, VirtualUserView } from "../apiTypes";
 import { emailBridgeName } from "../../protocol/bridge/emailBridgeName";
@@ -10,7 +9,7 @@ import { normalizeEmailAddress } from "../../protocol/bridge/normalizeEmailAddre
 import { generateDm3Keys } from "../../protocol/dm3/keys";
 import { signUserProfile } from "../../protocol/dm3/profile";
 import { signWebhookBody } from "../../protocol/webhookSignature";
-import { addressKey, newConfirmationCode, timingSafeEqualText } from "../../shared/confirmationCode";
+import { allowConfirmationMail, CONFIRMATION_MAILS_PER_ADDRESS, newConfirmationCode, timingSafeEqualText } from "../../shared/confirmationCode";
 import { assertBridgeOn } from "./bridgeSwitch";
 import { openAddress, sealAddress, sealKeys } from "./custody";
 import type { EmailBridgeServices } from "./EmailBridgeServices";
@@ -20,9 +19,6 @@ import { AliasTakenError, BridgeLimitError, BridgeMailNotSentError, InvalidBridg
 export const OPT_IN_CODE_TTL_MS = 10 * 60 * 1000;
 /** At most one code per address per this long (clients and addresses are also rate-limited). */
 export const OPT_IN_RESEND_AFTER_MS = 60 * 1000;
-/** Codes one address gets at most per day, whatever asks (shared with the relay's notification codes). */
-const MAX_CODES_PER_ADDRESS = 5;
-const CODES_WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_CODE_ATTEMPTS = 5;
 /** A readable alias: one label of lowercase letters, digits and hyphens. */
 const ALIAS = /^(?!-)[a-z0-9-]{3,32}(?<!-)$/;
@@ -85,9 +81,9 @@ export async function requestOptIn(services: EmailBridgeServices, input: { email
   if (!(await savePendingConfirmation(services.db, pending, OPT_IN_RESEND_AFTER_MS))) {
     throw new BridgeLimitError("A code for this address went out less than a minute ago; wait for it, or retry in a minute");
   }
-  if (!(await recordConfirmationMail(services.db, addressKey(email), nowMs, CODES_WINDOW_MS, MAX_CODES_PER_ADDRESS))) {
+  if (!(await allowConfirmationMail(services.db, email, nowMs))) {
     await deleteConfirmation(services.db, name);
-    throw new BridgeLimitError(`This address got ${MAX_CODES_PER_ADDRESS} codes in the last 24 hours; no more are sent to it today`);
+    throw new BridgeLimitError(`This address got ${CONFIRMATION_MAILS_PER_ADDRESS} codes in the last 24 hours; no more are sent to it today`);
   }
   const link = `${services.settings.publicUrl}/bridge/email/confirm?name=${encodeURIComponent(name)}&code=${code}`;
   try {
@@ -123,8 +119,8 @@ export async function requestOptIn(services: EmailBridgeServices, input: { email
  */
 async function mailManageLink(services: EmailBridgeServices, user: BridgeUserRow, email: string): Promise<OptInView> {
   const nowMs = services.clock.nowMs();
-  if (!(await recordConfirmationMail(services.db, addressKey(email), nowMs, CODES_WINDOW_MS, MAX_CODES_PER_ADDRESS))) {
-    throw new BridgeLimitError(`This address got ${MAX_CODES_PER_ADDRESS} mails from the bridge in the last 24 hours; no more are sent to it today`);
+  if (!(await allowConfirmationMail(services.db, email, nowMs))) {
+    throw new BridgeLimitError(`This address got ${CONFIRMATION_MAILS_PER_ADDRESS} mails from the bridge in the last 24 hours; no more are sent to it today`);
   }
   try {
     await services.settings.mailer.send({
