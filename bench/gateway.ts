@@ -5,7 +5,9 @@
  *  - uncached: every request a name this isolate has not seen (no cache work: first sightings skip it);
  *  - miss: every request a name seen once before (the cache is consulted, misses, and is written);
  *  - cached: the same lookup repeated (a hit);
- *  - cache off: a second worker with `ANSWER_CACHE = "off"`, every request another name — the floor.
+ *  - cache off: a second worker with `ANSWER_CACHE = "off"`, every request another name — the floor;
+ *  - unknown: made-up names under the domain, a few dozen repeated (a flood of lookups for names that
+ *    do not exist), on both workers: with the cache they are remembered as absent, without it each reads D1.
  * Each through wrangler's proxy (the public port) and straight at the worker's own workerd socket.
  * Worker CPU per request comes from /proc: the whole `wrangler dev` process tree, and the worker's
  * workerd process alone. Load comes from autocannon (keep-alive connections) in this process.
@@ -43,10 +45,13 @@ const BULK_BATCH = 1_000;
 /** A worker to load: where to send requests, and whose CPU to count. */
 type Target = { label: string; url: string; treePid: number; workerPid: number | undefined };
 
-/** Paths of `count` lookups (text "bio" of `u<i>.<domain>`), built ahead so the load generator spends no CPU on ABI encoding. */
-function lookupPaths(resolver: Hex, domain: string, count: number): string[] {
+/** How many made-up names the "unknown" series repeats. */
+const UNKNOWN_NAMES = 64;
+
+/** Paths of `count` lookups (text "bio" of `<prefix><i>.<domain>`), built ahead so the load generator spends no CPU on ABI encoding. */
+function lookupPaths(resolver: Hex, domain: string, count: number, prefix = "u"): string[] {
   return Array.from({ length: count }, (_, index) => {
-    const name = `u${index}.${domain}`;
+    const name = `${prefix}${index}.${domain}`;
     const inner = encodeFunctionData({ abi: recordResolverAbi, functionName: "text", args: [namehash(name), "bio"] });
     const callData = encodeFunctionData({ abi: offchainResolverAbi, functionName: "resolve", args: [toHex(packetToBytes(name)), inner] });
     return `/ccip/${resolver}/${callData}.json`;
@@ -60,6 +65,12 @@ async function registerNames(registry: RegistryClient, domain: string, owner: st
     const names = Array.from({ length: BULK_BATCH }, (_, index) => ({ name: `u${offset + index}.${domain}`, owner, texts: { bio } }));
     await registry.bulkPut(domain, names);
   }
+}
+
+/** Hands out `paths` round and round. */
+function pathCycle(paths: string[]): () => string {
+  let next = 0;
+  return () => paths[next++ % paths.length] as string;
 }
 
 /** Hands out paths in order, never past `ahead`'s position (if given): its paths are then second sightings. */
@@ -116,6 +127,8 @@ export async function benchGateway(): Promise<void> {
       const miss = pathSequence(lookupPaths(stack.info.resolver, domain, DISTINCT_NAMES), "miss", uncached);
       const cacheOff = pathSequence(lookupPaths(peer.resolver, peer.domain, DISTINCT_NAMES), "cache-off");
       const cachedPath = lookupPaths(stack.info.resolver, domain, 1)[0] as string;
+      const unknown = pathCycle(lookupPaths(stack.info.resolver, domain, UNKNOWN_NAMES, "nobody"));
+      const unknownCacheOff = pathCycle(lookupPaths(peer.resolver, peer.domain, UNKNOWN_NAMES, "nobody"));
       for (const target of targets) {
         await runLoad(`${target.main.url}/health`, 4, 1); // warm up
         await runLoad(`${target.main.url}${cachedPath}`, 4, 1);
@@ -125,6 +138,7 @@ export async function benchGateway(): Promise<void> {
       console.log(`\nGateway under wrangler dev, ${SECONDS}s per point, ${RECORD_BYTES}-byte text record, one run, interleaved`);
       console.log("  uncached: a name this isolate has not seen (skips the cache); miss: its second sighting (cache read + write);");
       console.log('  cached: one lookup repeated; cache off: a second worker with ANSWER_CACHE = "off" (the floor)');
+      console.log(`  unknown: ${UNKNOWN_NAMES} made-up names repeated (remembered as absent); unknown off: the same on the cache-off worker (a D1 read each)`);
       console.log("  via proxy: wrangler's public port; direct: the worker's own workerd socket");
       console.log("  CPU: ms per request of the whole wrangler dev process tree (proxy included) / of the worker's workerd process alone");
       console.log("  c | via    | route         |   req/s |  p50 ms |  p99 ms | errors | vs health | p99 vs health | CPU tree | CPU worker");
@@ -149,6 +163,8 @@ export async function benchGateway(): Promise<void> {
             ["CCIP miss", await measured(main, concurrency, "", miss.take)],
             ["CCIP cached", await measured(main, concurrency, cachedPath)],
             ["CCIP cache off", await measured(off, concurrency, "", cacheOff.take)],
+            ["CCIP unknown", await measured(main, concurrency, "", unknown)],
+            ["unknown off", await measured(off, concurrency, "", unknownCacheOff)],
           ] as const;
           for (const [route, result] of rows) {
             console.log(

@@ -3,7 +3,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { namehash, packetToBytes } from "viem/ens";
 import { beforeAll, describe, expect, test } from "vitest";
 import { offchainResolverAbi, recordResolverAbi, resolverErrorsAbi } from "../src/abi";
-import { MIN_REMAINING_SECONDS } from "../src/shared/answerCache";
+import { ABSENCE_MEMORY_MS, MIN_REMAINING_SECONDS } from "../src/shared/answerCache";
 import { signatureHash } from "../src/protocol/ccip/signatureHash";
 import { ADMIN_TOKEN, RESOLVER, SENDER, adminPut, call, expectError, gatewaySigner, registerDomain, resolveCallData } from "./fixtures";
 
@@ -273,6 +273,45 @@ describe("caching of signed answers", () => {
     const after = (await (await call(`/ccip/${SENDER}/${callData}.json`)).json()) as { data: Hex };
     expect(decodeString(await verifyAnswer(callData, after.data))).toBe("hello");
   });
+
+  test("a name found not to exist is remembered for a few seconds: its lookups read nothing until a write here or the memory runs out", async () => {
+    const { env } = await import("cloudflare:test");
+    const name = "ghost.demo.eth";
+    const motto = resolveCallData(name, { functionName: "text", key: "motto" });
+    const owner = resolveCallData(name, { functionName: "addr" });
+    expect(decodeString(await lookup(motto))).toBe("");
+    // The name appears behind the isolate's back (as a write through another isolate would make it).
+    const insertName = async () => {
+      await env.DB.prepare("INSERT INTO names (node, name, domain, owner_address, created_at, updated_at) VALUES (?, ?, 'demo.eth', ?, 0, 0)")
+        .bind(namehash(name), name, OWNER)
+        .run();
+      await env.DB.prepare("INSERT INTO text_records (node, key, value) VALUES (?1, 'motto', 'boo'), (?1, 'tagline', 'boo')").bind(namehash(name)).run();
+    };
+    await insertName();
+    // Every record of the absent name answers unset without a read, exactly as a read would.
+    expect(decodeString(await lookup(motto))).toBe("");
+    expect(decodeAddress(await lookup(owner))).toBe(zeroAddress);
+    // Any name write in this isolate voids the memory (it may have created the name).
+    expect((await adminPut("/v1/names/other-ghost.demo.eth", { owner: OWNER })).status).toBe(200);
+    expect(decodeString(await lookup(motto))).toBe("boo");
+
+    // Remembered again once gone (asked for another record: the motto's answer is cached now, and
+    // a delete behind the isolate's back does not forget it); forgotten after ABSENCE_MEMORY_MS.
+    const tagline = resolveCallData(name, { functionName: "text", key: "tagline" });
+    await env.DB.prepare("DELETE FROM names WHERE node = ?").bind(namehash(name)).run();
+    expect(decodeString(await lookup(tagline))).toBe("");
+    await insertName();
+    expect(decodeString(await lookup(tagline))).toBe("");
+    // With ANSWER_CACHE = "off" every lookup reads: the same name is found at once.
+    const { createExecutionContext, waitOnExecutionContext } = await import("cloudflare:test");
+    const { default: worker } = await import("../src/index");
+    const ctx = createExecutionContext();
+    const uncached = await worker.fetch(new Request(`http://gateway.test/ccip/${SENDER}/${tagline}.json`), { ...env, ANSWER_CACHE: "off" }, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(decodeString(await verifyAnswer(tagline, ((await uncached.json()) as { data: Hex }).data))).toBe("boo");
+    await new Promise((resolve) => setTimeout(resolve, ABSENCE_MEMORY_MS + 1000));
+    expect(decodeString(await lookup(tagline))).toBe("boo");
+  }, 20_000);
 
   test("a bulk import forgets the cached answers of the names it changes", async () => {
     await adminPut("/v1/names/bulkcached.demo.eth", { owner: OWNER, texts: { motto: "before" } });

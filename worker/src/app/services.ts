@@ -147,7 +147,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
     domains,
     domainsChanged: forgetServedDomains,
     answerCache,
-    answers: { forget: (node) => forgetAnswers(answerCache, node) },
+    answers: { forget: (nodes) => forgetAnswers(answerCache, nodes) },
     webhooks: () => ({ fetch: send, targets: settings.outboundTargets() }),
     ens,
     ensCacheMs,

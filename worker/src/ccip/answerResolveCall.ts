@@ -4,9 +4,11 @@ import { findServingDomain, type ServedDomain } from "../shared/servedDomains";
 import { decodeResolveCall, type RecordQuery } from "../protocol/ccip/decodeResolveCall";
 import { answerMulticall } from "./answerMulticall";
 import {
+  absenceWitness,
   answerKey,
   cachedAnswer,
   currentGeneration,
+  isKnownAbsent,
   rememberedAnswer,
   rememberOrigin,
   seenBefore,
@@ -16,7 +18,7 @@ import {
 } from "../shared/answerCache";
 import { encodeResolveResponse } from "../protocol/ccip/encodeResolveResponse";
 import { DomainNotServedError } from "./errors";
-import { readRecord } from "./readRecord";
+import { readRecord, unsetRecord } from "./readRecord";
 
 /** What answering a lookup needs, resolved by the route. */
 export type AnswerContext = {
@@ -40,7 +42,8 @@ export type AnswerContext = {
  * relaying contract such as ENS's UniversalResolver replaces with its own address).
  *
  * Answers are reused from the cache (when given) until shortly before they expire; a lookup is
- * cached from the second time this isolate sees it.
+ * cached from the second time this isolate sees it. With the cache, a name found not to exist is
+ * remembered as absent for a few seconds (see `ABSENCE_MEMORY_MS`): its lookups then read nothing.
  *
  * @returns the hex `data` of the gateway's JSON answer and when its signature expires.
  * @throws {DomainNotServedError} when the name is under no served domain.
@@ -62,12 +65,15 @@ export async function answerResolveCall(context: AnswerContext, callData: Hex): 
   const domain = findServingDomain(domains, name);
   if (!domain) throw new DomainNotServedError(name);
 
-  // The first sighting of a lookup in this isolate skips the cache entirely (see `seenBefore`).
-  const cache = context.cache && seenBefore(callData, context.nowSeconds * 1000) ? context.cache : undefined;
+  const nowMs = context.nowSeconds * 1000;
+  const absent = context.cache !== undefined && isKnownAbsent(call.node, nowMs);
+  // The first sighting of a lookup in this isolate skips the cache entirely (see `seenBefore`), and
+  // so does a name known to be absent (nothing about it is cached).
+  const cache = context.cache && !absent && seenBefore(callData, nowMs) ? context.cache : undefined;
   const defer = context.defer ?? ((work: Promise<unknown>) => void work.catch((error: unknown) => console.error("cache write failed", error)));
   let origin: AnswerOrigin | undefined;
   if (cache) {
-    const { generation, isNew } = await currentGeneration(cache, call.node, defer, context.nowSeconds * 1000);
+    const { generation, isNew } = await currentGeneration(cache, call.node, defer, nowMs);
     const key = answerKey(domain.resolverAddress, context.signer.address, generation, callData);
     origin = { name, node: call.node, resolver: domain.resolverAddress, signer: context.signer.address, generation, key };
     const cached = isNew ? undefined : await cachedAnswer(cache, key, context.nowSeconds);
@@ -81,12 +87,14 @@ export async function answerResolveCall(context: AnswerContext, callData: Hex): 
   // (a bulk import of new names writes no cache keys).
   let exists = false;
   const db = context.namesOf(domain);
+  const noteAbsence = context.cache && !absent ? absenceWitness(call.node) : undefined;
   const read = async (record: RecordQuery): Promise<Hex> => {
     const served = context.servedRecord?.(name, record, domain);
     if (served !== undefined) {
       exists = true;
       return served;
     }
+    if (absent) return unsetRecord(record);
     const found = await readRecord(db, record);
     exists ||= found.exists;
     return found.data;
@@ -100,6 +108,7 @@ export async function answerResolveCall(context: AnswerContext, callData: Hex): 
     result,
   });
   const answer = { data, expiresSeconds };
+  if (!exists) noteAbsence?.(nowMs);
   if (cache && origin && exists) {
     rememberOrigin(callData, origin, answer);
     defer(storeAnswer(cache, origin.key, answer, context.nowSeconds));

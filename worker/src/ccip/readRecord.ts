@@ -41,6 +41,22 @@ export async function readRecord(db: Database, record: RecordQuery): Promise<{ e
   }
 }
 
+/**
+ * What `record` answers for a name that does not exist (the ENS "unset" value), with no read: the
+ * same bytes {@link readRecord} gives for an unknown name.
+ */
+export function unsetRecord(record: RecordQuery): Hex {
+  switch (record.kind) {
+    case "addr":
+      return encodeAbiParameters(ADDRESS_OUTPUT, [zeroAddress]);
+    case "text":
+      return encodeAbiParameters(STRING_OUTPUT, [""]);
+    case "addrByCoinType":
+    case "contenthash":
+      return encodeAbiParameters(BYTES_OUTPUT, ["0x"]);
+  }
+}
+
 async function readCoinAddress(db: Database, node: Hex, coinType: bigint): Promise<{ exists: boolean; address: Hex }> {
   if (coinType > BigInt(Number.MAX_SAFE_INTEGER)) return { exists: (await findContenthashOfName(db, node)).exists, address: "0x" };
   const wanted = Number(coinType);

@@ -27,7 +27,7 @@ export type NameWriteContext = AuditedWrite & { nowMs: number; answers: AnswerIn
  * failure (the events are stored with it; the cron delivers them), so it is logged, not thrown.
  */
 export async function afterNameWrite(context: NameWriteContext, nodes: readonly Hex[]): Promise<void> {
-  await Promise.all(nodes.map((node) => context.answers.forget(node)));
+  await context.answers.forget(nodes);
   await deliverNameEvents(context.db, context.lifecycle).catch((error: unknown) => {
     console.error("name lifecycle events not delivered yet (the cron retries):", error instanceof Error ? error.message : String(error));
   });

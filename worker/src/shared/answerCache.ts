@@ -19,11 +19,22 @@ export const GENERATION_MEMORY_MS = 2_000;
 const GENERATION_MAX_AGE_SECONDS = 8 * 24 * 60 * 60;
 const MEMORY_ENTRIES = 10_000;
 
+/**
+ * How long an isolate trusts that a name does not exist, so that repeated lookups of made-up names
+ * do not cost a D1 read each. A name created through another isolate answers within this time;
+ * through this one, at once (every write voids the memory).
+ */
+export const ABSENCE_MEMORY_MS = 5_000;
+
 /** How long an isolate remembers that it saw a lookup, to cache it if it comes again. */
 export const REPEAT_WINDOW_MS = 5 * 60 * 1000;
 
-/** Makes the next lookups of a name fresh after a write to it. */
-export type AnswerInvalidation = { forget(node: Hex): Promise<void> };
+/**
+ * Makes the next lookups of names fresh after a write: `nodes` are the names that had answers
+ * (existed before); every call, even with none, voids this isolate's memory of absent names (the
+ * write may have created one).
+ */
+export type AnswerInvalidation = { forget(nodes: readonly Hex[]): Promise<void> };
 
 /** A cached or fresh signed answer. */
 export type SignedAnswer = { data: Hex; expiresSeconds: number };
@@ -32,6 +43,25 @@ const generations = createIsolateCache<string>(MEMORY_ENTRIES);
 const answers = createIsolateCache<SignedAnswer>(MEMORY_ENTRIES);
 const seenLookups = createIsolateCache<true>(MEMORY_ENTRIES);
 const origins = createIsolateCache<AnswerOrigin>(MEMORY_ENTRIES);
+const absences = createIsolateCache<number>(MEMORY_ENTRIES);
+/** Counts name writes in this isolate: an absence noted under an older count is void. */
+let writeCount = 0;
+
+/** Whether this isolate knows, since its last name write, that the name `node` does not exist. */
+export function isKnownAbsent(node: Hex, nowMs: number): boolean {
+  return absences.recall(node, nowMs) === writeCount;
+}
+
+/**
+ * Where to note that `node` turned out not to exist: a read that saw no name calls the returned
+ * function, which keeps the absence only if no write happened in this isolate since the read began.
+ */
+export function absenceWitness(node: Hex): (nowMs: number) => void {
+  const writesBefore = writeCount;
+  return (nowMs) => {
+    if (writeCount === writesBefore) absences.remember(node, writesBefore, nowMs + ABSENCE_MEMORY_MS);
+  };
+}
 
 /** What a remembered answer was signed for: enough to re-check it without decoding its call again. */
 export type AnswerOrigin = { name: string; node: Hex; resolver: Address; signer: Address; generation: string; key: string };
@@ -92,10 +122,15 @@ export function rememberOrigin(callData: string, origin: AnswerOrigin, answer: S
   origins.remember(callData, origin, (answer.expiresSeconds - MIN_REMAINING_SECONDS) * 1000);
 }
 
-/** Makes the next lookup of `node` fresh (call after every write to the name). */
-export async function forgetAnswers(cache: Cache, node: Hex): Promise<void> {
-  generations.forget(node);
-  await cache.delete(generationKey(node));
+/** Makes the next lookups of `nodes` fresh and voids the memory of absent names (call after every name write). */
+export async function forgetAnswers(cache: Cache, nodes: readonly Hex[]): Promise<void> {
+  writeCount++;
+  await Promise.all(
+    nodes.map((node) => {
+      generations.forget(node);
+      return cache.delete(generationKey(node));
+    }),
+  );
 }
 
 /**
