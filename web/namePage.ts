@@ -8,10 +8,11 @@
 import { type Address, createPublicClient, createWalletClient, custom, type EIP1193Provider, getAddress, type Hex, http, isHex, type WalletClient } from "viem";
 import {
   createRegistryClient,
-  decodeProfileRecord,
+  fetchProfileJson,
   generateDm3Keys,
   type NameView,
   profileSignatureMessage,
+  readProfileRecord,
   RegistryApiError,
   resolveRecord,
   type SignedUserProfile,
@@ -70,7 +71,11 @@ async function verifyOnChain(): Promise<void> {
     const eth = data.addresses["60"];
     if (eth && (await resolveRecord(client, registryAddress, data.name, { kind: "addr" })) !== getAddress(eth)) differing.push("ETH address");
     if (data.dm3Profile) {
-      const onChain = decodeProfileRecord(String(await resolveRecord(client, registryAddress, data.name, { kind: "text", key: DM3_PROFILE_TEXT_KEY })));
+      // Any form dm3 allows (data:, a dm3Hash URL, ipfs:// through the registry's IPFS gateway), as DM3 clients read it.
+      const record = String(await resolveRecord(client, registryAddress, data.name, { kind: "text", key: DM3_PROFILE_TEXT_KEY }));
+      const onChain = (await readProfileRecord(record, { fetchJson: fetchProfileJson, ipfsGateway: data.ipfsGateway || undefined })) as
+        | SignedUserProfile
+        | undefined;
       if (onChain?.signature !== data.dm3Profile.signature) differing.push("DM3 profile");
     }
     if (differing.length > 0) return say("chain-check", `✗ On chain this name resolves differently: ${differing.join(", ")}`, "bad");

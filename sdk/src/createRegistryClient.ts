@@ -172,7 +172,10 @@ export function createRegistryClient(options: RegistryClientOptions) {
     /**
      * Every change after `after`, for as long as the caller keeps iterating: page after page, then
      * polling every `pollMs` (default 2 s) once caught up. Each change carries its `cursor`: keep
-     * the last one handled and pass it as `after` to resume. Stops when `signal` aborts.
+     * the last one handled and pass it as `after` to resume. Stops when `signal` aborts. A cursor
+     * from history the feed has folded since (older than its retention window) throws a
+     * {@link RegistryApiError} with code `cursor_expired` (410): drop what was built and follow
+     * again from the beginning (one put per live name, then everything after).
      *
      * @example for await (const change of registry.followChanges({ domain: "acme.eth" })) index(change);
      */

@@ -96,4 +96,4 @@ export type { BridgeStatusView, BridgeUsersPage, OptInView, VirtualUserView } fr
 export { checkMailAuthentication, type MailAuthentication } from "../../worker/src/protocol/bridge/mailAuthentication";
 export { parseDataUri, toDataUri, type DataUriFile } from "../../worker/src/protocol/bridge/dataUri";
 export { DM3_MESSAGE_TYPES, type ProfileExtension, profileExtensionOf } from "../../worker/src/protocol/dm3/profileExtension";
-export { type ProfileFetcher, ProfileRecordError, readProfileRecord } from "../../worker/src/protocol/dm3/profileRecord";
+export { fetchProfileJson, type ProfileFetcher, ProfileRecordError, readProfileRecord } from "../../worker/src/protocol/dm3/profileRecord";

@@ -6,11 +6,13 @@
  * D1s, two delivery services, two domains) exchanging messages both ways through the outbound queue.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createPublicClient, http, sha256, stringToBytes } from "viem";
+import { createPublicClient, hexToBytes, http, sha256, stringToBytes } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { decryptEnvelop } from "@dm3-org/dm3-lib-messaging";
@@ -34,11 +36,15 @@ import {
   sendDm3Message,
   type EnsReader,
   readEnsText,
+  fetchProfileJson,
   readProfileRecord,
   stringify,
 } from "../../sdk/src/index";
-import { LinkResolver, validateSignedUserProfile } from "@dm3-org/dm3-lib-profile";
+import { IpfsResolver, LinkResolver, validateSignedUserProfile } from "@dm3-org/dm3-lib-profile";
 import { DM3_PROFILE_TEXT_KEY } from "../../worker/src/protocol/dm3/profile";
+import { DM3_DELIVERY_SERVICE_TEXT_KEY } from "../../worker/src/protocol/dm3/deliveryService";
+import { parseRelaySettings } from "../../worker/src/settings/relaySettings";
+import { ensureDevSecrets } from "../../scripts/stack/devVars";
 import { createOnChainDm3User, fundAccount, type OnChainDm3User, registerOnChainName, setOnChainText } from "../../scripts/stack/onChainName";
 import { findFreePort } from "../../scripts/stack/processes";
 import { type Stack, startStack } from "../../scripts/stack/startStack";
@@ -52,19 +58,69 @@ const ENS_CACHE_SECONDS = 2;
 let stack: Stack;
 let stateDir: string;
 
+/** The stand-in IPFS gateway (a process of its own) serving the files in its directory at /ipfs/<cid>. */
+let ipfs: { url: string; dir: string; child: ChildProcess };
+
+/** Starts a plain HTTP gateway process on 127.0.0.1 serving `<dir>/<cid>` at `/ipfs/<cid>`, as a public IPFS gateway would. */
+async function startIpfsStandIn(dir: string): Promise<typeof ipfs> {
+  const port = await findFreePort();
+  const script = `
+    const { createServer } = require("node:http");
+    const { readFile } = require("node:fs/promises");
+    const [dir, port] = process.argv.slice(1);
+    createServer(async (request, response) => {
+      const cid = /^\\/ipfs\\/([a-z0-9]+)$/.exec(request.url ?? "")?.[1];
+      const body = cid && (await readFile(dir + "/" + cid).catch(() => undefined));
+      if (!body) return void response.writeHead(404).end();
+      response.writeHead(200, { "Content-Type": "application/json" }).end(body);
+    }).listen(Number(port), "127.0.0.1", () => console.log("ready"));`;
+  const child = spawn(process.execPath, ["-e", script, dir, String(port)], { stdio: ["ignore", "pipe", "inherit"] });
+  await once(child.stdout as NonNullable<typeof child.stdout>, "data");
+  return { url: `http://127.0.0.1:${port}/ipfs`, dir, child };
+}
+
+/** Adds `content` to the stand-in gateway under its CIDv1 (raw codec, SHA-256: what `ipfs add --cid-version 1 --raw-leaves` gives a small file). */
+async function addToIpfs(content: string): Promise<string> {
+  const digest = hexToBytes(sha256(stringToBytes(content)));
+  const cid = `b${base32(new Uint8Array([0x01, 0x55, 0x12, 0x20, ...digest]))}`;
+  await writeFile(path.join(ipfs.dir, cid), content);
+  return cid;
+}
+
+/** RFC 4648 base32, lower case, unpadded (multibase "b"). */
+function base32(bytes: Uint8Array): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+  let bits = 0;
+  let value = 0;
+  let out = "";
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return bits > 0 ? out + alphabet[(value << (5 - bits)) & 31] : out;
+}
+
 before(async () => {
   stateDir = await mkdtemp(path.join(tmpdir(), "dm3-network-"));
+  const ipfsDir = path.join(stateDir, "ipfs");
+  await mkdir(ipfsDir);
+  ipfs = await startIpfsStandIn(ipfsDir);
   stack = await startStack({
     rpcPort: await findFreePort(),
     workerPort: await findFreePort(),
     inspectorPort: await findFreePort(),
     stateDir,
-    vars: { ENS_CACHE_SECONDS: String(ENS_CACHE_SECONDS) },
+    vars: { ENS_CACHE_SECONDS: String(ENS_CACHE_SECONDS), PROFILE_IPFS_GATEWAY: ipfs.url },
   });
 });
 
 after(async () => {
   await stack?.stop();
+  ipfs?.child.kill();
   await rm(stateDir, { recursive: true, force: true });
 });
 
@@ -178,6 +234,51 @@ describe("recipients anywhere", () => {
     } finally {
       server.close();
     }
+  });
+
+  it("a recipient whose profile record is ipfs:// receives here, read through the operator's IPFS gateway (a stand-in process); dm3-lib-profile's IpfsResolver reads the same profile", async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const { signedUserProfile, keys } = await createDm3Profile(wallet, { deliveryServices: [DS] });
+    const cid = await addToIpfs(stringify(signedUserProfile));
+    const name = "ipfs-user.eth";
+    await registerOnChainName({
+      rpcUrl: stack.info.rpcUrl,
+      ensRegistry: stack.info.ensRegistry,
+      textResolver: stack.info.textResolver,
+      name,
+      owner: wallet.address,
+      texts: { [DM3_PROFILE_TEXT_KEY]: `ipfs://${cid}` },
+    });
+    const record = await readEnsText(ens(), name, DM3_PROFILE_TEXT_KEY);
+    // dm3's resolver names its own public gateway: point its fetches at the stand-in instead.
+    const dm3Resolver = IpfsResolver(async (uri: string) => (await fetch(uri.replace("https://www.ipfs.io/ipfs", ipfs.url))).json(), validateSignedUserProfile);
+    const read = await readProfileRecord(record, { fetchJson: fetchProfileJson, ipfsGateway: ipfs.url });
+    assert.deepEqual(read, signedUserProfile);
+    assert.deepEqual(await dm3Resolver.resolveProfile(record), read);
+
+    // The relay finds the recipient through the gateway, and the recipient reads the message.
+    const response = await submitDirectly(name, keys.encryption.publicKey, senderParty(), "to a profile on IPFS");
+    assert.equal(response.status, 200, await response.clone().text());
+    const inbox = await createDeliveryServiceSession({ url: stack.info.gatewayUrl, name, signingKey: keys.signing.privateKey });
+    const [envelope] = await inbox.pickUp();
+    const opened = (await decryptEnvelop(envelope as never, keys.encryption)) as unknown as { message: { message: string } };
+    assert.equal(opened.message.message, "to a profile on IPFS");
+
+    // A CID the gateway does not have is a clear, permanent refusal, not a wait.
+    const missing = privateKeyToAccount(generatePrivateKey());
+    await registerOnChainName({
+      rpcUrl: stack.info.rpcUrl,
+      ensRegistry: stack.info.ensRegistry,
+      textResolver: stack.info.textResolver,
+      name: "ipfs-missing.eth",
+      owner: missing.address,
+      texts: { [DM3_PROFILE_TEXT_KEY]: `ipfs://${cid.slice(0, -4)}aaaa` },
+    });
+    const refused = await submitDirectly("ipfs-missing.eth", keys.encryption.publicKey);
+    assert.equal(refused.status, 422);
+    const body = (await refused.json()) as { code: string; message: string };
+    assert.equal(body.code, "profile_unreadable");
+    assert.match(body.message, /HTTP 404/);
   });
 
   it("refuses a name whose profile lists only other delivery services, and one whose profile its address did not sign", async () => {
@@ -447,6 +548,60 @@ describe("two relays, one network", () => {
     const inbox = await createDeliveryServiceSession({ url: peer.url, name: ben.name, signingKey: ben.keys.signing.privateKey });
     const texts = (await inbox.pickUp()).map((envelope) => openEnvelope(envelope, ben.keys.encryption).message.message);
     assert.deepEqual(texts, ["sent while B was down"]);
+  });
+
+  it("a recipient whose delivery service's profile record is a dm3Hash URL receives A's message through A's outbound queue", async () => {
+    // A third relay whose DS name lives on chain, its profile published as a URL with its dm3Hash.
+    const dsName = "dsurl.eth";
+    const relayDir = path.join(stateDir, "url-relay");
+    const relay = await startPeerRelay({
+      rpcUrl: stack.info.rpcUrl,
+      ensRegistry: stack.info.ensRegistry,
+      domain: "gamma.eth",
+      dsName,
+      port: await findFreePort(),
+      inspectorPort: await findFreePort(),
+      stateDir: relayDir,
+    });
+    const documents = createServer((_request, response) => void response.writeHead(200, { "Content-Type": "application/json" }).end(served));
+    let served = "";
+    try {
+      const secrets = await ensureDevSecrets(path.join(relayDir, "worker", ".dev.vars"));
+      const unset = {
+        messageTtlDays: "",
+        foreignMessageTtlDays: "",
+        foreignQuotaMessages: "",
+        foreignQuotaBytes: "",
+        sizeLimitBytes: "",
+        outboundMaxAgeSeconds: "",
+      };
+      const keys = parseRelaySettings({ dsName, dsUrl: relay.url, signingKey: secrets.dsSigningKey, encryptionKey: secrets.dsEncryptionKey, ...unset });
+      const profile = { publicEncryptionKey: keys.encryption.publicKey, publicSigningKey: keys.signing.publicKey, url: relay.url };
+      served = stringify(profile);
+      await new Promise<void>((resolve) => documents.listen(0, "127.0.0.1", resolve));
+      const url = `http://127.0.0.1:${(documents.address() as { port: number }).port}/ds.json?dm3Hash=${sha256(stringToBytes(served))}`;
+      await registerOnChainName({
+        rpcUrl: stack.info.rpcUrl,
+        ensRegistry: stack.info.ensRegistry,
+        textResolver: stack.info.textResolver,
+        name: dsName,
+        owner: privateKeyToAccount(generatePrivateKey()).address,
+        texts: { [DM3_DELIVERY_SERVICE_TEXT_KEY]: url },
+      });
+      assert.deepEqual(await resolveDeliveryService(ens(), dsName), profile);
+
+      const gina = await onChainUser("gina.eth", { deliveryServices: [dsName] });
+      const item = await sendFromA(gina.name, "to a delivery service behind a URL");
+      assert.deepEqual(item.deliveryServices, [dsName]);
+      await webhook.next(reported(item.id, "delivered"));
+      const inbox = await createDeliveryServiceSession({ url: relay.url, name: gina.name, signingKey: gina.keys.signing.privateKey });
+      const [envelope] = await inbox.pickUp();
+      assert.ok(envelope);
+      assert.equal(openEnvelope(envelope, gina.keys.encryption).message.message, "to a delivery service behind a URL");
+    } finally {
+      documents.close();
+      await relay.stop();
+    }
   });
 
   it("a third recipient, fully on chain and listing B, receives A's message at B", async () => {

@@ -1,5 +1,6 @@
 import { app } from "./app/app";
 import { createServices, deliverPendingNameEvents } from "./app/services";
+import { compactChangeFeeds } from "./registry/compactChangeFeeds";
 import { runRelayMaintenance } from "./relay/scheduled";
 import { consumeRelayWork, drainDeadLetters, type RelayWork } from "./relay/wakeUps";
 
@@ -26,6 +27,8 @@ export default {
       return 0;
     });
     if (nameEvents > 0) console.log(`name lifecycle: ${nameEvents} events delivered late`);
+    const folded = await compactChangeFeeds(services.allNameDatabases(), services.settings.changesRetentionDays(), services.clock.nowSeconds());
+    if (folded > 0) console.log(`change feed: ${folded} superseded rows and deletes older than the retention window folded`);
     const { expiredMessages, webhooks, outbound, bridgeMails } = await runRelayMaintenance(services);
     if (bridgeMails > 0) console.log(`bridges: ${bridgeMails} queued mails attempted`);
     if (expiredMessages > 0 || webhooks.delivered + webhooks.failed + webhooks.deferred > 0 || outbound.attempted + outbound.forgotten > 0) {

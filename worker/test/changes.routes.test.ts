@@ -1,47 +1,17 @@
 import { env } from "cloudflare:test";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { beforeAll, describe, expect, test } from "vitest";
-import type { ChangesPage, ChangeView, NameView } from "../src/registry/apiTypes";
+import type { ChangesPage, ChangeView } from "../src/registry/apiTypes";
 import { signUserProfile } from "../src/protocol/dm3/profile";
 import { signNameWrite } from "../src/protocol/nameWriteTypedData";
 import { decodeAbiParameters, type Hex } from "viem";
 import { ADMIN_TOKEN, adminPut, alice, call, createKey, expectError, RESOLVER, resolveCallData, TEST_PROFILE } from "./fixtures";
+import { follow, page, rebuild } from "./feedFixtures";
 import { TEST_DS_URL } from "./testSecrets";
 
 const DOMAIN = "feed.eth";
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" };
 const inAMinute = () => Math.floor(Date.now() / 1000) + 60;
-
-async function page(query: string): Promise<ChangesPage> {
-  const response = await call(`/v1/changes?${query}`);
-  expect(response.status).toBe(200);
-  return (await response.json()) as ChangesPage;
-}
-
-/** Every change of `domain` from the beginning, one page of `limit` at a time; the final cursor. */
-async function follow(domain: string, limit: number, after?: string): Promise<{ changes: ChangeView[]; cursor: string }> {
-  const changes: ChangeView[] = [];
-  let cursor = after;
-  for (;;) {
-    const next = await page(`domain=${domain}&limit=${limit}${cursor ? `&after=${cursor}` : ""}`);
-    changes.push(...next.changes);
-    cursor = next.cursor;
-    if (!next.more) return { changes, cursor };
-  }
-}
-
-/** What an indexer rebuilds from the feed: the last put of each name not deleted since. */
-function rebuild(changes: ChangeView[]): Map<string, NameView> {
-  const state = new Map<string, NameView>();
-  for (const change of changes) {
-    if (change.kind === "delete") state.delete(change.name);
-    else {
-      const { kind: _kind, cursor: _cursor, atSeconds: _at, ...view } = change;
-      state.set(change.name, view);
-    }
-  }
-  return state;
-}
 
 beforeAll(async () => {
   expect((await adminPut(`/v1/domains/${DOMAIN}`, { resolverAddress: RESOLVER, chainId: 31337, allowAddressNames: true })).status).toBe(200);

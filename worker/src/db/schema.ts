@@ -291,10 +291,23 @@ export const nameChanges = sqliteTable(
     /** JSON `{owner, contenthash, texts, addresses}` for a put; null for a delete. */
     record: text("record"),
   },
-  (table) => [index("name_changes_domain_idx").on(table.domain, table.seq)],
+  // (node, seq) finds a row's later changes when the feed is compacted.
+  (table) => [index("name_changes_domain_idx").on(table.domain, table.seq), index("name_changes_node_idx").on(table.node, table.seq)],
 );
 
 export type NameChangeRow = typeof nameChanges.$inferSelect;
+
+/**
+ * How far this database's change feed is compacted (one row, `id` 1): rows up to `horizon` were
+ * folded (superseded rows and deletes removed), and `generation` counts compactions, so a cursor
+ * issued inside the folded part stays valid only while no later compaction ran.
+ */
+export const nameChangesHorizon = sqliteTable("name_changes_horizon", {
+  id: integer("id").primaryKey(),
+  horizon: integer("horizon").notNull(),
+  generation: integer("generation").notNull(),
+  compactedAtSeconds: integer("compacted_at").notNull(),
+});
 
 /**
  * Name lifecycle events for listeners whose data lives in another database than the names (the

@@ -12,4 +12,6 @@ export type NamePageData = {
   chainId: number;
   rpcUrl: string;
   deliveryService: string;
+  /** Where `ipfs://` profile records are read (`PROFILE_IPFS_GATEWAY`; "" = refused). */
+  ipfsGateway: string;
 };

@@ -247,6 +247,7 @@ export const pageRoutes = new Hono()
         chainId: domain.chainId,
         rpcUrl: settings.publicRpcUrl,
         deliveryService: profile?.profile.deliveryServices[0] ?? settings.deliveryService,
+        ipfsGateway: services.settings.ipfsGateway() ?? "",
       };
       return page(
         c,

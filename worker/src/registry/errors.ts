@@ -24,6 +24,19 @@ export class InvalidProfileSignatureError extends AppError {
 
 export { ForbiddenError } from "../http/AppError";
 
+/** A change-feed cursor points into history that has been folded since it was issued. */
+export class CursorExpiredError extends AppError {
+  override readonly name = "CursorExpiredError";
+  readonly code = "cursor_expired";
+  readonly status = 410;
+  constructor(retentionDays: number) {
+    super(
+      `after: this cursor points into change history older than the feed keeps (${retentionDays} days, folded into one put per name since); ` +
+        "restart from the beginning (omit `after`) to rebuild the current state",
+    );
+  }
+}
+
 /** The API key does not exist. */
 export class ApiKeyNotFoundError extends AppError {
   override readonly name = "ApiKeyNotFoundError";

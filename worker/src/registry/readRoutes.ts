@@ -25,7 +25,7 @@ export const readRoutes = new Hono()
       const query = c.req.valid("query");
       const only = query.domain === undefined ? undefined : servedDomainNamed(await services.domains(), query.domain);
       const sources = only ? [{ binding: only.database, db: services.namesOf(only) }] : services.allNameDatabases();
-      return c.json(await listChanges(sources, query));
+      return c.json(await listChanges(sources, query, services.settings.changesRetentionDays()));
     },
   )
   .get(

@@ -194,10 +194,16 @@ export const ChangesQuerySchema = z.strictObject({
       z
         .string()
         .check(
-          z.regex(/^(\d{1,15}|[A-Za-z_][A-Za-z0-9_]{0,63}:\d{1,15}(,[A-Za-z_][A-Za-z0-9_]{0,63}:\d{1,15}){0,15})$/, "must be a cursor this feed returned"),
+          z.regex(
+            /^(\d{1,15}(@\d{1,9})?|[A-Za-z_][A-Za-z0-9_]{0,63}:\d{1,15}(@\d{1,9})?(,[A-Za-z_][A-Za-z0-9_]{0,63}:\d{1,15}(@\d{1,9})?){0,15})$/,
+            "must be a cursor this feed returned",
+          ),
         ),
     ),
-    { description: "A `cursor` the feed returned (omitted: from the beginning)" },
+    {
+      description:
+        "A `cursor` the feed returned (omitted: from the beginning). A cursor inside history folded since it was issued gets 410 `cursor_expired`: start again from the beginning",
+    },
   ),
   limit: pageLimit(100),
   domain: described(z.optional(z.string().check(z.minLength(1), z.maxLength(255))), { description: "Only this served domain's names" }),

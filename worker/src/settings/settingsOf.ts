@@ -17,6 +17,8 @@ const MAX_SIGNATURE_TTL_SECONDS = 7 * 24 * 60 * 60;
 export const DEFAULT_ENS_REGISTRY: Address = "0x00000000000C2E074eC69A0dFb2997BA6C7d2e1e";
 const DEFAULT_ENS_CACHE_SECONDS = 60;
 const MAX_ENS_CACHE_SECONDS = 24 * 60 * 60;
+const DEFAULT_CHANGES_RETENTION_DAYS = 30;
+const MAX_CHANGES_RETENTION_DAYS = 3650;
 
 /** The gateway's signer and the life of its answers. */
 export type GatewaySettings = {
@@ -80,6 +82,8 @@ export type Settings = {
   gateway(): GatewaySettings;
   /** `ANSWER_CACHE` ("on" by default): whether lookups reuse signed answers from the Cache API. */
   answerCacheEnabled(): boolean;
+  /** `CHANGES_RETENTION_DAYS` (30 by default; 0 = forever): how much change-feed history is kept unfolded. */
+  changesRetentionDays(): number;
   /** `DS_NAME`: the delivery service's own ENS name ("" when this worker runs none). */
   dsName: string;
   /** `DS_URL`: the worker's public base URL without a trailing slash, or undefined when unset. */
@@ -146,6 +150,9 @@ function readSettings(env: Env): Settings {
   return {
     gateway: once(() => parseGateway(variable("SIGNER_PRIVATE_KEY"), variable("SIGNATURE_TTL_SECONDS"))),
     answerCacheEnabled: once(() => parseSwitch(variable("ANSWER_CACHE"), "ANSWER_CACHE", ["on", "off"], "on") === "on"),
+    changesRetentionDays: once(() =>
+      parseWholeNumber(variable("CHANGES_RETENTION_DAYS"), "CHANGES_RETENTION_DAYS", DEFAULT_CHANGES_RETENTION_DAYS, 0, MAX_CHANGES_RETENTION_DAYS),
+    ),
     dsName,
     publicUrl,
     relay: once(() =>

@@ -17,14 +17,14 @@ export class ProfileRecordError extends ProtocolError {
  */
 export type ProfileFetcher = { fetchJson(url: string): Promise<unknown>; ipfsGateway?: string | undefined };
 
-/** What fetches a profile when the reader names no fetcher: the runtime's `fetch`, redirects refused. */
-const defaultFetcher: ProfileFetcher = {
-  async fetchJson(url) {
-    const response = await fetch(url, { redirect: "error" });
-    if (!response.ok) throw new ProfileRecordError(`${url} answered HTTP ${response.status}`);
-    return response.json();
-  },
-};
+/** A profile document's JSON by the runtime's `fetch`, redirects refused (what readers without an outbound policy of their own use). */
+export async function fetchProfileJson(url: string): Promise<unknown> {
+  const response = await fetch(url, { redirect: "error" });
+  if (!response.ok) throw new ProfileRecordError(`${url} answered HTTP ${response.status}`);
+  return response.json();
+}
+
+const defaultFetcher: ProfileFetcher = { fetchJson: fetchProfileJson };
 
 /**
  * The JSON a `network.dm3.profile` or `network.dm3.deliveryService` record stands for, in every
