@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createPublicClient, hexToBytes, http, sha256, stringToBytes } from "viem";
+import { type Address, createPublicClient, hexToBytes, http, sha256, stringToBytes } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { decryptEnvelop } from "@dm3-org/dm3-lib-messaging";
@@ -124,6 +124,10 @@ after(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
+/** Registers `name` fully on chain (the local registry and public text resolver) with `texts`. */
+const registerOnChainWithTexts = (name: string, owner: Address, texts: Record<string, string>) =>
+  registerOnChainName({ rpcUrl: stack.info.rpcUrl, ensRegistry: stack.info.ensRegistry, textResolver: stack.info.textResolver, name, owner, texts });
+
 const ens = (): EnsReader => ({ client: createPublicClient({ chain: hardhat, transport: http(stack.info.rpcUrl) }), registry: stack.info.ensRegistry });
 
 type OnChainUser = OnChainDm3User;
@@ -202,14 +206,7 @@ describe("recipients anywhere", () => {
           : signedUserProfile;
         served.set(`/profiles/${name}`, stringify(document));
         const url = `${base}/profiles/${name}?dm3Hash=${sha256(stringToBytes(stringify(signedUserProfile)))}`;
-        await registerOnChainName({
-          rpcUrl: stack.info.rpcUrl,
-          ensRegistry: stack.info.ensRegistry,
-          textResolver: stack.info.textResolver,
-          name,
-          owner: wallet.address,
-          texts: { [DM3_PROFILE_TEXT_KEY]: url },
-        });
+        await registerOnChainWithTexts(name, wallet.address, { [DM3_PROFILE_TEXT_KEY]: url });
         return { name, keys };
       };
       const erin = await urlUser("erin-url.eth", false);
@@ -241,14 +238,7 @@ describe("recipients anywhere", () => {
     const { signedUserProfile, keys } = await createDm3Profile(wallet, { deliveryServices: [DS] });
     const cid = await addToIpfs(stringify(signedUserProfile));
     const name = "ipfs-user.eth";
-    await registerOnChainName({
-      rpcUrl: stack.info.rpcUrl,
-      ensRegistry: stack.info.ensRegistry,
-      textResolver: stack.info.textResolver,
-      name,
-      owner: wallet.address,
-      texts: { [DM3_PROFILE_TEXT_KEY]: `ipfs://${cid}` },
-    });
+    await registerOnChainWithTexts(name, wallet.address, { [DM3_PROFILE_TEXT_KEY]: `ipfs://${cid}` });
     const record = await readEnsText(ens(), name, DM3_PROFILE_TEXT_KEY);
     // dm3's resolver names its own public gateway: point its fetches at the stand-in instead.
     const dm3Resolver = IpfsResolver(async (uri: string) => (await fetch(uri.replace("https://www.ipfs.io/ipfs", ipfs.url))).json(), validateSignedUserProfile);
@@ -266,14 +256,7 @@ describe("recipients anywhere", () => {
 
     // A CID the gateway does not have is a clear, permanent refusal, not a wait.
     const missing = privateKeyToAccount(generatePrivateKey());
-    await registerOnChainName({
-      rpcUrl: stack.info.rpcUrl,
-      ensRegistry: stack.info.ensRegistry,
-      textResolver: stack.info.textResolver,
-      name: "ipfs-missing.eth",
-      owner: missing.address,
-      texts: { [DM3_PROFILE_TEXT_KEY]: `ipfs://${cid.slice(0, -4)}aaaa` },
-    });
+    await registerOnChainWithTexts("ipfs-missing.eth", missing.address, { [DM3_PROFILE_TEXT_KEY]: `ipfs://${cid.slice(0, -4)}aaaa` });
     const refused = await submitDirectly("ipfs-missing.eth", keys.encryption.publicKey);
     assert.equal(refused.status, 422);
     const body = (await refused.json()) as { code: string; message: string };
@@ -294,13 +277,8 @@ describe("recipients anywhere", () => {
     // A profile signed by someone else than the name's address is no profile.
     const mallory = privateKeyToAccount(generatePrivateKey());
     const { signedUserProfile, keys: malloryKeys } = await createDm3Profile(mallory, { deliveryServices: [DS] });
-    await registerOnChainName({
-      rpcUrl: stack.info.rpcUrl,
-      ensRegistry: stack.info.ensRegistry,
-      textResolver: stack.info.textResolver,
-      name: "forged.eth",
-      owner: privateKeyToAccount(generatePrivateKey()).address,
-      texts: { [DM3_PROFILE_TEXT_KEY]: encodeProfileRecord(signedUserProfile) },
+    await registerOnChainWithTexts("forged.eth", privateKeyToAccount(generatePrivateKey()).address, {
+      [DM3_PROFILE_TEXT_KEY]: encodeProfileRecord(signedUserProfile),
     });
     await assert.rejects(
       createDeliveryServiceSession({ url: stack.info.gatewayUrl, name: "forged.eth", signingKey: malloryKeys.signing.privateKey }),
@@ -580,14 +558,7 @@ describe("two relays, one network", () => {
       served = stringify(profile);
       await new Promise<void>((resolve) => documents.listen(0, "127.0.0.1", resolve));
       const url = `http://127.0.0.1:${(documents.address() as { port: number }).port}/ds.json?dm3Hash=${sha256(stringToBytes(served))}`;
-      await registerOnChainName({
-        rpcUrl: stack.info.rpcUrl,
-        ensRegistry: stack.info.ensRegistry,
-        textResolver: stack.info.textResolver,
-        name: dsName,
-        owner: privateKeyToAccount(generatePrivateKey()).address,
-        texts: { [DM3_DELIVERY_SERVICE_TEXT_KEY]: url },
-      });
+      await registerOnChainWithTexts(dsName, privateKeyToAccount(generatePrivateKey()).address, { [DM3_DELIVERY_SERVICE_TEXT_KEY]: url });
       assert.deepEqual(await resolveDeliveryService(ens(), dsName), profile);
 
       const gina = await onChainUser("gina.eth", { deliveryServices: [dsName] });
