@@ -5,7 +5,9 @@
  *  - uncached: every request a name this isolate has not seen (no cache work: first sightings skip it);
  *  - miss: every request a name seen once before (the cache is consulted, misses, and is written);
  *  - cached: the same lookup repeated (a hit);
- *  - cache off: a second worker with `ANSWER_CACHE = "off"`, every request another name — the floor;
+ *  - cache off: a second worker with `ANSWER_CACHE = "off"`, every request another name;
+ *  - floor: bench/floor, a bare Worker (no framework, no validation, one prepared D1 statement over
+ *    the same schema and rows, the same signing) answering the same route — what the runtime allows;
  *  - unknown: made-up names under the domain, a few dozen repeated (a flood of lookups for names that
  *    do not exist), on both workers: with the cache they are remembered as absent, without it each reads D1.
  * Each through wrangler's proxy (the public port) and straight at the worker's own workerd socket.
@@ -30,6 +32,8 @@ import { findDirectWorkerUrl } from "./lib/directWorkerUrl";
 import { type LoadResult, runLoad } from "./lib/load";
 import { processTreeCpuSeconds } from "./lib/processCpu";
 import { PROFILE, profileWorker } from "./lib/profileWorker";
+import { ensureDevSecrets } from "../scripts/stack/devVars";
+import { type FloorWorker, startFloorWorker } from "./lib/startFloorWorker";
 import { projectRoot } from "../scripts/lib/paths";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -43,6 +47,7 @@ const DISTINCT_NAMES = 20_000;
 const BULK_BATCH = 1_000;
 
 /** A worker to load: where to send requests, and whose CPU to count. */
+type Targets = { main: Target; peer: Target; floor: Target };
 type Target = { label: string; url: string; treePid: number; workerPid: number | undefined };
 
 /** How many made-up names the "unknown" series repeats. */
@@ -102,22 +107,35 @@ export async function benchGateway(): Promise<void> {
       vars: { ANSWER_CACHE: "off" },
       unminified: PROFILE,
     });
+    let floor: FloorWorker | undefined;
     try {
+      const bio = "x".repeat(RECORD_BYTES);
+      floor = await startFloorWorker({
+        stateDir: path.join(stateDir, "floor"),
+        signerPrivateKey: (await ensureDevSecrets(stack.info.secretsFile)).signerPrivateKey,
+        resolver: stack.info.resolver,
+        domain,
+        names: Array.from({ length: DISTINCT_NAMES }, (_, index) => ({ name: `u${index}.${domain}`, texts: { bio } })),
+        ...(PROFILE && { unminified: true }),
+      });
       await registerNames(createRegistryClient({ url: peer.url, credential: peer.adminToken }), peer.domain, stack.info.signer, DISTINCT_NAMES);
       const pid = stack.info.pids.worker;
       const peerPid = peer.pid() as number;
       const direct = await findDirectWorkerUrl(pid, stack.info.gatewayUrl);
       const peerDirect = await findDirectWorkerUrl(peerPid, peer.url);
-      const targets: { main: Target; peer: Target }[] = [
+      const floorDirect = await findDirectWorkerUrl(floor.pid, floor.url);
+      const targets: Targets[] = [
         {
           main: { label: "proxy", url: stack.info.gatewayUrl, treePid: pid, workerPid: direct?.pid },
           peer: { label: "proxy", url: peer.url, treePid: peerPid, workerPid: peerDirect?.pid },
+          floor: { label: "proxy", url: floor.url, treePid: floor.pid, workerPid: floorDirect?.pid },
         },
       ];
-      if (direct && peerDirect) {
+      if (direct && peerDirect && floorDirect) {
         targets.push({
           main: { label: "direct", url: direct.url, treePid: pid, workerPid: direct.pid },
           peer: { label: "direct", url: peerDirect.url, treePid: peerPid, workerPid: peerDirect.pid },
+          floor: { label: "direct", url: floorDirect.url, treePid: floor.pid, workerPid: floorDirect.pid },
         });
       } else {
         console.log("(the worker's own workerd socket was not found: direct series skipped)");
@@ -126,6 +144,7 @@ export async function benchGateway(): Promise<void> {
       const uncached = pathSequence(lookupPaths(stack.info.resolver, domain, DISTINCT_NAMES), "uncached");
       const miss = pathSequence(lookupPaths(stack.info.resolver, domain, DISTINCT_NAMES), "miss", uncached);
       const cacheOff = pathSequence(lookupPaths(peer.resolver, peer.domain, DISTINCT_NAMES), "cache-off");
+      const floorLookups = pathSequence(lookupPaths(stack.info.resolver, domain, DISTINCT_NAMES), "floor");
       const cachedPath = lookupPaths(stack.info.resolver, domain, 1)[0] as string;
       const unknown = pathCycle(lookupPaths(stack.info.resolver, domain, UNKNOWN_NAMES, "nobody"));
       const unknownCacheOff = pathCycle(lookupPaths(peer.resolver, peer.domain, UNKNOWN_NAMES, "nobody"));
@@ -133,6 +152,7 @@ export async function benchGateway(): Promise<void> {
         await runLoad(`${target.main.url}/health`, 4, 1); // warm up
         await runLoad(`${target.main.url}${cachedPath}`, 4, 1);
         await runLoad(`${target.peer.url}/health`, 4, 1);
+        await runLoad(`${target.floor.url}/health`, 4, 1);
       }
 
       console.log(`\nGateway under wrangler dev, ${SECONDS}s per point, ${RECORD_BYTES}-byte text record, one run, interleaved`);
@@ -154,14 +174,20 @@ export async function benchGateway(): Promise<void> {
           workerCpuMs: target.workerPid === undefined ? undefined : perRequest(processTreeCpuSeconds(target.treePid, target.workerPid) - workerBefore),
         };
       };
+      const summaries: string[] = [];
       for (const concurrency of CONCURRENCY) {
-        for (const { main, peer: off } of targets) {
+        for (const { main, peer: off, floor: bare } of targets) {
           const health = await measured(main, concurrency, "/health");
+          const floorRun = await measured(bare, concurrency, "", floorLookups.take);
+          const uncachedRun = await measured(main, concurrency, "", uncached.take);
+          const missRun = await measured(main, concurrency, "", miss.take);
+          const cachedRun = await measured(main, concurrency, cachedPath);
           const rows = [
             ["GET /health", health],
-            ["CCIP uncached", await measured(main, concurrency, "", uncached.take)],
-            ["CCIP miss", await measured(main, concurrency, "", miss.take)],
-            ["CCIP cached", await measured(main, concurrency, cachedPath)],
+            ["floor", floorRun],
+            ["CCIP uncached", uncachedRun],
+            ["CCIP miss", missRun],
+            ["CCIP cached", cachedRun],
             ["CCIP cache off", await measured(off, concurrency, "", cacheOff.take)],
             ["CCIP unknown", await measured(main, concurrency, "", unknown)],
             ["unknown off", await measured(off, concurrency, "", unknownCacheOff)],
@@ -183,10 +209,20 @@ export async function benchGateway(): Promise<void> {
               ].join(" | "),
             );
           }
+          const cpuRatio = uncachedRun.workerCpuMs && floorRun.workerCpuMs ? `${(uncachedRun.workerCpuMs / floorRun.workerCpuMs).toFixed(2)}x` : "-";
+          summaries.push(
+            `  c=${concurrency} ${main.label.padEnd(6)}: uncached ${((uncachedRun.rps / floorRun.rps) * 100).toFixed(0)}% of the floor's req/s, ` +
+              `${((uncachedRun.rps / health.rps) * 100).toFixed(0)}% of /health's; worker CPU ${cpuRatio} the floor's; ` +
+              `p99 ${(uncachedRun.p99Ms / health.p99Ms).toFixed(2)}x /health's; cached ${((cachedRun.rps / health.rps) * 100).toFixed(0)}% of /health`,
+          );
         }
       }
+      console.log(
+        "\nAgainst the aims (issue 22: uncached ≥ 90% of the floor and ≥ 70% of /health at c=8; CPU ≤ 1.2x the floor's; cached ≥ 95% of /health; p99 ≤ 1.5x):",
+      );
+      for (const line of summaries) console.log(line);
       if (PROFILE) {
-        const direct = targets.at(-1) as { main: Target; peer: Target };
+        const direct = targets.at(-1) as Targets;
         console.log(`\nWorker isolate profiles per lookup, c=8 via ${direct.main.label} (V8's sampling profiler; unminified workers)`);
         const profiled = async (label: string, target: Target, inspectorUrl: string, take: () => string) =>
           profileWorker({
@@ -197,6 +233,7 @@ export async function benchGateway(): Promise<void> {
             work: async () => (await runLoad(target.url, 8, SECONDS, take)).requests,
           });
         const results = [
+          ["floor", await profiled("floor", direct.floor, (floor as FloorWorker).inspectorUrl, floorLookups.take)],
           ["uncached", await profiled("uncached", direct.main, stack.info.inspectorUrl, uncached.take)],
           ["miss", await profiled("miss", direct.main, stack.info.inspectorUrl, miss.take)],
           ["cache off", await profiled("cache off", direct.peer, `http://127.0.0.1:${peerInspectorPort}`, cacheOff.take)],
@@ -214,6 +251,7 @@ export async function benchGateway(): Promise<void> {
       }
     } finally {
       await peer.stop();
+      await floor?.stop();
     }
   });
 }

@@ -1,4 +1,5 @@
 import { app } from "./app/app";
+import { isLookupUrl, lookupApp } from "./app/lookupApp";
 import { createServices, deliverPendingNameEvents } from "./app/services";
 import { compactChangeFeeds } from "./registry/compactChangeFeeds";
 import { runRelayMaintenance } from "./relay/scheduled";
@@ -8,7 +9,8 @@ import { consumeRelayWork, drainDeadLetters, type RelayWork } from "./relay/wake
 const DEAD_LETTER_SUFFIX = "-dlq";
 
 export default {
-  fetch: app.fetch,
+  // Lookups, the hot path, skip the main app's router and services (same routes and answers).
+  fetch: (request: Request, env: Env, ctx: ExecutionContext) => (isLookupUrl(request.url) ? lookupApp : app).fetch(request, env, ctx),
   async queue(batch, env, _ctx) {
     if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) return drainDeadLetters(batch);
     await consumeRelayWork(createServices(env), batch);

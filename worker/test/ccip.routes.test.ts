@@ -231,6 +231,9 @@ describe("caching of signed answers", () => {
     expect(maxAge).toBeLessThanOrEqual(Number(expires) - Math.floor(Date.now() / 1000));
     const etag = response.headers.get("ETag");
     expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    // The tag is the start of the signature's r: another answer (another expiry or record) has another.
+    const [, , signature] = decodeAbiParameters(RESPONSE_TYPES, data);
+    expect(etag).toBe(`"${signature.slice(2, 34)}"`);
     const revalidated = await call(`/ccip/${SENDER}/${callData}.json`, { headers: { "If-None-Match": etag! } });
     expect(revalidated.status).toBe(304);
   });
@@ -365,6 +368,20 @@ describe("caching of signed answers", () => {
     const [result, expires, signature] = decodeAbiParameters(RESPONSE_TYPES, data);
     const hash = signatureHash({ resolver: RESOLVER, expiresSeconds: expires, request: callData, result });
     expect(await recoverAddress({ hash, signature })).toBe(rotated.address);
+  });
+});
+
+describe("the main app's /ccip", () => {
+  test("answers lookups too (index.ts sends them to the lean lookup app; the main app keeps the routes for its document and direct callers)", async () => {
+    const { createExecutionContext, env, waitOnExecutionContext } = await import("cloudflare:test");
+    const { app } = await import("../src/app/app");
+    const callData = resolveCallData("alice.demo.eth", { functionName: "text", key: "description" });
+    const ctx = createExecutionContext();
+    const response = await app.fetch(new Request(`http://gateway.test/ccip/${SENDER}/${callData}.json`), env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(200);
+    const { data } = (await response.json()) as { data: Hex };
+    expect(decodeString(await verifyAnswer(callData, data))).toBe("Alice on demo");
   });
 });
 

@@ -29,7 +29,7 @@ async function html(path: string, status = 200): Promise<string> {
 /** The page data of `name`'s page, served by a worker with `variables` in place of wrangler.toml's. */
 async function pageDataWith(variables: Partial<Record<keyof Env, string>>, name: string): Promise<NamePageData> {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`http://gateway.test/name/${name}`), { ...env, ...variables }, ctx);
+  const response = await worker.fetch(new Request(`http://gateway.test/name/${name}`), { ...env, ...variables } as Env, ctx);
   await waitOnExecutionContext(ctx);
   expect(response.status).toBe(200);
   const json = /<script type="application\/json" id="page-data">(.*?)<\/script>/s.exec(await response.text())?.[1] ?? "";

@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { cors } from "hono/cors";
 import { API_INFO } from "../apiInfo";
 import { emailBridgeRoutes } from "../bridge/email/routes";
 import { ccipRoutes } from "../ccip/routes";
@@ -12,19 +11,12 @@ import { registryRoutes } from "../registry/routes";
 import { pageRoutes } from "../pages/routes";
 import { relayRoutes } from "../relay/routes";
 import { relayServiceRoutes } from "../relay/serviceRoutes";
-import { D1_BOOKMARK_HEADER, provideServices } from "./services";
+import { corsPolicy } from "./corsPolicy";
+import { provideServices } from "./services";
 
 /** The worker: global middleware and one mount per product area. Trailing slashes are accepted. */
 export const app = new Hono<{ Bindings: Env }>({ strict: false })
-  .use(
-    cors({
-      origin: "*",
-      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-      allowHeaders: ["Content-Type", "Authorization", D1_BOOKMARK_HEADER],
-      exposeHeaders: [D1_BOOKMARK_HEADER],
-      maxAge: 86_400,
-    }),
-  )
+  .use(corsPolicy)
   .use(provideServices())
   .route("/ccip", ccipRoutes)
   .route("/health", healthRoutes)

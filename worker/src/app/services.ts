@@ -31,6 +31,7 @@ import { forgetServedDomains, listServedDomains, type ServedDomain } from "../sh
 import { ConfigError } from "../settings/ConfigError";
 import { once } from "../settings/once";
 import type { RelaySettings } from "../settings/relaySettings";
+import { D1_BOOKMARK_HEADER } from "./d1BookmarkHeader";
 import { type ChainSettings, type NotificationSettings, type Settings, settingsOf } from "../settings/settingsOf";
 
 /**
@@ -94,22 +95,50 @@ declare module "hono" {
  */
 export type ServiceOverrides = { nowMs?: () => number; d1Sessions?: D1Bookmarks };
 
-/** Builds the services of one request or cron run from the worker's bindings. */
-export function createServices(env: Env, overrides: ServiceOverrides = {}): Services {
+/**
+ * What answering a gateway lookup needs — the hot path's services, built without the rest (no
+ * relay, bridge or directory wiring, no D1 session until a read needs one).
+ */
+export type LookupServices = Pick<Services, "settings" | "namesOf" | "domains" | "clock" | "answerCache" | "d1Bookmarks">;
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** The lookup's services (the full {@link Services} on the main app, the lean ones on the lookup app). */
+    lookup: LookupServices;
+  }
+}
+
+/** Builds a request's (or cron run's) {@link LookupServices}: the core every other service builds on. */
+export function createLookupServices(env: Env, overrides: ServiceOverrides = {}): LookupServices & { databases: ReturnType<typeof createDatabases> } {
   const settings = settingsOf(env);
   const nowMs = overrides.nowMs ?? (() => Date.now());
   const clock: Clock = { nowMs, nowSeconds: () => Math.floor(nowMs() / 1000) };
   // Requests read through a D1 session (replicas nearby, never older than the client's bookmark);
   // crons and queue consumers use the binding itself (the primary).
   const databases = createDatabases(settings.nameDatabases().bindings, overrides.d1Sessions);
-  const db = databases.get(PRIMARY_DATABASE);
   const namesOf = (domain: Pick<ServedDomain, "name" | "database">) => {
     if (!settings.nameDatabases().bindings.has(domain.database)) {
       throw new ConfigError(`Domain ${domain.name}'s names are in D1 binding "${domain.database}", which NAME_DATABASES does not list`);
     }
     return databases.get(domain.database);
   };
-  const answerCache = caches.default;
+  return {
+    settings,
+    databases,
+    namesOf,
+    clock,
+    // The served domains come from the isolate's memory; the primary is opened only to refill it.
+    domains: () => listServedDomains(() => databases.get(PRIMARY_DATABASE), clock.nowMs()),
+    answerCache: caches.default,
+    d1Bookmarks: () => databases.bookmarks(),
+  };
+}
+
+/** Builds the services of one request or cron run from the worker's bindings. */
+export function createServices(env: Env, overrides: ServiceOverrides = {}): Services {
+  const { settings, databases, namesOf, clock, domains, answerCache } = createLookupServices(env, overrides);
+  const { nowMs } = clock;
+  const db = databases.get(PRIMARY_DATABASE);
   // Called unbound: workerd's fetch throws "Illegal invocation" with any other `this`.
   const send = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
   // Profile records that point elsewhere are fetched under the same policy as webhooks (a stranger chose the URL).
@@ -124,7 +153,6 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
     return reader && { ...reader, profiles };
   };
   const ensCacheMs = () => settings.chain()?.cacheMs ?? 0;
-  const domains = () => listServedDomains(db, clock.nowMs());
   const directory = createDm3Directory({
     namesOf,
     domains,
@@ -265,8 +293,7 @@ export async function deliverPendingNameEvents(services: Pick<Services, "allName
   return delivered;
 }
 
-/** The header a client sends its last D1 bookmarks in, and gets the new ones back in. */
-export const D1_BOOKMARK_HEADER = "X-D1-Bookmark";
+export { D1_BOOKMARK_HEADER } from "./d1BookmarkHeader";
 
 /**
  * Middleware: `c.get("services")` for every route, reading D1 through a session that starts at the
@@ -280,9 +307,25 @@ export function provideServices(): MiddlewareHandler<{ Bindings: Env }> {
     if (!bookmarks) throw new InvalidInputError(`${D1_BOOKMARK_HEADER} must be what this API returned in it (or absent)`);
     const services = createServices(c.env, { d1Sessions: bookmarks });
     c.set("services", services);
+    c.set("lookup", services);
     c.set("settings", services.settings);
     await next();
     const reached = services.d1Bookmarks();
+    if (reached.size > 0) c.header(D1_BOOKMARK_HEADER, formatD1Bookmarks(reached));
+  };
+}
+
+/** Middleware of the lookup app: `c.get("lookup")` only (see {@link LookupServices}), with the same D1 bookmark handling. */
+export function provideLookupServices(): MiddlewareHandler<{ Bindings: Env }> {
+  return async function provideLookupServices(c, next) {
+    const sent = c.req.header(D1_BOOKMARK_HEADER)?.trim();
+    const bookmarks = sent ? parseD1Bookmarks(sent) : new Map<string, string>();
+    if (!bookmarks) throw new InvalidInputError(`${D1_BOOKMARK_HEADER} must be what this API returned in it (or absent)`);
+    const lookup = createLookupServices(c.env, { d1Sessions: bookmarks });
+    c.set("lookup", lookup);
+    c.set("settings", lookup.settings);
+    await next();
+    const reached = lookup.d1Bookmarks();
     if (reached.size > 0) c.header(D1_BOOKMARK_HEADER, formatD1Bookmarks(reached));
   };
 }

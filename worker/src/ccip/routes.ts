@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import * as z from "zod/mini";
 import { described } from "../protocol/described";
 import { describeRoute } from "../http/routeDocs";
-import { type Hex, isAddress, isHex, keccak256 } from "viem";
+import { type Hex, isAddress, isHex } from "viem";
 import { limitBody } from "../http/limitBody";
 import { readJsonBody } from "../http/readJsonBody";
 import { runInBackground } from "../http/runInBackground";
@@ -39,8 +39,8 @@ export const ccipRoutes = new Hono()
       const callData = data.endsWith(JSON_SUFFIX) ? data.slice(0, -JSON_SUFFIX.length) : data;
       const answer = await answerResolveCall(answerContext(c), checkRequest(sender, callData));
       // HTTP caches may keep the answer no longer than its signature lives (minus a margin).
-      const maxAge = Math.max(0, answer.expiresSeconds - c.get("services").clock.nowSeconds() - MIN_REMAINING_SECONDS);
-      const etag = `"${keccak256(answer.data).slice(2, 34)}"`;
+      const maxAge = Math.max(0, answer.expiresSeconds - c.get("lookup").clock.nowSeconds() - MIN_REMAINING_SECONDS);
+      const etag = `"${answerTag(answer.data)}"`;
       c.header("Cache-Control", `public, max-age=${maxAge}`);
       c.header("ETag", etag);
       if (c.req.header("If-None-Match") === etag) return c.body(null, 304);
@@ -69,7 +69,7 @@ export const ccipRoutes = new Hono()
   );
 
 function answerContext(c: Context): AnswerContext {
-  const services = c.get("services");
+  const services = c.get("lookup");
   const { settings } = services;
   const gateway = settings.gateway();
   return {
@@ -96,6 +96,16 @@ function servedRecords(settings: Settings): NonNullable<AnswerContext["servedRec
     servedRecordsBySettings.set(settings, served);
   }
   return served;
+}
+
+/**
+ * An answer's entity tag: the first 16 bytes of its signature's `r`, which differs whenever the
+ * request, result or expiry does (no hashing of the answer). The answer is
+ * `abi.encode(bytes result, uint64 expires, bytes sig)`, so it ends with the 65-byte signature padded
+ * to 96 bytes.
+ */
+function answerTag(data: Hex): string {
+  return data.slice(-192, -160);
 }
 
 function checkRequest(sender: unknown, data: unknown): Hex {

@@ -2,6 +2,7 @@ import { and, asc, eq, exists, gt, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Hex } from "viem";
 import { chunk, rowsPerStatement } from "./boundParameters";
 import type { Database } from "./client";
+import { precompiled } from "./precompiled";
 import { DM3_PROFILE_TEXT_KEY } from "../protocol/dm3/profile";
 import { addressRecords, isAddressNameSql, nameNonces, type NameRow, names, OWNER_PROOF, textRecords } from "./schema";
 
@@ -44,15 +45,20 @@ export async function findAddressRecords(db: Database, node: Hex, coinTypes: num
 /** A record as the gateway reads it: whether the name exists at all, and the record (undefined when unset). */
 export type NamedRecord<Value> = { exists: boolean; value: Value | undefined };
 
-/** {@link findTextRecord}, and whether the name exists — in the same single query. */
-export async function findTextRecordOfName(db: Database, node: Hex, key: string): Promise<NamedRecord<string>> {
-  const row = await db
+/** The gateway's hottest read (a text record of a name, and whether the name exists), rendered once. */
+const textRecordOfName = precompiled((db) =>
+  db
     .select({ value: textRecords.value })
     .from(names)
-    .leftJoin(textRecords, and(eq(textRecords.node, names.node), eq(textRecords.key, key)))
-    .where(eq(names.node, node))
-    .get();
-  return { exists: row !== undefined, value: row?.value ?? undefined };
+    .leftJoin(textRecords, and(eq(textRecords.node, names.node), eq(textRecords.key, sql.placeholder("key"))))
+    .where(eq(names.node, sql.placeholder("node")))
+    .limit(1),
+);
+
+/** {@link findTextRecord}, and whether the name exists — in the same single query. */
+export async function findTextRecordOfName(db: Database, node: Hex, key: string): Promise<NamedRecord<string>> {
+  const row = await textRecordOfName(db, { node, key }).first<{ value: string | null }>();
+  return { exists: row !== null, value: row?.value ?? undefined };
 }
 
 /** {@link findAddressRecords}, and whether the name exists — in the same single query. */

@@ -38,12 +38,12 @@ const SERVED = "served domains";
 /** Bumped by every change, so a read that started before it does not remember what it read. */
 let changes = 0;
 
-/** Every served domain, from the isolate's memory when fresh. */
-export async function listServedDomains(db: Database, nowMs: number): Promise<ServedDomain[]> {
+/** Every served domain, from the isolate's memory when fresh (`primary` is opened only to read them). */
+export async function listServedDomains(primary: () => Database, nowMs: number): Promise<ServedDomain[]> {
   const remembered = memory.recall(SERVED, nowMs);
   if (remembered) return remembered;
   const changesBefore = changes;
-  const domains = (await listDomains(db)).map((row) => ({
+  const domains = (await listDomains(primary())).map((row) => ({
     name: row.name,
     resolverAddress: row.resolverAddress as Address,
     chainId: row.chainId,

@@ -1,6 +1,6 @@
 import { AbiFunctionSignatureNotFoundError, decodeFunctionData, type Hex, hexToBytes, isHex, size, slice } from "viem";
-import { namehash } from "viem/ens";
 import { offchainResolverAbi, recordResolverAbi } from "../../abi";
+import { namehashOf } from "../ens/namehashOf";
 import { assertNormalizedName } from "../ens/assertNormalizedName";
 import { decodeDnsName } from "../ens/decodeDnsName";
 import { NodeMismatchError } from "../ens/errors";
@@ -44,7 +44,7 @@ export function decodeResolveCall(callData: Hex): ResolveCall {
   const [dnsName, data] = decodeResolveArguments(callData);
   const name = decodeDnsName(hexToBytes(dnsName));
   assertNormalizedName(name);
-  const node = namehash(name);
+  const node = namehashOf(name);
   const checkNode = (query: RecordQuery) => {
     if (query.node.toLowerCase() !== node) throw new NodeMismatchError(name);
     return query;
