@@ -157,7 +157,7 @@ export async function benchGateway(): Promise<void> {
 
       console.log(`\nGateway under wrangler dev, ${SECONDS}s per point, ${RECORD_BYTES}-byte text record, one run, interleaved`);
       console.log("  uncached: a name this isolate has not seen (skips the cache); miss: its second sighting (cache read + write);");
-      console.log('  cached: one lookup repeated; cache off: a second worker with ANSWER_CACHE = "off" (the floor)');
+      console.log('  cached: one lookup repeated; cache off: a second worker with ANSWER_CACHE = "off"; floor: bench/floor, a bare Worker');
       console.log(`  unknown: ${UNKNOWN_NAMES} made-up names repeated (remembered as absent); unknown off: the same on the cache-off worker (a D1 read each)`);
       console.log("  via proxy: wrangler's public port; direct: the worker's own workerd socket");
       console.log("  CPU: ms per request of the whole wrangler dev process tree (proxy included) / of the worker's workerd process alone");

@@ -1,43 +1,22 @@
-import { app } from "./app/app";
 import { isLookupUrl, lookupApp } from "./app/lookupApp";
-import { createServices, deliverPendingNameEvents } from "./app/services";
-import { compactChangeFeeds } from "./registry/compactChangeFeeds";
-import { runRelayMaintenance } from "./relay/scheduled";
-import { consumeRelayWork, drainDeadLetters, type RelayWork } from "./relay/wakeUps";
+import type { RelayWork } from "./shared/relayWork";
 
-/** The dead-letter queue's name ends with this (wrangler.toml). */
-const DEAD_LETTER_SUFFIX = "-dlq";
+/** Everything but lookups (see app/rest.ts), evaluated on its first use. */
+const rest = () => import("./app/rest");
 
 export default {
   // Lookups, the hot path, skip the main app's router and services (same routes and answers).
-  fetch: (request: Request, env: Env, ctx: ExecutionContext) => (isLookupUrl(request.url) ? lookupApp : app).fetch(request, env, ctx),
-  async queue(batch, env, _ctx) {
-    if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) return drainDeadLetters(batch);
-    await consumeRelayWork(createServices(env), batch);
+  async fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    if (isLookupUrl(request.url)) return lookupApp.fetch(request, env, ctx);
+    return (await rest()).app.fetch(request, env, ctx);
   },
-  /** Email Routing's inbound mail: the email bridge takes it into DM3, or rejects it with the reason. */
-  async email(message, env, _ctx) {
-    const bridge = createServices(env).emailBridge();
-    if (!bridge) return message.setReject("no email bridge runs at this address");
-    await bridge.receiveMail(message);
+  async queue(batch, env, ctx) {
+    await (await rest()).handlers.queue(batch, env, ctx);
+  },
+  async email(message, env, ctx) {
+    await (await rest()).handlers.email(message, env, ctx);
   },
   async scheduled(controller, env) {
-    const services = createServices(env, { nowMs: () => controller.scheduledTime });
-    // A failure here (a database down) must not keep the relay's maintenance from running.
-    const nameEvents = await deliverPendingNameEvents(services).catch((error: unknown) => {
-      console.error(`name lifecycle events not delivered (next run retries): ${error instanceof Error ? error.message : String(error)}`);
-      return 0;
-    });
-    if (nameEvents > 0) console.log(`name lifecycle: ${nameEvents} events delivered late`);
-    const folded = await compactChangeFeeds(services.allNameDatabases(), services.settings.changesRetentionDays(), services.clock.nowSeconds());
-    if (folded > 0) console.log(`change feed: ${folded} superseded rows and deletes older than the retention window folded`);
-    const { expiredMessages, webhooks, outbound, bridgeMails } = await runRelayMaintenance(services);
-    if (bridgeMails > 0) console.log(`bridges: ${bridgeMails} queued mails attempted`);
-    if (expiredMessages > 0 || webhooks.delivered + webhooks.failed + webhooks.deferred > 0 || outbound.attempted + outbound.forgotten > 0) {
-      const { delivered, failed, deferred } = webhooks;
-      console.log(
-        `relay maintenance: ${expiredMessages} expired, webhooks ${delivered} delivered / ${failed} failed / ${deferred} deferred, outbound ${outbound.attempted} attempted / ${outbound.forgotten} forgotten`,
-      );
-    }
+    await (await rest()).handlers.scheduled(controller, env);
   },
 } satisfies ExportedHandler<Env, RelayWork>;

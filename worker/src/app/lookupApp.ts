@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { ccipRoutes } from "../ccip/routes";
 import { onError, onNotFound } from "../http/errors";
 import { corsPolicy } from "./corsPolicy";
-import { provideLookupServices } from "./services";
+import { provideLookupServices } from "./lookupServices";
 
 /**
  * The gateway's lookups on their own: the same routes, CORS policy and errors as under the main

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { createClient, http } from "viem";
 import { call, getBalance, getTransactionCount, readContract } from "viem/actions";
-import { createDatabases, type Database, type NamedDatabase } from "../db/client";
+import type { Database, NamedDatabase } from "../db/client";
 import { deliverNameEvents, type NameLifecycle } from "../db/nameLifecycle";
 import { InvalidInputError } from "../http/validate";
 import type { OutboundTransport } from "../net/OutboundTransport";
@@ -27,12 +27,12 @@ import { type AnswerInvalidation, forgetAnswers } from "../shared/answerCache";
 import type { Clock } from "../shared/Clock";
 import { createDm3Directory, type Dm3Directory } from "../shared/dm3Directory";
 import type { RelayWork } from "../shared/relayWork";
-import { forgetServedDomains, listServedDomains, type ServedDomain } from "../shared/servedDomains";
-import { ConfigError } from "../settings/ConfigError";
+import { forgetServedDomains, type ServedDomain } from "../shared/servedDomains";
 import { once } from "../settings/once";
 import type { RelaySettings } from "../settings/relaySettings";
 import { D1_BOOKMARK_HEADER } from "./d1BookmarkHeader";
-import { type ChainSettings, type NotificationSettings, type Settings, settingsOf } from "../settings/settingsOf";
+import { createLookupServices, type ServiceOverrides } from "./lookupServices";
+import type { ChainSettings, NotificationSettings, Settings } from "../settings/settingsOf";
 
 /**
  * What a request or a cron run needs, built in one place (the composition root) and handed down:
@@ -89,50 +89,7 @@ declare module "hono" {
   }
 }
 
-/**
- * What a caller may set instead of the runtime's: the clock (a cron run uses its scheduled time),
- * and the D1 bookmark a request carried (reads no older than it).
- */
-export type ServiceOverrides = { nowMs?: () => number; d1Sessions?: D1Bookmarks };
-
-/**
- * What answering a gateway lookup needs — the hot path's services, built without the rest (no
- * relay, bridge or directory wiring, no D1 session until a read needs one).
- */
-export type LookupServices = Pick<Services, "settings" | "namesOf" | "domains" | "clock" | "answerCache" | "d1Bookmarks">;
-
-declare module "hono" {
-  interface ContextVariableMap {
-    /** The lookup's services (the full {@link Services} on the main app, the lean ones on the lookup app). */
-    lookup: LookupServices;
-  }
-}
-
-/** Builds a request's (or cron run's) {@link LookupServices}: the core every other service builds on. */
-export function createLookupServices(env: Env, overrides: ServiceOverrides = {}): LookupServices & { databases: ReturnType<typeof createDatabases> } {
-  const settings = settingsOf(env);
-  const nowMs = overrides.nowMs ?? (() => Date.now());
-  const clock: Clock = { nowMs, nowSeconds: () => Math.floor(nowMs() / 1000) };
-  // Requests read through a D1 session (replicas nearby, never older than the client's bookmark);
-  // crons and queue consumers use the binding itself (the primary).
-  const databases = createDatabases(settings.nameDatabases().bindings, overrides.d1Sessions);
-  const namesOf = (domain: Pick<ServedDomain, "name" | "database">) => {
-    if (!settings.nameDatabases().bindings.has(domain.database)) {
-      throw new ConfigError(`Domain ${domain.name}'s names are in D1 binding "${domain.database}", which NAME_DATABASES does not list`);
-    }
-    return databases.get(domain.database);
-  };
-  return {
-    settings,
-    databases,
-    namesOf,
-    clock,
-    // The served domains come from the isolate's memory; the primary is opened only to refill it.
-    domains: () => listServedDomains(() => databases.get(PRIMARY_DATABASE), clock.nowMs()),
-    answerCache: caches.default,
-    d1Bookmarks: () => databases.bookmarks(),
-  };
-}
+export type { ServiceOverrides } from "./lookupServices";
 
 /** Builds the services of one request or cron run from the worker's bindings. */
 export function createServices(env: Env, overrides: ServiceOverrides = {}): Services {
@@ -311,21 +268,6 @@ export function provideServices(): MiddlewareHandler<{ Bindings: Env }> {
     c.set("settings", services.settings);
     await next();
     const reached = services.d1Bookmarks();
-    if (reached.size > 0) c.header(D1_BOOKMARK_HEADER, formatD1Bookmarks(reached));
-  };
-}
-
-/** Middleware of the lookup app: `c.get("lookup")` only (see {@link LookupServices}), with the same D1 bookmark handling. */
-export function provideLookupServices(): MiddlewareHandler<{ Bindings: Env }> {
-  return async function provideLookupServices(c, next) {
-    const sent = c.req.header(D1_BOOKMARK_HEADER)?.trim();
-    const bookmarks = sent ? parseD1Bookmarks(sent) : new Map<string, string>();
-    if (!bookmarks) throw new InvalidInputError(`${D1_BOOKMARK_HEADER} must be what this API returned in it (or absent)`);
-    const lookup = createLookupServices(c.env, { d1Sessions: bookmarks });
-    c.set("lookup", lookup);
-    c.set("settings", lookup.settings);
-    await next();
-    const reached = lookup.d1Bookmarks();
     if (reached.size > 0) c.header(D1_BOOKMARK_HEADER, formatD1Bookmarks(reached));
   };
 }

@@ -1,0 +1,85 @@
+import type { MiddlewareHandler } from "hono";
+import { createDatabases } from "../db/client";
+import { InvalidInputError } from "../http/validate";
+import { type D1Bookmarks, formatD1Bookmarks, PRIMARY_DATABASE, parseD1Bookmarks } from "../protocol/d1Bookmarks";
+import type { Clock } from "../shared/Clock";
+import { listServedDomains, type ServedDomain } from "../shared/servedDomains";
+import { ConfigError } from "../settings/ConfigError";
+import { settingsOf } from "../settings/settingsOf";
+import { D1_BOOKMARK_HEADER } from "./d1BookmarkHeader";
+import type { Database } from "../db/client";
+import type { Settings } from "../settings/settingsOf";
+
+// The lookup's services import no feature: the gateway's hot path starts without evaluating the
+// registry, relay, bridges or pages (index.ts loads those on their first request).
+
+/**
+ * What a caller may set instead of the runtime's: the clock (a cron run uses its scheduled time),
+ * and the D1 bookmark a request carried (reads no older than it).
+ */
+export type ServiceOverrides = { nowMs?: () => number; d1Sessions?: D1Bookmarks };
+
+/**
+ * What answering a gateway lookup needs — the hot path's services, built without the rest (no
+ * relay, bridge or directory wiring, no D1 session until a read needs one).
+ */
+export type LookupServices = {
+  settings: Settings;
+  /** The database holding `domain`'s names. */
+  namesOf(domain: Pick<ServedDomain, "name" | "database">): Database;
+  /** Every served domain (from the isolate's short-lived cache). */
+  domains(): Promise<ServedDomain[]>;
+  clock: Clock;
+  /** Where signed gateway answers are kept (the data center's Cache API). */
+  answerCache: Cache;
+  /** Where this request's D1 sessions got to. */
+  d1Bookmarks(): D1Bookmarks;
+};
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** The lookup's services (the full {@link Services} on the main app, the lean ones on the lookup app). */
+    lookup: LookupServices;
+  }
+}
+
+/** Builds a request's (or cron run's) {@link LookupServices}: the core every other service builds on. */
+export function createLookupServices(env: Env, overrides: ServiceOverrides = {}): LookupServices & { databases: ReturnType<typeof createDatabases> } {
+  const settings = settingsOf(env);
+  const nowMs = overrides.nowMs ?? (() => Date.now());
+  const clock: Clock = { nowMs, nowSeconds: () => Math.floor(nowMs() / 1000) };
+  // Requests read through a D1 session (replicas nearby, never older than the client's bookmark);
+  // crons and queue consumers use the binding itself (the primary).
+  const databases = createDatabases(settings.nameDatabases().bindings, overrides.d1Sessions);
+  const namesOf = (domain: Pick<ServedDomain, "name" | "database">) => {
+    if (!settings.nameDatabases().bindings.has(domain.database)) {
+      throw new ConfigError(`Domain ${domain.name}'s names are in D1 binding "${domain.database}", which NAME_DATABASES does not list`);
+    }
+    return databases.get(domain.database);
+  };
+  return {
+    settings,
+    databases,
+    namesOf,
+    clock,
+    // The served domains come from the isolate's memory; the primary is opened only to refill it.
+    domains: () => listServedDomains(() => databases.get(PRIMARY_DATABASE), clock.nowMs()),
+    answerCache: caches.default,
+    d1Bookmarks: () => databases.bookmarks(),
+  };
+}
+
+/** Middleware of the lookup app: `c.get("lookup")` only (see {@link LookupServices}), with the same D1 bookmark handling. */
+export function provideLookupServices(): MiddlewareHandler<{ Bindings: Env }> {
+  return async function provideLookupServices(c, next) {
+    const sent = c.req.header(D1_BOOKMARK_HEADER)?.trim();
+    const bookmarks = sent ? parseD1Bookmarks(sent) : new Map<string, string>();
+    if (!bookmarks) throw new InvalidInputError(`${D1_BOOKMARK_HEADER} must be what this API returned in it (or absent)`);
+    const lookup = createLookupServices(c.env, { d1Sessions: bookmarks });
+    c.set("lookup", lookup);
+    c.set("settings", lookup.settings);
+    await next();
+    const reached = lookup.d1Bookmarks();
+    if (reached.size > 0) c.header(D1_BOOKMARK_HEADER, formatD1Bookmarks(reached));
+  };
+}

@@ -1,0 +1,44 @@
+import { createServices, deliverPendingNameEvents } from "./services";
+import { compactChangeFeeds } from "../registry/compactChangeFeeds";
+import { runRelayMaintenance } from "../relay/scheduled";
+import { consumeRelayWork, drainDeadLetters, type RelayWork } from "../relay/wakeUps";
+
+export { app } from "./app";
+
+// Everything but lookups: the main app and the queue, mail and cron handlers. `index.ts` loads this
+// module on first use, so a cold isolate that answers lookups never evaluates it.
+
+/** The dead-letter queue's name ends with this (wrangler.toml). */
+const DEAD_LETTER_SUFFIX = "-dlq";
+
+export const handlers = {
+  async queue(batch, env, _ctx) {
+    if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) return drainDeadLetters(batch);
+    await consumeRelayWork(createServices(env), batch);
+  },
+  /** Email Routing's inbound mail: the email bridge takes it into DM3, or rejects it with the reason. */
+  async email(message, env, _ctx) {
+    const bridge = createServices(env).emailBridge();
+    if (!bridge) return message.setReject("no email bridge runs at this address");
+    await bridge.receiveMail(message);
+  },
+  async scheduled(controller, env) {
+    const services = createServices(env, { nowMs: () => controller.scheduledTime });
+    // A failure here (a database down) must not keep the relay's maintenance from running.
+    const nameEvents = await deliverPendingNameEvents(services).catch((error: unknown) => {
+      console.error(`name lifecycle events not delivered (next run retries): ${error instanceof Error ? error.message : String(error)}`);
+      return 0;
+    });
+    if (nameEvents > 0) console.log(`name lifecycle: ${nameEvents} events delivered late`);
+    const folded = await compactChangeFeeds(services.allNameDatabases(), services.settings.changesRetentionDays(), services.clock.nowSeconds());
+    if (folded > 0) console.log(`change feed: ${folded} superseded rows and deletes older than the retention window folded`);
+    const { expiredMessages, webhooks, outbound, bridgeMails } = await runRelayMaintenance(services);
+    if (bridgeMails > 0) console.log(`bridges: ${bridgeMails} queued mails attempted`);
+    if (expiredMessages > 0 || webhooks.delivered + webhooks.failed + webhooks.deferred > 0 || outbound.attempted + outbound.forgotten > 0) {
+      const { delivered, failed, deferred } = webhooks;
+      console.log(
+        `relay maintenance: ${expiredMessages} expired, webhooks ${delivered} delivered / ${failed} failed / ${deferred} deferred, outbound ${outbound.attempted} attempted / ${outbound.forgotten} forgotten`,
+      );
+    }
+  },
+} satisfies Omit<ExportedHandler<Env, RelayWork>, "fetch">;
