@@ -41,7 +41,9 @@ export async function benchBundle(): Promise<void> {
   await rm(floorDir, { recursive: true, force: true });
   await runWrangler(["deploy", "--dry-run", "--outdir", floorDir, "--config", path.join(projectRoot, "bench", "floor", "wrangler.toml")]);
   const floorBytes = await readFile(path.join(floorDir, "worker.js"));
-  console.log(`  the floor (bench/floor): ${(floorBytes.length / KIB).toFixed(1)} KiB raw, ${(gzipSync(floorBytes, { level: 9 }).length / KIB).toFixed(1)} KiB gzip`);
+  console.log(
+    `  the floor (bench/floor): ${(floorBytes.length / KIB).toFixed(1)} KiB raw, ${(gzipSync(floorBytes, { level: 9 }).length / KIB).toFixed(1)} KiB gzip`,
+  );
   console.log(`\nStart-up: module load + evaluation in a fresh V8 (Node ${process.version}), median of ${STARTUP_SAMPLES} fresh processes`);
   console.log(`  worker: ${startupMs(path.join(outDir, "index.js")).toFixed(1)} ms; the floor: ${startupMs(path.join(floorDir, "worker.js")).toFixed(1)} ms`);
 }
@@ -49,7 +51,9 @@ export async function benchBundle(): Promise<void> {
 /** Median ms to import `file` (parse, compile, evaluate its top level) in a fresh Node process. */
 function startupMs(file: string): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(`file://${file}`)}); console.log(performance.now() - t);`;
-  const samples = Array.from({ length: STARTUP_SAMPLES }, () => Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }).trim()));
+  const samples = Array.from({ length: STARTUP_SAMPLES }, () =>
+    Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }).trim()),
+  );
   return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)] as number;
 }
 

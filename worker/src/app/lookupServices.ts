@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { createDatabases } from "../db/client";
 import { InvalidInputError } from "../http/validate";
 import { type D1Bookmarks, formatD1Bookmarks, PRIMARY_DATABASE, parseD1Bookmarks } from "../protocol/d1Bookmarks";
@@ -69,17 +69,29 @@ export function createLookupServices(env: Env, overrides: ServiceOverrides = {})
   };
 }
 
-/** Middleware of the lookup app: `c.get("lookup")` only (see {@link LookupServices}), with the same D1 bookmark handling. */
-export function provideLookupServices(): MiddlewareHandler<{ Bindings: Env }> {
-  return async function provideLookupServices(c, next) {
+/**
+ * Middleware that builds a request's services with `build` (given the D1 bookmarks the request
+ * carried in `X-D1-Bookmark`: its reads are no older), hands them to the routes with `provide`, and
+ * answers with the sessions' bookmarks in the same header.
+ */
+export function provideWithBookmarks<Provided extends LookupServices>(
+  build: (env: Env, overrides: ServiceOverrides) => Provided,
+  provide: (c: Context, services: Provided) => void,
+): MiddlewareHandler<{ Bindings: Env }> {
+  return async function provideServices(c, next) {
     const sent = c.req.header(D1_BOOKMARK_HEADER)?.trim();
     const bookmarks = sent ? parseD1Bookmarks(sent) : new Map<string, string>();
     if (!bookmarks) throw new InvalidInputError(`${D1_BOOKMARK_HEADER} must be what this API returned in it (or absent)`);
-    const lookup = createLookupServices(c.env, { d1Sessions: bookmarks });
-    c.set("lookup", lookup);
-    c.set("settings", lookup.settings);
+    const services = build(c.env, { d1Sessions: bookmarks });
+    provide(c, services);
+    c.set("settings", services.settings);
     await next();
-    const reached = lookup.d1Bookmarks();
+    const reached = services.d1Bookmarks();
     if (reached.size > 0) c.header(D1_BOOKMARK_HEADER, formatD1Bookmarks(reached));
   };
+}
+
+/** Middleware of the lookup app: `c.get("lookup")` only (see {@link LookupServices}). */
+export function provideLookupServices(): MiddlewareHandler<{ Bindings: Env }> {
+  return provideWithBookmarks(createLookupServices, (c, lookup) => c.set("lookup", lookup));
 }

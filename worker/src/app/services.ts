@@ -3,9 +3,8 @@ import { createClient, http } from "viem";
 import { call, getBalance, getTransactionCount, readContract } from "viem/actions";
 import type { Database, NamedDatabase } from "../db/client";
 import { deliverNameEvents, type NameLifecycle } from "../db/nameLifecycle";
-import { InvalidInputError } from "../http/validate";
 import type { OutboundTransport } from "../net/OutboundTransport";
-import { type D1Bookmarks, formatD1Bookmarks, PRIMARY_DATABASE, parseD1Bookmarks } from "../protocol/d1Bookmarks";
+import { type D1Bookmarks, PRIMARY_DATABASE } from "../protocol/d1Bookmarks";
 import type { EnsReader } from "../protocol/dm3/resolveDm3";
 import type { ProfileFetcher } from "../protocol/dm3/profileRecord";
 import { fetchOutsideJson } from "../net/fetchOutsideJson";
@@ -30,8 +29,7 @@ import type { RelayWork } from "../shared/relayWork";
 import { forgetServedDomains, type ServedDomain } from "../shared/servedDomains";
 import { once } from "../settings/once";
 import type { RelaySettings } from "../settings/relaySettings";
-import { D1_BOOKMARK_HEADER } from "./d1BookmarkHeader";
-import { createLookupServices, type ServiceOverrides } from "./lookupServices";
+import { createLookupServices, provideWithBookmarks, type ServiceOverrides } from "./lookupServices";
 import type { ChainSettings, NotificationSettings, Settings } from "../settings/settingsOf";
 
 /**
@@ -258,16 +256,8 @@ export { D1_BOOKMARK_HEADER } from "./d1BookmarkHeader";
  * session's bookmark in the same header.
  */
 export function provideServices(): MiddlewareHandler<{ Bindings: Env }> {
-  return async function provideServices(c, next) {
-    const sent = c.req.header(D1_BOOKMARK_HEADER)?.trim();
-    const bookmarks = sent ? parseD1Bookmarks(sent) : new Map<string, string>();
-    if (!bookmarks) throw new InvalidInputError(`${D1_BOOKMARK_HEADER} must be what this API returned in it (or absent)`);
-    const services = createServices(c.env, { d1Sessions: bookmarks });
+  return provideWithBookmarks(createServices, (c, services) => {
     c.set("services", services);
     c.set("lookup", services);
-    c.set("settings", services.settings);
-    await next();
-    const reached = services.d1Bookmarks();
-    if (reached.size > 0) c.header(D1_BOOKMARK_HEADER, formatD1Bookmarks(reached));
-  };
+  });
 }
