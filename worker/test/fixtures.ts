@@ -1,10 +1,14 @@
+import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { type Address, encodeFunctionData, type Hex, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { namehash, packetToBytes } from "viem/ens";
 import { expect } from "vitest";
 import { offchainResolverAbi, recordResolverAbi } from "../src/abi";
+import { buildEnvelope, type Dm3Envelope } from "../src/protocol/dm3/buildEnvelope";
+import { generateDm3Keys } from "../src/protocol/dm3/keys";
 import type { UserProfile } from "../src/protocol/dm3/profile";
+import { settingsOf } from "../src/settings/settingsOf";
 import { TEST_SECRETS } from "./testSecrets";
 
 /** The signer the worker runs with in tests (see vitest.config.ts). */
@@ -90,3 +94,18 @@ export const TEST_PROFILE: UserProfile = {
   publicSigningKey: "ZG0zLXNpZ25pbmcta2V5LWZvci10ZXN0cy0wMTIzNDU=",
   deliveryServices: ["ds.demo.eth"],
 };
+
+/**
+ * An envelope for `to` from a sender elsewhere (a throwaway signing key), encrypted for the
+ * recipient's key and this relay's — what another delivery service's user sends here.
+ */
+export function envelopeFromElsewhere(to: string, recipientEncryptionKey: string, text: string, from = "sender.elsewhere.eth"): Dm3Envelope {
+  return buildEnvelope({
+    message: { message: text },
+    to,
+    from,
+    recipientEncryptionKey,
+    deliveryServiceEncryptionKey: settingsOf(env).relay().encryption.publicKey,
+    senderSigningKey: generateDm3Keys().signing.privateKey,
+  });
+}

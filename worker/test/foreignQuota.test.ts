@@ -6,12 +6,11 @@
 import { env } from "cloudflare:test";
 import { expect, test } from "vitest";
 import { createServices } from "../src/app/services";
-import { buildEnvelope } from "../src/protocol/dm3/buildEnvelope";
 import { generateDm3Keys } from "../src/protocol/dm3/keys";
 import { signUserProfile } from "../src/protocol/dm3/profile";
 import { RecipientQuotaExceededError } from "../src/relay/errors";
 import { submitMessage } from "../src/relay/submitMessage";
-import { alice } from "./fixtures";
+import { alice, envelopeFromElsewhere } from "./fixtures";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -32,17 +31,7 @@ async function foreignRecipient(name: string, quota: { messages: number; bytes: 
     // The name lives on chain elsewhere and lists this relay.
     directory: { ...base.directory, profile: async (asked: string) => (asked === name ? { name, signedProfile, servedHere: false } : undefined) },
   };
-  const envelopeJson = (text: string) =>
-    JSON.stringify(
-      buildEnvelope({
-        message: { message: text },
-        to: name,
-        from: "sender.elsewhere.eth",
-        recipientEncryptionKey: keys.encryption.publicKey,
-        deliveryServiceEncryptionKey: relay.encryption.publicKey,
-        senderSigningKey: generateDm3Keys().signing.privateKey,
-      }),
-    );
+  const envelopeJson = (text: string) => JSON.stringify(envelopeFromElsewhere(name, keys.encryption.publicKey, text));
   const stored = () =>
     env.DB.prepare("SELECT count(*) AS n, min(expires_at_ms) AS expires FROM messages WHERE recipient = ?").bind(name).first<{ n: number; expires: number }>();
   return { services, envelopeJson, stored, nowMs };

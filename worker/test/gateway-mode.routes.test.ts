@@ -2,16 +2,15 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import worker from "../src/index";
 import { beforeAll, describe, expect, test } from "vitest";
 import { createDatabase } from "../src/db/client";
-import { buildEnvelope } from "../src/protocol/dm3/buildEnvelope";
 import { generateDm3Keys } from "../src/protocol/dm3/keys";
 import { signUserProfile } from "../src/protocol/dm3/profile";
 import { settingsOf } from "../src/settings/settingsOf";
 import { deliverDueWebhooks, type WebhookTransport, webhookBackoffMs } from "../src/relay/webhooks";
 import { signWebhook, WEBHOOK_DELIVERY_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER } from "../src/protocol/webhookSignature";
-import { ADMIN_TOKEN, adminPut, alice, call, expectError, registerDomain } from "./fixtures";
+import { ADMIN_TOKEN, adminPut, alice, call, expectError, registerDomain, envelopeFromElsewhere } from "./fixtures";
 
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
-const relay = settingsOf(env).relay();
+const _relay = settingsOf(env).relay();
 const carolKeys = generateDm3Keys();
 const RECIPIENT = "carol.gw.eth";
 let secret: string;
@@ -23,14 +22,7 @@ type QueueItem = { id: string; recipient: string; attempts: number; nextAttemptA
 const queue = async () => ((await (await call("/v1/domains/gw.eth/webhook/queue", { headers: admin })).json()) as { items: QueueItem[] }).items;
 
 function envelopeFor(text: string) {
-  return buildEnvelope({
-    message: { message: text },
-    to: RECIPIENT,
-    from: "dave.other.eth",
-    recipientEncryptionKey: carolKeys.encryption.publicKey,
-    deliveryServiceEncryptionKey: relay.encryption.publicKey,
-    senderSigningKey: generateDm3Keys().signing.privateKey,
-  });
+  return envelopeFromElsewhere(RECIPIENT, carolKeys.encryption.publicKey, text, "dave.other.eth");
 }
 
 beforeAll(async () => {

@@ -4,12 +4,11 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { beforeAll, describe, expect, test } from "vitest";
 import worker from "../src/index";
 import { signDetached } from "../src/protocol/dm3/asymmetric";
-import { buildEnvelope } from "../src/protocol/dm3/buildEnvelope";
 import { generateDm3Keys } from "../src/protocol/dm3/keys";
 import { signUserProfile } from "../src/protocol/dm3/profile";
 import { unsubscribeToken } from "../src/relay/notifications";
 import { settingsOf } from "../src/settings/settingsOf";
-import { ADMIN_TOKEN, adminPut, call, expectError, RESOLVER } from "./fixtures";
+import { ADMIN_TOKEN, adminPut, call, expectError, RESOLVER, envelopeFromElsewhere } from "./fixtures";
 
 // New-message notifications by email. What the mails say is checked end to end (test/e2e/notifications.test.ts
 // reads them from wrangler dev's local Email Service); here: the rules around them, against D1.
@@ -59,14 +58,7 @@ const subscription = (name: string) =>
     .first<{ email: string; confirmed_at_ms: number | null; last_notified_at_ms: number | null; code_attempts: number }>();
 
 async function submitTo(name: string, keys: Dm3Keys, from = "sender.elsewhere.eth") {
-  const envelope = buildEnvelope({
-    message: { message: "secret content" },
-    to: name,
-    from,
-    recipientEncryptionKey: keys.encryption.publicKey,
-    deliveryServiceEncryptionKey: relay.encryption.publicKey,
-    senderSigningKey: generateDm3Keys().signing.privateKey,
-  });
+  const envelope = envelopeFromElsewhere(name, keys.encryption.publicKey, "secret content", from);
   const ctx = createExecutionContext();
   const body = JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelope)] });
   const response = await worker.fetch(new Request("http://gateway.test/rpc", { method: "POST", body }), env, ctx);

@@ -4,7 +4,6 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { beforeAll, describe, expect, test } from "vitest";
 import worker from "../src/index";
 import { signDetached } from "../src/protocol/dm3/asymmetric";
-import { buildEnvelope } from "../src/protocol/dm3/buildEnvelope";
 import { generateDm3Keys } from "../src/protocol/dm3/keys";
 
 type Dm3Keys = ReturnType<typeof generateDm3Keys>;
@@ -12,7 +11,7 @@ import { type SignedUserProfile, signUserProfile } from "../src/protocol/dm3/pro
 import { stringify } from "../src/protocol/dm3/stringify";
 import { settingsOf } from "../src/settings/settingsOf";
 import { type NameWriteRequest, signNameWrite } from "../src/protocol/nameWriteTypedData";
-import { ADMIN_TOKEN, RESOLVER, SENDER, adminPut, call, createKey, expectError, resolveCallData } from "./fixtures";
+import { ADMIN_TOKEN, RESOLVER, SENDER, adminPut, call, createKey, expectError, resolveCallData, envelopeFromElsewhere } from "./fixtures";
 import { TEST_DS_URL } from "./testSecrets";
 
 // Replays, rollbacks and one tenant steering another, over a name's whole lifecycle.
@@ -54,14 +53,7 @@ async function login(name: string, keys: Dm3Keys): Promise<string> {
 }
 
 async function submitTo(name: string, keys: Dm3Keys, text: string) {
-  const envelope = buildEnvelope({
-    message: { message: text },
-    to: name,
-    from: "sender.elsewhere.eth",
-    recipientEncryptionKey: keys.encryption.publicKey,
-    deliveryServiceEncryptionKey: relay.encryption.publicKey,
-    senderSigningKey: generateDm3Keys().signing.privateKey,
-  });
+  const envelope = envelopeFromElsewhere(name, keys.encryption.publicKey, text);
   const response = await call("/rpc", {
     method: "POST",
     body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(envelope)] }),
