@@ -60,7 +60,7 @@ export function unsetRecord(record: RecordQuery): Hex {
 async function readCoinAddress(db: Database, node: Hex, coinType: bigint): Promise<{ exists: boolean; address: Hex }> {
   if (coinType > BigInt(Number.MAX_SAFE_INTEGER)) return { exists: (await findContenthashOfName(db, node)).exists, address: "0x" };
   const wanted = Number(coinType);
-  const candidates = isEvmCoinType(coinType) ? [wanted, DEFAULT_EVM_COIN_TYPE] : [wanted];
+  const candidates: [number] | [number, number] = isEvmCoinType(coinType) ? [wanted, DEFAULT_EVM_COIN_TYPE] : [wanted];
   const { exists, value: found } = await findAddressRecordsOfName(db, node, candidates);
   return { exists, address: found?.get(wanted) ?? found?.get(DEFAULT_EVM_COIN_TYPE) ?? "0x" };
 }

@@ -61,22 +61,38 @@ export async function findTextRecordOfName(db: Database, node: Hex, key: string)
   return { exists: row !== null, value: row?.value ?? undefined };
 }
 
-/** {@link findAddressRecords}, and whether the name exists — in the same single query. */
-export async function findAddressRecordsOfName(db: Database, node: Hex, coinTypes: number[]): Promise<NamedRecord<Map<number, Hex>>> {
-  const rows = await db
+/** The addresses of a name for up to two coin types (the wanted one, its fallback), rendered once. */
+const addressRecordsOfName = precompiled((db) =>
+  db
     .select({ coinType: addressRecords.coinType, address: addressRecords.address })
     .from(names)
-    .leftJoin(addressRecords, and(eq(addressRecords.node, names.node), inArray(addressRecords.coinType, coinTypes)))
-    .where(eq(names.node, node))
-    .all();
-  const found = rows.flatMap((row) => (row.coinType === null || row.address === null ? [] : [[row.coinType, row.address as Hex] as const]));
-  return { exists: rows.length > 0, value: new Map(found) };
+    .leftJoin(
+      addressRecords,
+      and(eq(addressRecords.node, names.node), inArray(addressRecords.coinType, [sql.placeholder("coinType"), sql.placeholder("fallbackCoinType")])),
+    )
+    .where(eq(names.node, sql.placeholder("node"))),
+);
+
+/** {@link findAddressRecords} for one coin type or a coin type and its fallback, and whether the name exists — in the same single query. */
+export async function findAddressRecordsOfName(db: Database, node: Hex, coinTypes: [number] | [number, number]): Promise<NamedRecord<Map<number, Hex>>> {
+  const [coinType, fallbackCoinType = coinType] = coinTypes;
+  const { results } = await addressRecordsOfName(db, { node, coinType, fallbackCoinType }).all<{ coin_type: number | null; address: string | null }>();
+  const found = results.flatMap((row) => (row.coin_type === null || row.address === null ? [] : [[row.coin_type, row.address as Hex] as const]));
+  return { exists: results.length > 0, value: new Map(found) };
 }
+
+/** A name's contenthash (null when unset), rendered once. */
+const contenthashOfName = precompiled((db) =>
+  db
+    .select({ contenthash: names.contenthash })
+    .from(names)
+    .where(eq(names.node, sql.placeholder("node"))),
+);
 
 /** The contenthash of `node` (undefined when unset), and whether the name exists. */
 export async function findContenthashOfName(db: Database, node: Hex): Promise<NamedRecord<Hex>> {
-  const row = await db.select({ contenthash: names.contenthash }).from(names).where(eq(names.node, node)).get();
-  return { exists: row !== undefined, value: (row?.contenthash as Hex | null) ?? undefined };
+  const row = await contenthashOfName(db, { node }).first<{ contenthash: Hex | null }>();
+  return { exists: row !== null, value: row?.contenthash ?? undefined };
 }
 
 /** The name row of `node` (owner, nonce, times), or undefined. */
