@@ -20,6 +20,7 @@ const main = defineCommand({
     deploy: load(() => import("./commands/deploy")),
     signer: load(() => import("./commands/signer")),
     bridge: load(() => import("./commands/bridge")),
+    message: load(() => import("./commands/message")),
   },
 }) as CommandDef;
 

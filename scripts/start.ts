@@ -4,8 +4,8 @@
  */
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import path from "node:path";
-import { devDir, stackFile } from "./lib/paths";
+import { demoKeysFile, devDir, stackFile } from "./lib/paths";
+import { writeDemoKeys } from "./stack/seedDemo";
 import { isPortFree, stopProcessGroup } from "./stack/processes";
 import { PLAYGROUND_DOMAIN } from "./stack/deployContracts";
 import { type StackInfo, startStack } from "./stack/startStack";
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     log,
   });
   await writeFile(stackFile, `${JSON.stringify(stack.info, null, 2)}\n`);
-  await writeFile(path.join(devDir, "demo-keys.json"), `${JSON.stringify(stack.demoUsers, null, 2)}\n`, { mode: 0o600 });
+  await writeDemoKeys(demoKeysFile, stack.demoUsers);
 
   const alice = stack.info.names[0]?.name ?? "alice.demo.eth";
   console.log(`
@@ -63,7 +63,7 @@ Try it (in another terminal):
   npm run cli -- name list ${stack.info.domain}
 
 Your own domain: ${PLAYGROUND_DOMAIN} belongs to Hardhat's account #1 on this chain (no resolver yet);
-README "Registry API" walks through pointing it at the resolver and registering names under it.
+README's "Five minutes" walks through pointing it at the resolver, a user and a DM3 message each way.
 
 DM3 relay: ds.${stack.info.domain} → ${stack.info.gatewayUrl} (dm3 clients use ${stack.info.gatewayUrl}/rpc, /auth/…, /delivery/…)
   It reads ENS from this chain: any name whose DM3 profile lists ds.${stack.info.domain} can receive here.
@@ -74,7 +74,7 @@ DM3 relay: ds.${stack.info.domain} → ${stack.info.gatewayUrl} (dm3 clients use
 Email bridge: any address that confirms gets a DM3 name under ${stack.info.bridge.domain}; mail to
   <ENS name>@${stack.info.bridge.mailDomain} reaches DM3 users. Opt in at ${stack.info.gatewayUrl}/bridge/email
   (the code arrives in the list above); inbound mail goes to ${stack.info.gatewayUrl}/cdn-cgi/handler/email
-  (README "Bridges" shows a whole round trip). npm run cli -- bridge status
+  (docs/bridges.md shows a whole round trip). npm run cli -- bridge status
 
 Ctrl-C stops everything.`);
 

@@ -63,6 +63,6 @@ const toggle = (enabled: boolean) =>
 
 /** `bridge status|users|enable|disable`. */
 export default defineCommand({
-  meta: { name: "bridge", description: 'The email bridge (README "Bridges")' },
+  meta: { name: "bridge", description: "The email bridge (docs/bridges.md)" },
   subCommands: { status, users, enable: toggle(true), disable: toggle(false) },
 });

@@ -11,3 +11,6 @@ export const stackFile = process.env.DM3_STACK_FILE ? path.resolve(process.env.D
 
 /** A binary from `node_modules/.bin`. */
 export const binPath = (name: string) => path.join(projectRoot, "node_modules", ".bin", name);
+
+/** The local stack's demo users with their wallet and DM3 private keys (mode 0600), written by `npm start`. */
+export const demoKeysFile = path.join(devDir, "demo-keys.json");

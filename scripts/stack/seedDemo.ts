@@ -1,9 +1,15 @@
+import { writeSecretFile } from "../lib/writeSecretFile";
 import type { Address, Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { generateDm3Keys } from "../../worker/src/protocol/dm3/keys";
 import { signUserProfile } from "../../worker/src/protocol/dm3/profile";
 
 /** A demo user the stack registers, with the keys a client would need to act as them. */
+/** Writes the demo users and their private keys where the README's examples read them (mode 0600). */
+export function writeDemoKeys(file: string, users: DemoUser[]): Promise<void> {
+  return writeSecretFile(file, `${JSON.stringify(users, null, 2)}\n`);
+}
+
 export type DemoUser = {
   name: string;
   address: Address;

@@ -3,7 +3,7 @@
  * (chain, resolver, worker). A test wallet is injected as `window.ethereum` (EIP-1193), backed by a
  * viem account in this process. The owner edits a text record, signs, and sees the new value on the
  * page and through a CCIP-Read lookup on chain; another wallet is refused with the page's message.
- * With SCREENSHOTS_DIR set, the pages are also saved as PNGs (the README's screenshots).
+ * With SCREENSHOTS_DIR set, the pages are also saved as PNGs (docs/pages.md's screenshots).
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";

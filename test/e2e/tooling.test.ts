@@ -1,7 +1,8 @@
 /**
  * The toolchain guard: with a Node older than 22.13, `npm install` stops before installing
  * anything (engine-strict) and `npm start` / `npm test` stop with one line that says how to get
- * Node 22, instead of Hardhat's or wrangler's errors.
+ * Node 22, instead of Hardhat's or wrangler's errors; `npm test` stops as fast, with the apt-get line,
+ * when a system package its suites need is missing.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -54,13 +55,39 @@ describe("a Node older than 22.13", () => {
   it("npm start and npm test stop first with one line that says how to get Node 22", async () => {
     const scripts = (JSON.parse(await readFile(path.join(projectRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
     assert.equal(scripts.prestart, "node scripts/checkNode.cjs");
-    assert.equal(scripts.pretest, "node scripts/checkNode.cjs");
+    assert.match(scripts.pretest ?? "", /^node scripts\/checkNode\.cjs && /);
     await assert.rejects(run("node", ["scripts/checkNode.cjs", "v20.20.2"], { cwd: projectRoot }), (error: { code?: number; stderr?: string }) => {
       const lines = (error.stderr ?? "").trim().split("\n");
       return error.code === 1 && lines.length === 1 && /needs Node\.js >= 22\.13, this is v20\.20\.2: `nvm install`/.test(lines[0] ?? "");
     });
     await run("node", ["scripts/checkNode.cjs", "v22.13.0"], { cwd: projectRoot });
     assert.equal((await readFile(path.join(projectRoot, ".nvmrc"), "utf8")).trim().split(".")[0], "22");
+  });
+
+  it("npm test stops before any suite with the README's apt-get line when a system package is missing", async () => {
+    const installLine = "sudo apt-get install -y --no-install-recommends curl jq chromium";
+    assert.ok((await readFile(path.join(projectRoot, "README.md"), "utf8")).includes(installLine), "the Quick start names the same line");
+    const refused = (missing: RegExp) => (error: { code?: number; stdout?: string; stderr?: string }) =>
+      error.code !== 0 && missing.test(error.stderr ?? "") && (error.stderr ?? "").includes(installLine) && !/passed, \d+ failed/.test(error.stdout ?? "");
+    // The real `npm test`, with Chromium looked for where there is none.
+    await assert.rejects(
+      run("npm", ["test"], { cwd: projectRoot, env: { ...process.env, CHROMIUM_PATH: "/nonexistent/chromium" } }),
+      refused(/npm test needs chromium \(not found; Chromium looked for at \/nonexistent\/chromium/),
+    );
+    // curl and jq from PATH: a PATH that holds only node.
+    await assert.rejects(
+      run(process.execPath, ["scripts/checkTestPackages.cjs"], {
+        cwd: projectRoot,
+        env: { PATH: path.dirname(process.execPath), CHROMIUM_PATH: process.execPath },
+      }),
+      refused(/npm test needs curl, jq \(not found\)/),
+    );
+    const { stdout } = await run(process.execPath, ["scripts/checkTestPackages.cjs", "--missing"], {
+      cwd: projectRoot,
+      env: { PATH: path.dirname(process.execPath), CHROMIUM_PATH: "/nonexistent/chromium" },
+    });
+    assert.equal(stdout.trim(), "curl jq chromium", "--missing names the Debian packages .ci/run installs");
+    await run(process.execPath, ["scripts/checkTestPackages.cjs"], { cwd: projectRoot });
   });
 });
 
