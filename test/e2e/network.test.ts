@@ -29,6 +29,7 @@ import {
   createDeliveryServiceSession,
   createDm3Message,
   createDm3Profile,
+  generateDm3Keys,
   DeliveryServiceError,
   encodeProfileRecord,
   openEnvelope,
@@ -50,6 +51,7 @@ import { findFreePort } from "../../scripts/stack/processes";
 import { type Stack, startStack } from "../../scripts/stack/startStack";
 import { type PeerRelay, startPeerRelay } from "../../scripts/stack/startPeerRelay";
 import { mintDevToken } from "../../scripts/stack/onChainName";
+import { localChain } from "../../scripts/stack/deployContracts";
 import { createServer, type Server } from "node:http";
 
 const DS = "ds.demo.eth";
@@ -414,6 +416,57 @@ async function startWebhook(): Promise<Omit<Webhook, "secret"> & { setSecret: (s
   return { server, events, next, setSecret: (value) => (secret = value) };
 }
 
+describe("foreign CCIP-Read gateways, under the outside policy", () => {
+  /** A plain HTTP server on 127.0.0.1 answering every request with `answer`, counting requests. */
+  async function gatewayServer(answer: (response: import("node:http").ServerResponse) => void) {
+    let requests = 0;
+    const server = createServer((_request, response) => {
+      requests++;
+      answer(response);
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}`, requests: () => requests, close: () => server.close() };
+  }
+
+  /** Deploys an OffchainResolver whose OffchainLookup names `urls` and makes it the resolver of `domain`. */
+  async function foreignDomain(domain: string, urls: string[]): Promise<void> {
+    const chain = await localChain(stack.info.rpcUrl);
+    await chain.assignResolver(stack.info.ensRegistry, domain, await chain.deployResolver(urls, stack.info.signer));
+  }
+
+  /** A message to `name` submitted here: a clean JSON-RPC refusal naming the recipient as unknown, never an outage. */
+  async function assertUnknownRecipient(name: string): Promise<void> {
+    const response = await submitDirectly(name, generateDm3Keys().encryption.publicKey);
+    const body = (await response.json()) as { code: string; message: string; error?: { code: number } };
+    assert.equal(response.status, 404, JSON.stringify(body));
+    assert.equal(body.code, "unknown_recipient");
+    assert.equal(typeof body.error?.code, "number");
+  }
+
+  it("refuses a gateway on a metadata address, one that redirects and one that answers 10 MB — each name is unknown, with a clear JSON-RPC error", async () => {
+    // Redirects to our own gateway, which would answer correctly: the redirect alone is refused.
+    const redirecting = await gatewayServer((response) => response.writeHead(302, { Location: `${stack.info.gatewayUrl}/ccip` }).end());
+    const huge = await gatewayServer((response) => {
+      response.writeHead(200, { "Content-Type": "application/json" });
+      response.end(`{"data":"0x${"00".repeat(5 * 1024 * 1024)}"}`);
+    });
+    try {
+      await foreignDomain("metadata-gateway.eth", ["http://169.254.169.254/latest/{sender}/{data}.json"]);
+      await foreignDomain("redirecting-gateway.eth", [`${redirecting.url}/{sender}/{data}.json`]);
+      await foreignDomain("huge-gateway.eth", [`${huge.url}/{sender}/{data}.json`]);
+      await assertUnknownRecipient("bob.metadata-gateway.eth");
+      await assertUnknownRecipient("bob.redirecting-gateway.eth");
+      await assertUnknownRecipient("bob.huge-gateway.eth");
+      assert.ok(redirecting.requests() > 0 && huge.requests() > 0, "the allowed targets were asked (and their answers refused)");
+    } finally {
+      redirecting.close();
+      huge.close();
+    }
+  });
+});
+
 describe("two relays, one network", () => {
   let peer: PeerRelay;
   let webhook: Webhook;
@@ -471,6 +524,15 @@ describe("two relays, one network", () => {
   }
 
   const sendFromA = async (to: string, text: string) => handToA(await prepareFromA(to, text));
+
+  it("resolves a name behind a well-behaved foreign gateway (B's, through the outside policy) and takes its message", async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const { signedUserProfile, keys } = await createDm3Profile(wallet, { deliveryServices: [DS] });
+    const name = `carol.${peer.domain}`;
+    await createRegistryClient({ url: peer.url, credential: peer.adminToken }).putName(name, { owner: wallet.address, dm3Profile: signedUserProfile });
+    const response = await submitDirectly(name, keys.encryption.publicKey);
+    assert.equal(response.status, 200, await response.clone().text());
+  });
 
   const reported = (id: string, type: "delivered" | "failed") => (event: WebhookDelivery) => event.type === type && event.outbound.id === id;
 

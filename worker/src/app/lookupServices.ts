@@ -17,7 +17,12 @@ import type { Settings } from "../settings/settingsOf";
  * What a caller may set instead of the runtime's: the clock (a cron run uses its scheduled time),
  * and the D1 bookmark a request carried (reads no older than it).
  */
-export type ServiceOverrides = { nowMs?: () => number; d1Sessions?: D1Bookmarks };
+export type ServiceOverrides = {
+  nowMs?: () => number;
+  d1Sessions?: D1Bookmarks;
+  /** Requests to URLs others chose that this run may make (default: one HTTP request's share). */
+  outsideRequests?: number;
+};
 
 /**
  * What answering a gateway lookup needs — the hot path's services, built without the rest (no

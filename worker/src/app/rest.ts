@@ -8,22 +8,28 @@ export { app } from "./app";
 // Everything but lookups: the main app and the queue, mail and cron handlers. `index.ts` loads this
 // module on first use, so a cold isolate that answers lookups never evaluates it.
 
+/**
+ * Requests to strangers' URLs one cron run, queue batch or mail may make: their work is bounded by
+ * batch sizes, not by what one sender asks for, so their budget is larger than a request's.
+ */
+const OUTSIDE_REQUESTS_PER_RUN = 1_000;
+
 /** The dead-letter queue's name ends with this (wrangler.toml). */
 const DEAD_LETTER_SUFFIX = "-dlq";
 
 export const handlers = {
   async queue(batch, env, _ctx) {
     if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) return drainDeadLetters(batch);
-    await consumeRelayWork(createServices(env), batch);
+    await consumeRelayWork(createServices(env, { outsideRequests: OUTSIDE_REQUESTS_PER_RUN }), batch);
   },
   /** Email Routing's inbound mail: the email bridge takes it into DM3, or rejects it with the reason. */
   async email(message, env, _ctx) {
-    const bridge = createServices(env).emailBridge();
+    const bridge = createServices(env, { outsideRequests: OUTSIDE_REQUESTS_PER_RUN }).emailBridge();
     if (!bridge) return message.setReject("no email bridge runs at this address");
     await bridge.receiveMail(message);
   },
   async scheduled(controller, env) {
-    const services = createServices(env, { nowMs: () => controller.scheduledTime });
+    const services = createServices(env, { nowMs: () => controller.scheduledTime, outsideRequests: OUTSIDE_REQUESTS_PER_RUN });
     // A failure here (a database down) must not keep the relay's maintenance from running.
     const nameEvents = await deliverPendingNameEvents(services).catch((error: unknown) => {
       console.error(`name lifecycle events not delivered (next run retries): ${error instanceof Error ? error.message : String(error)}`);

@@ -8,6 +8,8 @@ import { type D1Bookmarks, PRIMARY_DATABASE } from "../protocol/d1Bookmarks";
 import type { EnsReader } from "../protocol/dm3/resolveDm3";
 import type { ProfileFetcher } from "../protocol/dm3/profileRecord";
 import { fetchOutsideJson } from "../net/fetchOutsideJson";
+import { ccipGatewayRequest } from "../net/ccipGatewayRequest";
+import { createOutsideFetch, OUTSIDE_MAX_RESPONSE_BYTES, OUTSIDE_REQUESTS_PER_REQUEST, OUTSIDE_TIMEOUT_MS } from "../net/outsideFetch";
 import { createKeyVault } from "../bridge/keyVault";
 import { createEmailBridge } from "../bridge/email/createEmailBridge";
 import type { EmailBridge, EmailBridgeServices } from "../bridge/email/EmailBridgeServices";
@@ -59,8 +61,10 @@ export type Services = {
   /** Where signed gateway answers are kept (the data center's Cache API). */
   answerCache: Cache;
   answers: AnswerInvalidation;
-  /** How the worker calls URLs others chose (webhooks, delivery services), and where they may point. */
+  /** How the worker calls the webhooks the admin set, and where they may point. */
   webhooks(): OutboundTransport;
+  /** How the worker calls URLs strangers chose (delivery services, profiles, CCIP-Read gateways): the outside policy, with this run's request budget. */
+  outside(): OutboundTransport;
   /** ENS on L1 through `L1_RPC_URL` (undefined when none is configured). */
   ens(): EnsReader | undefined;
   /** How long ENS answers and senders' balances are reused (`ENS_CACHE_SECONDS`). */
@@ -96,17 +100,29 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
   const db = databases.get(PRIMARY_DATABASE);
   // Called unbound: workerd's fetch throws "Illegal invocation" with any other `this`.
   const send = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
-  // Profile records that point elsewhere are fetched under the same policy as webhooks (a stranger chose the URL).
+  // Every URL a stranger chose — profile records, delivery services, foreign resolvers' CCIP-Read
+  // gateways — is fetched through one policy, with one request budget for this request or run.
+  const outside = once(
+    (): OutboundTransport => ({
+      fetch: createOutsideFetch({
+        targets: () => settings.outboundTargets(),
+        maxRequests: overrides.outsideRequests ?? OUTSIDE_REQUESTS_PER_REQUEST,
+        maxResponseBytes: OUTSIDE_MAX_RESPONSE_BYTES,
+        timeoutMs: OUTSIDE_TIMEOUT_MS,
+      }),
+      targets: settings.outboundTargets(),
+    }),
+  );
   const profiles: ProfileFetcher = {
-    fetchJson: (url) => fetchOutsideJson({ fetch: send, targets: settings.outboundTargets() }, url),
+    fetchJson: (url) => fetchOutsideJson(outside(), url),
     get ipfsGateway() {
       return settings.ipfsGateway();
     },
   };
-  const ens = () => {
-    const reader = ensReader(settings.chain());
+  const ens = once(() => {
+    const reader = ensReader(settings.chain(), outside().fetch);
     return reader && { ...reader, profiles };
-  };
+  });
   const ensCacheMs = () => settings.chain()?.cacheMs ?? 0;
   const directory = createDm3Directory({
     namesOf,
@@ -132,6 +148,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
     answerCache,
     answers: { forget: (nodes) => forgetAnswers(answerCache, nodes) },
     webhooks: () => ({ fetch: send, targets: settings.outboundTargets() }),
+    outside,
     ens,
     ensCacheMs,
     queue: () => settings.queue,
@@ -215,27 +232,27 @@ function virtualUserNames(services: Services, bridgeDomain: string): VirtualUser
   };
 }
 
-const readers = new Map<string, EnsReader>();
 const RPC_TIMEOUT_MS = 10_000;
 
-/** One viem client per endpoint and registry per isolate (CCIP-Read on: viem follows OffchainLookup). */
-function ensReader(chain: ChainSettings | undefined): EnsReader | undefined {
+/**
+ * ENS on L1 for one request or run: the RPC endpoint the operator chose, and CCIP-Read gateways
+ * (which a foreign name's resolver chooses) only through `outsideFetch` — viem's own request would
+ * go anywhere, follow redirects and read any size.
+ */
+function ensReader(chain: ChainSettings | undefined, outsideFetch: typeof fetch): EnsReader | undefined {
   if (!chain) return undefined;
-  const key = `${chain.rpcUrl}|${chain.ensRegistry}`;
-  let reader = readers.get(key);
-  if (!reader) {
-    // Only the actions the relay uses (a public client would bundle every action viem has).
-    const base = createClient({ transport: http(chain.rpcUrl, { timeout: RPC_TIMEOUT_MS, retryCount: 1 }) });
-    const client = {
-      readContract: ((args: Parameters<typeof readContract>[1]) => readContract(base, args)) as EnsReader["client"]["readContract"],
-      call: ((args: Parameters<typeof call>[1]) => call(base, args)) as EnsReader["client"]["call"],
-      getBalance: ((args: Parameters<typeof getBalance>[1]) => getBalance(base, args)) as EnsReader["client"]["getBalance"],
-      getTransactionCount: ((args: Parameters<typeof getTransactionCount>[1]) => getTransactionCount(base, args)) as EnsReader["client"]["getTransactionCount"],
-    };
-    reader = { client, registry: chain.ensRegistry };
-    readers.set(key, reader);
-  }
-  return reader;
+  // Only the actions the relay uses (a public client would bundle every action viem has).
+  const base = createClient({
+    transport: http(chain.rpcUrl, { timeout: RPC_TIMEOUT_MS, retryCount: 1 }),
+    ccipRead: { request: ccipGatewayRequest(outsideFetch) },
+  });
+  const client = {
+    readContract: ((args: Parameters<typeof readContract>[1]) => readContract(base, args)) as EnsReader["client"]["readContract"],
+    call: ((args: Parameters<typeof call>[1]) => call(base, args)) as EnsReader["client"]["call"],
+    getBalance: ((args: Parameters<typeof getBalance>[1]) => getBalance(base, args)) as EnsReader["client"]["getBalance"],
+    getTransactionCount: ((args: Parameters<typeof getTransactionCount>[1]) => getTransactionCount(base, args)) as EnsReader["client"]["getTransactionCount"],
+  };
+  return { client, registry: chain.ensRegistry };
 }
 
 /**

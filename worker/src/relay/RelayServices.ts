@@ -23,6 +23,8 @@ export type RelayServices = {
   ens(): EnsReader | undefined;
   ensCacheMs(): number;
   webhooks(): OutboundTransport;
+  /** Delivery services and other URLs strangers chose (the outside policy and request budget). */
+  outside(): OutboundTransport;
   queue(): Queue<RelayWork> | undefined;
   /** New-message notifications by email, when this relay sends them. */
   notifications(): NotificationSettings | undefined;

@@ -172,7 +172,7 @@ async function deliverTo(services: RelayServices, entry: OutboundEnvelope): Prom
     // ENS or the RPC down: retry; a profile record that cannot be read or does not match: refused for good.
     return refused(error instanceof Error ? error.message : String(error), statusOfError(error) < 500);
   }
-  const transport = services.webhooks();
+  const transport = services.outside();
   const problem = webhookTargetProblem(url, transport.targets);
   if (problem) return refused(`not sent: its URL points at ${problem}`, false);
   try {

@@ -9,6 +9,7 @@ import type { DeliveryServiceProfile } from "../protocol/dm3/deliveryService";
 import { type EnsReader, readEnsAddress, resolveDeliveryService, resolveDm3Profile } from "../protocol/dm3/resolveDm3";
 import { EnsNoResolverError, EnsResolverNotExtendedError } from "../protocol/ens/errors";
 import { ProfileRecordError } from "../protocol/dm3/profileRecord";
+import { OutsideRequestRefusedError } from "../net/outsideFetch";
 import { findDm3Profile } from "./findDm3Profile";
 import { createIsolateCache } from "./isolateCache";
 import { findServingDomain, type ServedDomain } from "./servedDomains";
@@ -75,6 +76,13 @@ export function createDm3Directory(context: Dm3DirectoryContext): Dm3Directory {
     return cache.read(`${kind}|${ens.registry ?? ""}|${name}`, context.cacheMs, context.nowMs(), () =>
       read(ens).catch((error: unknown) => {
         if (meansNoRecord(error)) return undefined;
+        // The name's gateways are ones we do not call (private targets, redirects, huge answers, too
+        // many requests): for us the name has no such record — an answer, never an outage to retry.
+        const refused = findOutsideRefusal(error);
+        if (refused) {
+          console.warn(`ENS ${kind} of ${name}: treated as unset, ${refused.message}`);
+          return undefined;
+        }
         // The record is there but points at something unreadable or not matching: an answer, not an outage.
         if (error instanceof ProfileRecordError) throw error;
         throw new ChainUnavailableError(name, error);
@@ -129,6 +137,14 @@ function meansNoRecord(error: unknown): boolean {
     offchain instanceof BaseError ? (offchain.walk((inner) => inner instanceof HttpRequestError) as HttpRequestError | null)?.status : undefined;
   if (gatewayStatus !== undefined && gatewayStatus >= 400 && gatewayStatus < 500 && gatewayStatus !== 408 && gatewayStatus !== 429) return true;
   return isContractRefusal(error);
+}
+
+/** The outside policy's refusal somewhere in `error`'s causes (viem wraps the gateway request's error). */
+function findOutsideRefusal(error: unknown): OutsideRequestRefusedError | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 12; current = current.cause, depth++) {
+    if (current instanceof OutsideRequestRefusedError) return current;
+  }
+  return undefined;
 }
 
 function describeCause(cause: unknown): string {
