@@ -11,6 +11,11 @@ export const API_INFO: OpenApiInfo = {
     { name: "domains", description: "Served parent names, their resolvers and gateway-mode webhooks (admin)" },
     { name: "keys", description: "Service API keys, each scoped to one domain (admin)" },
     { name: "names", description: "Names, records and DM3 profiles: public reads, service writes, owner-signed writes" },
+    {
+      name: "namestone",
+      description:
+        "NameStone's API (set-name, set-names, claim-name, get-names, search-names, delete-name, set-domain, get-domain) on this registry, for NameStone's SDK with `baseUrl` pointed here",
+    },
     { name: "dm3", description: "dm3's offchain-resolver routes, so dm3's messenger can sign users up here unchanged" },
     { name: "relay", description: "The dm3 delivery-service API: submit, authenticate, pick up, acknowledge" },
     { name: "gateway", description: "EIP-3668 CCIP-Read lookups, health and this document" },

@@ -1,3 +1,4 @@
+import { namestoneRoutes } from "../registry/namestone/routes";
 import { Hono } from "hono";
 import { API_INFO } from "../apiInfo";
 import { emailBridgeRoutes } from "../bridge/email/routes";
@@ -21,6 +22,7 @@ export const app = new Hono<{ Bindings: Env }>({ strict: false })
   .route("/ccip", ccipRoutes)
   .route("/health", healthRoutes)
   .route("/v1", registryRoutes)
+  .route("/namestone/v1", namestoneRoutes)
   .route("/v1", relayServiceRoutes)
   .route("/profile", dm3ProfileRoutes)
   .route("/", pageRoutes)

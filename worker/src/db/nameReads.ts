@@ -112,13 +112,27 @@ export async function findLastNonce(db: Database, node: Hex): Promise<number> {
   return row?.nonce ?? 0;
 }
 
-/** A page of a domain's names in name order, after `afterName`, optionally by name prefix and owner. */
-export function listNameRows(db: Database, query: { domain: string; prefix?: string; owner?: string; afterName?: string; limit: number }): Promise<NameRow[]> {
+/**
+ * A page of a domain's names in name order: after `afterName` (cursor paging) or from `offset`
+ * (NameStone's paging), optionally by name prefix or exact name, and by owner (`owner` as stored,
+ * or any of `owners` in any case).
+ */
+export function listNameRows(
+  db: Database,
+  query: { domain: string; prefix?: string; exactName?: string; owner?: string; owners?: string[]; afterName?: string; limit: number; offset?: number },
+): Promise<NameRow[]> {
   const conditions = [eq(names.domain, query.domain)];
-  if (query.prefix) {
-    conditions.push(gte(names.name, query.prefix), lt(names.name, `${query.prefix}\u{10ffff}`));
-  }
+  if (query.prefix) conditions.push(gte(names.name, query.prefix), lt(names.name, `${query.prefix}\u{10ffff}`));
+  if (query.exactName !== undefined) conditions.push(eq(names.name, query.exactName));
   if (query.owner) conditions.push(eq(names.ownerAddress, query.owner));
+  if (query.owners?.length) {
+    conditions.push(
+      inArray(
+        sql`lower(${names.ownerAddress})`,
+        query.owners.map((owner) => owner.toLowerCase()),
+      ),
+    );
+  }
   if (query.afterName) conditions.push(gt(names.name, query.afterName));
   return db
     .select()
@@ -126,6 +140,7 @@ export function listNameRows(db: Database, query: { domain: string; prefix?: str
     .where(and(...conditions))
     .orderBy(asc(names.name))
     .limit(query.limit)
+    .offset(query.offset ?? 0)
     .all();
 }
 

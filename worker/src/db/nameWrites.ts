@@ -30,13 +30,18 @@ export type NameWrite = { nowSeconds: number; nowMs: number; lifecycle: NameLife
 /**
  * The statements that create or replace a name and every one of its records; run them in one
  * D1 batch so either all of it is stored or none. With `expectedVersion` the name must exist and
- * still be at that version: otherwise the batch fails ({@link isWriteConflict}).
+ * still be at that version: otherwise the batch fails ({@link isWriteConflict}); with `createOnly`
+ * it must not exist yet: otherwise the batch fails ({@link isNameTaken}).
  *
  * Besides the records, the batch carries what must follow the name's history: the nonce (kept
  * after a delete), the profile it moves away from (refused from then on by a trigger), the change
  * feed's entry, and — when the owner changes — what the lifecycle's listeners contribute.
  */
-export function replaceNameStatements(db: Database, entry: NameWithRecords, write: NameWrite & { proof?: WriteProof; expectedVersion?: number }): Statement[] {
+export function replaceNameStatements(
+  db: Database,
+  entry: NameWithRecords,
+  write: NameWrite & { proof?: WriteProof; expectedVersion?: number; createOnly?: boolean },
+): Statement[] {
   const { nowSeconds, lifecycle, proof = { ownerProof: OWNER_PROOF.none }, expectedVersion } = write;
   const sameOwner = sql`lower(${names.ownerAddress}) = lower(${entry.ownerAddress})`;
   const fields = {
@@ -47,28 +52,29 @@ export function replaceNameStatements(db: Database, entry: NameWithRecords, writ
     ownerProof: sql`CASE WHEN ${sameOwner} THEN max(${names.ownerProof}, ${proof.ownerProof}) ELSE ${proof.ownerProof} END`,
     ownerSinceSeconds: sql`CASE WHEN ${sameOwner} THEN ${names.ownerSinceSeconds} ELSE ${nowSeconds} END`,
   };
+  const insertName = db.insert(names).values({
+    node: entry.node,
+    name: entry.name,
+    domain: entry.domain,
+    ownerAddress: entry.ownerAddress,
+    contenthash: entry.contenthash,
+    ownerProof: proof.ownerProof,
+    ownerSinceSeconds: nowSeconds,
+    createdAtSeconds: nowSeconds,
+    updatedAtSeconds: nowSeconds,
+  });
   const nameRow =
-    expectedVersion === undefined
-      ? db
-          .insert(names)
-          .values({
-            node: entry.node,
-            name: entry.name,
-            domain: entry.domain,
-            ownerAddress: entry.ownerAddress,
-            contenthash: entry.contenthash,
-            ownerProof: proof.ownerProof,
-            ownerSinceSeconds: nowSeconds,
-            createdAtSeconds: nowSeconds,
-            updatedAtSeconds: nowSeconds,
-          })
-          .onConflictDoUpdate({ target: names.node, set: { ...fields, version: sql`${names.version} + 1` } })
-      : // A changed version becomes NULL and fails the NOT NULL constraint; a deleted name leaves
+    expectedVersion !== undefined
+      ? // A changed version becomes NULL and fails the NOT NULL constraint; a deleted name leaves
         // nothing to update and the record inserts below fail their foreign key.
         db
           .update(names)
           .set({ ...fields, version: sql`CASE WHEN ${names.version} = ${expectedVersion} THEN ${names.version} + 1 ELSE NULL END` })
-          .where(eq(names.node, entry.node));
+          .where(eq(names.node, entry.node))
+      : write.createOnly
+        ? // An existing name fails the primary key, and the whole batch with it.
+          insertName
+        : insertName.onConflictDoUpdate({ target: names.node, set: { ...fields, version: sql`${names.version} + 1` } });
   const statements: Statement[] = [
     ...nonceStatements(db, entry.node, proof.nonce),
     ...announceNameEvent(lifecycle, db, "owner_changed", nameChangingHands(db, entry), write.nowMs),
@@ -87,6 +93,12 @@ export function replaceNameStatements(db: Database, entry: NameWithRecords, writ
   for (const rows of chunk(addresses, rowsPerStatement(3))) statements.push(db.insert(addressRecords).values(rows));
   statements.push(recordPut(db, entry.node, nowSeconds));
   return statements;
+}
+
+/** Whether a `createOnly` write found the name already there ({@link replaceNameStatements}). */
+export function isNameTaken(error: unknown): boolean {
+  // The node is the primary key and the name unique: SQLite names whichever it checks first.
+  return errorChainMatches(error, /UNIQUE constraint failed: names\.(node|name)/);
 }
 
 /** Whether a failed write batch lost a race with another write ({@link replaceNameStatements}' `expectedVersion`). */

@@ -26,12 +26,16 @@ const NAMES_PER_BATCH = 25;
  * blocks or corrupts the others. Valid items are written in one transaction of set-based
  * statements; if it fails, in transactional batches of {@link NAMES_PER_BATCH}, and a failed
  * batch's items one by one, so only the culprit fails.
+ *
+ * `allOrNothing`: nothing is written unless every item is valid (the others are reported
+ * `not_written`), and the one transaction either lands whole or fails whole (its error thrown).
  */
 export async function bulkUpsert(
   context: NameWriteContext,
   domains: readonly ServedDomain[],
   domain: ServedDomain,
   items: { name: string }[],
+  options: { allOrNothing?: boolean } = {},
 ): Promise<{ results: BulkItemResult[]; succeeded: number; failed: number }> {
   const results: BulkItemResult[] = new Array(items.length);
   const ready: ReadyItem[] = [];
@@ -48,6 +52,11 @@ export async function bulkUpsert(
     } catch (error) {
       results[index] = failure(item.name, error);
     }
+  }
+  if (options.allOrNothing && ready.length < items.length) {
+    for (const item of ready)
+      results[item.index] = { name: item.name, ok: false, code: "not_written", message: "Not written: another name of the batch was refused" };
+    return { results, succeeded: 0, failed: items.length };
   }
   // Fast path: every valid item in one transaction of set-based statements (the last of a name
   // given twice wins, as one at a time would leave it).
@@ -66,7 +75,8 @@ export async function bulkUpsert(
     for (const item of ready) results[item.index] = { name: item.name, ok: true };
     // Only names that existed before can have cached answers (answers about unknown names are not cached).
     toForget = upserts.flatMap((index) => (outcomes[index] as { node: Hex; version: number }[]).filter((row) => row.version > 0).map((row) => row.node));
-  } catch {
+  } catch (error) {
+    if (options.allOrNothing) throw explainWriteFailure(error, "a name of the batch");
     // Some item is refused (a superseded profile, a race): find it, in small batches and then alone.
     await writeInGroups(context, ready, results);
     toForget = ready.filter((item) => results[item.index]?.ok).map((item) => item.node);

@@ -75,6 +75,16 @@ export class ConflictError extends AppError {
   readonly status = 409;
 }
 
+/** A name asked to be created only if absent (NameStone's claim-name) already exists. */
+export class NameTakenError extends AppError {
+  override readonly name = "NameTakenError";
+  readonly code = "name_taken";
+  readonly status = 409;
+  constructor(name: string) {
+    super(`"${name}" is already registered: claim another name, or set it with set-name`);
+  }
+}
+
 /** A DM3 profile the name has already moved away from (or that left with a deleted name) is posted again. */
 export class SupersededProfileError extends AppError {
   override readonly name = "SupersededProfileError";

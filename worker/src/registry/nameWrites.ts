@@ -2,14 +2,14 @@ import type { Address, Hex } from "viem";
 import { namehash } from "viem/ens";
 import { findNameWithRecords } from "../db/nameReads";
 import { deliverNameEvents, type NameLifecycle } from "../db/nameLifecycle";
-import { deleteNameStatements, isWriteConflict, replaceNameStatements } from "../db/nameWrites";
+import { deleteNameStatements, isNameTaken, isWriteConflict, replaceNameStatements } from "../db/nameWrites";
 import { validate } from "../http/validate";
 import { verifySignedUserProfile } from "../protocol/dm3/profile";
 import { ETH_COIN_TYPE } from "../protocol/ens/coinTypes";
 import type { AnswerInvalidation } from "../shared/answerCache";
 import type { ServedDomain } from "../shared/servedDomains";
 import type { NameView } from "./apiTypes";
-import { ConflictError, NameNotFoundError } from "./errors";
+import { ConflictError, NameNotFoundError, NameTakenError } from "./errors";
 import { type NamePatch, type NameRecords, NameRecordsSchema } from "./schemas";
 import { ownerProofOf, toNameView, toStoredName } from "./storedName";
 import { type AuditedWrite, writeAudited } from "./writeAudited";
@@ -39,6 +39,20 @@ export async function putName(context: NameWriteContext, domain: ServedDomain, n
   const proof = { ownerProof: ownerProofOf(records, context.signer), ...(nonce === undefined ? {} : { nonce }) };
   const statements = replaceNameStatements(context.db, entry, { ...context, proof });
   await writeAudited(context, statements, { action: "name.put", domain: domain.name, subject: name, detail: { owner: records.owner } });
+  await afterNameWrite(context, [entry.node]);
+  return toNameView(entry);
+}
+
+/** Creates `name` with `records` only if it does not exist yet (409 when it does), atomically, with its audit row. */
+export async function claimName(context: NameWriteContext, domain: ServedDomain, name: string, records: NameRecords): Promise<NameView> {
+  const entry = await toStoredName(domain, name, records);
+  const statements = replaceNameStatements(context.db, entry, { ...context, proof: { ownerProof: ownerProofOf(records, context.signer) }, createOnly: true });
+  try {
+    await writeAudited(context, statements, { action: "name.put", domain: domain.name, subject: name, detail: { owner: records.owner, claim: true } });
+  } catch (error) {
+    if (isNameTaken(error)) throw new NameTakenError(name);
+    throw error;
+  }
   await afterNameWrite(context, [entry.node]);
   return toNameView(entry);
 }

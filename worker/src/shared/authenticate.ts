@@ -16,8 +16,8 @@ declare module "hono" {
 }
 
 /** Like {@link authenticate}, for public reads that show more to a credential: runs only when one is sent. */
-export function authenticateIfPresent(): MiddlewareHandler {
-  const required = authenticate();
+export function authenticateIfPresent(scheme: CredentialScheme = {}): MiddlewareHandler {
+  const required = authenticate(scheme);
   return async function authenticateIfPresent(c, next) {
     if (c.req.header("Authorization") === undefined) return next();
     return required(c, next);
@@ -28,17 +28,25 @@ const BEARER_PREFIX = "Bearer ";
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/** How a credential may be sent besides `Bearer`. */
+export type CredentialScheme = {
+  /** Also `Authorization: <credential>` with no scheme, as NameStone's API and SDK send it. */
+  bare?: boolean;
+};
+
 /**
  * Requires `Authorization: Bearer <credential>`: the `ADMIN_TOKEN` secret (compared in constant
  * time) or a live service API key. Sets `c.get("caller")`. Credentials are never read from the
  * query string. Rate limits: failed credentials count per client IP, writes per API key.
  */
-export function authenticate(): MiddlewareHandler {
+export function authenticate(scheme: CredentialScheme = {}): MiddlewareHandler {
   return async function authenticate(c, next) {
     let caller: Caller;
     try {
       const { db, clock, settings } = c.get("services");
-      caller = await identifyCaller(settings.adminToken, db, clock.nowSeconds(), c.req.header("Authorization") ?? "");
+      const header = c.req.header("Authorization") ?? "";
+      const bearer = scheme.bare && header !== "" && !header.startsWith(BEARER_PREFIX) ? `${BEARER_PREFIX}${header}` : header;
+      caller = await identifyCaller(settings.adminToken, db, clock.nowSeconds(), bearer);
     } catch (error) {
       await enforceRateLimit(c, "AUTH_PER_IP_LIMITER", clientKey(c), "failed authentication attempts");
       throw error;

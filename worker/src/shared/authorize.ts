@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { ForbiddenError } from "../http/AppError";
-import { authenticate, type Caller } from "./authenticate";
+import { authenticate, type Caller, type CredentialScheme } from "./authenticate";
 import { type ServedDomain, servedDomainNamed } from "./servedDomains";
 
 declare module "hono" {
@@ -38,8 +38,8 @@ export function adminOnly(): MiddlewareHandler {
  * (404 when none): the admin's or a service key of that domain (403 otherwise) — before any body
  * is read. Handlers read the domain as `c.get("authorizedDomain")`.
  */
-export function domainService(locate: (c: Context) => Promise<ServedDomain>): MiddlewareHandler {
-  const authenticated = authenticate();
+export function domainService(locate: (c: Context) => Promise<ServedDomain>, scheme: CredentialScheme = {}): MiddlewareHandler {
+  const authenticated = authenticate(scheme);
   return async function domainService(c, next) {
     await authenticated(c, async () => {
       const domain = await locate(c);

@@ -2,7 +2,7 @@ import { type Codec, encode, getCodec } from "@ensdomains/content-hash";
 import type { Hex } from "viem";
 
 /** URI schemes accepted for a contenthash, and their multicodec (ENSIP-7). */
-const SCHEMES: Record<string, Codec> = {
+export const CONTENTHASH_SCHEMES: Record<string, Codec> = {
   "ipfs://": "ipfs",
   "ipns://": "ipns",
   "bzz://": "swarm",
@@ -27,10 +27,10 @@ export function encodeContenthash(value: string): Hex {
     if (!getCodec(value.slice(2))) throw new Error("0x-hex bytes do not start with a known contenthash codec");
     return value.toLowerCase() as Hex;
   }
-  const scheme = Object.keys(SCHEMES).find((prefix) => value.startsWith(prefix));
-  if (!scheme) throw new Error(`must be 0x-hex bytes or a URI starting with ${Object.keys(SCHEMES).join(", ")}`);
+  const scheme = Object.keys(CONTENTHASH_SCHEMES).find((prefix) => value.startsWith(prefix));
+  if (!scheme) throw new Error(`must be 0x-hex bytes or a URI starting with ${Object.keys(CONTENTHASH_SCHEMES).join(", ")}`);
   try {
-    return `0x${encode(SCHEMES[scheme] as Codec, value.slice(scheme.length))}`;
+    return `0x${encode(CONTENTHASH_SCHEMES[scheme] as Codec, value.slice(scheme.length))}`;
   } catch (cause) {
     throw new Error(`${scheme} content identifier is not valid`, { cause });
   }

@@ -1,0 +1,136 @@
+/**
+ * A NameStone customer moving here: NameStone's own SDK (`@namestone/namestone-sdk` from npm), its
+ * `baseUrl` pointed at this worker and one of our service keys as its API key, against the whole
+ * local stack — set, list, search, claim, delete, the domain's records, a wrong key — and ENS
+ * clients (viem, through the chain, the resolver and CCIP-Read) resolve what it wrote.
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import NameStone, { AuthenticationError, NetworkError } from "@namestone/namestone-sdk";
+import { createPublicClient, http } from "viem";
+import { hardhat } from "viem/chains";
+import { createRegistryClient, resolveRecord } from "../../sdk/src/index";
+import { ensureDevSecrets } from "../../scripts/stack/devVars";
+import { findFreePort } from "../../scripts/stack/processes";
+import { type Stack, startStack } from "../../scripts/stack/startStack";
+
+const OWNER = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
+const OPTIMISM = "2147483658";
+
+let stack: Stack;
+let stateDir: string;
+let ns: NameStone;
+const domain = () => stack.info.domain;
+const client = () => createPublicClient({ chain: hardhat, transport: http(stack.info.rpcUrl) });
+const resolveText = (name: string, key: string) => resolveRecord(client(), stack.info.ensRegistry, name, { kind: "text", key });
+
+before(async () => {
+  stateDir = await mkdtemp(path.join(tmpdir(), "dm3-namestone-"));
+  stack = await startStack({ rpcPort: await findFreePort(), workerPort: await findFreePort(), inspectorPort: await findFreePort(), stateDir });
+  const { adminToken } = await ensureDevSecrets(stack.info.secretsFile);
+  const { key } = await createRegistryClient({ url: stack.info.gatewayUrl, credential: adminToken }).createKey(domain(), { label: "moved from NameStone" });
+  // The one line a NameStone customer changes.
+  ns = new NameStone(key, { baseUrl: `${stack.info.gatewayUrl}/namestone/v1` });
+});
+
+after(async () => {
+  await stack?.stop();
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+describe("NameStone's SDK against this worker", () => {
+  it("sets a name that ENS clients resolve through the chain", async () => {
+    await ns.setName({
+      domain: domain(),
+      name: "stone",
+      address: OWNER,
+      text_records: { url: "https://stone.example", "com.twitter": "stone" },
+      coin_types: { [OPTIMISM]: OWNER },
+    });
+    assert.equal(await resolveText(`stone.${domain()}`, "url"), "https://stone.example");
+    assert.equal(
+      (await resolveRecord(client(), stack.info.ensRegistry, `stone.${domain()}`, { kind: "addr", coinType: BigInt(OPTIMISM) })).toLowerCase(),
+      OWNER.toLowerCase(),
+    );
+  });
+
+  it("lists and searches in NameStone's NameData shape", async () => {
+    const names = await ns.getNames({ domain: domain(), address: OWNER });
+    assert.deepEqual(names, [
+      {
+        name: "stone",
+        address: OWNER,
+        domain: domain(),
+        text_records: { url: "https://stone.example", "com.twitter": "stone" },
+        coin_types: { [OPTIMISM]: OWNER },
+      },
+    ]);
+    const found = await ns.searchNames({ domain: domain(), name: "sto" });
+    assert.deepEqual(
+      found.map((entry) => entry.name),
+      ["stone"],
+    );
+    assert.equal((await ns.searchNames({ domain: domain(), name: "sto", exact_match: true })).length, 0);
+    const withoutTexts = await ns.getNames({ domain: domain(), text_records: false, limit: 100 });
+    assert.ok(withoutTexts.every((entry) => entry.text_records === undefined));
+    assert.ok(
+      withoutTexts.some((entry) => entry.name === "alice"),
+      "the demo's alice is listed too",
+    );
+  });
+
+  it("claims a free name only, and deletes", async () => {
+    await ns.claimName({ domain: domain(), name: "claimed", address: OWNER });
+    await assert.rejects(
+      ns.claimName({ domain: domain(), name: "claimed", address: OWNER }),
+      (error: Error) => error instanceof NetworkError && /409/.test(error.message),
+    );
+    await ns.deleteName({ domain: domain(), name: "claimed" });
+    assert.equal(await resolveText(`claimed.${domain()}`, "url"), "");
+    assert.equal((await ns.searchNames({ domain: domain(), name: "claimed", exact_match: true })).length, 0);
+  });
+
+  it("writes a batch of names all or nothing (set-names, over HTTP: SDK 0.2.15 has no method for it)", async () => {
+    const key = (ns as unknown as { headers: Record<string, string> }).headers.Authorization as string;
+    const setNames = (names: unknown[]) =>
+      fetch(`${stack.info.gatewayUrl}/namestone/v1/set-names`, {
+        method: "POST",
+        headers: { Authorization: key, "Content-Type": "application/json" },
+        body: JSON.stringify({ domain: domain(), names }),
+      });
+    const refused = await setNames([
+      { name: "one", address: OWNER },
+      { name: "Two", address: OWNER },
+    ]);
+    assert.equal(refused.status, 400);
+    assert.equal((await ns.searchNames({ domain: domain(), name: "one", exact_match: true })).length, 0);
+    const accepted = await setNames([
+      { name: "one", address: OWNER, text_records: { url: "https://one.example" } },
+      { name: "two", address: OWNER },
+    ]);
+    assert.equal(accepted.status, 200);
+    assert.equal(await resolveText(`one.${domain()}`, "url"), "https://one.example");
+  });
+
+  it("sets and reads the domain's own records", async () => {
+    await ns.setDomain({ domain: domain(), address: OWNER, text_records: { description: "demo, moved from NameStone" } });
+    assert.deepEqual(await ns.getDomain({ domain: domain() }), {
+      domain: domain(),
+      address: OWNER,
+      text_records: { description: "demo, moved from NameStone" },
+    });
+    assert.equal(await resolveText(domain(), "description"), "demo, moved from NameStone");
+  });
+
+  it("refuses a wrong key with the SDK's AuthenticationError, and changes nothing", async () => {
+    const intruder = new NameStone("dm3k_wrong_key", { baseUrl: `${stack.info.gatewayUrl}/namestone/v1` });
+    await assert.rejects(
+      intruder.setName({ domain: domain(), name: "stone", address: OWNER, text_records: { url: "https://evil.example" } }),
+      AuthenticationError,
+    );
+    assert.equal(await resolveText(`stone.${domain()}`, "url"), "https://stone.example");
+  });
+});
