@@ -2,17 +2,22 @@
  * A NameStone customer moving here: NameStone's own SDK (`@namestone/namestone-sdk` from npm), its
  * `baseUrl` pointed at this worker and one of our service keys as its API key, against the whole
  * local stack — set, list, search, claim, delete, the domain's records, a wrong key — and ENS
- * clients (viem, through the chain, the resolver and CCIP-Read) resolve what it wrote.
+ * clients (viem, through the chain, the resolver and CCIP-Read) resolve what it wrote; and the CLI's
+ * `import namestone` bringing over the names a customer saved from NameStone's get-names.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
 import NameStone, { AuthenticationError, NetworkError } from "@namestone/namestone-sdk";
 import { createPublicClient, http } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
-import { createRegistryClient, resolveRecord } from "../../sdk/src/index";
+import { createDm3Profile, createRegistryClient, encodeProfileRecord, resolveRecord } from "../../sdk/src/index";
+import { binPath, projectRoot } from "../../scripts/lib/paths";
 import { ensureDevSecrets } from "../../scripts/stack/devVars";
 import { findFreePort } from "../../scripts/stack/processes";
 import { type Stack, startStack } from "../../scripts/stack/startStack";
@@ -123,6 +128,46 @@ describe("NameStone's SDK against this worker", () => {
       text_records: { description: "demo, moved from NameStone" },
     });
     assert.equal(await resolveText(domain(), "description"), "demo, moved from NameStone");
+  });
+
+  it("imports a NameStone customer's saved get-names answers in one command: dry run, report, idempotent", async () => {
+    const { adminToken } = await ensureDevSecrets(stack.info.secretsFile);
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const { signedUserProfile } = await createDm3Profile(wallet, { deliveryServices: [`ds.${domain()}`] });
+    // Two pages of get-names (one JSON array per line), as a customer saves them before leaving NameStone.
+    const pages = [
+      [
+        { name: "moved1", address: OWNER, domain: domain(), text_records: { url: "https://moved1.example" }, coin_types: { [OPTIMISM]: OWNER } },
+        { name: "moved2", address: wallet.address, domain: domain(), text_records: { "network.dm3.profile": encodeProfileRecord(signedUserProfile) } },
+      ],
+      [
+        { name: "elsewhere", address: OWNER, domain: "not-served-here.eth", text_records: {} },
+        { name: "noaddress", domain: domain() },
+      ],
+    ];
+    const dump = path.join(stateDir, "namestone-names.json");
+    await writeFile(dump, pages.map((page) => JSON.stringify(page)).join("\n"));
+    const env = { ...process.env, DM3_REGISTRY_URL: stack.info.gatewayUrl, DM3_ADMIN_TOKEN: adminToken };
+    const cli = (...args: string[]) => promisify(execFile)(binPath("tsx"), ["scripts/cli.ts", ...args], { cwd: projectRoot, env });
+
+    const dryRun = await cli("import", "namestone", dump, "--dry-run");
+    assert.match(dryRun.stderr, new RegExp(`would import 2 names into ${domain().replace(".", "\\.")}`));
+    assert.match(dryRun.stderr, /1 entries cannot be read/);
+    assert.equal((await ns.searchNames({ domain: domain(), name: "moved", limit: 10 })).length, 0, "a dry run writes nothing");
+
+    for (let round = 0; round < 2; round++) {
+      await assert.rejects(cli("import", "namestone", dump, "--json"), (error: { code?: number; stdout?: string }) => {
+        assert.equal(error.code, 1, "names that could not be imported make it fail");
+        const report = JSON.parse(error.stdout ?? "") as { succeeded: number; failed: number; failures: { name: string; reason: string }[] };
+        assert.equal(report.succeeded, 2);
+        assert.deepEqual(report.failures.map((failure) => failure.reason.split(":")[0]).sort(), ["line 2", "unknown_domain"]);
+        return true;
+      });
+    }
+    assert.equal(await resolveText(`moved1.${domain()}`, "url"), "https://moved1.example");
+    const profile = JSON.parse((await resolveText(`moved2.${domain()}`, "network.dm3.profile")).replace("data:application/json,", "")) as { signature: string };
+    assert.equal(profile.signature, signedUserProfile.signature, "the DM3 profile came over, verified");
+    assert.equal((await ns.searchNames({ domain: domain(), name: "moved", limit: 10 })).length, 2, "twice imported, once there");
   });
 
   it("refuses a wrong key with the SDK's AuthenticationError, and changes nothing", async () => {

@@ -22,7 +22,7 @@ const run = promisify(execFile);
 const README_PORT_URL = "http://127.0.0.1:8787";
 const NOT_RUN = /<!-- README test: not run \((.+)\) -->\s*$/;
 /** Files the examples write into the git-ignored .dev/; a developer's own copies are set aside. */
-const EXAMPLE_OUTPUTS = ["acme.ndjson", "bob.json", "backup.sql", "demo-keys.json"].map((file) => path.join(projectRoot, ".dev", file));
+const EXAMPLE_OUTPUTS = ["acme.ndjson", "bob.json", "backup.sql", "demo-keys.json", "namestone-names.json"].map((file) => path.join(projectRoot, ".dev", file));
 
 type Block = { code: string; file: string; line: number; skipReason?: string };
 type Page = { file: string; text: string };
@@ -137,6 +137,7 @@ describe("README and docs", () => {
       "Bob's profile resolves, and he reads Alice's signed message",
     );
     assert.match(result.stdout, /bob\.acme\.eth\tsigned\tHello Alice\n/, "Alice reads Bob's signed answer");
+    assert.match(result.stdout, /text:url\thttps:\/\/carol\.example/, "a name imported from a NameStone dump resolves through the chain");
     assert.match(result.stdout, /"from":"alice\.demo\.eth","text":"Welcome back","sentAtMs":\d+,"signatureValid":true/, "message read --json");
     assert.match(result.stdout, /\{"name":"m[a-z2-7]{52}\.mail\.demo\.eth","alias":"erin\.mail\.demo\.eth","status":"active"\}/, "the email bridge's opt-in");
     assert.match(result.stdout, /"deliveryServices":\["ds\.demo\.eth"\]/, "the virtual user's profile resolves through the chain");
