@@ -8,7 +8,7 @@ import { writeSecretFile } from "./writeSecretFile";
 /**
  * The tables a backup holds, parents before children (restores insert in this order). `api_keys`
  * is left out on purpose: keys are re-issued after a restore, never copied. `spent_challenges`
- * is short-lived auth state, `name_lifecycle_events` hand-overs between databases that are
+ * and `siwe_challenges` are short-lived auth state, `name_lifecycle_events` hand-overs between databases that are
  * delivered within minutes, and `confirmation_mails` a one-day ledger of codes sent.
  */
 export const BACKUP_TABLES = [

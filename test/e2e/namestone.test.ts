@@ -19,6 +19,9 @@ import { hardhat } from "viem/chains";
 import { createDm3Profile, createRegistryClient, encodeProfileRecord, resolveRecord } from "../../sdk/src/index";
 import { binPath, projectRoot } from "../../scripts/lib/paths";
 import { ensureDevSecrets } from "../../scripts/stack/devVars";
+import { PLAYGROUND_DOMAIN, PLAYGROUND_OWNER_KEY } from "../../scripts/stack/deployContracts";
+import { connectChain } from "../../scripts/lib/chain";
+import { setDomainResolver } from "../../scripts/lib/setDomainResolver";
 import { findFreePort } from "../../scripts/stack/processes";
 import { type Stack, startStack } from "../../scripts/stack/startStack";
 
@@ -177,5 +180,74 @@ describe("NameStone's SDK against this worker", () => {
       AuthenticationError,
     );
     assert.equal(await resolveText(`stone.${domain()}`, "url"), "https://stone.example");
+  });
+});
+
+describe("self-service onboarding: the domain's on-chain owner signs in with SIWE and gets a key", () => {
+  const baseUrl = () => `${stack.info.gatewayUrl}/namestone/v1`;
+  const owner = privateKeyToAccount(PLAYGROUND_OWNER_KEY);
+  const enable = async (signer: ReturnType<typeof privateKeyToAccount>, address = signer.address, extra: { cycle_key?: "0" | "1" } = {}) => {
+    const anonymous = new NameStone(undefined, { baseUrl: baseUrl() });
+    const message = await anonymous.getSiweMessage({ address });
+    const signature = await signer.signMessage({ message });
+    return {
+      message,
+      signature,
+      answer: anonymous.enableDomain({ company_name: "Acme", email: "ops@acme.example", address, domain: PLAYGROUND_DOMAIN, signature, ...extra }),
+    };
+  };
+
+  it("refuses a domain whose resolver does not trust this gateway, naming the fix", async () => {
+    const { answer } = await enable(owner);
+    await assert.rejects(
+      answer,
+      (error: Error) => error instanceof NetworkError && /409/.test(error.message) && /deploy set-resolver acme\.eth/.test(error.message),
+    );
+  });
+
+  it("issues a key once the resolver is ours; the key writes only that domain; a signature works once", async () => {
+    await setDomainResolver(await connectChain({ rpcUrl: stack.info.rpcUrl, privateKey: PLAYGROUND_OWNER_KEY }), {
+      registry: stack.info.ensRegistry,
+      domain: PLAYGROUND_DOMAIN,
+      resolver: stack.info.resolver,
+    });
+    const { message, signature, answer } = await enable(owner);
+    assert.match(message, /wants you to sign in with your Ethereum account:\n0x70997970C51812dc3A010C7d01b50e0d17dc79C8\n/);
+    assert.match(message, /Chain ID: 31337/);
+    const { api_key } = await answer;
+    const acme = new NameStone(api_key, { baseUrl: baseUrl() });
+    await acme.setName({ domain: PLAYGROUND_DOMAIN, name: "erin", address: OWNER, text_records: { url: "https://erin.acme.example" } });
+    assert.equal(await resolveText(`erin.${PLAYGROUND_DOMAIN}`, "url"), "https://erin.acme.example");
+    await assert.rejects(
+      acme.setName({ domain: domain(), name: "intruder", address: OWNER }),
+      (error: Error) => error instanceof NetworkError && /403/.test(error.message),
+    );
+    // The same signature again: the message was used.
+    await assert.rejects(
+      new NameStone(undefined, { baseUrl: baseUrl() }).enableDomain({
+        company_name: "Acme",
+        email: "ops@acme.example",
+        address: owner.address,
+        domain: PLAYGROUND_DOMAIN,
+        signature,
+      }),
+      AuthenticationError,
+    );
+
+    // cycle_key=1: a new key, and the ones this address got before stop working.
+    const { answer: cycled } = await enable(owner, owner.address, { cycle_key: "1" });
+    const { api_key: fresh } = await cycled;
+    await assert.rejects(acme.setName({ domain: PLAYGROUND_DOMAIN, name: "erin", address: OWNER }), AuthenticationError);
+    await new NameStone(fresh, { baseUrl: baseUrl() }).setName({ domain: PLAYGROUND_DOMAIN, name: "erin", address: OWNER });
+  });
+
+  it("refuses anyone but the on-chain owner, and a signature over another address's message", async () => {
+    const stranger = privateKeyToAccount(generatePrivateKey());
+    await assert.rejects(
+      (await enable(stranger)).answer,
+      (error: Error) => error instanceof NetworkError && /403/.test(error.message) && /owned by/.test(error.message),
+    );
+    // The stranger signs the message issued to the owner.
+    await assert.rejects((await enable(stranger, owner.address)).answer, AuthenticationError);
   });
 });

@@ -14,7 +14,7 @@ export const API_INFO: OpenApiInfo = {
     {
       name: "namestone",
       description:
-        "NameStone's API (set-name, set-names, claim-name, get-names, search-names, delete-name, set-domain, get-domain) on this registry, for NameStone's SDK with `baseUrl` pointed here",
+        "NameStone's API (set-name, set-names, claim-name, get-names, search-names, delete-name, set-domain, get-domain, and SIWE onboarding: get-siwe-message, enable-domain) on this registry, for NameStone's SDK with `baseUrl` pointed here",
     },
     { name: "dm3", description: "dm3's offchain-resolver routes, so dm3's messenger can sign users up here unchanged" },
     { name: "relay", description: "The dm3 delivery-service API: submit, authenticate, pick up, acknowledge" },

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { createClient, http } from "viem";
-import { call, getBalance, getTransactionCount, readContract } from "viem/actions";
+import { call, getBalance, getChainId, getTransactionCount, readContract } from "viem/actions";
 import type { Database, NamedDatabase } from "../db/client";
 import { deliverNameEvents, type NameLifecycle } from "../db/nameLifecycle";
 import type { OutboundTransport } from "../net/OutboundTransport";
@@ -251,6 +251,7 @@ function ensReader(chain: ChainSettings | undefined, outsideFetch: typeof fetch)
     call: ((args: Parameters<typeof call>[1]) => call(base, args)) as EnsReader["client"]["call"],
     getBalance: ((args: Parameters<typeof getBalance>[1]) => getBalance(base, args)) as EnsReader["client"]["getBalance"],
     getTransactionCount: ((args: Parameters<typeof getTransactionCount>[1]) => getTransactionCount(base, args)) as EnsReader["client"]["getTransactionCount"],
+    getChainId: () => getChainId(base),
   };
   return { client, registry: chain.ensRegistry };
 }

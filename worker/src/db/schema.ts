@@ -438,3 +438,14 @@ export const bridgeSwitches = sqliteTable("bridge_switches", {
   changedAtMs: integer("changed_at_ms").notNull(),
   changedBy: text("changed_by").notNull(),
 });
+
+/**
+ * SIWE messages handed out for NameStone's `enable-domain` (one outstanding per address): the
+ * signature must be over exactly this message, once, before it expires.
+ */
+export const siweChallenges = sqliteTable("siwe_challenges", {
+  /** Lower-case 0x address the message was issued for. */
+  address: text("address").primaryKey(),
+  message: text("message").notNull(),
+  expiresAtSeconds: integer("expires_at").notNull(),
+});

@@ -8,7 +8,7 @@ import type { DomainInfo } from "./apiTypes";
 import { listDomainAudit } from "./auditTrail";
 import { NAME_LIMITS } from "./limits";
 import { registerDomain } from "./registerDomain";
-import { directoryWriteContext } from "./routeContext";
+import { directoryWriteContext, domainRegistration } from "./routeContext";
 import { AuditPageQuerySchema, DomainSchema, WebhookSchema } from "./schemas";
 import { removeWebhook, setWebhook } from "./webhookSettings";
 
@@ -33,16 +33,7 @@ export const domainRoutes = new Hono()
     adminOnly(),
     jsonBody(DomainSchema),
     async (c) => {
-      const services = c.get("services");
-      const registration = {
-        directory: services.db,
-        namesOf: services.namesOf,
-        nameDatabases: services.settings.nameDatabases(),
-        domains: await services.domains(),
-        nowSeconds: services.clock.nowSeconds(),
-        domainsChanged: services.domainsChanged,
-      };
-      return c.json(await registerDomain(registration, c.req.param("domain"), c.req.valid("json")));
+      return c.json(await registerDomain(await domainRegistration(c), c.req.param("domain"), c.req.valid("json")));
     },
   )
   .put(

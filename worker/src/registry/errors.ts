@@ -75,6 +75,30 @@ export class ConflictError extends AppError {
   readonly status = 409;
 }
 
+/** Self-service onboarding reads the chain, and this deployment has no `L1_RPC_URL`. */
+export class OnboardingNeedsChainError extends AppError {
+  override readonly name = "OnboardingNeedsChainError";
+  readonly code = "chain_not_configured";
+  readonly status = 503;
+  constructor() {
+    super("This registry does not read the chain (no L1_RPC_URL), so it cannot check who owns a domain; ask its operator for a key instead");
+  }
+}
+
+/** A domain asked to be enabled whose resolver on chain does not trust this gateway's signer. */
+export class ResolverNotOursError extends AppError {
+  override readonly name = "ResolverNotOursError";
+  readonly code = "resolver_not_ours";
+  readonly status = 409;
+  constructor(domain: string, resolver: string, signer: string) {
+    super(
+      `${domain}'s resolver on chain (${resolver}) does not trust this gateway's signer ${signer}: deploy an OffchainResolver with that signer ` +
+        `(npm run cli -- deploy resolver --signers ${signer} --urls <this worker>/ccip/{sender}/{data}.json) and set it ` +
+        `(npm run cli -- deploy set-resolver ${domain} --resolver <its address>), then enable the domain again`,
+    );
+  }
+}
+
 /** A name asked to be created only if absent (NameStone's claim-name) already exists. */
 export class NameTakenError extends AppError {
   override readonly name = "NameTakenError";

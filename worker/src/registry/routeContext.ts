@@ -1,3 +1,4 @@
+import type { DomainRegistration } from "./registerDomain";
 import type { Context } from "hono";
 import type { ServedDomain } from "../shared/servedDomains";
 import type { NameWriteContext } from "./nameWrites";
@@ -30,4 +31,17 @@ export function nameWriteContext(c: Context, domain: ServedDomain, actor: string
 export function directoryWriteContext(c: Context): DomainSettingsWrite {
   const services = c.get("services");
   return { db: services.db, actor: c.get("caller").actor, nowSeconds: services.clock.nowSeconds(), domainsChanged: services.domainsChanged };
+}
+
+/** What registering a domain reads and writes, for this request. */
+export async function domainRegistration(c: Context): Promise<DomainRegistration> {
+  const services = c.get("services");
+  return {
+    directory: services.db,
+    namesOf: services.namesOf,
+    nameDatabases: services.settings.nameDatabases(),
+    domains: await services.domains(),
+    nowSeconds: services.clock.nowSeconds(),
+    domainsChanged: services.domainsChanged,
+  };
 }

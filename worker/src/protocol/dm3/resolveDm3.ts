@@ -11,7 +11,7 @@ import { type EnsCallClient, resolveRecord } from "../ens/resolveRecord";
  */
 export type EnsReader = {
   /** A viem public client; a smaller client with `readContract`, `call`, `getBalance` and `getTransactionCount` works with a `registry`. */
-  client: EnsCallClient & Pick<PublicClient, "getBalance" | "getTransactionCount"> & Partial<Pick<PublicClient, "getEnsText" | "getEnsAddress">>;
+  client: EnsCallClient & Pick<PublicClient, "getBalance" | "getTransactionCount"> & Partial<Pick<PublicClient, "getEnsText" | "getEnsAddress" | "getChainId">>;
   registry?: Address;
   /** How profile records that are URLs (`dm3Hash`) or `ipfs://` are fetched (default: `fetch`, no IPFS gateway). */
   profiles?: ProfileFetcher;

@@ -16,6 +16,7 @@ import { claimName, deleteName, putName } from "../nameWrites";
 import { nameWriteContext } from "../routeContext";
 import { domainOfName } from "../storedName";
 import { namestoneView, recordsOfNamestone } from "./namestoneView";
+import { onboardingRoutes } from "./onboardingRoutes";
 import {
   DeleteNameSchema,
   flagOn,
@@ -205,4 +206,5 @@ export const namestoneRoutes = new Hono()
     const { name: _label, ...view } = namestoneView(entry, true);
     return c.json(view);
   })
+  .route("/", onboardingRoutes)
   .onError(onDm3Error);

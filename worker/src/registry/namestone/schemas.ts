@@ -62,3 +62,23 @@ export const GetDomainQuerySchema = z.looseObject({ domain: Domain });
 export function flagOn(flag: string | undefined, fallback: boolean): boolean {
   return flag === undefined ? fallback : flag === "1" || flag === "true";
 }
+
+export const SiweMessageQuerySchema = z.looseObject({
+  address: described(z.string().check(z.regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x address")), { description: "The address that owns the domain" }),
+  domain: z.optional(
+    described(z.string().check(z.regex(/^[a-z0-9.-]+(:\d+)?$/i, "must be a host (yourdomain.tld)")), {
+      description: "The SIWE domain (default: this worker's host)",
+    }),
+  ),
+  uri: z.optional(described(z.url(), { description: "The SIWE URI (default: this route's URL)" })),
+});
+
+export const EnableDomainSchema = z.looseObject({
+  company_name: z.optional(z.string().check(z.maxLength(200))),
+  email: z.optional(z.string().check(z.maxLength(320))),
+  address: z.string().check(z.regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x address")),
+  domain: Domain,
+  signature: z.string().check(z.regex(/^0x[0-9a-fA-F]+$/, "must be 0x-hex")),
+  api_key: z.optional(z.string()),
+  cycle_key: z.optional(z.enum(["0", "1"])),
+});
