@@ -61,10 +61,15 @@ const server = createServer(async (request, response) => {
   }
   response.writeHead(204).end();
   const delivery = parseWebhookDelivery(body);
-  if (delivery.type !== "message") {
+  if ("outbound" in delivery) {
     console.log(
       `webhook: message ${delivery.outbound.id} to ${delivery.outbound.recipient} ${delivery.type}${delivery.outbound.lastError ? `: ${delivery.outbound.lastError}` : ""}`,
     );
+    return;
+  }
+  if (delivery.type !== "message") {
+    // The resolver guard: the domain's parent name lost (or got back) the resolver the gateway signs for.
+    console.log(`webhook: ${delivery.domain}: ${delivery.problem ?? "resolves again"}${delivery.fix ? ` — fix: ${delivery.fix.description}` : ""}`);
     return;
   }
   const { message } = openEnvelope(delivery.envelope, user.keys.encryption);

@@ -3,6 +3,7 @@ import { createRegistryClient } from "../../sdk/src/index";
 import { namehash } from "viem/ens";
 import { ensRegistryAbi, EXTENDED_RESOLVER_INTERFACE_ID, offchainResolverAbi, resolverAdminAbi } from "../../worker/src/abi";
 import { resolveRecord } from "../../worker/src/protocol/ens/resolveRecord";
+import { setResolverTransaction } from "../../worker/src/protocol/ens/setResolverTransaction";
 
 /** One finding of {@link checkDeployment}. */
 export type Check = { ok: boolean; what: string; detail: string };
@@ -10,16 +11,21 @@ export type Check = { ok: boolean; what: string; detail: string };
 /**
  * Checks that a domain is wired up end to end, the way a client would find out otherwise: the
  * registry names a resolver, it is an ENSIP-10 resolver, it trusts the worker's current signer and
- * sends clients to this worker, the worker serves the domain for that resolver and chain, and a
- * lookup of a subname verifies on chain.
+ * sends clients to this worker, the worker serves the domain for that resolver and chain, its
+ * resolver guard found nothing wrong, and a lookup of a subname verifies on chain. A lost resolver
+ * comes with the exact transaction that puts it back.
  */
 export async function checkDeployment(options: { client: PublicClient; registry: Address; domain: string; gatewayUrl: string }): Promise<Check[]> {
   const { client, domain } = options;
   const checks: Check[] = [];
   const check = (ok: boolean, what: string, detail: string) => checks.push({ ok, what, detail });
 
+  const health = await createRegistryClient({ url: options.gatewayUrl }).health();
+  const served = health.resolvers.find((entry) => entry.domain === domain);
+  // The one transaction that puts a lost resolver back (what the worker's resolver guard names too).
+  const fix = served ? `; fix: ${setResolverTransaction(options.registry, domain, served.resolver).description}` : "";
   const resolver = await client.readContract({ address: options.registry, abi: ensRegistryAbi, functionName: "resolver", args: [namehash(domain)] });
-  check(resolver !== zeroAddress, "the registry names a resolver", resolver === zeroAddress ? `no resolver set for ${domain}` : resolver);
+  check(resolver !== zeroAddress, "the registry names a resolver", resolver === zeroAddress ? `no resolver set for ${domain}${fix}` : resolver);
   if (resolver === zeroAddress) return checks;
   const extended = await client
     .readContract({ address: resolver, abi: offchainResolverAbi, functionName: "supportsInterface", args: [EXTENDED_RESOLVER_INTERFACE_ID] })
@@ -31,7 +37,6 @@ export async function checkDeployment(options: { client: PublicClient; registry:
   );
   if (!extended) return checks;
 
-  const health = await createRegistryClient({ url: options.gatewayUrl }).health();
   const signers = await client.readContract({ address: resolver, abi: resolverAdminAbi, functionName: "signers" }).catch(() => [] as readonly Address[]);
   const trusted = signers.some((signer) => isAddressEqual(signer, health.signer));
   check(
@@ -46,12 +51,19 @@ export async function checkDeployment(options: { client: PublicClient; registry:
   check(pointsHere, "the resolver sends clients to this worker", pointsHere ? urls.join(", ") : `${urls.join(", ") || "no URLs"} (worker: ${origin})`);
 
   const chainId = await client.getChainId();
-  const served = health.resolvers.find((entry) => entry.domain === domain);
   const servedRight = served !== undefined && isAddressEqual(served.resolver, resolver) && served.chainId === chainId;
   check(
     servedRight,
     "the worker serves the domain for this resolver and chain",
-    served ? `${served.resolver} on chain ${served.chainId}` : `${domain} is not registered in the worker (npm run cli -- domain add)`,
+    served
+      ? `${served.resolver} on chain ${served.chainId}${isAddressEqual(served.resolver, resolver) ? "" : fix}`
+      : `${domain} is not registered in the worker (npm run cli -- domain add)`,
+  );
+  const guarded = health.resolverProblems?.find((entry) => entry.domain === domain);
+  check(
+    !guarded,
+    "the worker's resolver guard finds nothing wrong",
+    guarded ? `${guarded.problem}${guarded.fix ? `; fix: ${guarded.fix.description}` : ""}` : "no problem on its last check",
   );
 
   try {

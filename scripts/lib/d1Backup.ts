@@ -9,7 +9,8 @@ import { writeSecretFile } from "./writeSecretFile";
  * The tables a backup holds, parents before children (restores insert in this order). `api_keys`
  * is left out on purpose: keys are re-issued after a restore, never copied. `spent_challenges`
  * and `siwe_challenges` are short-lived auth state, `name_lifecycle_events` hand-overs between databases that are
- * delivered within minutes, and `confirmation_mails` a one-day ledger of codes sent.
+ * delivered within minutes, `confirmation_mails` a one-day ledger of codes sent, and `resolver_checks`
+ * what the cron recomputes from the chain.
  */
 export const BACKUP_TABLES = [
   "domains",

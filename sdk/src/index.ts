@@ -14,6 +14,7 @@ export {
   type WebhookDelivery,
   type WebhookMessage,
   type WebhookOutboundReport,
+  type WebhookResolverReport,
   type WebhookRefusal,
   type WebhookVerification,
 } from "./verifyWebhook";

@@ -24,8 +24,26 @@ export type WebhookOutboundReport = {
   receivedAtMs: number;
 };
 
+/**
+ * A webhook event about the domain itself, from the resolver guard: its parent name no longer
+ * reaches the resolver the gateway signs for (or is close to expiry), with the transaction that
+ * fixes it — or, `resolver_restored`, it is right again.
+ */
+export type WebhookResolverReport = {
+  id: string;
+  type: "resolver_lost" | "resolver_restored";
+  /** The domain (also `domain`). */
+  recipient: string;
+  domain: string;
+  /** `resolver_lost`: what is wrong, in words. */
+  problem?: string;
+  /** `resolver_lost` of a resolver: the transaction its owner sends (`to`, `data`) and the CLI command. */
+  fix?: { to: string; data: string; description: string } | null;
+  receivedAtMs: number;
+};
+
 /** What the registry POSTs to a gateway-mode webhook (switch on `type`). */
-export type WebhookDelivery = WebhookMessage | WebhookOutboundReport;
+export type WebhookDelivery = WebhookMessage | WebhookOutboundReport | WebhookResolverReport;
 
 const SIGNATURE_PREFIX = "sha256=";
 /** How old (or how far ahead of the receiver's clock) a delivery may be, by default: 5 minutes. */

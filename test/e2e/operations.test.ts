@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:http";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -17,6 +19,7 @@ import { namehash, packetToBytes } from "viem/ens";
 import { ensRegistryAbi, offchainResolverAbi, RESOLVE_MULTICALL_FEATURE, recordResolverAbi, resolverAdminAbi } from "../../worker/src/abi";
 import { encodeResolveResponse } from "../../worker/src/protocol/ccip/encodeResolveResponse";
 import { binPath, projectRoot } from "../../scripts/lib/paths";
+import { connectChain } from "../../scripts/lib/chain";
 import { createRegistryClient, resolveRecord } from "../../sdk/src/index";
 import { LOCAL_DEPLOYER_KEY, localChain } from "../../scripts/stack/deployContracts";
 import { ensureDevSecrets } from "../../scripts/stack/devVars";
@@ -231,7 +234,7 @@ describe("deployment scripts against the local chain", () => {
     const flags = ["--rpc", stack.info.rpcUrl, "--registry", stack.info.ensRegistry, "--gateway", stack.info.gatewayUrl, "--json"];
     const good = JSON.parse((await cli(["deploy", "check", "ops.eth", ...flags], {})).stdout) as Report;
     assert.equal(good.ok, true, JSON.stringify(good.checks));
-    assert.equal(good.checks.length, 6);
+    assert.equal(good.checks.length, 7);
 
     // A resolver that trusts someone else's key, for a domain the worker does not serve.
     const chain = await localChain(stack.info.rpcUrl);
@@ -248,6 +251,77 @@ describe("deployment scripts against the local chain", () => {
       failure.report.checks.filter((item) => !item.ok).map((item) => item.what),
       ["the resolver trusts the worker's signer", "the worker serves the domain for this resolver and chain", "a subname lookup verifies on chain (CCIP-Read)"],
     );
+  });
+
+  it("guards each served domain's resolver: a lost resolver shows on /health, reaches the webhook and deploy check with the transaction that fixes it", async () => {
+    // ops.eth (wired up above) in gateway mode: the service hears about its domain through its webhook.
+    const events: { type: string; problem?: string; fix?: { to: string; data: string; description: string } }[] = [];
+    const hook = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        events.push(JSON.parse(Buffer.concat(chunks).toString("utf8")) as (typeof events)[number]);
+        response.writeHead(200).end();
+      });
+    });
+    hook.listen(0, "127.0.0.1");
+    await once(hook, "listening");
+    try {
+      await (await admin()).setWebhook("ops.eth", `http://127.0.0.1:${(hook.address() as { port: number }).port}/events`);
+      // Each cron run is an hour after the last: the guard checks a domain at most hourly.
+      let hoursAhead = 1;
+      const cron = async () => {
+        const time = Date.now() + hoursAhead++ * 3_600_000;
+        const response = await fetch(`${stack.info.gatewayUrl}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("*/5 * * * *")}&time=${time}`);
+        assert.equal(response.status, 200);
+      };
+      // /health reads the findings at most every 10 s per isolate.
+      const problemsOnHealth = async () => {
+        for (let attempt = 0; attempt < 20; attempt++) {
+          const problems = (await (await admin()).health()).resolverProblems.filter((entry) => entry.domain === "ops.eth");
+          if (problems.length > 0) return problems;
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+        return [];
+      };
+      await cron();
+      assert.deepEqual(
+        (await (await admin()).health()).resolverProblems.filter((entry) => entry.domain === "ops.eth"),
+        [],
+      );
+
+      // ENSv2-style migration: the parent's resolver cleared. Every subname stops resolving.
+      const domainOwner = await connectChain({ rpcUrl: stack.info.rpcUrl, privateKey: DOMAIN_OWNER_KEY });
+      await domainOwner.write(stack.info.ensRegistry, ensRegistryAbi, "setResolver", [namehash("ops.eth"), "0x0000000000000000000000000000000000000000"]);
+      await cron();
+      const [problem] = await problemsOnHealth();
+      assert.ok(problem, "/health shows the lost resolver");
+      assert.match(problem.problem, /ops\.eth has no resolver on chain/);
+      const expected = encodeFunctionData({ abi: ensRegistryAbi, functionName: "setResolver", args: [namehash("ops.eth"), deployedResolver] });
+      assert.deepEqual({ to: problem.fix?.to, data: problem.fix?.data }, { to: stack.info.ensRegistry, data: expected });
+      assert.match(problem.fix?.description ?? "", /npm run cli -- deploy set-resolver ops\.eth --resolver 0x/);
+      await waitFor(() => events.some((event) => event.type === "resolver_lost"), "the webhook hears resolver_lost");
+      assert.equal(events.find((event) => event.type === "resolver_lost")?.fix?.data, expected);
+      const flags = ["--rpc", stack.info.rpcUrl, "--registry", stack.info.ensRegistry, "--gateway", stack.info.gatewayUrl, "--json"];
+      const check = await cli(["deploy", "check", "ops.eth", ...flags], {}).then(
+        () => assert.fail("the check passed"),
+        (error: { stdout?: string }) => JSON.parse(error.stdout ?? "{}") as { checks: { ok: boolean; what: string; detail: string }[] },
+      );
+      assert.match(
+        check.checks.find((item) => item.what === "the registry names a resolver")?.detail ?? "",
+        new RegExp(`fix: .*setResolver\\(namehash\\("ops\\.eth"\\), ${deployedResolver}\\)`),
+      );
+
+      // The exact transaction, sent by the owner, puts it right; the next run says so.
+      await domainOwner.wallet.sendTransaction({ to: problem.fix?.to as Address, data: problem.fix?.data as Hex });
+      await cron();
+      await waitFor(() => events.some((event) => event.type === "resolver_restored"), "the webhook hears resolver_restored");
+      assert.equal(await resolveRecord(client(), stack.info.ensRegistry, "carol.ops.eth", { kind: "text", key: "url" }), "https://carol.example");
+      assert.equal(events.filter((event) => event.type === "resolver_lost").length, 1, "a lost resolver is told once, not every run");
+    } finally {
+      await (await admin()).removeWebhook("ops.eth").catch(() => undefined);
+      hook.close();
+    }
   });
 
   it("builds the worker bundle for deployment without touching anything (deploy worker --dry-run)", async () => {
@@ -422,3 +496,12 @@ describe("key rotation", () => {
     assert.deepEqual(await client().readContract({ address: stack.info.resolver, abi: resolverAdminAbi, functionName: "signers" }), signersBefore);
   });
 });
+
+/** Polls `condition` for up to 30 s (deliveries and caches settle within seconds). */
+async function waitFor(condition: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; waited < 30_000; waited += 250) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  assert.fail(`timed out: ${what}`);
+}

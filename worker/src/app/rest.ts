@@ -1,4 +1,6 @@
-import { createServices, deliverPendingNameEvents } from "./services";
+import { createServices, deliverPendingNameEvents, type Services } from "./services";
+import { guardDomainResolvers } from "../registry/guardDomainResolvers";
+import { enqueueDomainEvent } from "../relay/webhooks";
 import { compactChangeFeeds } from "../registry/compactChangeFeeds";
 import { runRelayMaintenance } from "../relay/scheduled";
 import { consumeRelayWork, drainDeadLetters, type RelayWork } from "../relay/wakeUps";
@@ -16,6 +18,22 @@ const OUTSIDE_REQUESTS_PER_RUN = 1_000;
 
 /** The dead-letter queue's name ends with this (wrangler.toml). */
 const DEAD_LETTER_SUFFIX = "-dlq";
+
+/**
+ * The resolver guard's run: every served domain's parent checked on chain (at most hourly each),
+ * and each domain whose state changed told through its webhook — queued here, delivered by the
+ * relay's maintenance right after.
+ */
+async function guardResolvers(services: Services): Promise<void> {
+  const ens = services.ens();
+  if (!ens) return;
+  const { checked, changes } = await guardDomainResolvers({ db: services.db, domains: await services.domains(), ens, nowSeconds: services.clock.nowSeconds() });
+  for (const { domain, problem, fix } of changes) {
+    console.warn(`resolver guard: ${domain.name}: ${problem ?? "resolves through its resolver again"}${fix ? `; fix: ${fix.description}` : ""}`);
+    await enqueueDomainEvent(services.db, domain, problem ? "resolver_lost" : "resolver_restored", problem ? { problem, fix } : {}, services.clock.nowMs());
+  }
+  if (checked > 0) console.log(`resolver guard: ${checked} domains checked, ${changes.length} changed`);
+}
 
 export const handlers = {
   async queue(batch, env, _ctx) {
@@ -38,6 +56,9 @@ export const handlers = {
     if (nameEvents > 0) console.log(`name lifecycle: ${nameEvents} events delivered late`);
     const folded = await compactChangeFeeds(services.allNameDatabases(), services.settings.changesRetentionDays(), services.clock.nowSeconds());
     if (folded > 0) console.log(`change feed: ${folded} superseded rows and deletes older than the retention window folded`);
+    await guardResolvers(services).catch((error: unknown) =>
+      console.error(`resolver guard failed (next run retries): ${error instanceof Error ? error.message : String(error)}`),
+    );
     const { expiredMessages, webhooks, outbound, bridgeMails } = await runRelayMaintenance(services);
     if (bridgeMails > 0) console.log(`bridges: ${bridgeMails} queued mails attempted`);
     if (expiredMessages > 0 || webhooks.delivered + webhooks.failed + webhooks.deferred > 0 || outbound.attempted + outbound.forgotten > 0) {

@@ -449,3 +449,22 @@ export const siweChallenges = sqliteTable("siwe_challenges", {
   message: text("message").notNull(),
   expiresAtSeconds: integer("expires_at").notNull(),
 });
+
+/**
+ * What the resolver guard last found on chain for each served domain (cron, at most hourly per
+ * domain): whether the parent name still points at the resolver the gateway signs for and is not
+ * about to expire. `problem` is null while all is well.
+ */
+export const resolverChecks = sqliteTable("resolver_checks", {
+  domain: text("domain").primaryKey(),
+  checkedAtSeconds: integer("checked_at").notNull(),
+  /** The resolver the registry names for the domain now (zero address: none). */
+  resolverOnChain: text("resolver_on_chain").notNull(),
+  /** When the .eth registration ends (unix seconds), where the chain tells. */
+  expiresAtSeconds: integer("expires_at"),
+  problem: text("problem"),
+  /** JSON `{to, data, description}` of the transaction that fixes a resolver problem. */
+  fix: text("fix"),
+});
+
+export type ResolverCheckRow = typeof resolverChecks.$inferSelect;

@@ -30,13 +30,33 @@ export async function enqueueWebhookDelivery(db: Database, delivery: { domain: s
   return row.id;
 }
 
+/** What a webhook delivery is about. */
+export type WebhookEventType = "message" | "delivered" | "failed" | "resolver_lost" | "resolver_restored";
+
 /**
- * A webhook event for `domain`, ready to queue: `message` (an envelope for one of its users) or an
- * outbound message's outcome (`delivered` / `failed`). `recipient` is the domain's user it concerns
+ * Queues an event about the domain itself for its webhook (gateway mode only: a domain without a
+ * webhook has nobody to tell): `resolver_lost` with the problem and the transaction that fixes it,
+ * `resolver_restored` once the chain is right again. Returns whether it was queued.
+ */
+export async function enqueueDomainEvent(
+  db: Database,
+  domain: { name: string; webhookUrl: string | null },
+  type: Extract<WebhookEventType, "resolver_lost" | "resolver_restored">,
+  payload: Record<string, unknown>,
+  nowMs: number,
+): Promise<boolean> {
+  if (!domain.webhookUrl) return false;
+  await insertWebhookDelivery(db, webhookReport({ domain: domain.name, recipient: domain.name, type, payload: { domain: domain.name, ...payload } }, nowMs));
+  return true;
+}
+
+/**
+ * A webhook event for `domain`, ready to queue: `message` (an envelope for one of its users), an
+ * outbound message's outcome (`delivered` / `failed`), or the domain's resolver guard's finding. `recipient` is the domain's user it concerns
  * (its entries go when that name is deleted). Every body carries `id`, `type` and `receivedAtMs`.
  */
 export function webhookReport(
-  event: { domain: string; recipient: string; type: "message" | "delivered" | "failed"; payload: Record<string, unknown> },
+  event: { domain: string; recipient: string; type: WebhookEventType; payload: Record<string, unknown> },
   nowMs: number,
 ): WebhookDeliveryRow {
   const id = crypto.randomUUID();

@@ -28,7 +28,11 @@ export class EnsNoResolverError extends ProtocolError {
 export class EnsResolverNotExtendedError extends ProtocolError {
   override readonly name = "EnsResolverNotExtendedError";
   readonly code = "ens_resolver_not_extended";
-  constructor(parent: string, resolver: string, name: string) {
+  constructor(
+    parent: string,
+    readonly resolver: string,
+    name: string,
+  ) {
     super(`Resolver of ${parent} (${resolver}) does not support ENSIP-10 wildcard resolution of ${name}`);
   }
 }
