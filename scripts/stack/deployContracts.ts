@@ -26,6 +26,8 @@ export type DeployedContracts = {
   textResolver: Address;
   /** An OpenZeppelin ERC-20 the deployer mints: the token of DM3's `minTokenBalance` spam rule. */
   devToken: Address;
+  /** Our dev stand-in for ENS's UniversalResolver (`findResolver`), which the resolver guard also asks. */
+  universalResolver: Address;
 };
 
 /** The local chain, writing as {@link LOCAL_DEPLOYER_KEY}. */
@@ -71,5 +73,7 @@ export async function deployContracts(options: { rpcUrl: string; gatewayUrl: str
   await chain.write(ensRegistry, ensRegistryAbi, "setSubnodeOwner", [namehash(parent), labelhash(label), privateKeyToAccount(PLAYGROUND_OWNER_KEY).address]);
   const textResolver = await chain.deploy("dev/TextAddrResolver.sol", "TextAddrResolver", [ensRegistry]);
   const devToken = await chain.deploy("dev/DevToken.sol", "DevToken", [chain.account.address]);
-  return { chainId: chain.chainId, ensRegistry, resolver, owner: chain.account.address, textResolver, devToken };
+  // Deployed last, so the addresses above stay what the README prints.
+  const universalResolver = await chain.deploy("dev/UniversalResolverStandIn.sol", "UniversalResolverStandIn", [ensRegistry]);
+  return { chainId: chain.chainId, ensRegistry, resolver, owner: chain.account.address, textResolver, devToken, universalResolver };
 }

@@ -24,6 +24,8 @@ export type StackInfo = {
   /** Dev contracts: a minimal on-chain resolver (names fully on chain) and an ERC-20 (spam rules). */
   textResolver: Address;
   devToken: Address;
+  /** Dev stand-in for ENS's UniversalResolver (`findResolver`), set as the worker's ENS_UNIVERSAL_RESOLVER. */
+  universalResolver: Address;
   gatewayUrl: string;
   signer: Address;
   /** The worker's config and the secrets file next to it (key rotation rewrites the one and touches the other). */
@@ -122,6 +124,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         L1_RPC_URL: node.rpcUrl,
         PUBLIC_RPC_URL: node.rpcUrl,
         ENS_REGISTRY: contracts.ensRegistry,
+        ENS_UNIVERSAL_RESOLVER: contracts.universalResolver,
         // Notifications on: wrangler dev's Email Service simulation keeps every mail on this machine.
         NOTIFY_FROM: LOCAL_NOTIFY_FROM,
         // The email bridge on, under mail.<domain> (registered below like any domain).
@@ -148,6 +151,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       resolver: contracts.resolver,
       textResolver: contracts.textResolver,
       devToken: contracts.devToken,
+      universalResolver: contracts.universalResolver,
       gatewayUrl,
       signer,
       configFile,

@@ -275,14 +275,14 @@ describe("deployment scripts against the local chain", () => {
         const response = await fetch(`${stack.info.gatewayUrl}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("*/5 * * * *")}&time=${time}`);
         assert.equal(response.status, 200);
       };
-      // /health reads the findings at most every 10 s per isolate.
-      const problemsOnHealth = async () => {
+      // /health reads the findings at most every 10 s per isolate: wait for the one expected.
+      const problemOnHealth = async (expected: RegExp) => {
         for (let attempt = 0; attempt < 20; attempt++) {
-          const problems = (await (await admin()).health()).resolverProblems.filter((entry) => entry.domain === "ops.eth");
-          if (problems.length > 0) return problems;
+          const found = (await (await admin()).health()).resolverProblems.find((entry) => entry.domain === "ops.eth" && expected.test(entry.problem));
+          if (found) return found;
           await new Promise((resolve) => setTimeout(resolve, 1000));
         }
-        return [];
+        return assert.fail(`/health never showed ${expected}`);
       };
       await cron();
       assert.deepEqual(
@@ -294,9 +294,7 @@ describe("deployment scripts against the local chain", () => {
       const domainOwner = await connectChain({ rpcUrl: stack.info.rpcUrl, privateKey: DOMAIN_OWNER_KEY });
       await domainOwner.write(stack.info.ensRegistry, ensRegistryAbi, "setResolver", [namehash("ops.eth"), "0x0000000000000000000000000000000000000000"]);
       await cron();
-      const [problem] = await problemsOnHealth();
-      assert.ok(problem, "/health shows the lost resolver");
-      assert.match(problem.problem, /ops\.eth has no resolver on chain/);
+      const problem = await problemOnHealth(/ops\.eth has no resolver on chain/);
       const expected = encodeFunctionData({ abi: ensRegistryAbi, functionName: "setResolver", args: [namehash("ops.eth"), deployedResolver] });
       assert.deepEqual({ to: problem.fix?.to, data: problem.fix?.data }, { to: stack.info.ensRegistry, data: expected });
       assert.match(problem.fix?.description ?? "", /npm run cli -- deploy set-resolver ops\.eth --resolver 0x/);
@@ -318,6 +316,20 @@ describe("deployment scripts against the local chain", () => {
       await waitFor(() => events.some((event) => event.type === "resolver_restored"), "the webhook hears resolver_restored");
       assert.equal(await resolveRecord(client(), stack.info.ensRegistry, "carol.ops.eth", { kind: "text", key: "url" }), "https://carol.example");
       assert.equal(events.filter((event) => event.type === "resolver_lost").length, 1, "a lost resolver is told once, not every run");
+
+      // The registry is right but ENS's Universal Resolver (ENSv2) finds nothing: still a lost resolver.
+      const universal = await localChain(stack.info.rpcUrl);
+      const overrideAbi = [
+        { type: "function", name: "setOverride", stateMutability: "nonpayable", inputs: [{ type: "bytes32" }, { type: "address" }], outputs: [] },
+      ] as const;
+      await universal.write(stack.info.universalResolver, overrideAbi, "setOverride", [namehash("ops.eth"), "0x0000000000000000000000000000000000000000"]);
+      await cron();
+      const viaUniversal = await problemOnHealth(/Universal Resolver \(which follows ENSv2\) finds no resolver for ops\.eth/);
+      assert.equal(viaUniversal.fix?.to, stack.info.ensRegistry);
+      await waitFor(() => events.filter((event) => event.type === "resolver_lost").length === 2, "the webhook hears the second loss");
+      await universal.write(stack.info.universalResolver, overrideAbi, "setOverride", [namehash("ops.eth"), deployedResolver]);
+      await cron();
+      await waitFor(() => events.filter((event) => event.type === "resolver_restored").length === 2, "and its end");
     } finally {
       await (await admin()).removeWebhook("ops.eth").catch(() => undefined);
       hook.close();

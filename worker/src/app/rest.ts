@@ -27,7 +27,13 @@ const DEAD_LETTER_SUFFIX = "-dlq";
 async function guardResolvers(services: Services): Promise<void> {
   const ens = services.ens();
   if (!ens) return;
-  const { checked, changes } = await guardDomainResolvers({ db: services.db, domains: await services.domains(), ens, nowSeconds: services.clock.nowSeconds() });
+  const { checked, changes } = await guardDomainResolvers({
+    db: services.db,
+    domains: await services.domains(),
+    ens,
+    universalResolver: services.settings.chain()?.universalResolver,
+    nowSeconds: services.clock.nowSeconds(),
+  });
   for (const { domain, problem, fix } of changes) {
     console.warn(`resolver guard: ${domain.name}: ${problem ?? "resolves through its resolver again"}${fix ? `; fix: ${fix.description}` : ""}`);
     await enqueueDomainEvent(services.db, domain, problem ? "resolver_lost" : "resolver_restored", problem ? { problem, fix } : {}, services.clock.nowMs());

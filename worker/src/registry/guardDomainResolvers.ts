@@ -1,5 +1,5 @@
-import { type Address, getAddress, isAddressEqual, labelhash, parseAbi, zeroAddress } from "viem";
-import { namehash } from "viem/ens";
+import { type Address, getAddress, isAddressEqual, labelhash, parseAbi, toHex, zeroAddress } from "viem";
+import { namehash, packetToBytes } from "viem/ens";
 import { ensRegistryAbi } from "../abi";
 import type { Database } from "../db/client";
 import { listResolverChecks, saveResolverCheck } from "../db/resolverChecks";
@@ -8,9 +8,11 @@ import type { EnsReader } from "../protocol/dm3/resolveDm3";
 import { EnsNoResolverError, EnsResolverNotExtendedError } from "../protocol/ens/errors";
 import { findResolver } from "../protocol/ens/resolveRecord";
 import { type ResolverFix, setResolverTransaction } from "../protocol/ens/setResolverTransaction";
+import { isContractRefusal } from "../shared/dm3Directory";
 import type { ServedDomain } from "../shared/servedDomains";
 
 const registrarAbi = parseAbi(["function nameExpires(uint256 id) view returns (uint256)"]);
+const universalResolverAbi = parseAbi(["function findResolver(bytes name) view returns (address resolver, bytes32 node, uint256 offset)"]);
 
 /** Each domain is checked at most this often (the cron runs every 5 minutes). */
 export const RESOLVER_CHECK_INTERVAL_SECONDS = 60 * 60;
@@ -22,7 +24,14 @@ const DOMAINS_PER_RUN = 50;
 /** A domain whose state changed: it went wrong (`problem`), or was put right. */
 export type ResolverGuardChange = { domain: ServedDomain; problem: string | null; fix: ResolverFix | null };
 
-export type ResolverGuardContext = { db: Database; domains: readonly ServedDomain[]; ens: EnsReader; nowSeconds: number };
+export type ResolverGuardContext = {
+  db: Database;
+  domains: readonly ServedDomain[];
+  ens: EnsReader;
+  /** ENS's UniversalResolver (follows ENSv2), asked as well as the registry walk; undefined: the walk only. */
+  universalResolver?: Address | undefined;
+  nowSeconds: number;
+};
 
 /**
  * The resolver guard (cron): for every served domain not checked within the interval, walks the
@@ -78,6 +87,26 @@ async function checkDomain(context: ResolverGuardContext, domain: ServedDomain):
         : `${domain.name} resolves through ${getAddress(onChain)}, not ${domain.resolverAddress} (the resolver this gateway signs for): its names do not resolve`,
     );
     fix = setResolverTransaction(registry, domain.name, domain.resolverAddress);
+  }
+  if (context.universalResolver && problems.length === 0) {
+    const [viaUniversal] = await client
+      .readContract({
+        address: context.universalResolver,
+        abi: universalResolverAbi,
+        functionName: "findResolver",
+        args: [toHex(packetToBytes(`resolver-guard.${domain.name}`))],
+      })
+      .catch((error: unknown) => {
+        // The contract refusing (no resolver: ResolverNotFound) is an answer; an unreachable RPC is not.
+        if (isContractRefusal(error)) return [zeroAddress] as const;
+        throw error;
+      });
+    if (!isAddressEqual(viaUniversal, domain.resolverAddress)) {
+      problems.push(
+        `ENS's Universal Resolver (which follows ENSv2) finds ${isAddressEqual(viaUniversal, zeroAddress) ? "no resolver" : getAddress(viaUniversal)} for ${domain.name}, not ${domain.resolverAddress}: clients that ask it do not resolve its names`,
+      );
+      fix = setResolverTransaction(registry, domain.name, domain.resolverAddress);
+    }
   }
   const expiresAtSeconds = await dotEthExpiry(context.ens, registry, domain.name);
   if (expiresAtSeconds !== null && expiresAtSeconds < context.nowSeconds + EXPIRY_WARNING_SECONDS) {

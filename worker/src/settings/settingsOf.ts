@@ -28,7 +28,13 @@ export type GatewaySettings = {
 };
 
 /** Where the worker reads ENS: an L1 RPC endpoint and the registry to walk. */
-export type ChainSettings = { rpcUrl: string; ensRegistry: Address; cacheMs: number };
+export type ChainSettings = {
+  rpcUrl: string;
+  ensRegistry: Address;
+  cacheMs: number;
+  /** `ENS_UNIVERSAL_RESOLVER`: ENS's UniversalResolver, which the resolver guard asks too (undefined: registry walk only). */
+  universalResolver: Address | undefined;
+};
 
 /** Where domains' names may live, by binding: `DB` first, then `NAME_DATABASES`; and where new domains go. */
 export type NameDatabases = { bindings: Map<string, D1Database>; forNewDomains: string };
@@ -173,7 +179,10 @@ function readSettings(env: Env): Settings {
       const rpcUrl = parseHttpUrl(variable("L1_RPC_URL"), "L1_RPC_URL");
       if (!rpcUrl) return undefined;
       const cacheSeconds = parseWholeNumber(variable("ENS_CACHE_SECONDS"), "ENS_CACHE_SECONDS", DEFAULT_ENS_CACHE_SECONDS, 0, MAX_ENS_CACHE_SECONDS);
-      return { rpcUrl, ensRegistry: ensRegistry(), cacheMs: cacheSeconds * 1000 };
+      const universalResolver = variable("ENS_UNIVERSAL_RESOLVER")?.trim() || undefined;
+      if (universalResolver && !isAddress(universalResolver, { strict: false }))
+        throw new ConfigError(`ENS_UNIVERSAL_RESOLVER "${universalResolver}" is not an address`);
+      return { rpcUrl, ensRegistry: ensRegistry(), cacheMs: cacheSeconds * 1000, universalResolver: universalResolver as Address | undefined };
     }),
     ensRegistry,
     nameDatabases: once(() => parseNameDatabases(env.DB, bound, variable("NAME_DATABASES"), variable("NEW_DOMAINS_DATABASE"))),
