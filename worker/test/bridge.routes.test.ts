@@ -100,7 +100,7 @@ describe("opt-in", () => {
   test.each([
     [{ email: "not an address" }, 400, "invalid_email_address"],
     [{ email: '"quoted"@example.com' }, 400, "invalid_email_address"],
-    [{ email: "a@example.com", alias: "No!" }, 400, "invalid_code"],
+    [{ email: "a@example.com", alias: "No!" }, 400, "invalid_input"],
     [{ email: "a@example.com", extra: 1 }, 400, "invalid_input"],
     [{ email: 42 }, 400, "invalid_input"],
   ])("%j → %i %s, nothing stored", async (body, status, code) => {
@@ -226,6 +226,28 @@ describe("attacks over time and across tenants", () => {
     const response = await submit(envelopeTo({ name: user.name, encryptionKey: user.profileKeys.encryption }, impostor, "forged"));
     expect(response.status).toBe(422);
     expect(((await response.json()) as { message: string }).message).toMatch(/not signed by/);
+    expect((await pendingMails(user.name)).results).toEqual([]);
+  });
+});
+
+describe("resubmissions", () => {
+  test("the same message submitted again — while queued or after it was mailed — is mailed once", async () => {
+    const sam = await sender("repeats");
+    const user = await virtualUser("repeat@example.com");
+    const sent: unknown[] = [];
+    const services = bridgeServices();
+    const mailer = {
+      send: async (mail: unknown) => {
+        sent.push(mail);
+        return { messageId: `<${sent.length}@repeats.test>` };
+      },
+    };
+    services.settings = { ...services.settings, mailer };
+    const envelope = envelopeTo({ name: user.name, encryptionKey: user.profileKeys.encryption }, sam, "once only");
+    const first = await receiveForVirtualUser(services, envelope, { to: user.name, from: sam.name });
+    expect(sent).toHaveLength(1);
+    expect(await receiveForVirtualUser(services, envelope, { to: user.name, from: sam.name })).toBe(first);
+    expect(sent).toHaveLength(1);
     expect((await pendingMails(user.name)).results).toEqual([]);
   });
 });

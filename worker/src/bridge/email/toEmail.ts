@@ -107,6 +107,8 @@ export async function receiveForVirtualUser(services: EmailBridgeServices, envel
     messageHash: dm3MessageHash(message),
   };
   const id = envelopeMessageHash(envelope) ?? mail.messageHash;
+  // A sender resubmitting a message already mailed (its queue row is gone once sent) gets no second mail.
+  if (await findThreadByMessage(services.db, user.name, mail.messageHash)) return id;
   const nowMs = services.clock.nowMs();
   const sealedMail = await services.vault.seal(JSON.stringify(mail), `mail|${id}`);
   if (await insertBridgeMail(services.db, { id, name: user.name, sealedMail, attempts: 0, nextAttemptAtMs: nowMs, lastError: null, createdAtMs: nowMs })) {

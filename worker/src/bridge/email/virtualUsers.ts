@@ -13,6 +13,7 @@ import { allowConfirmationMail, CONFIRMATION_MAILS_PER_ADDRESS, newConfirmationC
 import { assertBridgeOn } from "./bridgeSwitch";
 import { openAddress, sealAddress, sealKeys } from "./custody";
 import type { EmailBridgeServices } from "./EmailBridgeServices";
+import { InvalidInputError } from "../../http/validate";
 import { AliasTakenError, BridgeLimitError, BridgeMailNotSentError, InvalidBridgeCodeError, VirtualUserNotFoundError } from "./errors";
 
 /** How long a mailed code works. */
@@ -48,7 +49,7 @@ export async function unsubscribeUrl(services: Pick<EmailBridgeServices, "settin
 
 function aliasName(services: Pick<EmailBridgeServices, "settings">, alias: string | undefined): string | null {
   if (!alias) return null;
-  if (!ALIAS.test(alias)) throw new InvalidBridgeCodeError(`The alias "${alias}" must be 3–32 lowercase letters, digits or hyphens`);
+  if (!ALIAS.test(alias)) throw new InvalidInputError(`alias: "${alias}" must be 3–32 lowercase letters, digits or hyphens`);
   return `${alias}.${services.settings.domain}`;
 }
 
