@@ -25,25 +25,11 @@ export class SubmitRefusedError extends Error {
  * sender's client does (the SDK's senders, and the relay's outbound deliveries). A non-2xx answer,
  * or a JSON-RPC error object, is a refusal: {@link SubmitRefusedError}.
  */
-export async function submitEnvelope(options: {
-  url: string;
-  envelope: Dm3Envelope;
-  headers?: Record<string, string>;
-  fetch?: typeof fetch;
-  signal?: AbortSignal;
-}): Promise<void> {
-  const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-  const url = `${options.url.replace(/\/$/, "")}/rpc`;
+export async function submitEnvelope(options: DeliveryServiceCall & { envelope: Dm3Envelope }): Promise<void> {
+  const url = rpcUrlOf(options.url);
   let response: Response;
   try {
-    response = await send(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", ...options.headers },
-      body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_submitMessage", params: [JSON.stringify(options.envelope)], id: 1 }),
-      // A delivery service's URL comes from ENS: never follow it elsewhere.
-      redirect: "manual",
-      ...(options.signal && { signal: options.signal }),
-    });
+    response = await postRpc(options, "dm3_submitMessage", [JSON.stringify(options.envelope)]);
   } catch (error) {
     throw new SubmitRefusedError(url, undefined, error instanceof Error ? error.message : String(error));
   }
@@ -52,6 +38,24 @@ export async function submitEnvelope(options: {
   if (!response.ok || error) {
     throw new SubmitRefusedError(url, response.status, (error?.message ?? body).slice(0, 300), error?.code);
   }
+}
+
+/** Where and how a delivery service is called: its URL (from ENS), and optionally the fetch, headers and an abort signal. */
+export type DeliveryServiceCall = { url: string; headers?: Record<string, string>; fetch?: typeof fetch; signal?: AbortSignal };
+
+const rpcUrlOf = (url: string) => `${url.replace(/\/$/, "")}/rpc`;
+
+/** POSTs one JSON-RPC call to a delivery service's `{url}/rpc`. */
+function postRpc(call: DeliveryServiceCall, method: string, params: unknown[]): Promise<Response> {
+  const send = call.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  return send(rpcUrlOf(call.url), {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...call.headers },
+    body: JSON.stringify({ jsonrpc: "2.0", method, params, id: 1 }),
+    // A delivery service's URL comes from ENS: never follow it elsewhere.
+    redirect: "manual",
+    ...(call.signal && { signal: call.signal }),
+  });
 }
 
 /** A delivery service's answer is a few hundred bytes; one that sends more is not read further. */
@@ -95,21 +99,9 @@ function jsonRpcError(body: string): { code?: number; message?: string } | undef
  * as dm3's specification has a sender do before writing; undefined when the service does not say
  * (no such method, no such user there, unreachable) — the sender then proceeds with the defaults.
  */
-export async function requestProfileExtension(options: {
-  url: string;
-  name: string;
-  fetch?: typeof fetch;
-  signal?: AbortSignal;
-}): Promise<ProfileExtension | undefined> {
-  const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+export async function requestProfileExtension(options: DeliveryServiceCall & { name: string }): Promise<ProfileExtension | undefined> {
   try {
-    const response = await send(`${options.url.replace(/\/$/, "")}/rpc`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", method: "dm3_getProfileExtension", params: [options.name], id: 1 }),
-      redirect: "manual",
-      ...(options.signal && { signal: options.signal }),
-    });
+    const response = await postRpc(options, "dm3_getProfileExtension", [options.name]);
     if (!response.ok) return undefined;
     const answer = JSON.parse(await readCapped(response, MAX_ANSWER_BYTES)) as { result?: unknown };
     const extension = typeof answer.result === "string" ? (JSON.parse(answer.result) as Partial<ProfileExtension>) : undefined;
