@@ -154,6 +154,15 @@ describe("NameStone's API under /namestone/v1", () => {
     expect(names.some((entry) => entry.name === "")).toBe(false);
   });
 
+  test("self-service onboarding needs the chain: without L1_RPC_URL both routes say so (503, NameStone's error field)", async () => {
+    const message = await get("get-siwe-message?address=0x15D34AAF54267db7d7c367839aaf71a00a2c6a65");
+    expect(message.status).toBe(503);
+    expect(await message.json()).toMatchObject({ code: "chain_not_configured", error: expect.stringContaining("L1_RPC_URL") });
+    const enable = await post("enable-domain", { address: OWNER, domain: "stone.eth", signature: "0x00", company_name: "x", email: "x@example.com" }, null);
+    expect(enable.status).toBe(503);
+    expect((await get("get-siwe-message?address=0x12")).status).toBe(400);
+  });
+
   test("bad input is a 4xx naming the problem", async () => {
     expect((await post("set-name", { domain: "stone.eth", address: OWNER })).status).toBe(400);
     expect((await post("set-name", { domain: "unknown-stone.eth", name: "x", address: OWNER })).status).toBe(404);

@@ -41,7 +41,8 @@ export async function enableDomain(
   context: DomainOnboarding,
   input: { address: string; domain: string; signature: string; company_name?: string | undefined; cycle_key?: string | undefined },
 ): Promise<{ api_key: string }> {
-  const address = getAddress(input.address);
+  // Any case: a mixed-case address with a wrong checksum is still the same 20 bytes.
+  const address = getAddress(input.address.toLowerCase());
   assertNormalizedName(input.domain);
   const message = await takeSiweChallenge(context.db, address, context.nowSeconds);
   if (!message)

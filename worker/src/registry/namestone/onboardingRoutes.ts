@@ -50,7 +50,7 @@ export const onboardingRoutes = new Hono()
       const issuedAt = new Date(services.clock.nowMs());
       const expirationTime = new Date(issuedAt.getTime() + SIWE_LIFETIME_SECONDS * 1000);
       const message = createSiweMessage({
-        address: getAddress(query.address),
+        address: getAddress(query.address.toLowerCase()),
         chainId,
         domain: query.domain ?? new URL(origin).host,
         uri: query.uri ?? `${origin}/namestone/v1/get-siwe-message`,
