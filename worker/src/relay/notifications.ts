@@ -1,4 +1,3 @@
-import { sha256, stringToBytes } from "viem";
 import {
   deleteSubscription,
   findNotificationSubscription,
@@ -9,18 +8,21 @@ import {
   spendCodeAttempt,
 } from "../db/notificationSubscriptions";
 import { signWebhookBody } from "../protocol/webhookSignature";
-import { allowConfirmationMail, CONFIRMATION_MAILS_PER_ADDRESS, newConfirmationCode, timingSafeEqualText } from "../shared/confirmationCode";
+import {
+  allowConfirmationMail,
+  CONFIRMATION_CODE_TTL_MS,
+  CONFIRMATION_MAILS_PER_ADDRESS,
+  CONFIRMATION_RESEND_AFTER_MS,
+  confirmationCodeHash,
+  MAX_CONFIRMATION_CODE_ATTEMPTS,
+  newConfirmationCode,
+  timingSafeEqualText,
+} from "../shared/confirmationCode";
 import type { NotificationSettings } from "../settings/settingsOf";
 import type { NotificationView } from "./apiTypes";
 import { ConfirmationLimitError, InvalidConfirmationCodeError, MailNotSentError, NotificationsOffError } from "./errors";
 import type { RelayServices } from "./RelayServices";
 
-/** How long a mailed confirmation code works. */
-export const CODE_TTL_MS = 10 * 60 * 1000;
-/** At most one code per name per this long (a client IP and an address are also rate-limited). */
-export const RESEND_AFTER_MS = 60 * 1000;
-/** Wrong codes tried before the pending one stops working (ask for a new one). */
-export const MAX_CODE_ATTEMPTS = 5;
 const MAX_SENDER_LENGTH = 255;
 
 type NotificationServices = Pick<RelayServices, "db" | "clock" | "notifications">;
@@ -31,19 +33,23 @@ function notificationSettings(services: NotificationServices): NotificationSetti
   return settings;
 }
 
-const codeHash = (name: string, code: string) => sha256(stringToBytes(`notification code|${name}|${code}`));
+const codeHash = (name: string, code: string) => confirmationCodeHash("notification code", name, code);
 
 /**
  * Asks to notify `name`'s owner (the session's profile key `ownerKey`) at `email`: mails a code
  * that confirms the address; until then nothing else is ever sent there. A new address replaces
- * the old one (unconfirmed again). At most one code per name per {@link RESEND_AFTER_MS}.
+ * the old one (unconfirmed again). At most one code per name per {@link CONFIRMATION_RESEND_AFTER_MS}.
  */
 export async function requestNotificationEmail(services: NotificationServices, name: string, ownerKey: string, email: string): Promise<NotificationView> {
   const settings = notificationSettings(services);
   const nowMs = services.clock.nowMs();
   const code = newConfirmationCode();
-  const codeExpiresAtMs = nowMs + CODE_TTL_MS;
-  const saved = await savePendingSubscription(services.db, { name, ownerKey, email, codeHash: codeHash(name, code), nowMs, codeExpiresAtMs }, RESEND_AFTER_MS);
+  const codeExpiresAtMs = nowMs + CONFIRMATION_CODE_TTL_MS;
+  const saved = await savePendingSubscription(
+    services.db,
+    { name, ownerKey, email, codeHash: codeHash(name, code), nowMs, codeExpiresAtMs },
+    CONFIRMATION_RESEND_AFTER_MS,
+  );
   if (!saved) throw new ConfirmationLimitError(`A code for ${name} went out less than a minute ago; wait for it, or retry in a minute`);
   // An address that never asked gets only a few codes a day, however many names and clients ask for it.
   if (!(await allowConfirmationMail(services.db, email, nowMs))) {
@@ -76,7 +82,7 @@ export async function confirmNotificationEmail(services: NotificationServices, n
   const nowMs = services.clock.nowMs();
   const pending = await spendCodeAttempt(services.db, name);
   if (!pending || pending.ownerKey !== ownerKey) throw new InvalidConfirmationCodeError(`No code is pending for ${name}: ask for one first`);
-  if (pending.codeAttempts > MAX_CODE_ATTEMPTS) throw new ConfirmationLimitError(`Too many wrong codes for ${name}: ask for a new one`);
+  if (pending.codeAttempts > MAX_CONFIRMATION_CODE_ATTEMPTS) throw new ConfirmationLimitError(`Too many wrong codes for ${name}: ask for a new one`);
   if ((pending.codeExpiresAtMs ?? 0) <= nowMs) throw new InvalidConfirmationCodeError("The code has expired: ask for a new one");
   if (!(await confirmSubscription(services.db, name, codeHash(name, code), nowMs))) throw new InvalidConfirmationCodeError("Wrong code");
   return { name, email: pending.email, confirmed: true, codeExpiresAtMs: null, intervalSeconds: settings.intervalMs / 1000 };

@@ -8,6 +8,19 @@ export const CONFIRMATION_MAILS_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 const CODE_DIGITS = 6;
 
+/** How long a mailed confirmation code works (notifications, the email bridge's opt-in). */
+export const CONFIRMATION_CODE_TTL_MS = 10 * 60 * 1000;
+/** At most one code per name (or address) per this long; clients and addresses are rate-limited too. */
+export const CONFIRMATION_RESEND_AFTER_MS = 60 * 1000;
+/** Wrong codes tried before the pending one stops working (ask for a new one). */
+export const MAX_CONFIRMATION_CODE_ATTEMPTS = 5;
+
+/**
+ * What is stored of a code: its SHA-256 bound to what it confirms (`purpose`, e.g. "notification
+ * code") and for which name, so a code never confirms anything else.
+ */
+export const confirmationCodeHash = (purpose: string, name: string, code: string) => sha256(stringToBytes(`${purpose}|${name}|${code}`));
+
 /** A uniformly random 6-digit code for a confirmation mail (rejection sampling: no modulo bias). */
 export function newConfirmationCode(): string {
   const range = 10 ** CODE_DIGITS;

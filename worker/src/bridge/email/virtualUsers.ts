@@ -1,4 +1,3 @@
-import { sha256, stringToBytes } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { deleteConfirmation, savePendingConfirmation, spendConfirmationAttempt } from "../../db/bridgeConfirmations";
 import { deleteBridgeUser, findBridgeUser, insertBridgeUser } from "../../db/bridgeUsers";
@@ -9,22 +8,26 @@ import { normalizeEmailAddress } from "../../protocol/bridge/normalizeEmailAddre
 import { generateDm3Keys } from "../../protocol/dm3/keys";
 import { signUserProfile } from "../../protocol/dm3/profile";
 import { signWebhookBody } from "../../protocol/webhookSignature";
-import { allowConfirmationMail, CONFIRMATION_MAILS_PER_ADDRESS, newConfirmationCode, timingSafeEqualText } from "../../shared/confirmationCode";
+import {
+  allowConfirmationMail,
+  CONFIRMATION_CODE_TTL_MS,
+  CONFIRMATION_MAILS_PER_ADDRESS,
+  CONFIRMATION_RESEND_AFTER_MS,
+  confirmationCodeHash,
+  MAX_CONFIRMATION_CODE_ATTEMPTS,
+  newConfirmationCode,
+  timingSafeEqualText,
+} from "../../shared/confirmationCode";
 import { assertBridgeOn } from "./bridgeSwitch";
 import { openAddress, sealAddress, sealKeys } from "./custody";
 import type { EmailBridgeServices } from "./EmailBridgeServices";
 import { InvalidInputError } from "../../http/validate";
 import { AliasTakenError, BridgeLimitError, BridgeMailNotSentError, InvalidBridgeCodeError, VirtualUserNotFoundError } from "./errors";
 
-/** How long a mailed code works. */
-export const OPT_IN_CODE_TTL_MS = 10 * 60 * 1000;
-/** At most one code per address per this long (clients and addresses are also rate-limited). */
-export const OPT_IN_RESEND_AFTER_MS = 60 * 1000;
-const MAX_CODE_ATTEMPTS = 5;
 /** A readable alias: one label of lowercase letters, digits and hyphens. */
 const ALIAS = /^(?!-)[a-z0-9-]{3,32}(?<!-)$/;
 
-const codeHash = (name: string, code: string) => sha256(stringToBytes(`bridge opt-in code|${name}|${code}`));
+const codeHash = (name: string, code: string) => confirmationCodeHash("bridge opt-in code", name, code);
 
 type ManagedUser = Pick<BridgeUserRow, "name" | "createdAtMs">;
 
@@ -69,7 +72,7 @@ export async function requestOptIn(services: EmailBridgeServices, input: { email
 
   const nowMs = services.clock.nowMs();
   const code = newConfirmationCode();
-  const expiresAtMs = nowMs + OPT_IN_CODE_TTL_MS;
+  const expiresAtMs = nowMs + CONFIRMATION_CODE_TTL_MS;
   const pending = {
     name,
     sealedEmail: await sealAddress(services.vault, name, email),
@@ -79,7 +82,7 @@ export async function requestOptIn(services: EmailBridgeServices, input: { email
     expiresAtMs,
     attempts: 0,
   };
-  if (!(await savePendingConfirmation(services.db, pending, OPT_IN_RESEND_AFTER_MS))) {
+  if (!(await savePendingConfirmation(services.db, pending, CONFIRMATION_RESEND_AFTER_MS))) {
     throw new BridgeLimitError("A code for this address went out less than a minute ago; wait for it, or retry in a minute");
   }
   if (!(await allowConfirmationMail(services.db, email, nowMs))) {
@@ -153,7 +156,7 @@ export async function confirmOptIn(services: EmailBridgeServices, input: { name:
   const nowMs = services.clock.nowMs();
   const pending = await spendConfirmationAttempt(services.db, input.name);
   if (!pending) throw new InvalidBridgeCodeError("No code is pending for this name (spent, or never asked): ask for a new one");
-  if (pending.attempts > MAX_CODE_ATTEMPTS) throw new BridgeLimitError("Too many wrong codes: ask for a new one");
+  if (pending.attempts > MAX_CONFIRMATION_CODE_ATTEMPTS) throw new BridgeLimitError("Too many wrong codes: ask for a new one");
   if (pending.expiresAtMs <= nowMs) throw new InvalidBridgeCodeError("The code has expired: ask for a new one");
   const hash = codeHash(pending.name, input.code);
   if (!timingSafeEqualText(hash, pending.codeHash)) throw new InvalidBridgeCodeError("Wrong code");
