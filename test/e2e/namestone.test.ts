@@ -241,13 +241,23 @@ describe("self-service onboarding: the domain's on-chain owner signs in with SIW
     await new NameStone(fresh, { baseUrl: baseUrl() }).setName({ domain: PLAYGROUND_DOMAIN, name: "erin", address: OWNER });
   });
 
-  it("refuses anyone but the on-chain owner, and a signature over another address's message", async () => {
+  it("refuses anyone but the on-chain owner, and a signature over another address's message without burning it", async () => {
     const stranger = privateKeyToAccount(generatePrivateKey());
     await assert.rejects(
       (await enable(stranger)).answer,
       (error: Error) => error instanceof NetworkError && /403/.test(error.message) && /owned by/.test(error.message),
     );
-    // The stranger signs the message issued to the owner.
-    await assert.rejects((await enable(stranger, owner.address)).answer, AuthenticationError);
+    // The stranger signs the message issued to the owner: refused, and the owner's message is not used up by it.
+    const { message, answer } = await enable(stranger, owner.address);
+    await assert.rejects(answer, AuthenticationError);
+    const signature = await owner.signMessage({ message });
+    const { api_key } = await new NameStone(undefined, { baseUrl: baseUrl() }).enableDomain({
+      company_name: "Acme",
+      email: "ops@acme.example",
+      address: owner.address,
+      domain: PLAYGROUND_DOMAIN,
+      signature,
+    });
+    assert.match(api_key, /^dm3k_/);
   });
 });

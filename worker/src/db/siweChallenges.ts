@@ -1,4 +1,4 @@
-import { eq, lt } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import type { Database } from "./client";
 import { siweChallenges } from "./schema";
 
@@ -14,8 +14,17 @@ export async function storeSiweChallenge(db: Database, row: { address: string; m
   ]);
 }
 
-/** The outstanding SIWE message of `address`, removed in the same statement (it works once); undefined when none is live. */
-export async function takeSiweChallenge(db: Database, address: string, nowSeconds: number): Promise<string | undefined> {
-  const [row] = await db.delete(siweChallenges).where(eq(siweChallenges.address, address.toLowerCase())).returning();
+/** The outstanding SIWE message of `address` while it is live (read only: a wrong signature must not burn it). */
+export async function findSiweChallenge(db: Database, address: string, nowSeconds: number): Promise<string | undefined> {
+  const row = await db.select().from(siweChallenges).where(eq(siweChallenges.address, address.toLowerCase())).get();
   return row && row.expiresAtSeconds >= nowSeconds ? row.message : undefined;
+}
+
+/** Uses `message` up, in one statement: true for the one caller that removed it, false when it was gone or replaced. */
+export async function spendSiweChallenge(db: Database, address: string, message: string): Promise<boolean> {
+  const removed = await db
+    .delete(siweChallenges)
+    .where(and(eq(siweChallenges.address, address.toLowerCase()), eq(siweChallenges.message, message)))
+    .returning({ address: siweChallenges.address });
+  return removed.length === 1;
 }

@@ -3,7 +3,7 @@ import { namehash } from "viem/ens";
 import { parseSiweMessage, validateSiweMessage } from "viem/siwe";
 import { ensRegistryAbi, nameWrapperAbi, resolverAdminAbi } from "../../abi";
 import type { Database } from "../../db/client";
-import { takeSiweChallenge } from "../../db/siweChallenges";
+import { findSiweChallenge, spendSiweChallenge } from "../../db/siweChallenges";
 import { ForbiddenError, UnauthorizedError } from "../../http/AppError";
 import type { EnsReader } from "../../protocol/dm3/resolveDm3";
 import { assertNormalizedName } from "../../protocol/ens/assertNormalizedName";
@@ -28,7 +28,7 @@ const keyLabel = (address: Address) => `enable-domain: ${address}`;
 
 /**
  * NameStone's `enable-domain`: the on-chain owner of `domain` proves it with a signature over the
- * SIWE message this worker issued to them (once, before it expires) and receives a service key for
+ * SIWE message this worker issued to them (used up by that signature alone, once, before it expires) and receives a service key for
  * the domain — no operator involved. Checked on chain first: the signer owns the name (in the ENS
  * registry, or through the NameWrapper), and its resolver trusts this gateway's signer; then the
  * domain is registered (or its resolver updated) and a key issued, audited as the address.
@@ -44,7 +44,7 @@ export async function enableDomain(
   // Any case: a mixed-case address with a wrong checksum is still the same 20 bytes.
   const address = getAddress(input.address.toLowerCase());
   assertNormalizedName(input.domain);
-  const message = await takeSiweChallenge(context.db, address, context.nowSeconds);
+  const message = await findSiweChallenge(context.db, address, context.nowSeconds);
   if (!message)
     throw new UnauthorizedError(`No live SIWE message for ${address}: get one from get-siwe-message, sign it, and send the signature within 10 minutes`);
   const signer = await recoverMessageAddress({ message, signature: input.signature as Hex }).catch(() => zeroAddress);
@@ -52,6 +52,8 @@ export async function enableDomain(
   if (!isAddressEqual(signer, address) || !validateSiweMessage({ message: siwe, address, time: new Date(context.nowSeconds * 1000) })) {
     throw new UnauthorizedError(`The signature is not ${address}'s over the SIWE message issued to it (or the message expired)`);
   }
+  // Spent only by its own signature (a stranger's wrong one leaves it to the owner), and only once.
+  if (!(await spendSiweChallenge(context.db, address, message))) throw new UnauthorizedError(`This SIWE message of ${address} was used already`);
 
   const node = namehash(input.domain);
   const { client, registry } = context.ens;

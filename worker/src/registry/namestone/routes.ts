@@ -94,7 +94,6 @@ export const namestoneRoutes = new Hono()
           items.push({ name: await fullName(c, domain, item.name), ...recordsOfNamestone(item) });
         } catch (error) {
           errors.push({ index, name: item.name, error: error instanceof Error ? error.message : String(error) });
-          items.push({ name: `${item.name}.${domain.name}` });
         }
       }
       const outcome =
