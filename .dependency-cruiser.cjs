@@ -44,9 +44,9 @@ module.exports = {
     },
     {
       name: "composition-root-only-at-the-top",
-      comment: "Only the worker's entry point uses the composition root: features receive narrow interfaces declared below them, never its types.",
+      comment: "Only the workers' entry points use the composition root: features receive narrow interfaces declared below them, never its types.",
       severity: "error",
-      from: { path: "^worker/src/", pathNot: ["^worker/src/app/", "^worker/src/index\\.ts$", "\\.test\\.ts$"] },
+      from: { path: "^worker/src/", pathNot: ["^worker/src/app/", "^worker/src/(index|lookupWorker)\\.ts$", "\\.test\\.ts$"] },
       to: { path: "^worker/src/app/" },
     },
     {

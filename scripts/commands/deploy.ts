@@ -15,7 +15,17 @@ import {
 import { checkDeployment } from "../lib/checkDeployment";
 import { UsageError } from "../lib/cliErrors";
 import { deployResolver, deployResolverFactory, knownFactory, writeDeploymentRecord, writeFactoryRecord } from "../lib/deployResolver";
-import { configuredDatabaseId, createDatabase, deployWorker, ensureQueues, generateMissingSecrets, signerAddressOf, WORKER_SECRETS } from "../lib/deployWorker";
+import {
+  configuredDatabaseId,
+  createDatabase,
+  deployLookupWorker,
+  deployWorker,
+  ensureQueues,
+  generateMissingSecrets,
+  signerAddressOf,
+  WORKER_SECRETS,
+} from "../lib/deployWorker";
+import { LOOKUP_WORKER_SECRETS } from "../lib/lookupWorkerConfig";
 import { projectRoot } from "../lib/paths";
 import { setDomainResolver } from "../lib/setDomainResolver";
 import { readStackFile } from "../lib/stackConfig";
@@ -134,6 +144,10 @@ const worker = defineCommand({
   args: {
     "generate-secrets": { type: "boolean", description: "Generate the secrets not set in the environment (the admin token is printed once)" },
     "dry-run": { type: "boolean", description: "Only build the bundle (wrangler deploy --dry-run); change nothing" },
+    "lookup-worker": {
+      type: "boolean",
+      description: `Also deploy the lookup-only Worker (<name>-lookup; route <host>/ccip* to it); needs ${LOOKUP_WORKER_SECRETS.join(", ")} in the environment`,
+    },
   },
   async run({ args }) {
     // The relay's record is signed and served to everyone: its URL must be configured, not guessed.
@@ -156,11 +170,19 @@ const worker = defineCommand({
       for (const binding of migrated) console.error(`would run \`wrangler d1 migrations apply ${binding} --remote\``);
       console.error(`secrets from the environment: ${Object.keys(present).join(", ") || "none"}`);
       await deployWorker({}, { dryRun: true });
-      console.error("bundle built (wrangler deploy --dry-run)");
+      if (args["lookup-worker"]) await deployLookupWorker({}, { dryRun: true });
+      console.error(`bundle${args["lookup-worker"] ? "s" : ""} built (wrangler deploy --dry-run)`);
       return;
     }
     const generated = args["generate-secrets"] ? generateMissingSecrets(present) : {};
     const secrets = { ...present, ...generated };
+    const lookupMissing = LOOKUP_WORKER_SECRETS.filter((name) => !secrets[name]);
+    if (args["lookup-worker"] && lookupMissing.length > 0) {
+      // A deployed secret cannot be read back: the lookup worker can only get the values from here.
+      throw new UsageError(
+        `--lookup-worker needs ${lookupMissing.join(", ")} in the environment: the main worker's values (a Worker's secrets cannot be read back)`,
+      );
+    }
     const missing = WORKER_SECRETS.filter((name) => !secrets[name]);
     if (missing.length > 0) console.error(`not uploading ${missing.join(", ")}: the deployed values stay (set them, or pass --generate-secrets)`);
 
@@ -172,6 +194,12 @@ const worker = defineCommand({
     const output = await deployWorker(secrets, { dryRun: false });
     const url = /https:\/\/\S+\.workers\.dev/.exec(output)?.[0];
     console.error(`deployed${url ? ` at ${url}` : ""}`);
+    if (args["lookup-worker"]) {
+      const lookupUrl = /https:\/\/\S+\.workers\.dev/.exec(await deployLookupWorker(secrets, { dryRun: false }))?.[0];
+      console.error(
+        `lookup worker deployed${lookupUrl ? ` at ${lookupUrl}` : ""}: route <your host>/ccip* to it (docs/gateway.md), or list its URL in the resolver`,
+      );
+    }
     if (secrets.SIGNER_PRIVATE_KEY) console.error(`gateway signer address (list it in the resolver): ${signerAddressOf(secrets.SIGNER_PRIVATE_KEY)}`);
     // The admin token exists nowhere else now: show it exactly once. Generated keys stay in the
     // worker only (replace them by rotation, never by copying them around).

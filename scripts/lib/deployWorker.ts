@@ -5,6 +5,7 @@ import path from "node:path";
 import { buildWebAssets } from "./buildWeb";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { generateDeliveryServiceKeys } from "./deliveryServiceKeys";
+import { LOOKUP_WORKER_SECRETS, writeLookupWorkerConfig } from "./lookupWorkerConfig";
 import { projectRoot } from "./paths";
 import { runWrangler } from "./wrangler";
 
@@ -79,13 +80,32 @@ export async function ensureQueues(): Promise<string[]> {
  */
 export async function deployWorker(secrets: Partial<Record<SecretName, string>>, options: { dryRun: boolean }): Promise<string> {
   await buildWebAssets();
+  return deployWithSecrets([], secrets, options);
+}
+
+/**
+ * Deploys the lookup-only Worker (`<name>-lookup`, config derived from wrangler.toml: see
+ * lookupWorkerConfig) with the secrets a lookup reads, which must be the main worker's own.
+ */
+export async function deployLookupWorker(secrets: Partial<Record<SecretName, string>>, options: { dryRun: boolean }): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "dm3-lookup-"));
+  try {
+    const config = await writeLookupWorkerConfig(dir);
+    const lookupSecrets = Object.fromEntries(LOOKUP_WORKER_SECRETS.flatMap((name) => (secrets[name] ? [[name, secrets[name]]] : [])));
+    return await deployWithSecrets(["--config", config], lookupSecrets, options);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function deployWithSecrets(configArgs: string[], secrets: Partial<Record<SecretName, string>>, options: { dryRun: boolean }): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "dm3-deploy-"));
   try {
-    if (options.dryRun) return await runWranglerOutput(["deploy", "--dry-run", "--outdir", path.join(dir, "bundle")]);
+    if (options.dryRun) return await runWranglerOutput(["deploy", ...configArgs, "--dry-run", "--outdir", path.join(dir, "bundle")]);
     const names = Object.keys(secrets);
     const secretsFile = path.join(dir, "secrets.env");
     await writeFile(secretsFile, names.map((name) => `${name}=\${${name}}\n`).join(""), { mode: 0o600 });
-    return await runWranglerOutput(["deploy", ...(names.length ? ["--secrets-file", secretsFile] : [])], secrets);
+    return await runWranglerOutput(["deploy", ...configArgs, ...(names.length ? ["--secrets-file", secretsFile] : [])], secrets);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

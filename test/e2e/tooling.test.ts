@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { copyFile, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
@@ -95,5 +95,51 @@ describe("deployment", () => {
   it("creates every queue wrangler.toml binds (producer, consumers, dead-letter) before a deploy", async () => {
     const { configuredQueues } = await import("../../scripts/lib/deployWorker");
     assert.deepEqual(await configuredQueues(), ["dm3-relay-work", "dm3-relay-work-dlq"]);
+  });
+
+  it("derives the lookup worker's config from wrangler.toml: its vars and D1, only the secrets a lookup reads, none of the rest", async () => {
+    const { lookupWorkerConfig, LOOKUP_WORKER_MAIN } = await import("../../scripts/lib/lookupWorkerConfig");
+    const dir = await mkdtemp(path.join(tmpdir(), "dm3-lookup-config-"));
+    try {
+      // A changed copy: what the generated config carries must come from the file, not from memory.
+      const edited = (await readFile(path.join(projectRoot, "wrangler.toml"), "utf8"))
+        .replace(/^SIGNATURE_TTL_SECONDS = "\d+"/m, 'SIGNATURE_TTL_SECONDS = "123"')
+        .replace(/^name = "[^"]+"/m, 'name = "acme-gateway"');
+      const copy = path.join(dir, "wrangler.toml");
+      await writeFile(copy, edited);
+      const config = lookupWorkerConfig(copy) as Record<string, unknown> & { vars: Record<string, string>; d1_databases: { binding: string }[] };
+      assert.equal(config.name, "acme-gateway-lookup");
+      assert.equal(config.main, LOOKUP_WORKER_MAIN);
+      assert.equal(config.vars.SIGNATURE_TTL_SECONDS, "123");
+      assert.equal(config.vars.DS_NAME, "ds.demo.eth");
+      assert.deepEqual(
+        config.d1_databases.map((database) => database.binding),
+        ["DB"],
+      );
+      assert.deepEqual(config.secrets, { required: ["SIGNER_PRIVATE_KEY", "DS_SIGNING_KEY", "DS_ENCRYPTION_KEY"] });
+      for (const absent of ["queues", "triggers", "send_email", "ratelimits", "assets"]) assert.equal(config[absent], undefined, absent);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("bundles the lookup worker without the registry, relay, bridges or pages", async () => {
+    const { writeLookupWorkerConfig } = await import("../../scripts/lib/lookupWorkerConfig");
+    const { runWrangler } = await import("../../scripts/lib/wrangler");
+    const dir = await mkdtemp(path.join(tmpdir(), "dm3-lookup-bundle-"));
+    try {
+      const config = await writeLookupWorkerConfig(dir);
+      await runWrangler(["deploy", "--dry-run", "--config", config, "--outdir", path.join(dir, "out"), "--metafile"]);
+      const meta = JSON.parse(await readFile(path.join(dir, "out", "bundle-meta.json"), "utf8")) as { inputs: Record<string, unknown> };
+      const inputs = Object.keys(meta.inputs);
+      assert.ok(
+        inputs.some((input) => input.endsWith("worker/src/ccip/answerResolveCall.ts")),
+        "the lookup itself is in the bundle",
+      );
+      const outside = inputs.filter((input) => /worker\/src\/(registry|relay|bridge|pages)\/|node_modules\/postal-mime\//.test(input));
+      assert.deepEqual(outside, []);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

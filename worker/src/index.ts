@@ -1,4 +1,4 @@
-import { isLookupUrl, lookupApp } from "./app/lookupApp";
+import { fetchLookup, isLookupUrl } from "./app/lookupApp";
 import type { RelayWork } from "./shared/relayWork";
 
 /** Everything but lookups (see app/rest.ts), evaluated on its first use. */
@@ -7,7 +7,7 @@ const rest = () => import("./app/rest");
 export default {
   // Lookups, the hot path, skip the main app's router and services (same routes and answers).
   async fetch(request: Request, env: Env, ctx: ExecutionContext) {
-    if (isLookupUrl(request.url)) return lookupApp.fetch(request, env, ctx);
+    if (isLookupUrl(request.url)) return fetchLookup(request, env, ctx);
     return (await rest()).app.fetch(request, env, ctx);
   },
   async queue(batch, env, ctx) {

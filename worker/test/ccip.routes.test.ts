@@ -385,6 +385,126 @@ describe("the main app's /ccip", () => {
   });
 });
 
+describe("the hono-free GET path (app/lookupApp.ts fetchLookup)", () => {
+  /** The same request through fetchLookup and through the lookup app's hono route (the cache off: both sign afresh). */
+  async function bothWays(path: string, init?: RequestInit) {
+    const { createExecutionContext, env, waitOnExecutionContext } = await import("cloudflare:test");
+    const { fetchLookup, lookupApp } = await import("../src/app/lookupApp");
+    const answers: Response[] = [];
+    for (const handle of [fetchLookup, lookupApp.fetch]) {
+      const ctx = createExecutionContext();
+      answers.push(await handle(new Request(`http://gateway.test${path}`, init), { ...env, ANSWER_CACHE: "off" }, ctx));
+      await waitOnExecutionContext(ctx);
+    }
+    return answers as [Response, Response];
+  }
+
+  /**
+   * The headers, those that change from one request to the next checked by form only: the two that
+   * carry the answer's expiry (the two may fall in different seconds), and the D1 bookmark (each
+   * request's session moves on).
+   */
+  function stableHeaders(response: Response): Record<string, string> {
+    const headers = Object.fromEntries(response.headers);
+    const byForm: Record<string, RegExp> = {
+      etag: /^"[0-9a-f]{32}"$/,
+      "cache-control": /^public, max-age=(23[89]|240)$/,
+      "x-d1-bookmark": /^[0-9a-f]+(-[0-9a-f]+)+$/,
+    };
+    for (const [name, form] of Object.entries(byForm)) {
+      if (headers[name] === undefined) continue;
+      expect(headers[name]).toMatch(form);
+      headers[name] = "(checked by form)";
+    }
+    return headers;
+  }
+
+  test("answers lookups, errors and bookmarks with the same status, headers and body as the route", async () => {
+    const description = resolveCallData("alice.demo.eth", { functionName: "text", key: "description" });
+    const nobody = resolveCallData("nobody.demo.eth", { functionName: "addr" });
+    const cases: { path: string; callData?: Hex; init?: RequestInit }[] = [
+      { path: `/ccip/${SENDER}/${description}.json`, callData: description, init: { headers: { Origin: "https://example.org" } } },
+      { path: `/ccip/${SENDER}/${description}?cache-buster=1`, callData: description },
+      { path: `/ccip/${SENDER}/${nobody}.json`, callData: nobody },
+      { path: `/ccip/${SENDER}/${resolveCallData("alice.other.eth", { functionName: "addr" })}.json` },
+      { path: `/ccip/0x1234/${description}.json` },
+      { path: `/ccip/${SENDER}/0xzz.json` },
+      { path: `/ccip/${SENDER}/${description}.json`, init: { headers: { "X-D1-Bookmark": "not a bookmark" } } },
+    ];
+    for (const { path, callData, init } of cases) {
+      const [fast, routed] = await bothWays(path, init);
+      expect(fast.status, path).toBe(routed.status);
+      expect(stableHeaders(fast), path).toEqual(stableHeaders(routed));
+      const [fastBody, routedBody] = [await fast.text(), await routed.text()];
+      if (!callData) {
+        expect(fast.status, path).toBeGreaterThanOrEqual(400);
+        expect(fastBody, path).toBe(routedBody);
+        continue;
+      }
+      expect(fast.status, path).toBe(200);
+      const [fastData, routedData] = [fastBody, routedBody].map((body) => (JSON.parse(body) as { data: Hex }).data) as [Hex, Hex];
+      expect(await verifyAnswer(callData, fastData)).toBe(await verifyAnswer(callData, routedData));
+    }
+  });
+
+  test("answers 304 to the answer's own ETag, and passes what it does not handle (percent-encoding, extra segments, POST) to the route", async () => {
+    const { createExecutionContext, env, waitOnExecutionContext } = await import("cloudflare:test");
+    const { fetchLookup, lookupApp } = await import("../src/app/lookupApp");
+    const callData = resolveCallData("alice.demo.eth", { functionName: "text", key: "etag-check" });
+    const path = `http://gateway.test/ccip/${SENDER}/${callData}.json`;
+    const send = async (handle: (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>, headers: HeadersInit = {}) => {
+      const ctx = createExecutionContext();
+      const response = await handle(new Request(path, { headers }), env, ctx);
+      await waitOnExecutionContext(ctx);
+      return response;
+    };
+    // Cached from its second sighting: from then on the same signed bytes, so the same ETag.
+    await send(fetchLookup);
+    const etag = (await send(fetchLookup)).headers.get("ETag") as string;
+    for (const handle of [fetchLookup, lookupApp.fetch]) {
+      const notModified = await send(handle, { "If-None-Match": etag });
+      expect(notModified.status).toBe(304);
+      expect(await notModified.text()).toBe("");
+      expect(notModified.headers.get("ETag")).toBe(etag);
+      expect(notModified.headers.get("Access-Control-Allow-Origin")).toBe("*");
+      expect((await send(handle, { "If-None-Match": '"0xother"' })).status).toBe(200);
+    }
+    for (const [otherPath, init] of [
+      [`/ccip/${SENDER}/${callData.replace("0x", "0%78")}.json`],
+      [`/ccip/${SENDER}/${callData}.json/`],
+      [`/ccip/${SENDER}/${callData}/extra`],
+      ["/ccip", { method: "POST", body: JSON.stringify({ sender: SENDER, data: callData }) }],
+    ] as [string, RequestInit?][]) {
+      const [viaFast, viaRoute] = await bothWays(otherPath, init);
+      expect(viaFast.status, otherPath).toBe(viaRoute.status);
+      expect(stableHeaders(viaFast), otherPath).toEqual(stableHeaders(viaRoute));
+    }
+  });
+});
+
+describe("the lookup-only worker (worker/src/lookupWorker.ts)", () => {
+  test("answers lookups as the main worker does, and every other path with a JSON 404", async () => {
+    const { createExecutionContext, env, waitOnExecutionContext } = await import("cloudflare:test");
+    const { default: lookupWorker } = await import("../src/lookupWorker");
+    const send = async (path: string, init?: RequestInit) => {
+      const ctx = createExecutionContext();
+      const response = await lookupWorker.fetch(new Request(`http://gateway.test${path}`, init), env, ctx);
+      await waitOnExecutionContext(ctx);
+      return response;
+    };
+    const callData = resolveCallData("alice.demo.eth", { functionName: "text", key: "description" });
+    for (const response of [
+      await send(`/ccip/${SENDER}/${callData}.json`),
+      await send("/ccip", { method: "POST", body: JSON.stringify({ sender: SENDER, data: callData }) }),
+    ]) {
+      expect(response.status).toBe(200);
+      const { data } = (await response.json()) as { data: Hex };
+      expect(decodeString(await verifyAnswer(callData, data))).toBe("Alice on demo");
+    }
+    for (const path of ["/health", "/v1/names/alice.demo.eth", "/"]) await expectError(await send(path), 404, "not_found");
+  });
+});
+
 describe("POST /ccip", () => {
   test("answers {sender, data} whatever the Content-Type", async () => {
     const callData = resolveCallData("alice.demo.eth", { functionName: "text", key: "description" });

@@ -84,16 +84,27 @@ export function provideWithBookmarks<Provided extends LookupServices>(
   provide: (c: Context, services: Provided) => void,
 ): MiddlewareHandler<{ Bindings: Env }> {
   return async function provideServices(c, next) {
-    const sent = c.req.header(D1_BOOKMARK_HEADER)?.trim();
-    const bookmarks = sent ? parseD1Bookmarks(sent) : new Map<string, string>();
-    if (!bookmarks) throw new InvalidInputError(`${D1_BOOKMARK_HEADER} must be what this API returned in it (or absent)`);
-    const services = build(c.env, { d1Sessions: bookmarks });
+    const services = build(c.env, { d1Sessions: readD1Bookmarks(c.req.header(D1_BOOKMARK_HEADER)) });
     provide(c, services);
     c.set("settings", services.settings);
     await next();
-    const reached = services.d1Bookmarks();
-    if (reached.size > 0) c.header(D1_BOOKMARK_HEADER, formatD1Bookmarks(reached));
+    const reached = reachedBookmarks(services);
+    if (reached) c.header(D1_BOOKMARK_HEADER, reached);
   };
+}
+
+/** The D1 bookmarks a request carried in `X-D1-Bookmark` (none: an empty map); 400 when they are not ones this API sent. */
+export function readD1Bookmarks(header: string | null | undefined): D1Bookmarks {
+  const sent = header?.trim();
+  const bookmarks = sent ? parseD1Bookmarks(sent) : new Map<string, string>();
+  if (!bookmarks) throw new InvalidInputError(`${D1_BOOKMARK_HEADER} must be what this API returned in it (or absent)`);
+  return bookmarks;
+}
+
+/** The `X-D1-Bookmark` value of where `services`' D1 sessions got to (undefined: no session was opened). */
+export function reachedBookmarks(services: Pick<LookupServices, "d1Bookmarks">): string | undefined {
+  const reached = services.d1Bookmarks();
+  return reached.size > 0 ? formatD1Bookmarks(reached) : undefined;
 }
 
 /** Middleware of the lookup app: `c.get("lookup")` only (see {@link LookupServices}). */

@@ -1,4 +1,4 @@
-import { type Context, Hono } from "hono";
+import { type ContextVariableMap, Hono } from "hono";
 import * as z from "zod/mini";
 import { described } from "../protocol/described";
 import { describeRoute } from "../http/routeDocs";
@@ -36,15 +36,10 @@ export const ccipRoutes = new Hono()
     describeRoute({ operationId: "ccipLookup", summary: "EIP-3668 gateway lookup (GET; `.json` suffix optional)", tag: "gateway", auth: "none" }),
     async (c) => {
       const { sender, data } = c.req.param();
-      const callData = data.endsWith(JSON_SUFFIX) ? data.slice(0, -JSON_SUFFIX.length) : data;
-      const answer = await answerResolveCall(answerContext(c), checkRequest(sender, callData));
-      // HTTP caches may keep the answer no longer than its signature lives (minus a margin).
-      const maxAge = Math.max(0, answer.expiresSeconds - c.get("lookup").clock.nowSeconds() - MIN_REMAINING_SECONDS);
-      const etag = `"${answerTag(answer.data)}"`;
-      c.header("Cache-Control", `public, max-age=${maxAge}`);
-      c.header("ETag", etag);
-      if (c.req.header("If-None-Match") === etag) return c.body(null, 304);
-      return c.json({ data: answer.data });
+      const answer = await answerGetLookup(c.get("lookup"), { sender, data, ifNoneMatch: c.req.header("If-None-Match") }, (work) =>
+        runInBackground(c, "answer cache write", work),
+      );
+      return answer.status === 304 ? c.body(null, 304, answer.headers) : c.body(answer.body, 200, answer.headers);
     },
   )
   .post(
@@ -64,23 +59,52 @@ export const ccipRoutes = new Hono()
         throw new InvalidCcipRequestError("Request body must be a JSON object {sender, data}");
       }
       const { sender, data } = body as Record<string, unknown>;
-      return c.json({ data: (await answerResolveCall(answerContext(c), checkRequest(sender, data))).data });
+      const defer = (work: Promise<unknown>) => runInBackground(c, "answer cache write", work);
+      return c.json({ data: (await answerResolveCall(answerContext(c.get("lookup"), defer), checkRequest(sender, data))).data });
     },
   );
 
-function answerContext(c: Context): AnswerContext {
-  const services = c.get("lookup");
-  const { settings } = services;
+/** What `GET /ccip/{sender}/{data}` answers when it succeeds: a JSON body, or 304 for a matching `If-None-Match`. */
+export type GetLookupAnswer = { headers: Record<string, string> } & ({ status: 200; body: string } | { status: 304; body: null });
+
+/**
+ * Answers `GET /ccip/{sender}/{data}` (`data` with or without `.json`): the signed answer, HTTP
+ * cache headers no longer than its signature lives, and an ETag. Shared by this route and the
+ * lookup's hono-free fast path (`app/lookupApp.ts`), so both answer byte for byte the same.
+ *
+ * @param defer runs work after the response (answer cache writes).
+ */
+export async function answerGetLookup(
+  lookup: Lookup,
+  request: { sender: string; data: string; ifNoneMatch: string | undefined },
+  defer: (work: Promise<unknown>) => void,
+): Promise<GetLookupAnswer> {
+  const { sender, data } = request;
+  const callData = data.endsWith(JSON_SUFFIX) ? data.slice(0, -JSON_SUFFIX.length) : data;
+  const answer = await answerResolveCall(answerContext(lookup, defer), checkRequest(sender, callData));
+  // HTTP caches may keep the answer no longer than its signature lives (minus a margin).
+  const maxAge = Math.max(0, answer.expiresSeconds - lookup.clock.nowSeconds() - MIN_REMAINING_SECONDS);
+  const etag = `"${answerTag(answer.data)}"`;
+  const headers = { "Cache-Control": `public, max-age=${maxAge}`, ETag: etag };
+  if (request.ifNoneMatch === etag) return { status: 304, body: null, headers };
+  return { status: 200, body: JSON.stringify({ data: answer.data }), headers: { ...headers, "Content-Type": "application/json" } };
+}
+
+/** A lookup's services (`c.get("lookup")`: the lean ones of the lookup app, or the main app's). */
+type Lookup = ContextVariableMap["lookup"];
+
+function answerContext(lookup: Lookup, defer: (work: Promise<unknown>) => void): AnswerContext {
+  const { settings } = lookup;
   const gateway = settings.gateway();
   return {
-    namesOf: services.namesOf,
+    namesOf: lookup.namesOf,
     servedRecord: servedRecords(settings),
-    domains: services.domains(),
+    domains: lookup.domains(),
     signer: gateway.signer,
     signatureTtlSeconds: gateway.signatureTtlSeconds,
-    nowSeconds: services.clock.nowSeconds(),
-    cache: settings.answerCacheEnabled() ? services.answerCache : undefined,
-    defer: (work) => runInBackground(c, "answer cache write", work),
+    nowSeconds: lookup.clock.nowSeconds(),
+    cache: settings.answerCacheEnabled() ? lookup.answerCache : undefined,
+    defer,
   };
 }
 

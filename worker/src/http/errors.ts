@@ -8,25 +8,33 @@ import { statusOfError } from "./errorStatus";
 /** JSON body of every error answer; `message` is what EIP-3668 clients read. */
 export type ErrorBody = { message: string; code: string };
 
+/** What an error answers: its status, JSON body and extra headers (e.g. `Retry-After`). */
+export type ErrorAnswer = { status: ContentfulStatusCode; body: ErrorBody; headers: Record<string, string> };
+
 /**
- * The single error mapper (`app.onError`): an {@link AppError} or hono `HTTPException` answers with
- * its own status; anything else is a server fault, logged with its causes, and answers 500.
+ * The single error mapping: an {@link AppError} or hono `HTTPException` answers with its own
+ * status; anything else is a server fault, logged with its causes, and answers 500.
  */
-export function onError(error: Error, c: Context): Response {
+export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof ProtocolError) {
     const status = statusOfError(error);
     // Server faults with their causes; a client's mistake with its code and why (never sent).
     if (status >= 500) logError(error);
     else if (error.metaMessages.length > 0) console.warn(`${status} ${error.code}: ${error.metaMessages.join("; ")}`);
     const headers = error instanceof AppError ? error.headers : {};
-    return c.json<ErrorBody>({ message: error.shortMessage, code: error.code }, status, headers);
+    return { status, body: { message: error.shortMessage, code: error.code }, headers };
   }
   if (error instanceof HTTPException) {
-    const status = error.status as ContentfulStatusCode;
-    return c.json<ErrorBody>({ message: error.message || "Request failed", code: "http_error" }, status);
+    return { status: error.status as ContentfulStatusCode, body: { message: error.message || "Request failed", code: "http_error" }, headers: {} };
   }
   logError(error);
-  return c.json<ErrorBody>({ message: "Internal server error", code: "internal_error" }, 500);
+  return { status: 500, body: { message: "Internal server error", code: "internal_error" }, headers: {} };
+}
+
+/** `app.onError`: answers {@link errorAnswer}'s status, body and headers. */
+export function onError(error: Error, c: Context): Response {
+  const { status, body, headers } = errorAnswer(error);
+  return c.json<ErrorBody>(body, status, headers);
 }
 
 /** `app.notFound`: unknown routes answer a JSON 404 like every other error. */

@@ -1,4 +1,4 @@
-import { AbiFunctionSignatureNotFoundError, decodeFunctionData, type Hex, hexToBytes, isHex, size, slice } from "viem";
+import { type AbiFunction, decodeAbiParameters, type Hex, hexToBytes, isHex, size, slice, toFunctionSelector } from "viem";
 import { offchainResolverAbi, recordResolverAbi } from "../../abi";
 import { namehashOf } from "../ens/namehashOf";
 import { assertNormalizedName } from "../ens/assertNormalizedName";
@@ -70,35 +70,59 @@ function selectorOf(data: Hex): Hex {
   return size(data) >= 4 ? slice(data, 0, 4) : "0x00000000";
 }
 
+/**
+ * The functions of `abi` by selector, hashed once per isolate: viem's `decodeFunctionData` hashes
+ * the signature of every candidate function on every call (a keccak each, measured as a tenth of
+ * an uncached lookup's CPU).
+ */
+function functionsBySelector<const Functions extends readonly AbiFunction[]>(abi: Functions): () => Map<string, Functions[number]> {
+  let bySelector: Map<string, Functions[number]> | undefined;
+  return () => {
+    bySelector ??= new Map(abi.map((item) => [toFunctionSelector(item), item]));
+    return bySelector;
+  };
+}
+
+const resolverFunctions = functionsBySelector(offchainResolverAbi.filter((item) => item.type === "function"));
+const recordFunctions = functionsBySelector(recordResolverAbi);
+
+/** The function `data` calls among `functions` (selector in either hex case) and its decoded arguments; undefined: no such function. */
+function decodeCallOf<Function extends AbiFunction>(functions: Map<string, Function>, data: Hex): { item: Function; args: readonly unknown[] } | undefined {
+  const item = functions.get(data.slice(0, 10).toLowerCase());
+  if (!item) return undefined;
+  return { item, args: decodeAbiParameters(item.inputs, `0x${data.slice(10)}`) };
+}
+
 function decodeResolveArguments(callData: Hex): readonly [Hex, Hex] {
+  let decoded: ReturnType<typeof decodeCallOf>;
   try {
-    const { functionName, args } = decodeFunctionData({ abi: offchainResolverAbi, data: callData });
-    if (functionName === "resolve") return args;
+    decoded = decodeCallOf(resolverFunctions(), callData);
   } catch (cause) {
     throw new InvalidCallDataError("Call data is not a decodable resolve(bytes,bytes) call", { cause });
   }
-  throw new InvalidCallDataError("Call data is not a resolve(bytes,bytes) call");
+  if (decoded?.item.name !== "resolve") throw new InvalidCallDataError("Call data is not a resolve(bytes,bytes) call");
+  return decoded.args as [Hex, Hex];
 }
 
 function decodeCall(data: Hex): RecordQuery | { kind: "multicall"; items: readonly Hex[] } {
-  let decoded: ReturnType<typeof decodeFunctionData<typeof recordResolverAbi>>;
+  if (data.length < 10) throw new InvalidCallDataError("Record call inside resolve() cannot be decoded: shorter than a selector");
+  let decoded: ReturnType<typeof decodeCallOf>;
   try {
-    decoded = decodeFunctionData({ abi: recordResolverAbi, data });
+    decoded = decodeCallOf(recordFunctions(), data);
   } catch (cause) {
-    if (cause instanceof AbiFunctionSignatureNotFoundError) {
-      throw new UnsupportedRecordError(selectorOf(data), { cause });
-    }
     throw new InvalidCallDataError("Record call inside resolve() cannot be decoded", { cause });
   }
-  const { functionName, args } = decoded;
-  switch (functionName) {
+  if (!decoded) throw new UnsupportedRecordError(selectorOf(data));
+  const { item, args } = decoded;
+  switch (item.name) {
     case "addr":
-      return args.length === 2 ? { kind: "addrByCoinType", node: args[0], coinType: args[1] } : { kind: "addr", node: args[0] };
+      return args.length === 2 ? { kind: "addrByCoinType", node: args[0] as Hex, coinType: args[1] as bigint } : { kind: "addr", node: args[0] as Hex };
     case "text":
-      return { kind: "text", node: args[0], key: args[1] };
+      return { kind: "text", node: args[0] as Hex, key: args[1] as string };
     case "contenthash":
-      return { kind: "contenthash", node: args[0] };
+      return { kind: "contenthash", node: args[0] as Hex };
     case "multicall":
-      return { kind: "multicall", items: args[0] };
+      return { kind: "multicall", items: args[0] as readonly Hex[] };
   }
+  throw new UnsupportedRecordError(selectorOf(data));
 }
