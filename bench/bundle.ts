@@ -1,18 +1,19 @@
 /**
  * Worker bundle size, raw and gzip, from `wrangler deploy --dry-run --outdir` (what would ship), and
  * its top contributors by package (esbuild's metafile: bytes each input left in the minified output);
- * beside it the floor worker's (bench/floor), and each bundle's start-up cost: module load and
+ * beside it the lookup-only worker's (worker/src/lookupWorker.ts) and the floor worker's (bench/floor), and each bundle's start-up cost: module load and
  * evaluation in a fresh V8 (a new Node process each time, median of several) — the work a cold
  * isolate does before its first request (workerd runs the same V8; its own overhead is not counted).
  *
  * Usage: npm run bench -- bundle
  */
 import { execFileSync } from "node:child_process";
-import { readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { projectRoot } from "../scripts/lib/paths";
 import { buildWebAssets } from "../scripts/lib/buildWeb";
+import { writeLookupWorkerConfig } from "../scripts/lib/lookupWorkerConfig";
 import { runWrangler } from "../scripts/lib/wrangler";
 
 const KIB = 1024;
@@ -37,24 +38,51 @@ export async function benchBundle(): Promise<void> {
   console.log(`  total: ${(rawTotal / KIB).toFixed(1)} KiB raw, ${(gzipTotal / KIB).toFixed(1)} KiB gzip (aim: <= 170 KiB gzip)`);
   await printContributors(path.join(outDir, "bundle-meta.json"));
 
+  // The lookup-only Worker (worker/src/lookupWorker.ts, `deploy worker --lookup-worker`).
+  const lookupDir = path.join(projectRoot, "bench", "out", "lookup-bundle");
+  await rm(lookupDir, { recursive: true, force: true });
+  await mkdir(lookupDir, { recursive: true });
+  const lookupConfig = await writeLookupWorkerConfig(lookupDir);
+  await runWrangler(["deploy", "--dry-run", "--config", lookupConfig, "--outdir", path.join(lookupDir, "out"), "--metafile"]);
+  const lookupBytes = await readFile(path.join(lookupDir, "out", "lookupWorker.js"));
+  console.log(
+    `\nThe lookup-only worker (worker/src/lookupWorker.ts): ${(lookupBytes.length / KIB).toFixed(1)} KiB raw, ${(gzipSync(lookupBytes, { level: 9 }).length / KIB).toFixed(1)} KiB gzip (aim: <= 170 KiB gzip)`,
+  );
+  await printContributors(path.join(lookupDir, "out", "bundle-meta.json"));
+
   const floorDir = path.join(projectRoot, "bench", "out", "floor-bundle");
   await rm(floorDir, { recursive: true, force: true });
   await runWrangler(["deploy", "--dry-run", "--outdir", floorDir, "--config", path.join(projectRoot, "bench", "floor", "wrangler.toml")]);
   const floorBytes = await readFile(path.join(floorDir, "worker.js"));
   console.log(
-    `  the floor (bench/floor): ${(floorBytes.length / KIB).toFixed(1)} KiB raw, ${(gzipSync(floorBytes, { level: 9 }).length / KIB).toFixed(1)} KiB gzip`,
+    `\nThe floor (bench/floor): ${(floorBytes.length / KIB).toFixed(1)} KiB raw, ${(gzipSync(floorBytes, { level: 9 }).length / KIB).toFixed(1)} KiB gzip`,
   );
-  console.log(`\nStart-up: module load + evaluation in a fresh V8 (Node ${process.version}), median of ${STARTUP_SAMPLES} fresh processes`);
-  console.log(`  worker: ${startupMs(path.join(outDir, "index.js")).toFixed(1)} ms; the floor: ${startupMs(path.join(floorDir, "worker.js")).toFixed(1)} ms`);
+  console.log(`\nStart-up: module load + evaluation in a fresh V8 (Node ${process.version}), median of ${STARTUP_SAMPLES} fresh processes each, interleaved`);
+  const startups = medianStartups({
+    worker: path.join(outDir, "index.js"),
+    "lookup-only worker": path.join(lookupDir, "out", "lookupWorker.js"),
+    floor: path.join(floorDir, "worker.js"),
+  });
+  console.log(
+    `  ${Object.entries(startups)
+      .map(([name, ms]) => `${name}: ${ms.toFixed(1)} ms`)
+      .join("; ")}`,
+  );
 }
 
-/** Median ms to import `file` (parse, compile, evaluate its top level) in a fresh Node process. */
+/** Median ms to import each file (parse, compile, evaluate its top level) in fresh Node processes, the files taken in turn. */
+function medianStartups(files: Record<string, string>): Record<string, number> {
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(files).map((name) => [name, []]));
+  for (let round = 0; round < STARTUP_SAMPLES; round++) {
+    for (const [name, file] of Object.entries(files)) samples[name]?.push(startupMs(file));
+  }
+  return Object.fromEntries(Object.entries(samples).map(([name, times]) => [name, times.sort((a, b) => a - b)[Math.floor(times.length / 2)] as number]));
+}
+
+/** Ms to import `file` (parse, compile, evaluate its top level) in a fresh Node process. */
 function startupMs(file: string): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(`file://${file}`)}); console.log(performance.now() - t);`;
-  const samples = Array.from({ length: STARTUP_SAMPLES }, () =>
-    Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }).trim()),
-  );
-  return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)] as number;
+  return Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }).trim());
 }
 
 type Metafile = { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };

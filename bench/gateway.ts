@@ -34,6 +34,7 @@ import { processTreeCpuSeconds } from "./lib/processCpu";
 import { PROFILE, profileWorker } from "./lib/profileWorker";
 import { ensureDevSecrets } from "../scripts/stack/devVars";
 import { type FloorWorker, startFloorWorker } from "./lib/startFloorWorker";
+import { type LookupWorker, startLookupWorker } from "./lib/startLookupWorker";
 import { projectRoot } from "../scripts/lib/paths";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -47,7 +48,7 @@ const DISTINCT_NAMES = 20_000;
 const BULK_BATCH = 1_000;
 
 /** A worker to load: where to send requests, and whose CPU to count. */
-type Targets = { main: Target; peer: Target; floor: Target };
+type Targets = { main: Target; peer: Target; floor: Target; lookupOnly: Target };
 type Target = { label: string; url: string; treePid: number; workerPid: number | undefined };
 
 /** How many made-up names the "unknown" series repeats. */
@@ -108,6 +109,7 @@ export async function benchGateway(): Promise<void> {
       unminified: PROFILE,
     });
     let floor: FloorWorker | undefined;
+    let lookupOnly: LookupWorker | undefined;
     try {
       const bio = "x".repeat(RECORD_BYTES);
       floor = await startFloorWorker({
@@ -119,23 +121,32 @@ export async function benchGateway(): Promise<void> {
         ...(PROFILE && { unminified: true }),
       });
       await registerNames(createRegistryClient({ url: peer.url, credential: peer.adminToken }), peer.domain, stack.info.signer, DISTINCT_NAMES);
+      lookupOnly = await startLookupWorker({
+        stateDir: path.join(stateDir, "lookup-only"),
+        d1Dir: stack.info.d1Dir,
+        secretsFile: stack.info.secretsFile,
+        ...(PROFILE && { unminified: true }),
+      });
       const pid = stack.info.pids.worker;
       const peerPid = peer.pid() as number;
       const direct = await findDirectWorkerUrl(pid, stack.info.gatewayUrl);
       const peerDirect = await findDirectWorkerUrl(peerPid, peer.url);
       const floorDirect = await findDirectWorkerUrl(floor.pid, floor.url);
+      const lookupOnlyDirect = await findDirectWorkerUrl(lookupOnly.pid, lookupOnly.url, "/not-a-lookup");
       const targets: Targets[] = [
         {
           main: { label: "proxy", url: stack.info.gatewayUrl, treePid: pid, workerPid: direct?.pid },
           peer: { label: "proxy", url: peer.url, treePid: peerPid, workerPid: peerDirect?.pid },
           floor: { label: "proxy", url: floor.url, treePid: floor.pid, workerPid: floorDirect?.pid },
+          lookupOnly: { label: "proxy", url: lookupOnly.url, treePid: lookupOnly.pid, workerPid: lookupOnlyDirect?.pid },
         },
       ];
-      if (direct && peerDirect && floorDirect) {
+      if (direct && peerDirect && floorDirect && lookupOnlyDirect) {
         targets.push({
           main: { label: "direct", url: direct.url, treePid: pid, workerPid: direct.pid },
           peer: { label: "direct", url: peerDirect.url, treePid: peerPid, workerPid: peerDirect.pid },
           floor: { label: "direct", url: floorDirect.url, treePid: floor.pid, workerPid: floorDirect.pid },
+          lookupOnly: { label: "direct", url: lookupOnlyDirect.url, treePid: lookupOnly.pid, workerPid: lookupOnlyDirect.pid },
         });
       } else {
         console.log("(the worker's own workerd socket was not found: direct series skipped)");
@@ -145,6 +156,7 @@ export async function benchGateway(): Promise<void> {
       const miss = pathSequence(lookupPaths(stack.info.resolver, domain, DISTINCT_NAMES), "miss", uncached);
       const cacheOff = pathSequence(lookupPaths(peer.resolver, peer.domain, DISTINCT_NAMES), "cache-off");
       const floorLookups = pathSequence(lookupPaths(stack.info.resolver, domain, DISTINCT_NAMES), "floor");
+      const lookupOnlyLookups = pathSequence(lookupPaths(stack.info.resolver, domain, DISTINCT_NAMES), "lookup-only");
       const cachedPath = lookupPaths(stack.info.resolver, domain, 1)[0] as string;
       const unknown = pathCycle(lookupPaths(stack.info.resolver, domain, UNKNOWN_NAMES, "nobody"));
       const unknownCacheOff = pathCycle(lookupPaths(peer.resolver, peer.domain, UNKNOWN_NAMES, "nobody"));
@@ -153,11 +165,13 @@ export async function benchGateway(): Promise<void> {
         await runLoad(`${target.main.url}${cachedPath}`, 4, 1);
         await runLoad(`${target.peer.url}/health`, 4, 1);
         await runLoad(`${target.floor.url}/health`, 4, 1);
+        await runLoad(`${target.lookupOnly.url}${cachedPath}`, 4, 1);
       }
 
       console.log(`\nGateway under wrangler dev, ${SECONDS}s per point, ${RECORD_BYTES}-byte text record, one run, interleaved`);
       console.log("  uncached: a name this isolate has not seen (skips the cache); miss: its second sighting (cache read + write);");
       console.log('  cached: one lookup repeated; cache off: a second worker with ANSWER_CACHE = "off"; floor: bench/floor, a bare Worker');
+      console.log("  lookup-only: uncached lookups on the lookup-only worker (worker/src/lookupWorker.ts: no [assets], so no asset router before it)");
       console.log(`  unknown: ${UNKNOWN_NAMES} made-up names repeated (remembered as absent); unknown off: the same on the cache-off worker (a D1 read each)`);
       console.log("  via proxy: wrangler's public port; direct: the worker's own workerd socket");
       console.log("  CPU: ms per request of the whole wrangler dev process tree (proxy included) / of the worker's workerd process alone");
@@ -176,18 +190,20 @@ export async function benchGateway(): Promise<void> {
       };
       const summaries: string[] = [];
       for (const concurrency of CONCURRENCY) {
-        for (const { main, peer: off, floor: bare } of targets) {
+        for (const { main, peer: off, floor: bare, lookupOnly: lean } of targets) {
           const health = await measured(main, concurrency, "/health");
           const floorRun = await measured(bare, concurrency, "", floorLookups.take);
           const uncachedRun = await measured(main, concurrency, "", uncached.take);
           const missRun = await measured(main, concurrency, "", miss.take);
           const cachedRun = await measured(main, concurrency, cachedPath);
+          const leanRun = await measured(lean, concurrency, "", lookupOnlyLookups.take);
           const rows = [
             ["GET /health", health],
             ["floor", floorRun],
             ["CCIP uncached", uncachedRun],
             ["CCIP miss", missRun],
             ["CCIP cached", cachedRun],
+            ["lookup-only", leanRun],
             ["CCIP cache off", await measured(off, concurrency, "", cacheOff.take)],
             ["CCIP unknown", await measured(main, concurrency, "", unknown)],
             ["unknown off", await measured(off, concurrency, "", unknownCacheOff)],
@@ -209,11 +225,14 @@ export async function benchGateway(): Promise<void> {
               ].join(" | "),
             );
           }
-          const cpuRatio = uncachedRun.workerCpuMs && floorRun.workerCpuMs ? `${(uncachedRun.workerCpuMs / floorRun.workerCpuMs).toFixed(2)}x` : "-";
+          const cpuRatioOf = (run: typeof uncachedRun) =>
+            run.workerCpuMs && floorRun.workerCpuMs ? `${(run.workerCpuMs / floorRun.workerCpuMs).toFixed(2)}x` : "-";
+          const cpuRatio = cpuRatioOf(uncachedRun);
           summaries.push(
             `  c=${concurrency} ${main.label.padEnd(6)}: uncached ${((uncachedRun.rps / floorRun.rps) * 100).toFixed(0)}% of the floor's req/s, ` +
               `${((uncachedRun.rps / health.rps) * 100).toFixed(0)}% of /health's; worker CPU ${cpuRatio} the floor's; ` +
-              `p99 ${(uncachedRun.p99Ms / health.p99Ms).toFixed(2)}x /health's; cached ${((cachedRun.rps / health.rps) * 100).toFixed(0)}% of /health`,
+              `p99 ${(uncachedRun.p99Ms / health.p99Ms).toFixed(2)}x /health's; cached ${((cachedRun.rps / health.rps) * 100).toFixed(0)}% of /health; ` +
+              `lookup-only worker ${((leanRun.rps / floorRun.rps) * 100).toFixed(0)}% of the floor's req/s at ${cpuRatioOf(leanRun)} its CPU`,
           );
         }
       }
@@ -235,6 +254,7 @@ export async function benchGateway(): Promise<void> {
         const results = [
           ["floor", await profiled("floor", direct.floor, (floor as FloorWorker).inspectorUrl, floorLookups.take)],
           ["uncached", await profiled("uncached", direct.main, stack.info.inspectorUrl, uncached.take)],
+          ["lookup-only", await profiled("lookup-only", direct.lookupOnly, (lookupOnly as LookupWorker).inspectorUrl, lookupOnlyLookups.take)],
           ["miss", await profiled("miss", direct.main, stack.info.inspectorUrl, miss.take)],
           ["cache off", await profiled("cache off", direct.peer, `http://127.0.0.1:${peerInspectorPort}`, cacheOff.take)],
           ["cached", await profiled("cached", direct.main, stack.info.inspectorUrl, () => cachedPath)],
@@ -252,6 +272,7 @@ export async function benchGateway(): Promise<void> {
     } finally {
       await peer.stop();
       await floor?.stop();
+      await lookupOnly?.stop();
     }
   });
 }

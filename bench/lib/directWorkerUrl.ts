@@ -33,12 +33,15 @@ function listeningPorts(pids: Iterable<number>): Map<number, number> {
 /**
  * The worker's own workerd socket under `wrangler dev` (whose public port is wrangler's proxy, a
  * second workerd in front of it): the port of another workerd process in the tree that answers
- * `GET /health` exactly as the proxied URL does. Returns its URL and that process's pid (its CPU
+ * `GET /health` as the proxied URL does (the same signer; or, for a worker without `/health`, the
+ * same status and body at `probePath`). Returns its URL and that process's pid (its CPU
  * alone is the worker's), or undefined when none is found.
  */
-export async function findDirectWorkerUrl(rootPid: number, proxiedUrl: string): Promise<{ url: string; pid: number } | undefined> {
+export async function findDirectWorkerUrl(rootPid: number, proxiedUrl: string, probePath = "/health"): Promise<{ url: string; pid: number } | undefined> {
   const proxiedPort = Number(new URL(proxiedUrl).port);
-  const expected = (await (await fetch(`${proxiedUrl}/health`)).json()) as { signer?: string };
+  const fingerprint = async (response: Response) =>
+    `${response.status} ${probePath === "/health" ? ((await response.json()) as { signer?: string }).signer : await response.text()}`;
+  const expected = await fingerprint(await fetch(`${proxiedUrl}${probePath}`));
   const tree = processTree(rootPid);
   const workerd = [...tree.keys()].filter((pid) => {
     try {
@@ -53,8 +56,7 @@ export async function findDirectWorkerUrl(rootPid: number, proxiedUrl: string): 
     if (pid === proxyPid) continue;
     const url = `http://127.0.0.1:${port}`;
     try {
-      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
-      if (response.status === 200 && ((await response.json()) as { signer?: string }).signer === expected.signer) return { url, pid };
+      if ((await fingerprint(await fetch(`${url}${probePath}`, { signal: AbortSignal.timeout(2_000) }))) === expected) return { url, pid };
     } catch {
       // Not an HTTP socket of the worker (inspector, loopback services).
     }

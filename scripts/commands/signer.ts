@@ -7,6 +7,7 @@ import { resolverAdminAbi } from "../../worker/src/abi";
 import { privateKeyFromEnv } from "../lib/chain";
 import { addressFlag, addressList, CHAIN_ARGS, connectFromFlags, gatewayFromFlags } from "../lib/chainTarget";
 import { UsageError } from "../lib/cliErrors";
+import { lookupWorkerNameOf, mainWorkerName } from "../lib/lookupWorkerConfig";
 import { rotateSigner } from "../lib/rotateSigner";
 import { stackFile } from "../lib/paths";
 import { readStackFile } from "../lib/stackConfig";
@@ -62,6 +63,10 @@ const rotate = defineCommand({
       description: "Switch a local wrangler dev run with this wrangler.toml (its .dev.vars); default for the `npm start` stack",
     },
     "worker-name": { type: "string", description: "With --remote: the worker's name, if not the one in wrangler.toml" },
+    "lookup-worker": {
+      type: "boolean",
+      description: "With --remote: switch the lookup-only Worker (<name>-lookup, `deploy worker --lookup-worker`) to the new key too, in the same step",
+    },
     "other-chains-prepared": {
       type: "boolean",
       description: "The worker also serves resolvers on other chains, and $NEW_SIGNER_PRIVATE_KEY's address is already a signer there",
@@ -99,8 +104,12 @@ const rotate = defineCommand({
       gatewayUrl,
       ...(resolvers.length > 0 && { resolvers }),
       newPrivateKey,
-      switchWorkerKey: (key) =>
-        localConfig ? putLocalSecret(localConfig, "SIGNER_PRIVATE_KEY", key) : putRemoteSecret("SIGNER_PRIVATE_KEY", key, workerName ? { workerName } : {}),
+      switchWorkerKey: async (key) => {
+        if (localConfig) return putLocalSecret(localConfig, "SIGNER_PRIVATE_KEY", key);
+        await putRemoteSecret("SIGNER_PRIVATE_KEY", key, workerName ? { workerName } : {});
+        // Both workers sign lookups: the old key is removed from the resolvers only after both switched.
+        if (args["lookup-worker"]) await putRemoteSecret("SIGNER_PRIVATE_KEY", key, { workerName: lookupWorkerNameOf(workerName ?? mainWorkerName()) });
+      },
       ...(drainText !== undefined && { drainSeconds: Number(drainText) }),
       otherChainsPrepared: args["other-chains-prepared"] === true,
       log: (line) => console.error(line),

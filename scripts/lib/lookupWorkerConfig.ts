@@ -9,6 +9,14 @@ export const LOOKUP_WORKER_SECRETS = ["SIGNER_PRIVATE_KEY", "DS_SIGNING_KEY", "D
 /** The lookup worker's entry point (`worker/src/lookupWorker.ts`). */
 export const LOOKUP_WORKER_MAIN = path.join(projectRoot, "worker", "src", "lookupWorker.ts");
 
+/** The lookup worker's name beside the main worker called `mainName`. */
+export const lookupWorkerNameOf = (mainName: string) => `${mainName}-lookup`;
+
+/** The main worker's name (wrangler.toml `name`). */
+export function mainWorkerName(configFile = path.join(projectRoot, "wrangler.toml")): string {
+  return unstable_readConfig({ config: configFile }).name ?? "dm3-registry";
+}
+
 /**
  * The wrangler config of the lookup-only Worker, derived from wrangler.toml so that the two can
  * never drift apart: the same vars, D1 databases, compatibility date and build settings, named
@@ -18,7 +26,7 @@ export const LOOKUP_WORKER_MAIN = path.join(projectRoot, "worker", "src", "looku
 export function lookupWorkerConfig(configFile = path.join(projectRoot, "wrangler.toml")): Record<string, unknown> {
   const config = unstable_readConfig({ config: configFile });
   return {
-    name: `${config.name}-lookup`,
+    name: lookupWorkerNameOf(config.name ?? "dm3-registry"),
     main: LOOKUP_WORKER_MAIN,
     compatibility_date: config.compatibility_date,
     compatibility_flags: config.compatibility_flags,

@@ -25,6 +25,8 @@ export async function startWorker(options: {
   vars?: Record<string, string>;
   /** Overrides wrangler.toml's `minify = true` (readable function names in CPU profiles). */
   unminified?: boolean;
+  /** What answering `GET /health` looks like once the worker is up (default: a 2xx). */
+  isReady?: (response: Response) => boolean;
 }): Promise<{ child: ChildProcess; url: string }> {
   await buildWebAssets();
   const child = spawnLogged(
@@ -65,7 +67,11 @@ export async function startWorker(options: {
         `the worker at ${url}`,
         // Each probe bounded: a request the proxy holds on to must not use up the whole wait.
         // (After an exit the probe ends the wait; the race has already failed.)
-        async () => hasExited || (await fetch(`${url}/health`, { signal: AbortSignal.timeout(HEALTH_PROBE_TIMEOUT_MS) })).ok,
+        async () => {
+          if (hasExited) return true;
+          const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(HEALTH_PROBE_TIMEOUT_MS) });
+          return (options.isReady ?? ((answer) => answer.ok))(response);
+        },
         WORKER_START_TIMEOUT_MS,
       ),
     ]);
