@@ -48,7 +48,7 @@ const DISTINCT_NAMES = 20_000;
 const BULK_BATCH = 1_000;
 
 /** A worker to load: where to send requests, and whose CPU to count. */
-type Targets = { main: Target; peer: Target; floor: Target; lookupOnly: Target };
+type Targets = { main: Target; peer: Target; floor: Target; floorAssets: Target; lookupOnly: Target };
 type Target = { label: string; url: string; treePid: number; workerPid: number | undefined };
 
 /** How many made-up names the "unknown" series repeats. */
@@ -109,17 +109,20 @@ export async function benchGateway(): Promise<void> {
       unminified: PROFILE,
     });
     let floor: FloorWorker | undefined;
+    let floorAssets: FloorWorker | undefined;
     let lookupOnly: LookupWorker | undefined;
     try {
       const bio = "x".repeat(RECORD_BYTES);
-      floor = await startFloorWorker({
-        stateDir: path.join(stateDir, "floor"),
+      const floorOptions = {
         signerPrivateKey: (await ensureDevSecrets(stack.info.secretsFile)).signerPrivateKey,
         resolver: stack.info.resolver,
         domain,
         names: Array.from({ length: DISTINCT_NAMES }, (_, index) => ({ name: `u${index}.${domain}`, texts: { bio } })),
         ...(PROFILE && { unminified: true }),
-      });
+      };
+      floor = await startFloorWorker({ ...floorOptions, stateDir: path.join(stateDir, "floor") });
+      // The same floor serving the main worker's static assets: what wrangler's asset router adds to every request.
+      floorAssets = await startFloorWorker({ ...floorOptions, stateDir: path.join(stateDir, "floor-assets"), withAssets: true });
       await registerNames(createRegistryClient({ url: peer.url, credential: peer.adminToken }), peer.domain, stack.info.signer, DISTINCT_NAMES);
       lookupOnly = await startLookupWorker({
         stateDir: path.join(stateDir, "lookup-only"),
@@ -132,20 +135,23 @@ export async function benchGateway(): Promise<void> {
       const direct = await findDirectWorkerUrl(pid, stack.info.gatewayUrl);
       const peerDirect = await findDirectWorkerUrl(peerPid, peer.url);
       const floorDirect = await findDirectWorkerUrl(floor.pid, floor.url);
+      const floorAssetsDirect = await findDirectWorkerUrl(floorAssets.pid, floorAssets.url);
       const lookupOnlyDirect = await findDirectWorkerUrl(lookupOnly.pid, lookupOnly.url, "/not-a-lookup");
       const targets: Targets[] = [
         {
           main: { label: "proxy", url: stack.info.gatewayUrl, treePid: pid, workerPid: direct?.pid },
           peer: { label: "proxy", url: peer.url, treePid: peerPid, workerPid: peerDirect?.pid },
           floor: { label: "proxy", url: floor.url, treePid: floor.pid, workerPid: floorDirect?.pid },
+          floorAssets: { label: "proxy", url: floorAssets.url, treePid: floorAssets.pid, workerPid: floorAssetsDirect?.pid },
           lookupOnly: { label: "proxy", url: lookupOnly.url, treePid: lookupOnly.pid, workerPid: lookupOnlyDirect?.pid },
         },
       ];
-      if (direct && peerDirect && floorDirect && lookupOnlyDirect) {
+      if (direct && peerDirect && floorDirect && floorAssetsDirect && lookupOnlyDirect) {
         targets.push({
           main: { label: "direct", url: direct.url, treePid: pid, workerPid: direct.pid },
           peer: { label: "direct", url: peerDirect.url, treePid: peerPid, workerPid: peerDirect.pid },
           floor: { label: "direct", url: floorDirect.url, treePid: floor.pid, workerPid: floorDirect.pid },
+          floorAssets: { label: "direct", url: floorAssetsDirect.url, treePid: floorAssets.pid, workerPid: floorAssetsDirect.pid },
           lookupOnly: { label: "direct", url: lookupOnlyDirect.url, treePid: lookupOnly.pid, workerPid: lookupOnlyDirect.pid },
         });
       } else {
@@ -157,6 +163,7 @@ export async function benchGateway(): Promise<void> {
       const cacheOff = pathSequence(lookupPaths(peer.resolver, peer.domain, DISTINCT_NAMES), "cache-off");
       const floorLookups = pathSequence(lookupPaths(stack.info.resolver, domain, DISTINCT_NAMES), "floor");
       const lookupOnlyLookups = pathSequence(lookupPaths(stack.info.resolver, domain, DISTINCT_NAMES), "lookup-only");
+      const floorAssetsLookups = pathSequence(lookupPaths(stack.info.resolver, domain, DISTINCT_NAMES), "floor+assets");
       const cachedPath = lookupPaths(stack.info.resolver, domain, 1)[0] as string;
       const unknown = pathCycle(lookupPaths(stack.info.resolver, domain, UNKNOWN_NAMES, "nobody"));
       const unknownCacheOff = pathCycle(lookupPaths(peer.resolver, peer.domain, UNKNOWN_NAMES, "nobody"));
@@ -165,6 +172,7 @@ export async function benchGateway(): Promise<void> {
         await runLoad(`${target.main.url}${cachedPath}`, 4, 1);
         await runLoad(`${target.peer.url}/health`, 4, 1);
         await runLoad(`${target.floor.url}/health`, 4, 1);
+        await runLoad(`${target.floorAssets.url}/health`, 4, 1);
         await runLoad(`${target.lookupOnly.url}${cachedPath}`, 4, 1);
       }
 
@@ -172,10 +180,11 @@ export async function benchGateway(): Promise<void> {
       console.log("  uncached: a name this isolate has not seen (skips the cache); miss: its second sighting (cache read + write);");
       console.log('  cached: one lookup repeated; cache off: a second worker with ANSWER_CACHE = "off"; floor: bench/floor, a bare Worker');
       console.log("  lookup-only: uncached lookups on the lookup-only worker (worker/src/lookupWorker.ts: no [assets], so no asset router before it)");
+      console.log("  floor+assets: the floor serving the main worker's [assets] too (wrangler dev then runs its asset router before each request)");
       console.log(`  unknown: ${UNKNOWN_NAMES} made-up names repeated (remembered as absent); unknown off: the same on the cache-off worker (a D1 read each)`);
       console.log("  via proxy: wrangler's public port; direct: the worker's own workerd socket");
       console.log("  CPU: ms per request of the whole wrangler dev process tree (proxy included) / of the worker's workerd process alone");
-      console.log("  c | via    | route         |   req/s |  p50 ms |  p99 ms | errors | vs health | p99 vs health | CPU tree | CPU worker");
+      console.log("  c | via    | route          |   req/s |  p50 ms |  p99 ms | errors | vs health | p99 vs health | CPU tree | CPU worker");
       /** A load run, with the CPU seconds spent by the worker's process tree and by its workerd alone. */
       const measured = async (target: Target, concurrency: number, route: string, nextPath?: () => string) => {
         const treeBefore = processTreeCpuSeconds(target.treePid);
@@ -190,9 +199,10 @@ export async function benchGateway(): Promise<void> {
       };
       const summaries: string[] = [];
       for (const concurrency of CONCURRENCY) {
-        for (const { main, peer: off, floor: bare, lookupOnly: lean } of targets) {
+        for (const { main, peer: off, floor: bare, floorAssets: bareWithAssets, lookupOnly: lean } of targets) {
           const health = await measured(main, concurrency, "/health");
           const floorRun = await measured(bare, concurrency, "", floorLookups.take);
+          const floorAssetsRun = await measured(bareWithAssets, concurrency, "", floorAssetsLookups.take);
           const uncachedRun = await measured(main, concurrency, "", uncached.take);
           const missRun = await measured(main, concurrency, "", miss.take);
           const cachedRun = await measured(main, concurrency, cachedPath);
@@ -200,6 +210,7 @@ export async function benchGateway(): Promise<void> {
           const rows = [
             ["GET /health", health],
             ["floor", floorRun],
+            ["floor+assets", floorAssetsRun],
             ["CCIP uncached", uncachedRun],
             ["CCIP miss", missRun],
             ["CCIP cached", cachedRun],
@@ -213,7 +224,7 @@ export async function benchGateway(): Promise<void> {
               [
                 String(concurrency).padStart(3),
                 main.label.padEnd(6),
-                route.padEnd(13),
+                route.padEnd(14),
                 result.rps.toFixed(0).padStart(7),
                 result.p50Ms.toFixed(1).padStart(7),
                 result.p99Ms.toFixed(1).padStart(7),
@@ -225,14 +236,15 @@ export async function benchGateway(): Promise<void> {
               ].join(" | "),
             );
           }
-          const cpuRatioOf = (run: typeof uncachedRun) =>
-            run.workerCpuMs && floorRun.workerCpuMs ? `${(run.workerCpuMs / floorRun.workerCpuMs).toFixed(2)}x` : "-";
+          const cpuRatioOf = (run: typeof uncachedRun, reference = floorRun) =>
+            run.workerCpuMs && reference.workerCpuMs ? `${(run.workerCpuMs / reference.workerCpuMs).toFixed(2)}x` : "-";
           const cpuRatio = cpuRatioOf(uncachedRun);
           summaries.push(
             `  c=${concurrency} ${main.label.padEnd(6)}: uncached ${((uncachedRun.rps / floorRun.rps) * 100).toFixed(0)}% of the floor's req/s, ` +
               `${((uncachedRun.rps / health.rps) * 100).toFixed(0)}% of /health's; worker CPU ${cpuRatio} the floor's; ` +
               `p99 ${(uncachedRun.p99Ms / health.p99Ms).toFixed(2)}x /health's; cached ${((cachedRun.rps / health.rps) * 100).toFixed(0)}% of /health; ` +
-              `lookup-only worker ${((leanRun.rps / floorRun.rps) * 100).toFixed(0)}% of the floor's req/s at ${cpuRatioOf(leanRun)} its CPU`,
+              `lookup-only worker ${((leanRun.rps / floorRun.rps) * 100).toFixed(0)}% of the floor's req/s at ${cpuRatioOf(leanRun)} its CPU; ` +
+              `uncached ${((uncachedRun.rps / floorAssetsRun.rps) * 100).toFixed(0)}% of floor+assets' req/s at ${cpuRatioOf(uncachedRun, floorAssetsRun)} its CPU`,
           );
         }
       }
@@ -272,6 +284,7 @@ export async function benchGateway(): Promise<void> {
     } finally {
       await peer.stop();
       await floor?.stop();
+      await floorAssets?.stop();
       await lookupOnly?.stop();
     }
   });

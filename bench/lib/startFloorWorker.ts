@@ -26,6 +26,11 @@ export async function startFloorWorker(options: {
   domain: string;
   names: { name: string; texts: Record<string, string> }[];
   unminified?: boolean;
+  /**
+   * Serve the main worker's static assets too (wrangler.toml's `[assets]`): wrangler dev then runs
+   * its asset router before every request, as it does for the main worker.
+   */
+  withAssets?: boolean;
 }): Promise<FloorWorker> {
   const d1Dir = path.join(options.stateDir, "d1");
   await mkdir(options.stateDir, { recursive: true });
@@ -36,7 +41,8 @@ export async function startFloorWorker(options: {
     config,
     template
       .replace('main = "worker.ts"', `main = ${JSON.stringify(path.join(FLOOR_DIR, "worker.ts"))}`)
-      .replace('migrations_dir = "../../migrations"', `migrations_dir = ${JSON.stringify(path.join(projectRoot, "migrations"))}`),
+      .replace('migrations_dir = "../../migrations"', `migrations_dir = ${JSON.stringify(path.join(projectRoot, "migrations"))}`)
+      .concat(options.withAssets ? `\n[assets]\ndirectory = ${JSON.stringify(path.join(projectRoot, "public"))}\n` : ""),
   );
   await writeFile(path.join(options.stateDir, ".dev.vars"), `SIGNER_PRIVATE_KEY=${options.signerPrivateKey}\n`, { mode: 0o600 });
   await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", d1Dir, "--config", config]);

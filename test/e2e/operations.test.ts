@@ -340,6 +340,9 @@ describe("deployment scripts against the local chain", () => {
     const { stderr } = await cli(["deploy", "worker", "--dry-run"], {});
     assert.match(stderr, /would run `wrangler d1 migrations apply DB --remote`/);
     assert.match(stderr, /bundle built/);
+    // With the lookup-only worker: its bundle is built from the config derived from wrangler.toml.
+    const withLookupWorker = await cli(["deploy", "worker", "--dry-run", "--lookup-worker"], {});
+    assert.match(withLookupWorker.stderr, /bundles built/);
     // wrangler.toml leaves DS_URL to the operator: the dry run says so, the real deploy refuses.
     assert.match(stderr, /sets DS_NAME = "ds\.demo\.eth" but no DS_URL/);
     await assert.rejects(
