@@ -123,7 +123,7 @@ describe("deployment", () => {
     }
   });
 
-  it("bundles the lookup worker without the registry, relay, bridges or pages", async () => {
+  it("bundles the lookup worker without the registry, relay, bridges, pages or a query builder", async () => {
     const { writeLookupWorkerConfig } = await import("../../scripts/lib/lookupWorkerConfig");
     const { runWrangler } = await import("../../scripts/lib/wrangler");
     const dir = await mkdtemp(path.join(tmpdir(), "dm3-lookup-bundle-"));
@@ -136,7 +136,7 @@ describe("deployment", () => {
         inputs.some((input) => input.endsWith("worker/src/ccip/answerResolveCall.ts")),
         "the lookup itself is in the bundle",
       );
-      const outside = inputs.filter((input) => /worker\/src\/(registry|relay|bridge|pages)\/|node_modules\/postal-mime\//.test(input));
+      const outside = inputs.filter((input) => /worker\/src\/(registry|relay|bridge|pages)\/|node_modules\/(postal-mime|drizzle-orm)\//.test(input));
       assert.deepEqual(outside, []);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { createDatabases } from "../db/client";
+import { type D1Client, type D1Clients, openD1Clients } from "../db/d1Clients";
 import { InvalidInputError } from "../http/validate";
 import { type D1Bookmarks, formatD1Bookmarks, PRIMARY_DATABASE, parseD1Bookmarks } from "../protocol/d1Bookmarks";
 import type { Clock } from "../shared/Clock";
@@ -7,7 +7,6 @@ import { listServedDomains, type ServedDomain } from "../shared/servedDomains";
 import { ConfigError } from "../settings/ConfigError";
 import { settingsOf } from "../settings/settingsOf";
 import { D1_BOOKMARK_HEADER } from "./d1BookmarkHeader";
-import type { Database } from "../db/client";
 import type { Settings } from "../settings/settingsOf";
 
 // The lookup's services import no feature: the gateway's hot path starts without evaluating the
@@ -30,8 +29,8 @@ export type ServiceOverrides = {
  */
 export type LookupServices = {
   settings: Settings;
-  /** The database holding `domain`'s names. */
-  namesOf(domain: Pick<ServedDomain, "name" | "database">): Database;
+  /** The D1 binding or session holding `domain`'s names (the lookup's reads are plain SQL: no query builder on its path). */
+  nameClientOf(domain: Pick<ServedDomain, "name" | "database">): D1Client;
   /** Every served domain (from the isolate's short-lived cache). */
   domains(): Promise<ServedDomain[]>;
   clock: Clock;
@@ -49,28 +48,28 @@ declare module "hono" {
 }
 
 /** Builds a request's (or cron run's) {@link LookupServices}: the core every other service builds on. */
-export function createLookupServices(env: Env, overrides: ServiceOverrides = {}): LookupServices & { databases: ReturnType<typeof createDatabases> } {
+export function createLookupServices(env: Env, overrides: ServiceOverrides = {}): LookupServices & { clients: D1Clients } {
   const settings = settingsOf(env);
   const nowMs = overrides.nowMs ?? (() => Date.now());
   const clock: Clock = { nowMs, nowSeconds: () => Math.floor(nowMs() / 1000) };
   // Requests read through a D1 session (replicas nearby, never older than the client's bookmark);
   // crons and queue consumers use the binding itself (the primary).
-  const databases = createDatabases(settings.nameDatabases().bindings, overrides.d1Sessions);
-  const namesOf = (domain: Pick<ServedDomain, "name" | "database">) => {
+  const clients = openD1Clients(settings.nameDatabases().bindings, overrides.d1Sessions);
+  const nameClientOf = (domain: Pick<ServedDomain, "name" | "database">) => {
     if (!settings.nameDatabases().bindings.has(domain.database)) {
       throw new ConfigError(`Domain ${domain.name}'s names are in D1 binding "${domain.database}", which NAME_DATABASES does not list`);
     }
-    return databases.get(domain.database);
+    return clients.client(domain.database);
   };
   return {
     settings,
-    databases,
-    namesOf,
+    clients,
+    nameClientOf,
     clock,
     // The served domains come from the isolate's memory; the primary is opened only to refill it.
-    domains: () => listServedDomains(() => databases.get(PRIMARY_DATABASE), clock.nowMs()),
+    domains: () => listServedDomains(() => clients.client(PRIMARY_DATABASE), clock.nowMs()),
     answerCache: caches.default,
-    d1Bookmarks: () => databases.bookmarks(),
+    d1Bookmarks: () => clients.bookmarks(),
   };
 }
 

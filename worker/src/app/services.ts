@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import { createClient, http } from "viem";
 import { call, getBalance, getChainId, getTransactionCount, readContract } from "viem/actions";
-import type { Database, NamedDatabase } from "../db/client";
+import { createDatabase, createDatabases, type Database, type NamedDatabase } from "../db/client";
+import type { D1Client } from "../db/d1Clients";
 import { deliverNameEvents, type NameLifecycle } from "../db/nameLifecycle";
 import type { OutboundTransport } from "../net/OutboundTransport";
 import { type D1Bookmarks, PRIMARY_DATABASE } from "../protocol/d1Bookmarks";
@@ -47,6 +48,8 @@ export type Services = {
   db: Database;
   /** The database holding `domain`'s names, records, nonces and name audit rows. */
   namesOf(domain: Pick<ServedDomain, "name" | "database">): Database;
+  /** The same database without drizzle (the gateway's plain-SQL reads). */
+  nameClientOf(domain: Pick<ServedDomain, "name" | "database">): D1Client;
   /** Every database that may hold names, by binding, `DB` first (reads across domains: by owner, the change feed). */
   allNameDatabases(): NamedDatabase[];
   /** Where this request's D1 sessions got to (after its writes): the client sends them back to read them. */
@@ -95,7 +98,9 @@ export type { ServiceOverrides } from "./lookupServices";
 
 /** Builds the services of one request or cron run from the worker's bindings. */
 export function createServices(env: Env, overrides: ServiceOverrides = {}): Services {
-  const { settings, databases, namesOf, clock, domains, answerCache } = createLookupServices(env, overrides);
+  const { settings, clients, nameClientOf, clock, domains, answerCache } = createLookupServices(env, overrides);
+  const databases = createDatabases(clients);
+  const namesOf = (domain: Pick<ServedDomain, "name" | "database">) => createDatabase(nameClientOf(domain));
   const { nowMs } = clock;
   const db = databases.get(PRIMARY_DATABASE);
   // Called unbound: workerd's fetch throws "Illegal invocation" with any other `this`.
@@ -139,6 +144,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): Serv
     settings,
     db,
     namesOf,
+    nameClientOf,
     allNameDatabases: () => databases.all(),
     d1Bookmarks: () => databases.bookmarks(),
     clock,

@@ -1,5 +1,5 @@
 import type { Hex, PrivateKeyAccount } from "viem";
-import type { Database } from "../db/client";
+import type { D1Client } from "../db/d1Clients";
 import { findServingDomain, type ServedDomain } from "../shared/servedDomains";
 import { decodeResolveCall, type RecordQuery } from "../protocol/ccip/decodeResolveCall";
 import { answerMulticall } from "./answerMulticall";
@@ -22,8 +22,8 @@ import { readRecord, unsetRecord } from "./readRecord";
 
 /** What answering a lookup needs, resolved by the route. */
 export type AnswerContext = {
-  /** The database of a served domain's names. */
-  namesOf: (domain: ServedDomain) => Database;
+  /** The D1 binding or session of a served domain's names. */
+  namesOf: (domain: ServedDomain) => D1Client;
   /** Records the worker itself serves instead of D1 (e.g. the delivery service profile). */
   servedRecord?: (name: string, record: RecordQuery, domain: ServedDomain) => Hex | undefined;
   domains: Promise<readonly ServedDomain[]>;

@@ -1,6 +1,6 @@
 import { encodeAbiParameters, type Hex, zeroAddress } from "viem";
-import type { Database } from "../db/client";
-import { findAddressRecordsOfName, findContenthashOfName, findTextRecordOfName } from "../db/nameReads";
+import type { D1Client } from "../db/d1Clients";
+import { findAddressRecordsOfName, findContenthashOfName, findTextRecordOfName } from "../db/lookupReads";
 import { DEFAULT_EVM_COIN_TYPE, ETH_COIN_TYPE, isEvmCoinType } from "../protocol/ens/coinTypes";
 import type { RecordQuery } from "../protocol/ccip/decodeResolveCall";
 
@@ -18,7 +18,7 @@ const ADDRESS_BYTES_HEX_LENGTH = 42;
  * @example await readRecord(db, { kind: "text", node, key: "network.dm3.profile" }) // abi.encode(string)
  * @see https://docs.ens.domains/ensip/9 https://docs.ens.domains/ensip/19
  */
-export async function readRecord(db: Database, record: RecordQuery): Promise<{ exists: boolean; data: Hex }> {
+export async function readRecord(db: D1Client, record: RecordQuery): Promise<{ exists: boolean; data: Hex }> {
   switch (record.kind) {
     case "addr": {
       const { exists, value } = await findAddressRecordsOfName(db, record.node, [ETH_COIN_TYPE]);
@@ -57,7 +57,7 @@ export function unsetRecord(record: RecordQuery): Hex {
   }
 }
 
-async function readCoinAddress(db: Database, node: Hex, coinType: bigint): Promise<{ exists: boolean; address: Hex }> {
+async function readCoinAddress(db: D1Client, node: Hex, coinType: bigint): Promise<{ exists: boolean; address: Hex }> {
   if (coinType > BigInt(Number.MAX_SAFE_INTEGER)) return { exists: (await findContenthashOfName(db, node)).exists, address: "0x" };
   const wanted = Number(coinType);
   const candidates: [number] | [number, number] = isEvmCoinType(coinType) ? [wanted, DEFAULT_EVM_COIN_TYPE] : [wanted];

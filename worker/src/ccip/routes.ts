@@ -97,7 +97,7 @@ function answerContext(lookup: Lookup, defer: (work: Promise<unknown>) => void):
   const { settings } = lookup;
   const gateway = settings.gateway();
   return {
-    namesOf: lookup.namesOf,
+    namesOf: lookup.nameClientOf,
     servedRecord: servedRecords(settings),
     domains: lookup.domains(),
     signer: gateway.signer,

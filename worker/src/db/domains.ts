@@ -2,11 +2,6 @@ import { eq } from "drizzle-orm";
 import type { Database } from "./client";
 import { type DomainRow, domains } from "./schema";
 
-/** Every served domain (a handful per deployment; the gateway caches the list). */
-export function listDomains(db: Database): Promise<DomainRow[]> {
-  return db.select().from(domains).all();
-}
-
 /**
  * Registers `domain` or, when it exists, replaces its resolver and chain — and its address-name
  * policy only when given (a new domain starts without). Its `database` is set once, at

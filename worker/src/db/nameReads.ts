@@ -2,7 +2,6 @@ import { and, asc, eq, exists, gt, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Hex } from "viem";
 import { chunk, rowsPerStatement } from "./boundParameters";
 import type { Database } from "./client";
-import { precompiled } from "./precompiled";
 import { DM3_PROFILE_TEXT_KEY } from "../protocol/dm3/profile";
 import { addressRecords, isAddressNameSql, nameNonces, type NameRow, names, OWNER_PROOF, textRecords } from "./schema";
 
@@ -40,59 +39,6 @@ export async function findAddressRecords(db: Database, node: Hex, coinTypes: num
     .where(and(eq(addressRecords.node, node), inArray(addressRecords.coinType, coinTypes)))
     .all();
   return new Map(rows.map((row) => [row.coinType, row.address as Hex]));
-}
-
-/** A record as the gateway reads it: whether the name exists at all, and the record (undefined when unset). */
-export type NamedRecord<Value> = { exists: boolean; value: Value | undefined };
-
-/** The gateway's hottest read (a text record of a name, and whether the name exists), rendered once. */
-const textRecordOfName = precompiled((db) =>
-  db
-    .select({ value: textRecords.value })
-    .from(names)
-    .leftJoin(textRecords, and(eq(textRecords.node, names.node), eq(textRecords.key, sql.placeholder("key"))))
-    .where(eq(names.node, sql.placeholder("node")))
-    .limit(1),
-);
-
-/** {@link findTextRecord}, and whether the name exists — in the same single query. */
-export async function findTextRecordOfName(db: Database, node: Hex, key: string): Promise<NamedRecord<string>> {
-  const row = await textRecordOfName(db, { node, key }).first<{ value: string | null }>();
-  return { exists: row !== null, value: row?.value ?? undefined };
-}
-
-/** The addresses of a name for up to two coin types (the wanted one, its fallback), rendered once. */
-const addressRecordsOfName = precompiled((db) =>
-  db
-    .select({ coinType: addressRecords.coinType, address: addressRecords.address })
-    .from(names)
-    .leftJoin(
-      addressRecords,
-      and(eq(addressRecords.node, names.node), inArray(addressRecords.coinType, [sql.placeholder("coinType"), sql.placeholder("fallbackCoinType")])),
-    )
-    .where(eq(names.node, sql.placeholder("node"))),
-);
-
-/** {@link findAddressRecords} for one coin type or a coin type and its fallback, and whether the name exists — in the same single query. */
-export async function findAddressRecordsOfName(db: Database, node: Hex, coinTypes: [number] | [number, number]): Promise<NamedRecord<Map<number, Hex>>> {
-  const [coinType, fallbackCoinType = coinType] = coinTypes;
-  const { results } = await addressRecordsOfName(db, { node, coinType, fallbackCoinType }).all<{ coin_type: number | null; address: string | null }>();
-  const found = results.flatMap((row) => (row.coin_type === null || row.address === null ? [] : [[row.coin_type, row.address as Hex] as const]));
-  return { exists: results.length > 0, value: new Map(found) };
-}
-
-/** A name's contenthash (null when unset), rendered once. */
-const contenthashOfName = precompiled((db) =>
-  db
-    .select({ contenthash: names.contenthash })
-    .from(names)
-    .where(eq(names.node, sql.placeholder("node"))),
-);
-
-/** The contenthash of `node` (undefined when unset), and whether the name exists. */
-export async function findContenthashOfName(db: Database, node: Hex): Promise<NamedRecord<Hex>> {
-  const row = await contenthashOfName(db, { node }).first<{ contenthash: Hex | null }>();
-  return { exists: row !== null, value: row?.contenthash ?? undefined };
 }
 
 /** The name row of `node` (owner, nonce, times), or undefined. */

@@ -1,6 +1,6 @@
 import type { Address } from "viem";
-import type { Database } from "../db/client";
-import { listDomains } from "../db/domains";
+import type { D1Client } from "../db/d1Clients";
+import { listServedDomainRows } from "../db/lookupReads";
 import { AppError } from "../http/AppError";
 import { createIsolateCache } from "./isolateCache";
 
@@ -39,11 +39,11 @@ const SERVED = "served domains";
 let changes = 0;
 
 /** Every served domain, from the isolate's memory when fresh (`primary` is opened only to read them). */
-export async function listServedDomains(primary: () => Database, nowMs: number): Promise<ServedDomain[]> {
+export async function listServedDomains(primary: () => D1Client, nowMs: number): Promise<ServedDomain[]> {
   const remembered = memory.recall(SERVED, nowMs);
   if (remembered) return remembered;
   const changesBefore = changes;
-  const domains = (await listDomains(primary())).map((row) => ({
+  const domains = (await listServedDomainRows(primary())).map((row) => ({
     name: row.name,
     resolverAddress: row.resolverAddress as Address,
     chainId: row.chainId,
