@@ -12,8 +12,10 @@ export const LOOKUP_WORKER_MAIN = path.join(projectRoot, "worker", "src", "looku
 /** The lookup worker's name beside the main worker called `mainName`. */
 export const lookupWorkerNameOf = (mainName: string) => `${mainName}-lookup`;
 
+const WRANGLER_TOML = path.join(projectRoot, "wrangler.toml");
+
 /** The main worker's name (wrangler.toml `name`). */
-export function mainWorkerName(configFile = path.join(projectRoot, "wrangler.toml")): string {
+export function mainWorkerName(configFile = WRANGLER_TOML): string {
   return unstable_readConfig({ config: configFile }).name ?? "dm3-registry";
 }
 
@@ -23,10 +25,10 @@ export function mainWorkerName(configFile = path.join(projectRoot, "wrangler.tom
  * `<name>-lookup`; none of the queues, crons, mail, rate limiters or assets (the lookup uses
  * none), and only the secrets a lookup reads.
  */
-export function lookupWorkerConfig(configFile = path.join(projectRoot, "wrangler.toml")): Record<string, unknown> {
+export function lookupWorkerConfig(configFile = WRANGLER_TOML): Record<string, unknown> {
   const config = unstable_readConfig({ config: configFile });
   return {
-    name: lookupWorkerNameOf(config.name ?? "dm3-registry"),
+    name: lookupWorkerNameOf(mainWorkerName(configFile)),
     main: LOOKUP_WORKER_MAIN,
     compatibility_date: config.compatibility_date,
     compatibility_flags: config.compatibility_flags,

@@ -1,4 +1,4 @@
-import type { Hex } from "viem";
+import type { Address, Hex } from "viem";
 import type { D1Client } from "./d1Clients";
 
 // The gateway's per-lookup reads as plain SQL over schema.ts's tables (names, text_records,
@@ -43,7 +43,7 @@ export async function findContenthashOfName(client: D1Client, node: Hex): Promis
 /** A `domains` row as the gateway needs it (no webhook secret). */
 export type ServedDomainRow = {
   name: string;
-  resolverAddress: string;
+  resolverAddress: Address;
   chainId: number;
   allowAddressNames: boolean;
   webhookUrl: string | null;
@@ -62,7 +62,7 @@ export async function listServedDomainRows(client: D1Client): Promise<ServedDoma
   }>();
   return results.map((row) => ({
     name: row.name,
-    resolverAddress: row.resolver_address,
+    resolverAddress: row.resolver_address as Address,
     chainId: row.chain_id,
     allowAddressNames: row.allow_address_names === 1,
     webhookUrl: row.webhook_url,

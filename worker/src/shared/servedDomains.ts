@@ -43,14 +43,7 @@ export async function listServedDomains(primary: () => D1Client, nowMs: number):
   const remembered = memory.recall(SERVED, nowMs);
   if (remembered) return remembered;
   const changesBefore = changes;
-  const domains = (await listServedDomainRows(primary())).map((row) => ({
-    name: row.name,
-    resolverAddress: row.resolverAddress as Address,
-    chainId: row.chainId,
-    allowAddressNames: row.allowAddressNames,
-    webhookUrl: row.webhookUrl,
-    database: row.database,
-  }));
+  const domains: ServedDomain[] = await listServedDomainRows(primary());
   if (changes === changesBefore) memory.remember(SERVED, domains, nowMs + SERVED_DOMAINS_CACHE_MS);
   return domains;
 }
